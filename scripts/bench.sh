@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmark: N sequential order creates against the CRM sandbox through ModRetailCrm\Client
+# versus PHP's curl extension with a new handle per request (as PHP integrations do), same
+# payloads, same run; and the resident memory the extension adds to a PHP process.
+# Usage: scripts/bench.sh [N]   (default 2000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+n=${1:-2000}
+scripts/setup.sh
+cargo build --release --workspace --quiet
+so="$PWD/target/release/libmodretailcrm.so"
+
+out=$(mktemp)
+target/release/crm-sandbox --port 0 > "$out" &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
+url=""
+for _ in $(seq 100); do
+    url=$(sed -n 's/^listening on //p' "$out")
+    [ -n "$url" ] && break
+    sleep 0.05
+done
+[ -n "$url" ] || { echo "the sandbox did not start" >&2; exit 1; }
+
+export CRM_URL="$url" CRM_KEY=sandbox-key
+bench() { php -n -d extension=curl -d extension="$so" benches/order_create.php "$@"; }
+bench_curl_only() { php -n -d extension=curl benches/order_create.php "$@"; }
+
+echo "modretailcrm benchmark: $n sequential orders/create against the sandbox at $url"
+bench extension "$n" > /tmp/modretailcrm-bench-ext.txt
+bench_curl_only curl "$n" > /tmp/modretailcrm-bench-curl.txt
+cat /tmp/modretailcrm-bench-ext.txt /tmp/modretailcrm-bench-curl.txt
+php -n benches/report.php /tmp/modretailcrm-bench-ext.txt /tmp/modretailcrm-bench-curl.txt

@@ -1,0 +1,113 @@
+//! Client-side request throttle: at most N requests per second per API key in this process.
+//!
+//! RetailCRM allows 10 requests per second per key and answers 503 past that; pacing
+//! requests here avoids spending round trips on refusals. Every client in the process that
+//! uses the same key shares one limiter.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// RetailCRM's documented limit for ordinary API methods.
+pub const DEFAULT_PER_SECOND: u32 = 10;
+
+/// A token bucket refilled at `per_second` tokens a second, holding at most `per_second`.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_second: u32,
+    state: Mutex<Bucket>,
+}
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    refilled_at: Instant,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `per_second` requests a second; 0 means no limit.
+    pub fn new(per_second: u32) -> Self {
+        RateLimiter {
+            per_second,
+            state: Mutex::new(Bucket {
+                tokens: f64::from(per_second),
+                refilled_at: Instant::now(),
+            }),
+        }
+    }
+
+    /// The limiter shared by every client of this process that uses `key` at `per_second`.
+    pub fn shared(key: &str, per_second: u32) -> Arc<RateLimiter> {
+        static LIMITERS: OnceLock<Mutex<HashMap<(String, u32), Arc<RateLimiter>>>> = OnceLock::new();
+        let mut limiters = LIMITERS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        limiters
+            .entry((key.to_string(), per_second))
+            .or_insert_with(|| Arc::new(RateLimiter::new(per_second)))
+            .clone()
+    }
+
+    /// Takes a token if one is available now; otherwise says how long until one is.
+    pub fn try_acquire(&self, now: Instant) -> Result<(), Duration> {
+        if self.per_second == 0 {
+            return Ok(());
+        }
+        let rate = f64::from(self.per_second);
+        let mut bucket = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let elapsed = now.saturating_duration_since(bucket.refilled_at).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * rate).min(rate);
+        bucket.refilled_at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / rate))
+        }
+    }
+
+    /// Waits until a request may be sent.
+    pub async fn acquire(&self) {
+        while let Err(wait) = self.try_acquire(Instant::now()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allows_a_burst_of_the_rate_then_paces() {
+        let limiter = RateLimiter::new(10);
+        let start = Instant::now();
+        for _ in 0..10 {
+            assert!(limiter.try_acquire(start).is_ok());
+        }
+        let wait = limiter.try_acquire(start).unwrap_err();
+        assert!(wait > Duration::from_millis(99) && wait <= Duration::from_millis(100), "{wait:?}");
+        assert!(limiter.try_acquire(start + Duration::from_millis(100)).is_ok());
+        assert!(limiter.try_acquire(start + Duration::from_millis(100)).is_err());
+    }
+
+    #[test]
+    fn never_holds_more_than_one_second_of_tokens() {
+        let limiter = RateLimiter::new(2);
+        let later = Instant::now() + Duration::from_secs(60);
+        assert!(limiter.try_acquire(later).is_ok());
+        assert!(limiter.try_acquire(later).is_ok());
+        assert!(limiter.try_acquire(later).is_err());
+    }
+
+    #[test]
+    fn zero_means_unlimited_and_limiters_are_shared_per_key() {
+        let unlimited = RateLimiter::new(0);
+        let now = Instant::now();
+        assert!((0..1000).all(|_| unlimited.try_acquire(now).is_ok()));
+        let a = RateLimiter::shared("key-a", 10);
+        assert!(Arc::ptr_eq(&a, &RateLimiter::shared("key-a", 10)));
+        assert!(!Arc::ptr_eq(&a, &RateLimiter::shared("key-b", 10)));
+    }
+}

@@ -1,0 +1,367 @@
+//! HTTP transport: one kept-alive reqwest client per process, rate limited, with backoff
+//! on 503/429, turning every answer into JSON or a classified [`ApiError`].
+
+use std::error::Error as _;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use serde_json::Value;
+
+use super::crm_url::{ApiKey, CrmUrl};
+use super::error::{ApiError, ErrorResponse, TransportKind};
+use super::ratelimit::{DEFAULT_PER_SECOND, RateLimiter};
+use crate::runtime::ProcessLocal;
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT: &str = concat!("modretailcrm/", env!("CARGO_PKG_VERSION"));
+
+/// Timeouts, pacing and retry settings of a transport.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransportSettings {
+    /// How long establishing a connection (TCP and TLS) may take.
+    pub connect_timeout: Duration,
+    /// How long one call may take in all, retries and waits included.
+    pub timeout: Duration,
+    /// Requests per second allowed for the key in this process (0 = no limit).
+    pub rate_limit: u32,
+    /// How many times a 503/429 answer is retried before giving up.
+    pub max_retries: u32,
+    /// The first backoff delay after a 503/429 without `Retry-After`; doubled each time.
+    pub retry_base_delay: Duration,
+}
+
+impl Default for TransportSettings {
+    fn default() -> Self {
+        TransportSettings {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            rate_limit: DEFAULT_PER_SECOND,
+            max_retries: 3,
+            retry_base_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+/// HTTP method of an API call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Reads; parameters go into the query string.
+    Get,
+    /// Writes; parameters go into a form body.
+    Post,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        })
+    }
+}
+
+/// One encoded API request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    /// GET or POST.
+    pub method: Method,
+    /// The path below `/api/`, such as `v5/orders/create` (ids already percent-encoded).
+    pub path: String,
+    /// The encoded query string, without `?` (empty for none).
+    pub query: String,
+    /// The encoded form body of a POST.
+    pub body: String,
+}
+
+/// What one HTTP exchange looked like, for the log. Never holds the API key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    /// GET or POST.
+    pub method: Method,
+    /// The path below `/api/`, with the query string when there was one.
+    pub route: String,
+    /// The answer's status, or `None` when no answer came.
+    pub status: Option<u16>,
+    /// How long the exchange took.
+    pub duration: Duration,
+    /// The form body sent (empty for GET).
+    pub request_body: String,
+    /// The answer's body, or the transport error when no answer came.
+    pub response_body: String,
+    /// Whether the exchange ended in an error (an error status or no answer).
+    pub failed: bool,
+}
+
+/// Receives every exchange a transport makes.
+pub trait ExchangeLog: Send + Sync {
+    /// Records one exchange.
+    fn record(&self, exchange: &Exchange);
+}
+
+/// Sends encoded requests to one CRM account with one key.
+pub struct Transport {
+    base: CrmUrl,
+    key: ApiKey,
+    settings: TransportSettings,
+    limiter: Arc<RateLimiter>,
+    http: ProcessLocal<reqwest::Client>,
+    log: Option<Arc<dyn ExchangeLog>>,
+}
+
+impl Transport {
+    /// A transport for `base` with `key`; nothing is connected until the first call.
+    pub fn new(base: CrmUrl, key: ApiKey, settings: TransportSettings, log: Option<Arc<dyn ExchangeLog>>) -> Self {
+        let limiter = RateLimiter::shared(key.expose(), settings.rate_limit);
+        Transport {
+            base,
+            key,
+            settings,
+            limiter,
+            http: ProcessLocal::new(),
+            log,
+        }
+    }
+
+    /// The API key, for masking it out of text produced elsewhere.
+    pub fn key(&self) -> &ApiKey {
+        &self.key
+    }
+
+    /// Sends a request, retrying 503/429 answers with backoff within the call's timeout,
+    /// and returns the decoded JSON of a successful answer.
+    pub async fn send(&self, request: &ApiRequest) -> Result<Value, ApiError> {
+        let deadline = Instant::now() + self.settings.timeout;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            self.limiter.acquire().await;
+            let answer = self.exchange(request, deadline).await?;
+            if !matches!(answer.status, 429 | 503) {
+                return interpret(answer);
+            }
+            let wait = answer
+                .retry_after
+                .unwrap_or_else(|| backoff(self.settings.retry_base_delay, attempts));
+            if attempts > self.settings.max_retries || Instant::now() + wait >= deadline {
+                return Err(ApiError::RateLimited {
+                    status: answer.status,
+                    attempts,
+                    retry_after: answer.retry_after,
+                });
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn exchange(&self, request: &ApiRequest, deadline: Instant) -> Result<Answer, ApiError> {
+        let started = Instant::now();
+        let result = self.round_trip(request, deadline).await;
+        let (status, response_body, failed) = match &result {
+            Ok(answer) => (Some(answer.status), answer.body.clone(), !(200..300).contains(&answer.status)),
+            Err(error) => (None, error.to_string(), true),
+        };
+        if let Some(log) = &self.log {
+            log.record(&Exchange {
+                method: request.method,
+                route: self.key.mask(&route_of(request)),
+                status,
+                duration: started.elapsed(),
+                request_body: self.key.mask(&request.body),
+                response_body: self.key.mask(&response_body),
+                failed,
+            });
+        }
+        result
+    }
+
+    async fn round_trip(&self, request: &ApiRequest, deadline: Instant) -> Result<Answer, ApiError> {
+        let http = self.http.get_or_try_init(|| build_http_client(&self.base, &self.settings))?;
+        let url = format!("{}/api/{}", self.base.as_str(), route_of(request));
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(self.transport_error(TransportKind::Timeout, "the call's time budget ran out".into()));
+        }
+        let builder = match request.method {
+            Method::Get => http.get(&url),
+            Method::Post => http
+                .post(&url)
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
+                .body(request.body.clone()),
+        };
+        let response = builder
+            .header("X-API-KEY", self.key.expose())
+            .timeout(remaining)
+            .send()
+            .await
+            .map_err(|e| self.reqwest_error(&e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let bytes = response.bytes().await.map_err(|e| self.reqwest_error(&e))?;
+        Ok(Answer {
+            status,
+            retry_after,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    }
+
+    fn reqwest_error(&self, error: &reqwest::Error) -> ApiError {
+        let kind = if error.is_timeout() {
+            TransportKind::Timeout
+        } else if error.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Io
+        };
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        self.transport_error(kind, message)
+    }
+
+    fn transport_error(&self, kind: TransportKind, message: String) -> ApiError {
+        ApiError::Transport {
+            kind,
+            message: self.key.mask(&message),
+        }
+    }
+}
+
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    body: String,
+}
+
+fn route_of(request: &ApiRequest) -> String {
+    if request.query.is_empty() {
+        request.path.clone()
+    } else {
+        format!("{}?{}", request.path, request.query)
+    }
+}
+
+fn build_http_client(base: &CrmUrl, settings: &TransportSettings) -> Result<reqwest::Client, ApiError> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(settings.connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .https_only(!base.is_plain_http())
+        .build()
+        .map_err(|e| ApiError::Config(format!("cannot create the HTTP client: {e}")))
+}
+
+/// Exponential backoff with ±25 % jitter: `base`, `2·base`, `4·base` …, capped at 30 s.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exponential = base.saturating_mul(1 << attempt.saturating_sub(1).min(10));
+    let capped = exponential.min(Duration::from_secs(30));
+    capped.mul_f64(0.75 + fastrand::f64() * 0.5)
+}
+
+/// Turns a non-rate-limited answer into the JSON document or an error.
+fn interpret(answer: Answer) -> Result<Value, ApiError> {
+    let json = serde_json::from_str::<Value>(&answer.body).ok().filter(Value::is_object);
+    let success = json.as_ref().and_then(|j| j.get("success")).and_then(Value::as_bool);
+    match json {
+        Some(json) if (200..300).contains(&answer.status) && success != Some(false) => Ok(json),
+        Some(json) => Err(ApiError::Response(ErrorResponse {
+            status: answer.status,
+            error_msg: json
+                .get("errorMsg")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("HTTP {} without an error message", answer.status), str::to_string),
+            errors: json.get("errors").cloned().unwrap_or(Value::Null),
+            body: Some(json),
+        })),
+        None => Err(ApiError::Response(ErrorResponse {
+            status: answer.status,
+            error_msg: describe_non_json(&answer),
+            errors: Value::Null,
+            body: None,
+        })),
+    }
+}
+
+fn describe_non_json(answer: &Answer) -> String {
+    let text: String = answer.body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        format!("HTTP {} with an empty body", answer.status)
+    } else {
+        let excerpt: String = text.chars().take(200).collect();
+        format!("HTTP {} with a body that is not JSON: {excerpt}", answer.status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer { status, retry_after: None, body: body.into() }
+    }
+
+    #[test]
+    fn success_json_is_returned() {
+        let value = interpret(answer(201, r#"{"success":true,"id":7}"#)).unwrap();
+        assert_eq!(value, json!({"success": true, "id": 7}));
+    }
+
+    #[test]
+    fn error_json_keeps_message_errors_and_body() {
+        let body = r#"{"success":false,"errorMsg":"Errors in the entity format","errors":{"site":"Unknown"}}"#;
+        match interpret(answer(400, body)) {
+            Err(ApiError::Response(e)) => {
+                assert_eq!(e.status, 400);
+                assert_eq!(e.error_msg, "Errors in the entity format");
+                assert_eq!(e.errors, json!({"site": "Unknown"}));
+                assert!(e.body.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_may_be_a_list_and_success_false_on_200_is_an_error() {
+        match interpret(answer(200, r#"{"success":false,"errorMsg":"x","errors":["a","b"]}"#)) {
+            Err(ApiError::Response(e)) => assert_eq!(e.errors, json!(["a", "b"])),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn html_and_empty_bodies_are_described_not_parsed() {
+        match interpret(answer(405, "<html>\n  <body>   Not   Allowed</body></html>")) {
+            Err(ApiError::Response(e)) => {
+                assert_eq!(e.error_msg, "HTTP 405 with a body that is not JSON: <html> <body> Not Allowed</body></html>");
+                assert!(e.body.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+        match interpret(answer(502, "")) {
+            Err(ApiError::Response(e)) => assert_eq!(e.error_msg, "HTTP 502 with an empty body"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let base = Duration::from_millis(100);
+        for attempt in 1..=4u32 {
+            let nominal = 100.0 * f64::from(1u32 << (attempt - 1));
+            let got = backoff(base, attempt).as_secs_f64() * 1000.0;
+            assert!(got >= nominal * 0.75 && got <= nominal * 1.25, "attempt {attempt}: {got}");
+        }
+        assert!(backoff(Duration::from_secs(10), 30) <= Duration::from_secs_f64(37.5));
+    }
+}

@@ -1,0 +1,214 @@
+//! The API call log: one line per HTTP exchange, written to a size-capped, rotated file or
+//! buffered for PHP to pass on (to MODX's error log).
+//!
+//! With verbose logging off only failed exchanges are written; with it on, all of them.
+//! Lines never contain the API key: the transport masks it before they get here.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::api::transport::{Exchange, ExchangeLog};
+
+/// Where log lines go.
+pub trait LineSink: Send + Sync {
+    /// Writes one line (without a trailing newline).
+    fn write_line(&self, line: &str);
+}
+
+/// The API log: formats exchanges and sends the ones worth keeping to a sink.
+pub struct ApiLog<S> {
+    verbose: bool,
+    sink: S,
+}
+
+impl<S: LineSink> ApiLog<S> {
+    /// A log that writes every exchange when `verbose`, otherwise only failures.
+    pub fn new(verbose: bool, sink: S) -> Self {
+        ApiLog { verbose, sink }
+    }
+
+    /// The sink lines go to.
+    pub fn sink(&self) -> &S {
+        &self.sink
+    }
+}
+
+impl<S: LineSink> ExchangeLog for ApiLog<S> {
+    fn record(&self, exchange: &Exchange) {
+        if self.verbose || exchange.failed {
+            self.sink.write_line(&format_exchange(exchange, OffsetDateTime::now_utc()));
+        }
+    }
+}
+
+/// One log line for an exchange: time (UTC), level, method, route, status, duration, bodies.
+pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime) -> String {
+    let time = at
+        .format(format_description!("[year]-[month]-[day] [hour]:[minute]:[second]Z"))
+        .unwrap_or_default();
+    let level = if exchange.failed { "ERROR" } else { "INFO" };
+    let status = exchange.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
+    format!(
+        "[{time}] modretailcrm {level} {} {} -> {status} in {} ms; request: {}; response: {}",
+        exchange.method,
+        exchange.route,
+        exchange.duration.as_millis(),
+        one_line(&exchange.request_body),
+        one_line(&exchange.response_body),
+    )
+}
+
+fn one_line(text: &str) -> String {
+    if text.is_empty() {
+        "-".into()
+    } else {
+        text.replace(['\r', '\n'], " ")
+    }
+}
+
+/// A log file capped at `max_bytes`: when a line would take it past the cap, the file is
+/// renamed to `<name>.1` (older ones shift to `.2` … up to `keep`) and a new one started.
+pub struct FileSink {
+    path: PathBuf,
+    max_bytes: u64,
+    keep: u32,
+    lock: Mutex<()>,
+}
+
+impl FileSink {
+    /// A sink writing to `path`; its folder is created when missing.
+    pub fn new(path: PathBuf, max_bytes: u64, keep: u32) -> Self {
+        FileSink { path, max_bytes, keep, lock: Mutex::new(()) }
+    }
+
+    fn rotated(&self, n: u32) -> PathBuf {
+        let mut name = self.path.clone().into_os_string();
+        name.push(format!(".{n}"));
+        PathBuf::from(name)
+    }
+
+    fn rotate(&self) -> std::io::Result<()> {
+        for n in (1..self.keep).rev() {
+            let from = self.rotated(n);
+            if from.exists() {
+                fs::rename(&from, self.rotated(n + 1))?;
+            }
+        }
+        if self.keep == 0 {
+            fs::remove_file(&self.path)
+        } else {
+            fs::rename(&self.path, self.rotated(1))
+        }
+    }
+
+    fn append(&self, line: &str) -> std::io::Result<()> {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)?;
+        }
+        let size = fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        if size > 0 && size + line.len() as u64 + 1 > self.max_bytes {
+            self.rotate()?;
+        }
+        let mut file = OpenOptions::new().create(true).append(true).open(&self.path)?;
+        writeln!(file, "{line}")
+    }
+
+    /// The file written to.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl LineSink for FileSink {
+    fn write_line(&self, line: &str) {
+        let _guard = self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Err(error) = self.append(line) {
+            eprintln!("modretailcrm: cannot write the log file {}: {error}", self.path.display());
+        }
+    }
+}
+
+/// Keeps lines until [`BufferSink::drain`] hands them to someone else (the PHP callable).
+#[derive(Default)]
+pub struct BufferSink {
+    lines: Mutex<Vec<String>>,
+}
+
+impl BufferSink {
+    /// Takes the lines written since the last drain.
+    pub fn drain(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lines.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+impl LineSink for BufferSink {
+    fn write_line(&self, line: &str) {
+        self.lines
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(line.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::transport::Method;
+    use std::time::Duration;
+
+    fn exchange(failed: bool) -> Exchange {
+        Exchange {
+            method: Method::Post,
+            route: "v5/orders/create".into(),
+            status: Some(if failed { 400 } else { 201 }),
+            duration: Duration::from_millis(12),
+            request_body: "order=%7B%7D\n".into(),
+            response_body: "{\"success\":true}".into(),
+            failed,
+        }
+    }
+
+    #[test]
+    fn formats_one_line_with_time_status_and_bodies() {
+        let at = OffsetDateTime::from_unix_timestamp(1_764_403_200).unwrap();
+        assert_eq!(
+            format_exchange(&exchange(false), at),
+            "[2025-11-29 08:00:00Z] modretailcrm INFO POST v5/orders/create -> 201 in 12 ms; request: order=%7B%7D ; response: {\"success\":true}"
+        );
+    }
+
+    #[test]
+    fn quiet_log_keeps_only_failures() {
+        let quiet = ApiLog::new(false, BufferSink::default());
+        quiet.record(&exchange(false));
+        quiet.record(&exchange(true));
+        let lines = quiet.sink().drain();
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].contains(" ERROR POST "));
+        let verbose = ApiLog::new(true, BufferSink::default());
+        verbose.record(&exchange(false));
+        assert_eq!(verbose.sink().drain().len(), 1);
+        assert!(verbose.sink().drain().is_empty());
+    }
+
+    #[test]
+    fn file_sink_rotates_at_the_cap() {
+        let dir = std::env::temp_dir().join(format!("modretailcrm-log-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let sink = FileSink::new(dir.join("logs/api.log"), 30, 2);
+        for n in 0..5 {
+            sink.write_line(&format!("line number {n}"));
+        }
+        let read = |p: PathBuf| fs::read_to_string(p).unwrap_or_default();
+        assert_eq!(read(sink.path().to_path_buf()), "line number 4\n");
+        assert_eq!(read(sink.rotated(1)), "line number 2\nline number 3\n");
+        assert_eq!(read(sink.rotated(2)), "line number 0\nline number 1\n");
+        assert!(!sink.rotated(3).exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,19 @@
+//! The PHP boundary: classes, argument conversion, exceptions and module registration.
+//! Nothing outside this module knows PHP exists.
+
+mod args;
+mod client;
+mod convert;
+mod exceptions;
+mod info;
+
+use ext_php_rs::builders::ModuleBuilder;
+
+/// Registers every class of the extension (the exception classes at start-up) and its
+/// `phpinfo()` section.
+pub fn register(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .startup_function(exceptions::startup)
+        .class::<client::Client>()
+        .info_function(info::module_info)
+}

@@ -1,0 +1,55 @@
+//! Shared pieces of the integration tests: the built extension, the php CLI, the sandbox.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub use crm_sandbox::{RunningSandbox, SandboxConfig};
+
+/// The API key the sandbox accepts by default.
+pub const SANDBOX_KEY: &str = "sandbox-key";
+
+/// The extension `cargo test` built next to this test binary.
+pub fn extension() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    let deps = exe.parent().expect("the test binary lives in a folder");
+    let candidates = [deps.join("libmodretailcrm.so"), deps.join("../libmodretailcrm.so")];
+    candidates
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("libmodretailcrm.so not found next to {}", exe.display()))
+}
+
+/// Runs `php -n` with the extension loaded and `args`, with a hard limit of 120 s.
+pub fn php(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let extension = format!("extension={}", extension().display());
+    let mut command = Command::new("timeout");
+    command.args(["120", "php", "-n", "-d", &extension, "-d", "allow_url_fopen=1"]);
+    command.args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("php runs (scripts/setup.sh installs php-cli)")
+}
+
+/// Runs one of the PHP test scripts in tests/php against `sandbox` and fails the test with
+/// the script's output unless it passed.
+pub fn run_php_test(script: &str, sandbox: &RunningSandbox) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php").join(script);
+    let url = sandbox.url();
+    let output = php(&[path.to_str().expect("utf-8 path")], &[("CRM_URL", &url), ("CRM_KEY", SANDBOX_KEY)]);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        output.status.success() && stdout.contains("PASS "),
+        "{script} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        output.status
+    );
+    stdout
+}
+
+/// A sandbox on a free loopback port with the default seed.
+pub fn sandbox() -> RunningSandbox {
+    RunningSandbox::spawn_blocking(SandboxConfig::default()).expect("the sandbox starts")
+}

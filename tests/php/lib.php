@@ -1,0 +1,101 @@
+<?php
+// Tiny assertion helpers for the PHP scripts the Rust integration tests run.
+// A failed check prints where and why and exits 1; the Rust side reports the output.
+
+declare(strict_types=1);
+
+error_reporting(E_ALL);
+set_error_handler(function (int $no, string $msg, string $file, int $line): bool {
+    fwrite(STDERR, "PHP warning/notice at $file:$line: $msg\n");
+    exit(1);
+});
+
+$GLOBALS['checks'] = 0;
+
+function fail(string $message): never
+{
+    $trace = debug_backtrace(DEBUG_BACKTRACE_IGNORE_ARGS);
+    $where = '';
+    foreach ($trace as $frame) {
+        if (isset($frame['file']) && basename($frame['file']) !== 'lib.php') {
+            $where = basename($frame['file']) . ':' . $frame['line'];
+            break;
+        }
+    }
+    fwrite(STDERR, "FAILED at $where: $message\n");
+    exit(1);
+}
+
+function check(bool $condition, string $message): void
+{
+    $GLOBALS['checks']++;
+    if (!$condition) {
+        fail($message);
+    }
+}
+
+function same(mixed $expected, mixed $actual, string $message = ''): void
+{
+    $GLOBALS['checks']++;
+    if ($expected !== $actual) {
+        fail(($message !== '' ? "$message: " : '') . 'expected ' . var_export($expected, true)
+            . ', got ' . var_export($actual, true));
+    }
+}
+
+/** Runs $fn and returns the exception it throws, failing unless it is a $class. */
+function throws(string $class, callable $fn, string $contains = ''): Throwable
+{
+    $GLOBALS['checks']++;
+    try {
+        $fn();
+    } catch (Throwable $e) {
+        if (!($e instanceof $class)) {
+            fail("expected $class, got " . get_class($e) . ': ' . $e->getMessage());
+        }
+        if (!($e instanceof \ModRetailCrm\Exception)) {
+            fail(get_class($e) . ' is not a ModRetailCrm\\Exception');
+        }
+        if ($contains !== '' && !str_contains($e->getMessage(), $contains)) {
+            fail("message of " . get_class($e) . " lacks '$contains': " . $e->getMessage());
+        }
+        return $e;
+    }
+    fail("expected $class, nothing was thrown");
+}
+
+function env(string $name): string
+{
+    $value = getenv($name);
+    if ($value === false) {
+        fail("environment variable $name is not set");
+    }
+    return $value;
+}
+
+/** A client for the sandbox the test started, with options merged in. */
+function sandbox_client(array $options = [], ?string $key = null): \ModRetailCrm\Client
+{
+    return new \ModRetailCrm\Client(env('CRM_URL'), $key ?? env('CRM_KEY'), 'shop', $options + ['rate_limit' => 0]);
+}
+
+/** The sandbox's control API: GET or POST/DELETE with a JSON body. */
+function control(string $method, string $path, ?array $body = null): array
+{
+    $context = stream_context_create(['http' => [
+        'method' => $method,
+        'header' => "Content-Type: application/json\r\n",
+        'content' => $body === null ? '' : json_encode($body),
+        'ignore_errors' => true,
+    ]]);
+    $answer = file_get_contents(env('CRM_URL') . '/__control/' . $path, false, $context);
+    if ($answer === false) {
+        fail("control call $method $path failed");
+    }
+    return json_decode($answer, true) ?? [];
+}
+
+function done(): void
+{
+    echo "PASS {$GLOBALS['checks']} checks\n";
+}

@@ -1,0 +1,225 @@
+//! The transport against scripted local servers, for what the sandbox cannot show: connection
+//! reuse, `Retry-After`, and TLS verification against a real TLS server with an untrusted
+//! certificate.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use modretailcrm::api::client::{Client, ClientSettings};
+use modretailcrm::api::crm_url::{ApiKey, CrmUrl};
+use modretailcrm::api::error::{ApiError, TransportKind};
+use modretailcrm::api::transport::{Exchange, ExchangeLog, TransportSettings};
+use modretailcrm::runtime::block_on;
+
+/// A canned HTTP/1.1 answer.
+#[derive(Clone, Copy)]
+struct Reply {
+    status: u16,
+    headers: &'static str,
+    body: &'static str,
+}
+
+/// A loopback server answering each request with the next scripted reply (the last one
+/// repeats), counting the TCP connections it accepted.
+struct ScriptedServer {
+    url: String,
+    connections: Arc<AtomicUsize>,
+}
+
+fn scripted_server(replies: Vec<Reply>) -> ScriptedServer {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&connections);
+    let replies = Arc::new(Mutex::new(replies.into_iter().collect::<std::collections::VecDeque<_>>()));
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let replies = Arc::clone(&replies);
+            thread::spawn(move || serve_connection(stream, &replies));
+        }
+    });
+    ScriptedServer { url, connections }
+}
+
+fn serve_connection(stream: TcpStream, replies: &Mutex<std::collections::VecDeque<Reply>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    loop {
+        let mut length = 0;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let reply = {
+            let mut replies = replies.lock().unwrap();
+            if replies.len() > 1 { replies.pop_front().unwrap() } else { *replies.front().unwrap() }
+        };
+        let answer = format!(
+            "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}\r\n{}",
+            reply.status,
+            reply.body.len(),
+            reply.headers,
+            reply.body
+        );
+        if writer.write_all(answer.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn client(url: &str, settings: TransportSettings, log: Option<Arc<dyn ExchangeLog>>) -> Client {
+    Client::new(
+        ClientSettings {
+            url: CrmUrl::parse(url).unwrap(),
+            api_key: ApiKey::parse("test-key").unwrap(),
+            site: Some("shop".into()),
+            transport: settings,
+        },
+        log,
+    )
+}
+
+fn fast() -> TransportSettings {
+    TransportSettings { rate_limit: 0, retry_base_delay: Duration::from_millis(1), ..TransportSettings::default() }
+}
+
+const OK: Reply = Reply { status: 200, headers: "", body: r#"{"success":true}"# };
+
+#[test]
+fn calls_reuse_one_kept_alive_connection() {
+    let server = scripted_server(vec![OK]);
+    let crm = client(&server.url, fast(), None);
+    for _ in 0..5 {
+        block_on(crm.api_versions()).unwrap().unwrap();
+    }
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Exchange>>);
+
+impl ExchangeLog for Recorder {
+    fn record(&self, exchange: &Exchange) {
+        self.0.lock().unwrap().push(exchange.clone());
+    }
+}
+
+#[test]
+fn a_zero_retry_after_is_retried_at_once_and_logged_per_attempt() {
+    let busy = Reply { status: 503, headers: "Retry-After: 0\r\n", body: "" };
+    let server = scripted_server(vec![busy, OK]);
+    let recorder = Arc::new(Recorder::default());
+    let crm = client(&server.url, fast(), Some(recorder.clone()));
+    block_on(crm.api_versions()).unwrap().unwrap();
+    let statuses: Vec<_> = recorder.0.lock().unwrap().iter().map(|e| e.status).collect();
+    assert_eq!(statuses, vec![Some(503), Some(200)]);
+}
+
+#[test]
+fn a_retry_after_beyond_the_time_budget_gives_up_without_waiting_for_it() {
+    let busy = Reply { status: 429, headers: "Retry-After: 3600\r\n", body: "" };
+    let server = scripted_server(vec![busy]);
+    let crm = client(&server.url, fast(), None);
+    match block_on(crm.api_versions()).unwrap() {
+        Err(ApiError::RateLimited { status, attempts, retry_after }) => {
+            assert_eq!((status, attempts, retry_after), (429, 1, Some(Duration::from_secs(3600))));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn retries_stop_after_max_retries() {
+    let server = scripted_server(vec![Reply { status: 503, headers: "", body: "<html>busy</html>" }]);
+    let settings = TransportSettings { max_retries: 2, ..fast() };
+    match block_on(client(&server.url, settings, None).api_versions()).unwrap() {
+        Err(ApiError::RateLimited { status: 503, attempts: 3, retry_after: None }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `openssl s_server` with a freshly made self-signed certificate for localhost.
+struct TlsServer {
+    child: Child,
+    port: u16,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn untrusted_tls_server() -> TlsServer {
+    let dir = std::env::temp_dir().join(format!("modretailcrm-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let status = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs (scripts/setup.sh installs it)");
+    assert!(status.success());
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new("openssl")
+        .args(["s_server", "-www", "-accept", &port.to_string()])
+        .arg("-cert")
+        .arg(dir.join("cert.pem"))
+        .arg("-key")
+        .arg(dir.join("key.pem"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut ready = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("ACCEPT") {
+        line.clear();
+        assert!(ready.read_line(&mut line).unwrap() > 0, "openssl s_server did not start");
+    }
+    TlsServer { child, port, _dir: TempDir(dir) }
+}
+
+#[test]
+fn an_untrusted_certificate_is_refused() {
+    let server = untrusted_tls_server();
+    let crm = client(&format!("https://localhost:{}", server.port), fast(), None);
+    match block_on(crm.api_versions()).unwrap() {
+        Err(ApiError::Transport { kind: TransportKind::Connect, message }) => {
+            assert!(message.to_lowercase().contains("certificate"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
