@@ -31,14 +31,21 @@ fn main() -> Result<()> {
     println!("cargo:rerun-if-env-changed=PHP_CONFIG");
     let php = find_php().context(MISSING_PHP)?;
     let info = PHPInfo::get(&php).context(MISSING_PHP)?;
-    let version = info.version().context("cannot read the PHP version")?.to_string();
+    let version = info
+        .version()
+        .context("cannot read the PHP version")?
+        .to_string();
     let dev_version = php_config_version().context(MISSING_PHP)?;
     if dev_version != version {
         println!(
             "cargo:warning=php is {version} but php-config is {dev_version}: the extension is built for {dev_version}"
         );
     }
-    let thread_safety = if info.thread_safety().unwrap_or(false) { "ZTS" } else { "NTS" };
+    let thread_safety = if info.thread_safety().unwrap_or(false) {
+        "ZTS"
+    } else {
+        "NTS"
+    };
     println!("cargo:rustc-env=MODRETAILCRM_PHP_BUILD={dev_version} ({thread_safety})");
     Ok(())
 }

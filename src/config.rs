@@ -63,7 +63,9 @@ impl ClientOptions {
                 "max_retries" => parsed.transport.max_retries = whole(key, value, 10)?,
                 "log" => parsed.log = flag(key, value)?,
                 "log_file" => parsed.log_file = path(key, value)?,
-                "log_max_bytes" => parsed.log_max_bytes = u64::from(whole(key, value, u32::MAX)?.max(1024)),
+                "log_max_bytes" => {
+                    parsed.log_max_bytes = u64::from(whole(key, value, u32::MAX)?.max(1024))
+                }
                 "log_callback" => {}
                 other => {
                     return Err(format!(
@@ -82,7 +84,9 @@ fn seconds(key: &str, value: &Value) -> Result<Duration, String> {
         .as_f64()
         .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
         .map(Duration::from_secs_f64)
-        .ok_or_else(|| format!("option {key:?} must be a number of seconds between 0 and 3600, got {value}"))
+        .ok_or_else(|| {
+            format!("option {key:?} must be a number of seconds between 0 and 3600, got {value}")
+        })
 }
 
 fn whole(key: &str, value: &Value, max: u32) -> Result<u32, String> {
@@ -90,13 +94,17 @@ fn whole(key: &str, value: &Value, max: u32) -> Result<u32, String> {
         .as_u64()
         .and_then(|n| u32::try_from(n).ok())
         .filter(|n| *n <= max)
-        .ok_or_else(|| format!("option {key:?} must be a whole number from 0 to {max}, got {value}"))
+        .ok_or_else(|| {
+            format!("option {key:?} must be a whole number from 0 to {max}, got {value}")
+        })
 }
 
 fn flag(key: &str, value: &Value) -> Result<bool, String> {
     match value {
         Value::Bool(b) => Ok(*b),
-        Value::Number(n) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => Ok(n.as_i64() == Some(1)),
+        Value::Number(n) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => {
+            Ok(n.as_i64() == Some(1))
+        }
         Value::String(s) if matches!(s.as_str(), "" | "0" | "1") => Ok(s == "1"),
         _ => Err(format!("option {key:?} must be a boolean, got {value}")),
     }
@@ -133,7 +141,10 @@ mod tests {
         .unwrap();
         assert_eq!(options.transport.timeout, Duration::from_millis(2500));
         assert_eq!(options.transport.connect_timeout, Duration::from_secs(1));
-        assert_eq!(options.transport.retry_base_delay, Duration::from_millis(50));
+        assert_eq!(
+            options.transport.retry_base_delay,
+            Duration::from_millis(50)
+        );
         assert_eq!(options.transport.rate_limit, 0);
         assert_eq!(options.transport.max_retries, 5);
         assert!(options.log);

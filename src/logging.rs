@@ -41,7 +41,8 @@ impl<S: LineSink> ApiLog<S> {
 impl<S: LineSink> ExchangeLog for ApiLog<S> {
     fn record(&self, exchange: &Exchange) {
         if self.verbose || exchange.failed {
-            self.sink.write_line(&format_exchange(exchange, OffsetDateTime::now_utc()));
+            self.sink
+                .write_line(&format_exchange(exchange, OffsetDateTime::now_utc()));
         }
     }
 }
@@ -49,10 +50,14 @@ impl<S: LineSink> ExchangeLog for ApiLog<S> {
 /// One log line for an exchange: time (UTC), level, method, route, status, duration, bodies.
 pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime) -> String {
     let time = at
-        .format(format_description!("[year]-[month]-[day] [hour]:[minute]:[second]Z"))
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]Z"
+        ))
         .unwrap_or_default();
     let level = if exchange.failed { "ERROR" } else { "INFO" };
-    let status = exchange.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
+    let status = exchange
+        .status
+        .map_or_else(|| "no answer".to_string(), |s| s.to_string());
     format!(
         "[{time}] modretailcrm {level} {} {} -> {status} in {} ms; request: {}; response: {}",
         exchange.method,
@@ -83,7 +88,12 @@ pub struct FileSink {
 impl FileSink {
     /// A sink writing to `path`; its folder is created when missing.
     pub fn new(path: PathBuf, max_bytes: u64, keep: u32) -> Self {
-        FileSink { path, max_bytes, keep, lock: Mutex::new(()) }
+        FileSink {
+            path,
+            max_bytes,
+            keep,
+            lock: Mutex::new(()),
+        }
     }
 
     fn rotated(&self, n: u32) -> PathBuf {
@@ -114,7 +124,10 @@ impl FileSink {
         if size > 0 && size + line.len() as u64 + 1 > self.max_bytes {
             self.rotate()?;
         }
-        let mut file = OpenOptions::new().create(true).append(true).open(&self.path)?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
         writeln!(file, "{line}")
     }
 
@@ -126,9 +139,15 @@ impl FileSink {
 
 impl LineSink for FileSink {
     fn write_line(&self, line: &str) {
-        let _guard = self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _guard = self
+            .lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Err(error) = self.append(line) {
-            eprintln!("modretailcrm: cannot write the log file {}: {error}", self.path.display());
+            eprintln!(
+                "modretailcrm: cannot write the log file {}: {error}",
+                self.path.display()
+            );
         }
     }
 }
@@ -142,7 +161,12 @@ pub struct BufferSink {
 impl BufferSink {
     /// Takes the lines written since the last drain.
     pub fn drain(&self) -> Vec<String> {
-        std::mem::take(&mut *self.lines.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        std::mem::take(
+            &mut *self
+                .lines
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 }
 

@@ -21,14 +21,19 @@ pub struct ProcessLocal<T> {
 impl<T> ProcessLocal<T> {
     /// An empty slot; nothing is built until [`ProcessLocal::get_or_try_init`].
     pub const fn new() -> Self {
-        ProcessLocal { slot: Mutex::new(None) }
+        ProcessLocal {
+            slot: Mutex::new(None),
+        }
     }
 
     /// The value for the current process, building it with `init` when there is none yet
     /// or when the one held was built by another (parent) process.
     pub fn get_or_try_init<E>(&self, init: impl FnOnce() -> Result<T, E>) -> Result<Arc<T>, E> {
         let pid = std::process::id();
-        let mut slot = self.slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut slot = self
+            .slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((owner, value)) = slot.as_ref() {
             if *owner == pid {
                 return Ok(Arc::clone(value));

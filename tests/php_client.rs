@@ -29,7 +29,12 @@ fn phpinfo_shows_version_php_build_and_tls() {
     let output = php(&["-i"], &[]);
     let text = String::from_utf8_lossy(&output.stdout);
     let version = format!("version => {}", env!("CARGO_PKG_VERSION"));
-    for row in ["modretailcrm support => enabled", &version, "built for PHP => 8.", "TLS backend => rustls"] {
+    for row in [
+        "modretailcrm support => enabled",
+        &version,
+        "built for PHP => 8.",
+        "TLS backend => rustls",
+    ] {
         assert!(text.contains(row), "phpinfo lacks {row:?}");
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use modretailcrm::api::client::{Client, ClientSettings};
+use modretailcrm::api::client::{Client, ClientSettings, Page};
 use modretailcrm::api::crm_url::{ApiKey, CrmUrl};
 use modretailcrm::api::error::{ApiError, TransportKind};
 use modretailcrm::api::transport::{Exchange, ExchangeLog, TransportSettings};
@@ -36,7 +36,11 @@ fn scripted_server(replies: Vec<Reply>) -> ScriptedServer {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&connections);
-    let replies = Arc::new(Mutex::new(replies.into_iter().collect::<std::collections::VecDeque<_>>()));
+    let replies = Arc::new(Mutex::new(
+        replies
+            .into_iter()
+            .collect::<std::collections::VecDeque<_>>(),
+    ));
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             counter.fetch_add(1, Ordering::SeqCst);
@@ -69,7 +73,11 @@ fn serve_connection(stream: TcpStream, replies: &Mutex<std::collections::VecDequ
         reader.read_exact(&mut body).unwrap();
         let reply = {
             let mut replies = replies.lock().unwrap();
-            if replies.len() > 1 { replies.pop_front().unwrap() } else { *replies.front().unwrap() }
+            if replies.len() > 1 {
+                replies.pop_front().unwrap()
+            } else {
+                *replies.front().unwrap()
+            }
         };
         let answer = format!(
             "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}\r\n{}",
@@ -97,10 +105,18 @@ fn client(url: &str, settings: TransportSettings, log: Option<Arc<dyn ExchangeLo
 }
 
 fn fast() -> TransportSettings {
-    TransportSettings { rate_limit: 0, retry_base_delay: Duration::from_millis(1), ..TransportSettings::default() }
+    TransportSettings {
+        rate_limit: 0,
+        retry_base_delay: Duration::from_millis(1),
+        ..TransportSettings::default()
+    }
 }
 
-const OK: Reply = Reply { status: 200, headers: "", body: r#"{"success":true}"# };
+const OK: Reply = Reply {
+    status: 200,
+    headers: "",
+    body: r#"{"success":true}"#,
+};
 
 #[test]
 fn calls_reuse_one_kept_alive_connection() {
@@ -123,23 +139,44 @@ impl ExchangeLog for Recorder {
 
 #[test]
 fn a_zero_retry_after_is_retried_at_once_and_logged_per_attempt() {
-    let busy = Reply { status: 503, headers: "Retry-After: 0\r\n", body: "" };
+    let busy = Reply {
+        status: 503,
+        headers: "Retry-After: 0\r\n",
+        body: "",
+    };
     let server = scripted_server(vec![busy, OK]);
     let recorder = Arc::new(Recorder::default());
     let crm = client(&server.url, fast(), Some(recorder.clone()));
     block_on(crm.api_versions()).unwrap().unwrap();
-    let statuses: Vec<_> = recorder.0.lock().unwrap().iter().map(|e| e.status).collect();
+    let statuses: Vec<_> = recorder
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.status)
+        .collect();
     assert_eq!(statuses, vec![Some(503), Some(200)]);
 }
 
 #[test]
 fn a_retry_after_beyond_the_time_budget_gives_up_without_waiting_for_it() {
-    let busy = Reply { status: 429, headers: "Retry-After: 3600\r\n", body: "" };
+    let busy = Reply {
+        status: 429,
+        headers: "Retry-After: 3600\r\n",
+        body: "",
+    };
     let server = scripted_server(vec![busy]);
     let crm = client(&server.url, fast(), None);
     match block_on(crm.api_versions()).unwrap() {
-        Err(ApiError::RateLimited { status, attempts, retry_after }) => {
-            assert_eq!((status, attempts, retry_after), (429, 1, Some(Duration::from_secs(3600))));
+        Err(ApiError::RateLimited {
+            status,
+            attempts,
+            retry_after,
+        }) => {
+            assert_eq!(
+                (status, attempts, retry_after),
+                (429, 1, Some(Duration::from_secs(3600)))
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -147,10 +184,21 @@ fn a_retry_after_beyond_the_time_budget_gives_up_without_waiting_for_it() {
 
 #[test]
 fn retries_stop_after_max_retries() {
-    let server = scripted_server(vec![Reply { status: 503, headers: "", body: "<html>busy</html>" }]);
-    let settings = TransportSettings { max_retries: 2, ..fast() };
+    let server = scripted_server(vec![Reply {
+        status: 503,
+        headers: "",
+        body: "<html>busy</html>",
+    }]);
+    let settings = TransportSettings {
+        max_retries: 2,
+        ..fast()
+    };
     match block_on(client(&server.url, settings, None).api_versions()).unwrap() {
-        Err(ApiError::RateLimited { status: 503, attempts: 3, retry_after: None }) => {}
+        Err(ApiError::RateLimited {
+            status: 503,
+            attempts: 3,
+            retry_after: None,
+        }) => {}
         other => panic!("{other:?}"),
     }
 }
@@ -181,7 +229,17 @@ fn untrusted_tls_server() -> TlsServer {
     let dir = std::env::temp_dir().join(format!("modretailcrm-tls-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let status = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
         .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
         .arg("-keyout")
         .arg(dir.join("key.pem"))
@@ -191,7 +249,11 @@ fn untrusted_tls_server() -> TlsServer {
         .status()
         .expect("openssl runs (scripts/setup.sh installs it)");
     assert!(status.success());
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new("openssl")
         .args(["s_server", "-www", "-accept", &port.to_string()])
         .arg("-cert")
@@ -207,9 +269,16 @@ fn untrusted_tls_server() -> TlsServer {
     let mut line = String::new();
     while !line.contains("ACCEPT") {
         line.clear();
-        assert!(ready.read_line(&mut line).unwrap() > 0, "openssl s_server did not start");
+        assert!(
+            ready.read_line(&mut line).unwrap() > 0,
+            "openssl s_server did not start"
+        );
     }
-    TlsServer { child, port, _dir: TempDir(dir) }
+    TlsServer {
+        child,
+        port,
+        _dir: TempDir(dir),
+    }
 }
 
 #[test]
@@ -217,9 +286,41 @@ fn an_untrusted_certificate_is_refused() {
     let server = untrusted_tls_server();
     let crm = client(&format!("https://localhost:{}", server.port), fast(), None);
     match block_on(crm.api_versions()).unwrap() {
-        Err(ApiError::Transport { kind: TransportKind::Connect, message }) => {
+        Err(ApiError::Transport {
+            kind: TransportKind::Connect,
+            message,
+        }) => {
             assert!(message.to_lowercase().contains("certificate"), "{message}");
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn collect_pages_reads_up_to_total_page_count_past_empty_pages() {
+    let page = |body: &'static str| Reply {
+        status: 200,
+        headers: "",
+        body,
+    };
+    let server = scripted_server(vec![
+        page(
+            r#"{"success":true,"orders":[{"id":1},{"id":2}],"pagination":{"limit":20,"totalCount":3,"currentPage":1,"totalPageCount":3}}"#,
+        ),
+        page(
+            r#"{"success":true,"orders":[],"pagination":{"limit":20,"totalCount":3,"currentPage":2,"totalPageCount":3}}"#,
+        ),
+        page(
+            r#"{"success":true,"orders":{"7":{"id":3}},"pagination":{"limit":20,"totalCount":3,"currentPage":3,"totalPageCount":3}}"#,
+        ),
+        page(
+            r#"{"success":true,"orders":[{"id":99}],"pagination":{"limit":20,"totalCount":3,"currentPage":4,"totalPageCount":3}}"#,
+        ),
+    ]);
+    let crm = client(&server.url, fast(), None);
+    let all = block_on(crm.collect_pages("orders", &Page::default(), "orders"))
+        .unwrap()
+        .unwrap();
+    let ids: Vec<_> = all.iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![1, 2, 3]);
 }

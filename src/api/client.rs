@@ -126,7 +126,11 @@ pub struct Page {
 
 impl Default for Page {
     fn default() -> Self {
-        Page { filter: Map::new(), page: 1, limit: 20 }
+        Page {
+            filter: Map::new(),
+            page: 1,
+            limit: 20,
+        }
     }
 }
 
@@ -148,30 +152,63 @@ impl Client {
     /// Calls any route with any parameters: GET parameters go into the query string, POST
     /// parameters into the form body (entities as JSON). `route` is relative to `/api/v5/`
     /// (a leading `/` is ignored); `api-versions` and `credentials` are unversioned.
-    pub async fn request(&self, method: Method, route: &str, params: Map<String, Value>) -> Result<Value, ApiError> {
+    pub async fn request(
+        &self,
+        method: Method,
+        route: &str,
+        params: Map<String, Value>,
+    ) -> Result<Value, ApiError> {
         let route = route.trim_start_matches('/');
-        if route.is_empty() || route.contains("..") || route.contains(['?', '#']) || route.chars().any(char::is_whitespace) {
-            return Err(ApiError::InvalidRequest(format!("{route:?} is not an API route")));
+        if route.is_empty()
+            || route.contains("..")
+            || route.contains(['?', '#'])
+            || route.chars().any(char::is_whitespace)
+        {
+            return Err(ApiError::InvalidRequest(format!(
+                "{route:?} is not an API route"
+            )));
         }
         let path = match route {
             "api-versions" | "credentials" => route.to_string(),
             _ => format!("v5/{route}"),
         };
         let request = match method {
-            Method::Get => ApiRequest { method, path, query: build_query(&params), body: String::new() },
-            Method::Post => ApiRequest { method, path, query: String::new(), body: form_body(&params) },
+            Method::Get => ApiRequest {
+                method,
+                path,
+                query: build_query(&params),
+                body: String::new(),
+            },
+            Method::Post => ApiRequest {
+                method,
+                path,
+                query: String::new(),
+                body: form_body(&params),
+            },
         };
         self.transport.send(&request).await
     }
 
     /// `{entity}/create`: creates a customer or an order.
-    pub async fn create(&self, entity: Entity, data: Value, site: Option<&str>) -> Result<Value, ApiError> {
+    pub async fn create(
+        &self,
+        entity: Entity,
+        data: Value,
+        site: Option<&str>,
+    ) -> Result<Value, ApiError> {
         let params = self.with_site(vec![(entity.one(), data)], site);
-        self.request(Method::Post, &format!("{}/create", entity.many()), params).await
+        self.request(Method::Post, &format!("{}/create", entity.many()), params)
+            .await
     }
 
     /// `{entity}/{id}/edit`: edits a customer or an order found by the `by` field of `data`.
-    pub async fn edit(&self, entity: Entity, data: Value, by: By, site: Option<&str>) -> Result<Value, ApiError> {
+    pub async fn edit(
+        &self,
+        entity: Entity,
+        data: Value,
+        by: By,
+        site: Option<&str>,
+    ) -> Result<Value, ApiError> {
         let id = id_field(&data, entity.one(), by)?;
         let route = format!("{}/{}/edit", entity.many(), path_segment(&id));
         let params = self.with_site(vec![(entity.one(), data), ("by", json!(by.as_str()))], site);
@@ -179,7 +216,13 @@ impl Client {
     }
 
     /// `{entity}/{id}`: reads one customer or order.
-    pub async fn get(&self, entity: Entity, id: &str, by: By, site: Option<&str>) -> Result<Value, ApiError> {
+    pub async fn get(
+        &self,
+        entity: Entity,
+        id: &str,
+        by: By,
+        site: Option<&str>,
+    ) -> Result<Value, ApiError> {
         let route = format!("{}/{}", entity.many(), path_segment(id));
         let params = self.with_site(vec![("by", json!(by.as_str()))], site);
         self.request(Method::Get, &route, params).await
@@ -187,16 +230,27 @@ impl Client {
 
     /// `{entity}` list with a filter and a page.
     pub async fn list(&self, entity: Entity, page: &Page) -> Result<Value, ApiError> {
-        self.request(Method::Get, entity.many(), page_params(page)).await
+        self.request(Method::Get, entity.many(), page_params(page))
+            .await
     }
 
     /// `{entity}/history` with a filter (`sinceId`, `startDate` …) and a page.
     pub async fn history(&self, entity: Entity, page: &Page) -> Result<Value, ApiError> {
-        self.request(Method::Get, &format!("{}/history", entity.many()), page_params(page)).await
+        self.request(
+            Method::Get,
+            &format!("{}/history", entity.many()),
+            page_params(page),
+        )
+        .await
     }
 
     /// `{entity}/upload`: up to [`MAX_UPLOAD`] customers or orders in one call.
-    pub async fn upload(&self, entity: Entity, items: Vec<Value>, site: Option<&str>) -> Result<Value, ApiError> {
+    pub async fn upload(
+        &self,
+        entity: Entity,
+        items: Vec<Value>,
+        site: Option<&str>,
+    ) -> Result<Value, ApiError> {
         if items.len() > MAX_UPLOAD {
             return Err(ApiError::InvalidRequest(format!(
                 "{} items given; an upload takes at most {MAX_UPLOAD}",
@@ -204,29 +258,56 @@ impl Client {
             )));
         }
         let params = self.with_site(vec![(entity.many(), Value::Array(items))], site);
-        self.request(Method::Post, &format!("{}/upload", entity.many()), params).await
+        self.request(Method::Post, &format!("{}/upload", entity.many()), params)
+            .await
     }
 
     /// `{entity}/fix-external-ids`: links CRM ids to shop ids (`[{id, externalId}]`).
-    pub async fn fix_external_ids(&self, entity: Entity, pairs: Vec<Value>) -> Result<Value, ApiError> {
+    pub async fn fix_external_ids(
+        &self,
+        entity: Entity,
+        pairs: Vec<Value>,
+    ) -> Result<Value, ApiError> {
         let params = object(vec![(entity.many(), Value::Array(pairs))]);
-        self.request(Method::Post, &format!("{}/fix-external-ids", entity.many()), params).await
+        self.request(
+            Method::Post,
+            &format!("{}/fix-external-ids", entity.many()),
+            params,
+        )
+        .await
     }
 
     /// `orders/statuses`: the statuses of orders given by CRM ids and/or external ids.
-    pub async fn order_statuses(&self, ids: Vec<Value>, external_ids: Vec<Value>) -> Result<Value, ApiError> {
-        let params = object(vec![("ids", Value::Array(ids)), ("externalIds", Value::Array(external_ids))]);
+    pub async fn order_statuses(
+        &self,
+        ids: Vec<Value>,
+        external_ids: Vec<Value>,
+    ) -> Result<Value, ApiError> {
+        let params = object(vec![
+            ("ids", Value::Array(ids)),
+            ("externalIds", Value::Array(external_ids)),
+        ]);
         self.request(Method::Get, "orders/statuses", params).await
     }
 
     /// `orders/payments/create`: adds a payment to an order.
-    pub async fn payment_create(&self, payment: Value, site: Option<&str>) -> Result<Value, ApiError> {
+    pub async fn payment_create(
+        &self,
+        payment: Value,
+        site: Option<&str>,
+    ) -> Result<Value, ApiError> {
         let params = self.with_site(vec![("payment", payment)], site);
-        self.request(Method::Post, "orders/payments/create", params).await
+        self.request(Method::Post, "orders/payments/create", params)
+            .await
     }
 
     /// `orders/payments/{id}/edit`: edits a payment found by the `by` field of `payment`.
-    pub async fn payment_edit(&self, payment: Value, by: By, site: Option<&str>) -> Result<Value, ApiError> {
+    pub async fn payment_edit(
+        &self,
+        payment: Value,
+        by: By,
+        site: Option<&str>,
+    ) -> Result<Value, ApiError> {
         let id = id_field(&payment, "payment", by)?;
         let route = format!("orders/payments/{}/edit", path_segment(&id));
         let params = self.with_site(vec![("payment", payment), ("by", json!(by.as_str()))], site);
@@ -235,24 +316,35 @@ impl Client {
 
     /// `reference/…`: one reference book.
     pub async fn reference(&self, reference: Reference) -> Result<Value, ApiError> {
-        self.request(Method::Get, reference.route(), Map::new()).await
+        self.request(Method::Get, reference.route(), Map::new())
+            .await
     }
 
     /// `store/inventories`, `store/offers`, `store/products`: catalogue reads.
     pub async fn store_list(&self, what: StoreList, page: &Page) -> Result<Value, ApiError> {
-        self.request(Method::Get, what.route(), page_params(page)).await
+        self.request(Method::Get, what.route(), page_params(page))
+            .await
     }
 
     /// `store/inventories/upload`: stock levels (and optionally purchase prices) of offers.
-    pub async fn inventories_upload(&self, offers: Vec<Value>, site: Option<&str>) -> Result<Value, ApiError> {
+    pub async fn inventories_upload(
+        &self,
+        offers: Vec<Value>,
+        site: Option<&str>,
+    ) -> Result<Value, ApiError> {
         let params = self.with_site(vec![("offers", Value::Array(offers))], site);
-        self.request(Method::Post, "store/inventories/upload", params).await
+        self.request(Method::Post, "store/inventories/upload", params)
+            .await
     }
 
     /// `store/prices/upload`: prices of offers.
     pub async fn prices_upload(&self, prices: Vec<Value>) -> Result<Value, ApiError> {
-        self.request(Method::Post, "store/prices/upload", object(vec![("prices", Value::Array(prices))]))
-            .await
+        self.request(
+            Method::Post,
+            "store/prices/upload",
+            object(vec![("prices", Value::Array(prices))]),
+        )
+        .await
     }
 
     /// `tasks/create`.
@@ -280,11 +372,18 @@ impl Client {
     /// Reads every page of a list or history route, from `page.page` up to the answer's
     /// `pagination.totalPageCount` (empty pages in the middle do not stop it), and returns
     /// the items found under `field` (such as `orders` or `history`) in order.
-    pub async fn collect_pages(&self, route: &str, page: &Page, field: &str) -> Result<Vec<Value>, ApiError> {
+    pub async fn collect_pages(
+        &self,
+        route: &str,
+        page: &Page,
+        field: &str,
+    ) -> Result<Vec<Value>, ApiError> {
         let mut current = page.clone();
         let mut items = Vec::new();
         loop {
-            let answer = self.request(Method::Get, route, page_params(&current)).await?;
+            let answer = self
+                .request(Method::Get, route, page_params(&current))
+                .await?;
             match answer.get(field) {
                 Some(Value::Array(found)) => items.extend(found.iter().cloned()),
                 Some(Value::Object(found)) => items.extend(found.values().cloned()),
@@ -332,7 +431,10 @@ impl StoreList {
 }
 
 fn object(fields: Vec<(&str, Value)>) -> Map<String, Value> {
-    fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    fields
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }
 
 fn page_params(page: &Page) -> Map<String, Value> {

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
+use super::encode::{path_segment, urlencode};
 use super::error::ApiError;
 
 /// A validated RetailCRM base address: `https://host[:port]` (plain `http` only for
@@ -36,12 +37,21 @@ impl CrmUrl {
                     "the CRM URL {trimmed:?} must use https (plain http is only allowed for loopback test servers)"
                 )));
             }
-            other => return Err(config(&format!("the CRM URL scheme {other:?} is not supported; use https"))),
+            other => {
+                return Err(config(&format!(
+                    "the CRM URL scheme {other:?} is not supported; use https"
+                )));
+            }
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(config("the CRM URL must not contain credentials; the API key is a separate setting"));
+            return Err(config(
+                "the CRM URL must not contain credentials; the API key is a separate setting",
+            ));
         }
-        if url.query().is_some() || url.fragment().is_some() || url.path().trim_end_matches('/') != "" {
+        if url.query().is_some()
+            || url.fragment().is_some()
+            || !url.path().trim_end_matches('/').is_empty()
+        {
             return Err(config(&format!(
                 "the CRM URL {trimmed:?} must be the account address only, such as https://example.retailcrm.ru"
             )));
@@ -86,7 +96,9 @@ impl ApiKey {
             return Err(config("the API key is empty"));
         }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(config("the API key contains characters that cannot be sent in a header"));
+            return Err(config(
+                "the API key contains characters that cannot be sent in a header",
+            ));
         }
         Ok(ApiKey(key.to_string()))
     }
@@ -96,11 +108,13 @@ impl ApiKey {
         &self.0
     }
 
-    /// Replaces every occurrence of the key (raw and percent-encoded) in `text` with `***`.
+    /// Replaces every occurrence of the key in `text` with `***`: as it is, and as it reads
+    /// percent-encoded in a path or in a query string or form body.
     pub fn mask(&self, text: &str) -> String {
-        let encoded = super::encode::path_segment(&self.0);
-        let masked = text.replace(&self.0, "***");
-        if encoded == self.0 { masked } else { masked.replace(&encoded, "***") }
+        let spellings = [self.0.clone(), path_segment(&self.0), urlencode(&self.0)];
+        spellings.iter().fold(text.to_string(), |masked, spelling| {
+            masked.replace(spelling.as_str(), "***")
+        })
     }
 }
 
@@ -126,12 +140,19 @@ mod tests {
             ("https://demo.retailcrm.ru/", "https://demo.retailcrm.ru"),
             ("https://shop.retailcrm.pro//", "https://shop.retailcrm.pro"),
             ("  https://acme.simla.com ", "https://acme.simla.com"),
-            ("https://crm.example.org:8443/", "https://crm.example.org:8443"),
+            (
+                "https://crm.example.org:8443/",
+                "https://crm.example.org:8443",
+            ),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
             ("http://localhost:9000/", "http://localhost:9000"),
             ("http://[::1]:9000", "http://[::1]:9000"),
         ] {
-            assert_eq!(CrmUrl::parse(raw).map(|u| u.0).ok().as_deref(), Some(expected), "{raw}");
+            assert_eq!(
+                CrmUrl::parse(raw).map(|u| u.0).ok().as_deref(),
+                Some(expected),
+                "{raw}"
+            );
         }
     }
 
@@ -148,15 +169,21 @@ mod tests {
             "https://user:pw@demo.retailcrm.ru",
             "http://10.0.0.1",
         ] {
-            assert!(matches!(CrmUrl::parse(raw), Err(ApiError::Config(_))), "{raw}");
+            assert!(
+                matches!(CrmUrl::parse(raw), Err(ApiError::Config(_))),
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn api_key_never_shows_and_is_masked_in_text() {
-        let key = ApiKey::parse(" s3cr3t/key ").unwrap();
+        let key = ApiKey::parse(" s3cr3t/key~ ").unwrap();
         assert_eq!(format!("{key:?} {key}"), "ApiKey(***) ***");
-        assert_eq!(key.mask("a s3cr3t/key b s3cr3t%2Fkey c"), "a *** b *** c");
+        assert_eq!(
+            key.mask("a s3cr3t/key~ b s3cr3t%2Fkey~ c s3cr3t%2Fkey%7E d"),
+            "a *** b *** c *** d"
+        );
         assert!(ApiKey::parse("  ").is_err());
         assert!(ApiKey::parse("a b").is_err());
     }

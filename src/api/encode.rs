@@ -90,8 +90,9 @@ fn percent_encode(text: &str, style: Style) -> String {
     encoded
 }
 
-/// `text` encoded as PHP's `urlencode` does it.
-fn urlencode(text: &str) -> String {
+/// `text` encoded as PHP's `urlencode` does it (space as `+`, every byte but `A-Za-z0-9-_.`
+/// as upper-case `%XX`).
+pub fn urlencode(text: &str) -> String {
     percent_encode(text, Style::Form)
 }
 

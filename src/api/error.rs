@@ -71,7 +71,7 @@ pub enum ApiError {
     },
     /// The CRM answered with an error.
     #[error("CRM answered HTTP {}: {}", .0.status, .0.error_msg)]
-    Response(ErrorResponse),
+    Response(Box<ErrorResponse>),
 }
 
 impl ApiError {
@@ -80,7 +80,7 @@ impl ApiError {
         match self {
             ApiError::Config(_) | ApiError::InvalidRequest(_) => ErrorClass::Permanent,
             ApiError::Transport { .. } | ApiError::RateLimited { .. } => ErrorClass::Transient,
-            ApiError::Response(response) => classify_response(response),
+            ApiError::Response(response) => response.class(),
         }
     }
 
@@ -96,15 +96,20 @@ impl ApiError {
 
 const ACCOUNT_MISSING: &str = "Account does not exist";
 
-fn classify_response(response: &ErrorResponse) -> ErrorClass {
-    match response.status {
-        460 => ErrorClass::Partial,
-        404 | 405 if response.body.is_none() || response.error_msg.contains(ACCOUNT_MISSING) => {
-            ErrorClass::AccountMissing
+impl ErrorResponse {
+    /// Classifies the answer: 460 is partial; 404/405 with an HTML page or "Account does not
+    /// exist" means a wrong address; 429, 5xx and a 2xx that is not JSON are transient;
+    /// everything else (validation, auth, not found) is permanent.
+    pub fn class(&self) -> ErrorClass {
+        match self.status {
+            460 => ErrorClass::Partial,
+            404 | 405 if self.body.is_none() || self.error_msg.contains(ACCOUNT_MISSING) => {
+                ErrorClass::AccountMissing
+            }
+            200..=299 if self.body.is_none() => ErrorClass::Transient,
+            429 | 500..=599 => ErrorClass::Transient,
+            _ => ErrorClass::Permanent,
         }
-        200..=299 if response.body.is_none() => ErrorClass::Transient,
-        429 | 500..=599 => ErrorClass::Transient,
-        _ => ErrorClass::Permanent,
     }
 }
 
@@ -114,42 +119,70 @@ mod tests {
     use serde_json::json;
 
     fn response(status: u16, error_msg: &str, body: Option<Value>) -> ApiError {
-        ApiError::Response(ErrorResponse {
+        ApiError::Response(Box::new(ErrorResponse {
             status,
             error_msg: error_msg.into(),
             errors: Value::Null,
             body,
-        })
+        }))
     }
 
     #[test]
     fn validation_and_auth_errors_are_permanent() {
         let body = Some(json!({"success": false}));
-        assert_eq!(response(400, "Errors in the entity format", body.clone()).class(), ErrorClass::Permanent);
-        assert_eq!(response(403, "Wrong \"apiKey\" value.", body.clone()).class(), ErrorClass::Permanent);
-        assert_eq!(response(404, "Not found", body).class(), ErrorClass::Permanent);
+        assert_eq!(
+            response(400, "Errors in the entity format", body.clone()).class(),
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            response(403, "Wrong \"apiKey\" value.", body.clone()).class(),
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            response(404, "Not found", body).class(),
+            ErrorClass::Permanent
+        );
     }
 
     #[test]
     fn account_missing_is_told_apart_from_not_found() {
         let body = Some(json!({"success": false, "errorMsg": "Account does not exist."}));
-        assert_eq!(response(404, "Account does not exist.", body).class(), ErrorClass::AccountMissing);
-        assert_eq!(response(405, "HTML answer", None).class(), ErrorClass::AccountMissing);
+        assert_eq!(
+            response(404, "Account does not exist.", body).class(),
+            ErrorClass::AccountMissing
+        );
+        assert_eq!(
+            response(405, "HTML answer", None).class(),
+            ErrorClass::AccountMissing
+        );
     }
 
     #[test]
     fn server_errors_and_rate_limits_are_transient() {
-        assert_eq!(response(500, "HTML answer", None).class(), ErrorClass::Transient);
+        assert_eq!(
+            response(500, "HTML answer", None).class(),
+            ErrorClass::Transient
+        );
         assert_eq!(response(502, "", None).class(), ErrorClass::Transient);
         assert_eq!(response(429, "", None).class(), ErrorClass::Transient);
-        let limited = ApiError::RateLimited { status: 503, attempts: 3, retry_after: None };
+        let limited = ApiError::RateLimited {
+            status: 503,
+            attempts: 3,
+            retry_after: None,
+        };
         assert_eq!(limited.class(), ErrorClass::Transient);
-        let timeout = ApiError::Transport { kind: TransportKind::Timeout, message: "t".into() };
+        let timeout = ApiError::Transport {
+            kind: TransportKind::Timeout,
+            message: "t".into(),
+        };
         assert_eq!(timeout.class(), ErrorClass::Transient);
     }
 
     #[test]
     fn partial_upload_is_partial() {
-        assert_eq!(response(460, "Orders are loaded partially", Some(json!({}))).class(), ErrorClass::Partial);
+        assert_eq!(
+            response(460, "Orders are loaded partially", Some(json!({}))).class(),
+            ErrorClass::Partial
+        );
     }
 }

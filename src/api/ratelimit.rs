@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 /// RetailCRM's documented limit for ordinary API methods.
 pub const DEFAULT_PER_SECOND: u32 = 10;
 
+/// The process's limiters by key and rate.
+type Registry = HashMap<(String, u32), Arc<RateLimiter>>;
+
 /// A token bucket refilled at `per_second` tokens a second, holding at most `per_second`.
 #[derive(Debug)]
 pub struct RateLimiter {
@@ -38,7 +41,7 @@ impl RateLimiter {
 
     /// The limiter shared by every client of this process that uses `key` at `per_second`.
     pub fn shared(key: &str, per_second: u32) -> Arc<RateLimiter> {
-        static LIMITERS: OnceLock<Mutex<HashMap<(String, u32), Arc<RateLimiter>>>> = OnceLock::new();
+        static LIMITERS: OnceLock<Mutex<Registry>> = OnceLock::new();
         let mut limiters = LIMITERS
             .get_or_init(Default::default)
             .lock()
@@ -55,8 +58,13 @@ impl RateLimiter {
             return Ok(());
         }
         let rate = f64::from(self.per_second);
-        let mut bucket = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let elapsed = now.saturating_duration_since(bucket.refilled_at).as_secs_f64();
+        let mut bucket = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let elapsed = now
+            .saturating_duration_since(bucket.refilled_at)
+            .as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * rate).min(rate);
         bucket.refilled_at = now;
         if bucket.tokens >= 1.0 {
@@ -87,9 +95,20 @@ mod tests {
             assert!(limiter.try_acquire(start).is_ok());
         }
         let wait = limiter.try_acquire(start).unwrap_err();
-        assert!(wait > Duration::from_millis(99) && wait <= Duration::from_millis(100), "{wait:?}");
-        assert!(limiter.try_acquire(start + Duration::from_millis(100)).is_ok());
-        assert!(limiter.try_acquire(start + Duration::from_millis(100)).is_err());
+        assert!(
+            wait > Duration::from_millis(99) && wait <= Duration::from_millis(100),
+            "{wait:?}"
+        );
+        assert!(
+            limiter
+                .try_acquire(start + Duration::from_millis(100))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .try_acquire(start + Duration::from_millis(100))
+                .is_err()
+        );
     }
 
     #[test]

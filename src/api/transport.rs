@@ -112,7 +112,12 @@ pub struct Transport {
 
 impl Transport {
     /// A transport for `base` with `key`; nothing is connected until the first call.
-    pub fn new(base: CrmUrl, key: ApiKey, settings: TransportSettings, log: Option<Arc<dyn ExchangeLog>>) -> Self {
+    pub fn new(
+        base: CrmUrl,
+        key: ApiKey,
+        settings: TransportSettings,
+        log: Option<Arc<dyn ExchangeLog>>,
+    ) -> Self {
         let limiter = RateLimiter::shared(key.expose(), settings.rate_limit);
         Transport {
             base,
@@ -159,7 +164,11 @@ impl Transport {
         let started = Instant::now();
         let result = self.round_trip(request, deadline).await;
         let (status, response_body, failed) = match &result {
-            Ok(answer) => (Some(answer.status), answer.body.clone(), !(200..300).contains(&answer.status)),
+            Ok(answer) => (
+                Some(answer.status),
+                answer.body.clone(),
+                !(200..300).contains(&answer.status),
+            ),
             Err(error) => (None, error.to_string(), true),
         };
         if let Some(log) = &self.log {
@@ -176,18 +185,30 @@ impl Transport {
         result
     }
 
-    async fn round_trip(&self, request: &ApiRequest, deadline: Instant) -> Result<Answer, ApiError> {
-        let http = self.http.get_or_try_init(|| build_http_client(&self.base, &self.settings))?;
+    async fn round_trip(
+        &self,
+        request: &ApiRequest,
+        deadline: Instant,
+    ) -> Result<Answer, ApiError> {
+        let http = self
+            .http
+            .get_or_try_init(|| build_http_client(&self.base, &self.settings))?;
         let url = format!("{}/api/{}", self.base.as_str(), route_of(request));
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(self.transport_error(TransportKind::Timeout, "the call's time budget ran out".into()));
+            return Err(self.transport_error(
+                TransportKind::Timeout,
+                "the call's time budget ran out".into(),
+            ));
         }
         let builder = match request.method {
             Method::Get => http.get(&url),
             Method::Post => http
                 .post(&url)
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                )
                 .body(request.body.clone()),
         };
         let response = builder
@@ -251,7 +272,10 @@ fn route_of(request: &ApiRequest) -> String {
     }
 }
 
-fn build_http_client(base: &CrmUrl, settings: &TransportSettings) -> Result<reqwest::Client, ApiError> {
+fn build_http_client(
+    base: &CrmUrl,
+    settings: &TransportSettings,
+) -> Result<reqwest::Client, ApiError> {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(settings.connect_timeout)
@@ -270,25 +294,30 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
 
 /// Turns a non-rate-limited answer into the JSON document or an error.
 fn interpret(answer: Answer) -> Result<Value, ApiError> {
-    let json = serde_json::from_str::<Value>(&answer.body).ok().filter(Value::is_object);
-    let success = json.as_ref().and_then(|j| j.get("success")).and_then(Value::as_bool);
+    let json = serde_json::from_str::<Value>(&answer.body)
+        .ok()
+        .filter(Value::is_object);
+    let success = json
+        .as_ref()
+        .and_then(|j| j.get("success"))
+        .and_then(Value::as_bool);
     match json {
         Some(json) if (200..300).contains(&answer.status) && success != Some(false) => Ok(json),
-        Some(json) => Err(ApiError::Response(ErrorResponse {
+        Some(json) => Err(ApiError::Response(Box::new(ErrorResponse {
             status: answer.status,
-            error_msg: json
-                .get("errorMsg")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("HTTP {} without an error message", answer.status), str::to_string),
+            error_msg: json.get("errorMsg").and_then(Value::as_str).map_or_else(
+                || format!("HTTP {} without an error message", answer.status),
+                str::to_string,
+            ),
             errors: json.get("errors").cloned().unwrap_or(Value::Null),
             body: Some(json),
-        })),
-        None => Err(ApiError::Response(ErrorResponse {
+        }))),
+        None => Err(ApiError::Response(Box::new(ErrorResponse {
             status: answer.status,
             error_msg: describe_non_json(&answer),
             errors: Value::Null,
             body: None,
-        })),
+        }))),
     }
 }
 
@@ -298,7 +327,10 @@ fn describe_non_json(answer: &Answer) -> String {
         format!("HTTP {} with an empty body", answer.status)
     } else {
         let excerpt: String = text.chars().take(200).collect();
-        format!("HTTP {} with a body that is not JSON: {excerpt}", answer.status)
+        format!(
+            "HTTP {} with a body that is not JSON: {excerpt}",
+            answer.status
+        )
     }
 }
 
@@ -308,7 +340,11 @@ mod tests {
     use serde_json::json;
 
     fn answer(status: u16, body: &str) -> Answer {
-        Answer { status, retry_after: None, body: body.into() }
+        Answer {
+            status,
+            retry_after: None,
+            body: body.into(),
+        }
     }
 
     #[test]
@@ -333,7 +369,10 @@ mod tests {
 
     #[test]
     fn errors_may_be_a_list_and_success_false_on_200_is_an_error() {
-        match interpret(answer(200, r#"{"success":false,"errorMsg":"x","errors":["a","b"]}"#)) {
+        match interpret(answer(
+            200,
+            r#"{"success":false,"errorMsg":"x","errors":["a","b"]}"#,
+        )) {
             Err(ApiError::Response(e)) => assert_eq!(e.errors, json!(["a", "b"])),
             other => panic!("{other:?}"),
         }
@@ -341,9 +380,15 @@ mod tests {
 
     #[test]
     fn html_and_empty_bodies_are_described_not_parsed() {
-        match interpret(answer(405, "<html>\n  <body>   Not   Allowed</body></html>")) {
+        match interpret(answer(
+            405,
+            "<html>\n  <body>   Not   Allowed</body></html>",
+        )) {
             Err(ApiError::Response(e)) => {
-                assert_eq!(e.error_msg, "HTTP 405 with a body that is not JSON: <html> <body> Not Allowed</body></html>");
+                assert_eq!(
+                    e.error_msg,
+                    "HTTP 405 with a body that is not JSON: <html> <body> Not Allowed</body></html>"
+                );
                 assert!(e.body.is_none());
             }
             other => panic!("{other:?}"),
@@ -360,7 +405,10 @@ mod tests {
         for attempt in 1..=4u32 {
             let nominal = 100.0 * f64::from(1u32 << (attempt - 1));
             let got = backoff(base, attempt).as_secs_f64() * 1000.0;
-            assert!(got >= nominal * 0.75 && got <= nominal * 1.25, "attempt {attempt}: {got}");
+            assert!(
+                got >= nominal * 0.75 && got <= nominal * 1.25,
+                "attempt {attempt}: {got}"
+            );
         }
         assert!(backoff(Duration::from_secs(10), 30) <= Duration::from_secs_f64(37.5));
     }

@@ -17,7 +17,10 @@ pub fn string(value: &Zval, name: &str) -> PhpResult<String> {
             .map(str::to_string)
             .ok_or_else(|| validation(format!("{name} is not valid UTF-8"))),
         DataType::Long => Ok(value.long().unwrap_or_default().to_string()),
-        _ => Err(validation(format!("{name} must be a string, {} given", type_name(value)))),
+        _ => Err(validation(format!(
+            "{name} must be a string, {} given",
+            type_name(value)
+        ))),
     }
 }
 
@@ -30,13 +33,18 @@ pub fn optional_string(value: Option<&Zval>, name: &str) -> PhpResult<Option<Str
 }
 
 /// An optional integer argument within `range`, `default` when absent or null.
-pub fn integer(value: Option<&Zval>, name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> PhpResult<i64> {
+pub fn integer(
+    value: Option<&Zval>,
+    name: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> PhpResult<i64> {
     let number = match value.map(Zval::dereference) {
         None => default,
         Some(value) if value.is_null() => default,
-        Some(value) => value
-            .long()
-            .ok_or_else(|| validation(format!("{name} must be an int, {} given", type_name(value))))?,
+        Some(value) => value.long().ok_or_else(|| {
+            validation(format!("{name} must be an int, {} given", type_name(value)))
+        })?,
     };
     if range.contains(&number) {
         Ok(number)
@@ -60,7 +68,9 @@ pub fn optional_map(value: Option<&Zval>, name: &str) -> PhpResult<serde_json::M
         Some(value) if !value.dereference().is_null() => match array(value, name)? {
             Value::Object(map) => Ok(map),
             Value::Array(list) if list.is_empty() => Ok(serde_json::Map::new()),
-            Value::Array(_) => Err(validation(format!("{name} must be an array with string keys"))),
+            Value::Array(_) => Err(validation(format!(
+                "{name} must be an array with string keys"
+            ))),
             _ => Err(validation(format!("{name} must be an array"))),
         },
         _ => Ok(serde_json::Map::new()),
@@ -72,7 +82,9 @@ pub fn list(value: &Zval, name: &str) -> PhpResult<Vec<Value>> {
     match array(value, name)? {
         Value::Array(items) => Ok(items),
         Value::Object(map) if map.is_empty() => Ok(Vec::new()),
-        _ => Err(validation(format!("{name} must be a list (keys 0, 1, 2 …)"))),
+        _ => Err(validation(format!(
+            "{name} must be a list (keys 0, 1, 2 …)"
+        ))),
     }
 }
 

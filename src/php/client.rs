@@ -1,13 +1,16 @@
 //! `ModRetailCrm\Client`: the RetailCRM API v5 for PHP code (snippets, forms, custom code).
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendCallable, Zval};
 use serde_json::{Map, Value};
 
-use crate::api::client::{By, Client as ApiClient, ClientSettings, Entity, Page, Reference, StoreList};
+use crate::api::client::{
+    By, Client as ApiClient, ClientSettings, Entity, Page, Reference, StoreList,
+};
 use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::error::ApiError;
 use crate::api::transport::{ExchangeLog, Method};
@@ -23,7 +26,10 @@ enum LogOutput {
     /// A rotated file written from Rust.
     File,
     /// Lines handed to a PHP callable after each call (`error_log` when none was given).
-    Php { buffer: Arc<ApiLog<BufferSink>>, callable: Option<Zval> },
+    Php {
+        buffer: Arc<ApiLog<BufferSink>>,
+        callable: Option<Zval>,
+    },
 }
 
 /// A RetailCRM API v5 client. Every method returns the CRM's answer as an array and throws a
@@ -42,35 +48,67 @@ impl Client {
     /// `connect_timeout`, `retry_delay` (seconds), `rate_limit` (requests/s, default 10),
     /// `max_retries` (on 503/429, default 3), `log` (log every call, not only failures),
     /// `log_file` and `log_max_bytes` (a rotated file), or `log_callback` (a callable that
-    /// receives each line; default: PHP's `error_log`).
-    pub fn __construct(url: &Zval, api_key: &Zval, site: Option<&Zval>, options: Option<&Zval>) -> PhpResult<Self> {
+    /// receives each line). Without either, the log goes to
+    /// `MODX_CORE_PATH/cache/logs/modretailcrm.log` inside MODX, else to PHP's `error_log`.
+    pub fn __construct(
+        url: &Zval,
+        api_key: &Zval,
+        site: Option<&Zval>,
+        options: Option<&Zval>,
+    ) -> PhpResult<Self> {
         let url = CrmUrl::parse(&args::string(url, "$url")?).map_err(from_api_error)?;
         let api_key = ApiKey::parse(&args::string(api_key, "$apiKey")?).map_err(from_api_error)?;
         let site = args::optional_string(site, "$site")?;
         let callable = log_callable(options)?;
         let options = ClientOptions::parse(&option_values(options)?).map_err(config)?;
-        let (log, sink): (LogOutput, Arc<dyn ExchangeLog>) = match &options.log_file {
+        let log_file = match (&options.log_file, &callable) {
+            (Some(path), _) => Some(path.clone()),
+            (None, None) => modx_log_file(),
+            (None, Some(_)) => None,
+        };
+        let (log, sink): (LogOutput, Arc<dyn ExchangeLog>) = match log_file {
             Some(path) => {
-                let file = FileSink::new(path.clone(), options.log_max_bytes, LOG_FILES_KEPT);
+                let file = FileSink::new(path, options.log_max_bytes, LOG_FILES_KEPT);
                 (LogOutput::File, Arc::new(ApiLog::new(options.log, file)))
             }
             None => {
                 let buffer = Arc::new(ApiLog::new(options.log, BufferSink::default()));
-                (LogOutput::Php { buffer: Arc::clone(&buffer), callable }, buffer)
+                (
+                    LogOutput::Php {
+                        buffer: Arc::clone(&buffer),
+                        callable,
+                    },
+                    buffer,
+                )
             }
         };
-        let settings = ClientSettings { url, api_key, site, transport: options.transport };
-        Ok(Client { api: ApiClient::new(settings, Some(sink)), log })
+        let settings = ClientSettings {
+            url,
+            api_key,
+            site,
+            transport: options.transport,
+        };
+        Ok(Client {
+            api: ApiClient::new(settings, Some(sink)),
+            log,
+        })
     }
 
     /// Calls any API route: `$method` is `GET` or `POST`, `$route` is relative to
     /// `/api/v5/` (such as `orders/combine`), `$params` are sent as RetailCRM expects
     /// (query string for GET, form fields with entities as JSON for POST).
     pub fn request(&self, method: &Zval, route: &Zval, params: Option<&Zval>) -> PhpResult<Zval> {
-        let method = match args::string(method, "$method")?.to_ascii_uppercase().as_str() {
+        let method = match args::string(method, "$method")?
+            .to_ascii_uppercase()
+            .as_str()
+        {
             "GET" => Method::Get,
             "POST" => Method::Post,
-            other => return Err(validation(format!("$method must be GET or POST, {other:?} given"))),
+            other => {
+                return Err(validation(format!(
+                    "$method must be GET or POST, {other:?} given"
+                )));
+            }
         };
         let route = args::string(route, "$route")?;
         let params = args::optional_map(params, "$params")?;
@@ -83,23 +121,43 @@ impl Client {
     }
 
     /// `customers/{id}/edit`; the id is `$customer[$by]`.
-    pub fn customers_edit(&self, customer: &Zval, by: Option<&Zval>, site: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn customers_edit(
+        &self,
+        customer: &Zval,
+        by: Option<&Zval>,
+        site: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         self.edit(Entity::Customer, customer, by, site)
     }
 
     /// `customers/{id}`.
-    pub fn customers_get(&self, id: &Zval, by: Option<&Zval>, site: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn customers_get(
+        &self,
+        id: &Zval,
+        by: Option<&Zval>,
+        site: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         self.get(Entity::Customer, id, by, site)
     }
 
     /// `customers` list: `$filter` as `filter[...]`, `$page` from 1, `$limit` 20/50/100.
-    pub fn customers_list(&self, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn customers_list(
+        &self,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let page = page_arg(filter, page, limit)?;
         self.run(self.api.list(Entity::Customer, &page))
     }
 
     /// `customers/history`: `$filter` such as `['sinceId' => 123]`.
-    pub fn customers_history(&self, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn customers_history(
+        &self,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let page = page_arg(filter, page, limit)?;
         self.run(self.api.history(Entity::Customer, &page))
     }
@@ -121,7 +179,12 @@ impl Client {
     }
 
     /// `orders/{id}/edit`; the id is `$order[$by]`.
-    pub fn orders_edit(&self, order: &Zval, by: Option<&Zval>, site: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn orders_edit(
+        &self,
+        order: &Zval,
+        by: Option<&Zval>,
+        site: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         self.edit(Entity::Order, order, by, site)
     }
 
@@ -131,13 +194,23 @@ impl Client {
     }
 
     /// `orders` list: `$filter` as `filter[...]`, `$page` from 1, `$limit` 20/50/100.
-    pub fn orders_list(&self, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn orders_list(
+        &self,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let page = page_arg(filter, page, limit)?;
         self.run(self.api.list(Entity::Order, &page))
     }
 
     /// `orders/history`: `$filter` such as `['sinceId' => 123]`.
-    pub fn orders_history(&self, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn orders_history(
+        &self,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let page = page_arg(filter, page, limit)?;
         self.run(self.api.history(Entity::Order, &page))
     }
@@ -154,7 +227,11 @@ impl Client {
     }
 
     /// `orders/statuses` for CRM ids and/or external ids.
-    pub fn orders_statuses(&self, ids: Option<&Zval>, external_ids: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn orders_statuses(
+        &self,
+        ids: Option<&Zval>,
+        external_ids: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let ids = args::optional_list(ids, "$ids")?;
         let external_ids = args::optional_list(external_ids, "$externalIds")?;
         self.run(self.api.order_statuses(ids, external_ids))
@@ -168,7 +245,12 @@ impl Client {
     }
 
     /// `orders/payments/{id}/edit`; the id is `$payment[$by]`.
-    pub fn orders_payment_edit(&self, payment: &Zval, by: Option<&Zval>, site: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn orders_payment_edit(
+        &self,
+        payment: &Zval,
+        by: Option<&Zval>,
+        site: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let payment = args::array(payment, "$payment")?;
         let by = by_arg(by)?;
         let site = args::optional_string(site, "$site")?;
@@ -186,23 +268,42 @@ impl Client {
             "sites" => Reference::Sites,
             "order-methods" => Reference::OrderMethods,
             "stores" => Reference::Stores,
-            other => return Err(validation(format!("$name {other:?} is not a known reference"))),
+            other => {
+                return Err(validation(format!(
+                    "$name {other:?} is not a known reference"
+                )));
+            }
         };
         self.run(self.api.reference(reference))
     }
 
     /// `store/inventories`.
-    pub fn store_inventories(&self, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn store_inventories(
+        &self,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         self.store_list(StoreList::Inventories, filter, page, limit)
     }
 
     /// `store/offers`.
-    pub fn store_offers(&self, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn store_offers(
+        &self,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         self.store_list(StoreList::Offers, filter, page, limit)
     }
 
     /// `store/products`.
-    pub fn store_products(&self, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn store_products(
+        &self,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         self.store_list(StoreList::Products, filter, page, limit)
     }
 
@@ -246,11 +347,22 @@ impl Client {
     /// Reads every page of a list or history route (`orders`, `orders/history` …) up to the
     /// last page the CRM reports and returns the items under `$field` (`orders`, `history`)
     /// as one list.
-    pub fn collect_pages(&self, route: &Zval, field: &Zval, filter: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    pub fn collect_pages(
+        &self,
+        route: &Zval,
+        field: &Zval,
+        filter: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let route = args::string(route, "$route")?;
         let field = args::string(field, "$field")?;
         let page = page_arg(filter, None, limit)?;
-        self.run(async { self.api.collect_pages(&route, &page, &field).await.map(Value::Array) })
+        self.run(async {
+            self.api
+                .collect_pages(&route, &page, &field)
+                .await
+                .map(Value::Array)
+        })
     }
 }
 
@@ -261,14 +373,26 @@ impl Client {
         self.run(self.api.create(entity, data, site.as_deref()))
     }
 
-    fn edit(&self, entity: Entity, data: &Zval, by: Option<&Zval>, site: Option<&Zval>) -> PhpResult<Zval> {
+    fn edit(
+        &self,
+        entity: Entity,
+        data: &Zval,
+        by: Option<&Zval>,
+        site: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let data = args::array(data, &format!("${}", entity_name(entity)))?;
         let by = by_arg(by)?;
         let site = args::optional_string(site, "$site")?;
         self.run(self.api.edit(entity, data, by, site.as_deref()))
     }
 
-    fn get(&self, entity: Entity, id: &Zval, by: Option<&Zval>, site: Option<&Zval>) -> PhpResult<Zval> {
+    fn get(
+        &self,
+        entity: Entity,
+        id: &Zval,
+        by: Option<&Zval>,
+        site: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let id = args::string(id, "$id")?;
         let by = by_arg(by)?;
         let site = args::optional_string(site, "$site")?;
@@ -285,14 +409,21 @@ impl Client {
         self.run(self.api.upload(entity, items, site.as_deref()))
     }
 
-    fn store_list(&self, what: StoreList, filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) -> PhpResult<Zval> {
+    fn store_list(
+        &self,
+        what: StoreList,
+        filter: Option<&Zval>,
+        page: Option<&Zval>,
+        limit: Option<&Zval>,
+    ) -> PhpResult<Zval> {
         let page = page_arg(filter, page, limit)?;
         self.run(self.api.store_list(what, &page))
     }
 
     /// Runs a call on the process's runtime, passes the log lines on, and converts the answer.
     fn run(&self, call: impl Future<Output = Result<Value, ApiError>>) -> PhpResult<Zval> {
-        let outcome = runtime::block_on(call).map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
+        let outcome = runtime::block_on(call)
+            .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
         self.pass_log_lines()?;
         to_zval(&outcome.map_err(from_api_error)?)
     }
@@ -337,13 +468,36 @@ fn page_arg(filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) ->
     })
 }
 
+/// `MODX_CORE_PATH/cache/logs/modretailcrm.log` when running inside MODX (the constant is
+/// defined), so the log lands next to MODX's own.
+fn modx_log_file() -> Option<PathBuf> {
+    let defined = ZendCallable::try_from_name("defined")
+        .ok()?
+        .try_call(vec![&MODX_CORE_PATH])
+        .ok()?;
+    if defined.bool() != Some(true) {
+        return None;
+    }
+    let core = ZendCallable::try_from_name("constant")
+        .ok()?
+        .try_call(vec![&MODX_CORE_PATH])
+        .ok()?;
+    core.str()
+        .map(|core| PathBuf::from(core).join("cache/logs/modretailcrm.log"))
+}
+
+const MODX_CORE_PATH: &str = "MODX_CORE_PATH";
+
 /// The options array as JSON, without `log_callback` (a callable is no JSON value).
 fn option_values(options: Option<&Zval>) -> PhpResult<Map<String, Value>> {
     let Some(options) = options.filter(|o| !o.dereference().is_null()) else {
         return Ok(Map::new());
     };
     let Some(array) = options.dereference().array() else {
-        return Err(validation(format!("$options must be an array, {} given", type_name(options))));
+        return Err(validation(format!(
+            "$options must be an array, {} given",
+            type_name(options)
+        )));
     };
     let mut values = Map::new();
     for (key, value) in array.iter() {

@@ -23,7 +23,10 @@ pub fn to_json(value: &Zval, path: &str) -> PhpResult<Value> {
 pub fn array_to_json(value: &Zval, path: &str) -> PhpResult<Value> {
     match value.dereference().array() {
         Some(array) => convert_array(array, path, 0),
-        None => Err(validation(format!("{path} must be an array, {} given", type_name(value)))),
+        None => Err(validation(format!(
+            "{path} must be an array, {} given",
+            type_name(value)
+        ))),
     }
 }
 
@@ -57,7 +60,9 @@ fn convert(value: &Zval, path: &str, depth: usize) -> PhpResult<Value> {
 
 fn convert_array(array: &ZendHashTable, path: &str, depth: usize) -> PhpResult<Value> {
     if depth >= MAX_DEPTH {
-        return Err(validation(format!("{path} is nested more than {MAX_DEPTH} levels deep")));
+        return Err(validation(format!(
+            "{path} is nested more than {MAX_DEPTH} levels deep"
+        )));
     }
     if array.has_sequential_keys() {
         let mut list = Vec::with_capacity(array.len());
@@ -74,7 +79,11 @@ fn convert_array(array: &ZendHashTable, path: &str, depth: usize) -> PhpResult<V
             ArrayKey::Str(name) => name.to_string(),
             ArrayKey::ZendString(name) => match name.as_str() {
                 Ok(name) => name.to_string(),
-                Err(_) => return Err(validation(format!("{path} has a key that is not valid UTF-8"))),
+                Err(_) => {
+                    return Err(validation(format!(
+                        "{path} has a key that is not valid UTF-8"
+                    )));
+                }
             },
         };
         let value = convert(item, &format!("{path}[{key}]"), depth + 1)?;
@@ -96,14 +105,16 @@ pub fn to_zval(value: &Value) -> PhpResult<Zval> {
         },
         Value::String(text) => zval.set_string(text, false)?,
         Value::Array(items) => {
-            let mut array = ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(u32::MAX));
+            let mut array =
+                ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(u32::MAX));
             for item in items {
                 array.push(to_zval(item)?)?;
             }
             zval.set_hashtable(array);
         }
         Value::Object(fields) => {
-            let mut array = ZendHashTable::with_capacity(u32::try_from(fields.len()).unwrap_or(u32::MAX));
+            let mut array =
+                ZendHashTable::with_capacity(u32::try_from(fields.len()).unwrap_or(u32::MAX));
             for (key, item) in fields {
                 match canonical_integer(key) {
                     Some(index) => array.insert_at_index(index, to_zval(item)?)?,

@@ -14,8 +14,8 @@ use ext_php_rs::convert::IntoZval;
 use ext_php_rs::describe::DocComments;
 use ext_php_rs::exception::{PhpException, throw_object};
 use ext_php_rs::flags::{DataType, PropertyFlags};
-use serde_json::{Value, json};
 use ext_php_rs::zend::{ClassEntry, ExecutorGlobals, ce};
+use serde_json::{Value, json};
 
 use crate::api::error::{ApiError, ErrorClass, ErrorResponse};
 use crate::php::convert::to_zval;
@@ -37,7 +37,14 @@ pub enum Kind {
     Api,
 }
 
-const KINDS: [Kind; 6] = [Kind::Base, Kind::Config, Kind::Validation, Kind::Transport, Kind::RateLimit, Kind::Api];
+const KINDS: [Kind; 6] = [
+    Kind::Base,
+    Kind::Config,
+    Kind::Validation,
+    Kind::Transport,
+    Kind::RateLimit,
+    Kind::Api,
+];
 
 static ENTRIES: [AtomicPtr<ClassEntry>; 6] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 6];
 
@@ -160,8 +167,10 @@ pub fn from_api_error(error: ApiError) -> PhpException {
         ApiError::Config(text) => config(text),
         ApiError::InvalidRequest(text) => validation(text),
         ApiError::Transport { .. } => Kind::Transport.exception(message, 0),
-        ApiError::RateLimited { status, .. } => Kind::RateLimit.exception(message, i32::from(status)),
-        ApiError::Response(response) => api_exception(message, response),
+        ApiError::RateLimited { status, .. } => {
+            Kind::RateLimit.exception(message, i32::from(status))
+        }
+        ApiError::Response(response) => api_exception(message, *response),
     }
 }
 
@@ -169,7 +178,9 @@ pub fn from_api_error(error: ApiError) -> PhpException {
 /// returned value's own `throw()` is then a no-op, since an exception is already pending.
 fn api_exception(message: String, response: ErrorResponse) -> PhpException {
     let class = error_class_name(&response);
-    Kind::Api.exception(message, i32::from(response.status)).throw();
+    Kind::Api
+        .exception(message, i32::from(response.status))
+        .throw();
     let errors = match response.errors {
         Value::Null => Value::Array(Vec::new()),
         errors => errors,
@@ -195,7 +206,7 @@ fn api_exception(message: String, response: ErrorResponse) -> PhpException {
 }
 
 fn error_class_name(response: &ErrorResponse) -> &'static str {
-    match ApiError::Response(response.clone()).class() {
+    match response.class() {
         ErrorClass::Transient => "transient",
         ErrorClass::Partial => "partial",
         ErrorClass::AccountMissing => "account_missing",

@@ -11,7 +11,10 @@ pub extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("modretailcrm support", "enabled");
     info_table_row!("version", env!("CARGO_PKG_VERSION"));
     info_table_row!("built for PHP", env!("MODRETAILCRM_PHP_BUILD"));
-    info_table_row!("TLS backend", "rustls (certificates always verified, system trust store)");
+    info_table_row!(
+        "TLS backend",
+        "rustls (certificates always verified, system trust store)"
+    );
     info_table_row!("User-Agent", USER_AGENT);
     info_table_end!();
 }

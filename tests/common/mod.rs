@@ -14,7 +14,10 @@ pub const SANDBOX_KEY: &str = "sandbox-key";
 pub fn extension() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary has a path");
     let deps = exe.parent().expect("the test binary lives in a folder");
-    let candidates = [deps.join("libmodretailcrm.so"), deps.join("../libmodretailcrm.so")];
+    let candidates = [
+        deps.join("libmodretailcrm.so"),
+        deps.join("../libmodretailcrm.so"),
+    ];
     candidates
         .into_iter()
         .find(|p| p.exists())
@@ -25,20 +28,35 @@ pub fn extension() -> PathBuf {
 pub fn php(args: &[&str], env: &[(&str, &str)]) -> Output {
     let extension = format!("extension={}", extension().display());
     let mut command = Command::new("timeout");
-    command.args(["120", "php", "-n", "-d", &extension, "-d", "allow_url_fopen=1"]);
+    command.args([
+        "120",
+        "php",
+        "-n",
+        "-d",
+        &extension,
+        "-d",
+        "allow_url_fopen=1",
+    ]);
     command.args(args);
     for (key, value) in env {
         command.env(key, value);
     }
-    command.output().expect("php runs (scripts/setup.sh installs php-cli)")
+    command
+        .output()
+        .expect("php runs (scripts/setup.sh installs php-cli)")
 }
 
 /// Runs one of the PHP test scripts in tests/php against `sandbox` and fails the test with
 /// the script's output unless it passed.
 pub fn run_php_test(script: &str, sandbox: &RunningSandbox) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php").join(script);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/php")
+        .join(script);
     let url = sandbox.url();
-    let output = php(&[path.to_str().expect("utf-8 path")], &[("CRM_URL", &url), ("CRM_KEY", SANDBOX_KEY)]);
+    let output = php(
+        &[path.to_str().expect("utf-8 path")],
+        &[("CRM_URL", &url), ("CRM_KEY", SANDBOX_KEY)],
+    );
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(

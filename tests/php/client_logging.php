@@ -71,6 +71,20 @@ for ($i = 0; $i < 30; $i++) {
 check(filesize("$dir/rot.log") <= 1024, 'the live file stays under the cap');
 check(file_exists("$dir/rot.log.1") && file_exists("$dir/rot.log.3") && !file_exists("$dir/rot.log.4"), 'three rotated files kept');
 
+// Inside MODX (MODX_CORE_PATH defined) the default log file is core/cache/logs/modretailcrm.log.
+define('MODX_CORE_PATH', "$dir/core/");
+$modx = sandbox_client();
+try {
+    $modx->customersGet('nobody-here');
+} catch (\ModRetailCrm\ApiException $e) {
+}
+$modxLog = "$dir/core/cache/logs/modretailcrm.log";
+check(file_exists($modxLog) && str_contains(file_get_contents($modxLog), 'v5/customers/nobody-here'), 'logged under MODX core/cache/logs');
+unlink($modxLog);
+@rmdir("$dir/core/cache/logs");
+@rmdir("$dir/core/cache");
+@rmdir("$dir/core");
+
 array_map('unlink', glob("$dir/logs/*") ?: []);
 array_map('unlink', glob("$dir/*.log*") ?: []);
 @rmdir("$dir/logs");
