@@ -17,7 +17,7 @@ use crate::api::transport::{ExchangeLog, Method};
 use crate::config::{ClientOptions, LOG_FILES_KEPT};
 use crate::logging::{ApiLog, BufferSink, FileSink};
 use crate::php::args;
-use crate::php::convert::{to_json, to_zval, type_name};
+use crate::php::convert::{entries, to_json, to_zval, type_name};
 use crate::php::exceptions::{config, from_api_error, internal, validation};
 use crate::runtime;
 
@@ -500,8 +500,7 @@ fn option_values(options: Option<&Zval>) -> PhpResult<Map<String, Value>> {
         )));
     };
     let mut values = Map::new();
-    for (key, value) in array.iter() {
-        let key = key.to_string();
+    for (key, value) in entries(array, "$options")?.0 {
         if key != "log_callback" {
             let converted = to_json(value, &format!("$options[{key}]"))?;
             values.insert(key, converted);

@@ -6,7 +6,7 @@
 
 use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Number, Value};
 
 use crate::php::exceptions::validation;
@@ -64,32 +64,51 @@ fn convert_array(array: &ZendHashTable, path: &str, depth: usize) -> PhpResult<V
             "{path} is nested more than {MAX_DEPTH} levels deep"
         )));
     }
-    if array.has_sequential_keys() {
-        let mut list = Vec::with_capacity(array.len());
-        for (index, item) in array.values().enumerate() {
-            list.push(convert(item, &format!("{path}[{index}]"), depth + 1)?);
+    let (entries, is_list) = entries(array, path)?;
+    if is_list {
+        let mut list = Vec::with_capacity(entries.len());
+        for (key, item) in entries {
+            list.push(convert(item, &format!("{path}[{key}]"), depth + 1)?);
         }
         return Ok(Value::Array(list));
     }
-    let mut object = Map::with_capacity(array.len());
-    for (key, item) in array.iter() {
-        let key = match key {
-            ArrayKey::Long(index) => index.to_string(),
-            ArrayKey::String(name) => name,
-            ArrayKey::Str(name) => name.to_string(),
-            ArrayKey::ZendString(name) => match name.as_str() {
-                Ok(name) => name.to_string(),
-                Err(_) => {
-                    return Err(validation(format!(
-                        "{path} has a key that is not valid UTF-8"
-                    )));
-                }
-            },
-        };
+    let mut object = Map::with_capacity(entries.len());
+    for (key, item) in entries {
         let value = convert(item, &format!("{path}[{key}]"), depth + 1)?;
         object.insert(key, value);
     }
     Ok(Value::Object(object))
+}
+
+/// The entries of a PHP array with their keys as text, and whether the keys are 0, 1, 2 …
+/// in order (a list). Keys are read as raw zvals: a string key that is not UTF-8 becomes an
+/// error naming `path`, not a panic in an iterator that assumes UTF-8.
+pub fn entries<'a>(
+    array: &'a ZendHashTable,
+    path: &str,
+) -> PhpResult<(Vec<(String, &'a Zval)>, bool)> {
+    let mut entries = Vec::with_capacity(array.len());
+    let mut is_list = true;
+    let mut iter = array.iter();
+    while let Some((key, item)) = iter.next_zval() {
+        let key = match (key.long(), key.str()) {
+            (Some(index), _) => {
+                is_list &= usize::try_from(index).is_ok_and(|i| i == entries.len());
+                index.to_string()
+            }
+            (None, Some(name)) => {
+                is_list = false;
+                name.to_string()
+            }
+            (None, None) => {
+                return Err(validation(format!(
+                    "{path} has a key that is not valid UTF-8"
+                )));
+            }
+        };
+        entries.push((key, item));
+    }
+    Ok((entries, is_list))
 }
 
 /// Converts JSON into a PHP value: objects and lists become arrays (keys that are canonical

@@ -1,0 +1,125 @@
+//! The stored entities of one kind (customers or orders): ids are positions plus one, and an
+//! `externalId` is unique within its site, as in RetailCRM.
+
+use super::fields::Object;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// How a request names an entity: by the CRM's id, or by `externalId` within a site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// `by=id`.
+    Id(u64),
+    /// `by=externalId` (the default) in `site`.
+    External {
+        /// The site (shop) code.
+        site: String,
+        /// The shop's id of the entity.
+        external_id: String,
+    },
+}
+
+/// Entities in creation order, indexed by site and `externalId`.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    rows: Vec<Object>,
+    external: HashMap<(String, String), u64>,
+}
+
+impl Table {
+    /// The id the next inserted entity gets.
+    pub fn next_id(&self) -> u64 {
+        self.rows.len() as u64 + 1
+    }
+
+    /// Stores `row`, which must carry `next_id()` as its `id`; returns that id.
+    pub fn insert(&mut self, row: Object) -> u64 {
+        let id = self.next_id();
+        if let Some(key) = external_key(&row) {
+            self.external.insert(key, id);
+        }
+        self.rows.push(row);
+        id
+    }
+
+    /// The entity with `id`.
+    pub fn get(&self, id: u64) -> Option<&Object> {
+        let index = usize::try_from(id.checked_sub(1)?).ok()?;
+        self.rows.get(index)
+    }
+
+    /// The id of the entity `lookup` names, if it exists.
+    pub fn locate(&self, lookup: &Lookup) -> Option<u64> {
+        match lookup {
+            Lookup::Id(id) => self.get(*id).map(|_| *id),
+            Lookup::External { site, external_id } => self.find_external(site, external_id),
+        }
+    }
+
+    /// The id of the entity with `external_id` in `site`.
+    pub fn find_external(&self, site: &str, external_id: &str) -> Option<u64> {
+        self.external
+            .get(&(site.to_string(), external_id.to_string()))
+            .copied()
+    }
+
+    /// Replaces the entity `id` (which must exist) with `row`, re-indexing its `externalId`.
+    pub fn replace(&mut self, id: u64, row: Object) {
+        let Some(slot) = usize::try_from(id.saturating_sub(1))
+            .ok()
+            .and_then(|index| self.rows.get_mut(index))
+        else {
+            return;
+        };
+        if let Some(old) = external_key(slot) {
+            self.external.remove(&old);
+        }
+        if let Some(new) = external_key(&row) {
+            self.external.insert(new, id);
+        }
+        *slot = row;
+    }
+
+    /// Every entity, oldest first.
+    pub fn rows(&self) -> &[Object] {
+        &self.rows
+    }
+}
+
+fn external_key(row: &Object) -> Option<(String, String)> {
+    let site = row.get("site").and_then(Value::as_str)?;
+    let external_id = row.get("externalId").and_then(Value::as_str)?;
+    Some((site.to_string(), external_id.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(id: u64, site: &str, external_id: &str) -> Object {
+        json!({"id": id, "site": site, "externalId": external_id})
+            .as_object()
+            .cloned()
+            .expect("object")
+    }
+
+    #[test]
+    fn finds_by_id_and_by_external_id_within_a_site() {
+        let mut table = Table::default();
+        assert_eq!(table.insert(row(1, "shop", "a")), 1);
+        assert_eq!(table.insert(row(2, "second", "a")), 2);
+        let in_second = Lookup::External {
+            site: "second".into(),
+            external_id: "a".into(),
+        };
+        assert_eq!(table.locate(&in_second), Some(2));
+        assert_eq!(table.locate(&Lookup::Id(1)), Some(1));
+        assert_eq!(table.locate(&Lookup::Id(0)), None);
+        assert_eq!(table.locate(&Lookup::Id(3)), None);
+        table.replace(1, row(1, "shop", "b"));
+        assert_eq!(table.find_external("shop", "a"), None);
+        assert_eq!(table.find_external("shop", "b"), Some(1));
+        assert_eq!(table.rows().len(), 2);
+    }
+}

@@ -1,0 +1,308 @@
+//! The sandbox's fixed data, loaded from a small JSON document: the API keys it accepts and
+//! its reference books (sites, order statuses and their groups, delivery types, payment types
+//! and statuses, order methods, stores, price types).
+//!
+//! The document has one key per book, each a list of objects with a unique `code`
+//! (`statuses` also name their `group`), and `apiKeys`, a list of strings. The built-in
+//! default is `crm-sandbox/seed.json`.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Why a seed could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// The file could not be read.
+    #[error("cannot read the seed {path}: {source}")]
+    Read {
+        /// The file asked for.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not JSON of a seed's shape.
+    #[error("the seed is not valid: {0}")]
+    Parse(#[from] serde_json::Error),
+    /// The books do not fit together (e.g. a status in a group that does not exist).
+    #[error("the seed is inconsistent: {0}")]
+    Invalid(String),
+}
+
+/// API keys and reference books.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Seed {
+    api_keys: Vec<String>,
+    sites: Reference,
+    status_groups: Reference,
+    statuses: Reference,
+    delivery_types: Reference,
+    payment_types: Reference,
+    payment_statuses: Reference,
+    order_methods: Reference,
+    stores: Reference,
+    price_types: Reference,
+}
+
+/// One reference book: entries with unique `code`s, in the seed's order.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(try_from = "Vec<Map<String, Value>>")]
+pub struct Reference(Vec<Map<String, Value>>);
+
+impl TryFrom<Vec<Map<String, Value>>> for Reference {
+    type Error = String;
+
+    fn try_from(entries: Vec<Map<String, Value>>) -> Result<Self, String> {
+        let mut seen = HashSet::new();
+        for entry in &entries {
+            match entry.get("code").and_then(Value::as_str) {
+                Some(code) if !code.is_empty() => {
+                    if !seen.insert(code.to_string()) {
+                        return Err(format!("code \"{code}\" appears twice"));
+                    }
+                }
+                _ => return Err("every entry needs a non-empty string \"code\"".to_string()),
+            }
+        }
+        Ok(Reference(entries))
+    }
+}
+
+impl Reference {
+    /// Whether an entry has `code`.
+    pub fn contains(&self, code: &str) -> bool {
+        self.get(code).is_some()
+    }
+
+    /// The entry with `code`.
+    pub fn get(&self, code: &str) -> Option<&Map<String, Value>> {
+        self.0
+            .iter()
+            .find(|entry| entry.get("code").and_then(Value::as_str) == Some(code))
+    }
+
+    /// The codes, in order.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter_map(|entry| entry.get("code").and_then(Value::as_str))
+    }
+
+    /// The book as RetailCRM answers it: an object keyed by code.
+    pub fn by_code(&self) -> Map<String, Value> {
+        self.codes()
+            .zip(&self.0)
+            .map(|(code, entry)| (code.to_string(), Value::Object(entry.clone())))
+            .collect()
+    }
+}
+
+impl Default for Seed {
+    /// The built-in seed (`crm-sandbox/seed.json`): keys `sandbox-key` and `other-key`,
+    /// sites `shop` and `second`, and the usual books.
+    fn default() -> Self {
+        Seed::from_json(include_str!("../seed.json")).expect("the built-in seed.json is valid")
+    }
+}
+
+impl Seed {
+    /// Reads a seed from JSON text.
+    pub fn from_json(text: &str) -> Result<Seed, SeedError> {
+        let seed: Seed = serde_json::from_str(text)?;
+        seed.validate()?;
+        Ok(seed)
+    }
+
+    /// Reads a seed from a JSON file.
+    pub fn from_file(path: &Path) -> Result<Seed, SeedError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SeedError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Seed::from_json(&text)
+    }
+
+    fn validate(&self) -> Result<(), SeedError> {
+        let invalid = |message: String| Err(SeedError::Invalid(message));
+        if self.api_keys.iter().all(String::is_empty) {
+            return invalid("apiKeys needs at least one key".to_string());
+        }
+        if self.sites.0.is_empty() || self.statuses.0.is_empty() {
+            return invalid("sites and statuses need at least one entry each".to_string());
+        }
+        for code in self.statuses.codes() {
+            let group = self.status_group(code).unwrap_or_default();
+            if !self.status_groups.contains(group) {
+                return invalid(format!(
+                    "status \"{code}\" names group \"{group}\", which does not exist"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `key` is one of the API keys.
+    pub fn accepts_key(&self, key: &str) -> bool {
+        !key.is_empty() && self.api_keys.iter().any(|known| known == key)
+    }
+
+    /// The sites (shops).
+    pub fn sites(&self) -> &Reference {
+        &self.sites
+    }
+
+    /// The order statuses.
+    pub fn statuses(&self) -> &Reference {
+        &self.statuses
+    }
+
+    /// The delivery types.
+    pub fn delivery_types(&self) -> &Reference {
+        &self.delivery_types
+    }
+
+    /// The payment types.
+    pub fn payment_types(&self) -> &Reference {
+        &self.payment_types
+    }
+
+    /// The payment statuses.
+    pub fn payment_statuses(&self) -> &Reference {
+        &self.payment_statuses
+    }
+
+    /// The order methods.
+    pub fn order_methods(&self) -> &Reference {
+        &self.order_methods
+    }
+
+    /// The stores (warehouses).
+    pub fn stores(&self) -> &Reference {
+        &self.stores
+    }
+
+    /// The price types.
+    pub fn price_types(&self) -> &Reference {
+        &self.price_types
+    }
+
+    /// The group of status `code`.
+    pub fn status_group(&self, code: &str) -> Option<&str> {
+        self.statuses.get(code)?.get("group")?.as_str()
+    }
+
+    /// The status a new order gets: `new`, or the first status when there is no `new`.
+    pub fn default_status(&self) -> &str {
+        preferred(&self.statuses, "new")
+    }
+
+    /// The status a new payment gets: `not-paid`, or the first payment status.
+    pub fn default_payment_status(&self) -> &str {
+        preferred(&self.payment_statuses, "not-paid")
+    }
+
+    /// The answer key and content of `GET reference/{route}`, e.g. `delivery-types` →
+    /// `deliveryTypes` keyed by code. Status groups list their statuses.
+    pub fn reference(&self, route: &str) -> Option<(&'static str, Map<String, Value>)> {
+        let (key, book) = match route {
+            "sites" => ("sites", &self.sites),
+            "statuses" => ("statuses", &self.statuses),
+            "status-groups" => ("statusGroups", &self.status_groups),
+            "delivery-types" => ("deliveryTypes", &self.delivery_types),
+            "payment-types" => ("paymentTypes", &self.payment_types),
+            "payment-statuses" => ("paymentStatuses", &self.payment_statuses),
+            "order-methods" => ("orderMethods", &self.order_methods),
+            "stores" => ("stores", &self.stores),
+            "price-types" => ("priceTypes", &self.price_types),
+            _ => return None,
+        };
+        let mut entries = book.by_code();
+        if route == "status-groups" {
+            for (group, entry) in entries.iter_mut() {
+                let members: Vec<Value> = self
+                    .statuses
+                    .codes()
+                    .filter(|status| self.status_group(status) == Some(group.as_str()))
+                    .map(Value::from)
+                    .collect();
+                entry["statuses"] = Value::Array(members);
+            }
+        }
+        Some((key, entries))
+    }
+}
+
+fn preferred<'a>(book: &'a Reference, code: &'a str) -> &'a str {
+    if book.contains(code) {
+        code
+    } else {
+        book.codes().next().unwrap_or(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_built_in_seed_has_the_documented_codes() {
+        let seed = Seed::default();
+        assert!(seed.accepts_key("sandbox-key") && seed.accepts_key("other-key"));
+        assert!(!seed.accepts_key("") && !seed.accepts_key("nope"));
+        assert_eq!(
+            seed.sites().get("shop").and_then(|s| s.get("name")),
+            Some(&json!("Demo shop"))
+        );
+        assert!(seed.sites().contains("second"));
+        for code in ["courier", "self-delivery", "russian-post"] {
+            assert!(seed.delivery_types().contains(code), "{code}");
+        }
+        for code in ["cash", "bank-card", "e-money"] {
+            assert!(seed.payment_types().contains(code), "{code}");
+        }
+        for code in ["shopping-cart", "phone", "one-click"] {
+            assert!(seed.order_methods().contains(code), "{code}");
+        }
+        assert!(seed.stores().contains("main"));
+        assert_eq!(seed.default_status(), "new");
+        assert_eq!(seed.default_payment_status(), "not-paid");
+        assert_eq!(seed.status_group("delivering"), Some("delivery"));
+    }
+
+    #[test]
+    fn status_groups_list_their_statuses() {
+        let (key, groups) = Seed::default()
+            .reference("status-groups")
+            .expect("a known reference");
+        assert_eq!(key, "statusGroups");
+        assert_eq!(
+            groups["approval"]["statuses"],
+            json!(["client-confirmed", "prepayed"])
+        );
+        assert!(Seed::default().reference("colours").is_none());
+    }
+
+    #[test]
+    fn rejects_inconsistent_or_malformed_seeds() {
+        let mut doc: Value = serde_json::from_str(include_str!("../seed.json")).expect("json");
+        doc["statuses"][0]["group"] = json!("nowhere");
+        assert!(matches!(
+            Seed::from_json(&doc.to_string()),
+            Err(SeedError::Invalid(_))
+        ));
+        doc["statuses"][0]["group"] = json!("new");
+        doc["sites"][1]["code"] = json!("shop");
+        assert!(matches!(
+            Seed::from_json(&doc.to_string()),
+            Err(SeedError::Parse(_))
+        ));
+        assert!(matches!(
+            Seed::from_file(Path::new("/nonexistent/seed.json")),
+            Err(SeedError::Read { .. })
+        ));
+    }
+}

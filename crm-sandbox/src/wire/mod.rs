@@ -1,0 +1,6 @@
+//! What travels on the wire: request parameters, JSON answers and errors, timestamps.
+
+pub mod clock;
+pub mod error;
+pub mod params;
+pub mod reply;
