@@ -5,7 +5,9 @@
 
 declare(strict_types=1);
 
-$crm = new ModRetailCrm\Client(getenv('CRM_URL'), getenv('CRM_KEY'), 'shop', ['log' => false]);
+$logFile = sys_get_temp_dir() . '/modretailcrm-demo.log';
+@unlink($logFile);
+$crm = new ModRetailCrm\Client(getenv('CRM_URL'), getenv('CRM_KEY'), 'shop', ['log' => true, 'log_file' => $logFile]);
 
 function step(string $title): void
 {
@@ -74,3 +76,20 @@ echo count($history), " history entries; last: ", json_encode(end($history)['fie
 
 step('The raw customer record');
 echo json_encode($crm->customersGet('17')['customer'], JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE), "\n";
+
+step('What the CRM received, request by request (from the sandbox\'s request log)');
+$received = json_decode(file_get_contents(getenv('CRM_URL') . '/__control/requests'), true)['requests'];
+foreach ($received as $request) {
+    printf("%-4s %-45s -> %d  (%d bytes, X-API-KEY %s)\n", $request['method'], $request['path'] . ($request['query'] !== '' ? '?' . $request['query'] : ''),
+        $request['status'], strlen($request['body']), isset($request['headers']['x-api-key']) ? 'sent' : 'missing');
+}
+$orderCreate = array_values(array_filter($received, fn ($r) => $r['path'] === '/api/v5/orders/create'))[0];
+parse_str($orderCreate['body'], $form);
+echo "\nThe order create as the CRM received it (form fields, the order as JSON):\n";
+echo "site=", $form['site'], "\norder=", json_encode(json_decode($form['order']), JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";
+
+step("The extension's API log ($logFile), first lines shortened; the key never appears");
+foreach (array_slice(file($logFile, FILE_IGNORE_NEW_LINES), 0, 4) as $line) {
+    preg_match('/^.{0,160}/us', $line, $head);
+    echo $head[0], strlen($head[0]) < strlen($line) ? '…' : '', "\n";
+}

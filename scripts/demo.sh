@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-cargo build --release --workspace
+cargo build --release --workspace --quiet
 so=target/release/libmodretailcrm.so
 sandbox=target/release/crm-sandbox
 

@@ -73,3 +73,8 @@ fn a_client_keeps_working_across_fork() {
 fn the_client_side_rate_limit_avoids_503s() {
     run_php_test("client_rate_limit.php", &sandbox());
 }
+
+#[test]
+fn every_method_refuses_a_wrong_value_in_every_argument() {
+    run_php_test("client_every_method.php", &sandbox());
+}

@@ -57,7 +57,7 @@ impl Client {
         options: Option<&Zval>,
     ) -> PhpResult<Self> {
         let url = CrmUrl::parse(&args::string(url, "$url")?).map_err(from_api_error)?;
-        let api_key = ApiKey::parse(&args::string(api_key, "$apiKey")?).map_err(from_api_error)?;
+        let api_key = ApiKey::parse(&args::string(api_key, "$api_key")?).map_err(from_api_error)?;
         let site = args::optional_string(site, "$site")?;
         let callable = log_callable(options)?;
         let options = ClientOptions::parse(&option_values(options)?).map_err(config)?;
@@ -168,8 +168,8 @@ impl Client {
     }
 
     /// `customers/fix-external-ids`: `[['id' => …, 'externalId' => …], …]`.
-    pub fn customers_fix_external_ids(&self, pairs: &Zval) -> PhpResult<Zval> {
-        let pairs = args::list(pairs, "$customers")?;
+    pub fn customers_fix_external_ids(&self, customers: &Zval) -> PhpResult<Zval> {
+        let pairs = args::list(customers, "$customers")?;
         self.run(self.api.fix_external_ids(Entity::Customer, pairs))
     }
 
@@ -221,8 +221,8 @@ impl Client {
     }
 
     /// `orders/fix-external-ids`: `[['id' => …, 'externalId' => …], …]`.
-    pub fn orders_fix_external_ids(&self, pairs: &Zval) -> PhpResult<Zval> {
-        let pairs = args::list(pairs, "$orders")?;
+    pub fn orders_fix_external_ids(&self, orders: &Zval) -> PhpResult<Zval> {
+        let pairs = args::list(orders, "$orders")?;
         self.run(self.api.fix_external_ids(Entity::Order, pairs))
     }
 
@@ -233,7 +233,7 @@ impl Client {
         external_ids: Option<&Zval>,
     ) -> PhpResult<Zval> {
         let ids = args::optional_list(ids, "$ids")?;
-        let external_ids = args::optional_list(external_ids, "$externalIds")?;
+        let external_ids = args::optional_list(external_ids, "$external_ids")?;
         self.run(self.api.order_statuses(ids, external_ids))
     }
 

@@ -17,7 +17,7 @@ throws(ConfigException::class, fn () => new Client('https://demo.retailcrm.ru/ap
 throws(ConfigException::class, fn () => new Client($url, ''), 'API key is empty');
 throws(ConfigException::class, fn () => new Client($url, "key\nwith newline"), 'header');
 throws(ValidationException::class, fn () => new Client(['x'], $key), '$url must be a string, array given');
-throws(ValidationException::class, fn () => new Client($url, 123.5), '$apiKey must be a string, float given');
+throws(ValidationException::class, fn () => new Client($url, 123.5), '$api_key must be a string, float given');
 throws(ValidationException::class, fn () => new Client($url, $key, new stdClass()), '$site must be a string, object given');
 throws(ValidationException::class, fn () => new Client($url, $key, 'shop', 'options'), '$options must be an array');
 throws(ConfigException::class, fn () => new Client($url, $key, 'shop', ['timeuot' => 3]), 'unknown option "timeuot"');
