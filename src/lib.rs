@@ -7,6 +7,7 @@ pub mod api;
 pub mod config;
 pub mod logging;
 pub mod runtime;
+pub mod sync;
 
 mod php;
 

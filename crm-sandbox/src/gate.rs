@@ -60,9 +60,11 @@ pub async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> 
 }
 
 async fn answer(app: &App, arrival: Arrival, next: Next) -> Response {
+    let mut late_by = None;
     match app.faults.take() {
         None => {}
         Some(Action::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Action::LateAnswer(delay)) => late_by = Some(delay),
         Some(Action::Reset) => return DropConnection::response(),
         Some(Action::Blackhole(mut released)) => {
             // Released when the faults are cleared; a closed channel means the sandbox stops.
@@ -90,7 +92,11 @@ async fn answer(app: &App, arrival: Arrival, next: Next) -> Response {
     request
         .extensions_mut()
         .insert(ApiCall::new(arrival.params, key));
-    next.run(request).await
+    let response = next.run(request).await;
+    if let Some(delay) = late_by {
+        tokio::time::sleep(delay).await;
+    }
+    response
 }
 
 /// Whether the body is a form: declared so, or a body with no declared type.

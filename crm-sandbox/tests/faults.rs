@@ -247,3 +247,35 @@ async fn invalid_fault_requests_are_refused() {
     }
     assert_eq!(crm.get(VERSIONS, "").await.status, 200);
 }
+
+#[tokio::test]
+async fn late_answer_makes_the_change_before_the_answer_is_lost() {
+    let crm = Crm::start().await;
+    crm.control_post(
+        "faults",
+        json!({"mode": "late_answer", "delay_ms": 60000, "count": 1}),
+    )
+    .await;
+    let body = common::form(&[
+        ("customer", &json!({"externalId": "late-1"}).to_string()),
+        ("site", "shop"),
+    ]);
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("a client");
+    let sent = impatient
+        .post(crm.url("/api/v5/customers/create"))
+        .header("X-API-KEY", KEY)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await;
+    assert!(sent.is_err_and(|e| e.is_timeout()), "no answer in time");
+    let stored = crm.fetch("customers", "late-1", "externalId").await;
+    assert_eq!(
+        stored.status, 200,
+        "the CRM made the change: {}",
+        stored.text
+    );
+}

@@ -71,3 +71,34 @@ pub fn run_php_test(script: &str, sandbox: &RunningSandbox) -> String {
 pub fn sandbox() -> RunningSandbox {
     RunningSandbox::spawn_blocking(SandboxConfig::default()).expect("the sandbox starts")
 }
+
+/// Calls the sandbox's control API (`GET`, `POST` or `DELETE` on `/__control/{path}`) and
+/// returns its JSON answer.
+pub fn control(
+    sandbox: &RunningSandbox,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let url = format!("{}/__control/{path}", sandbox.url());
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+    let text = modretailcrm::runtime::block_on(async move {
+        let request = reqwest::Client::new().request(method, url);
+        let request = if body.is_null() {
+            request
+        } else {
+            request
+                .header("Content-Type", "application/json")
+                .body(body.to_string())
+        };
+        request
+            .send()
+            .await
+            .expect("the sandbox answers")
+            .text()
+            .await
+            .expect("a body")
+    })
+    .expect("the runtime starts");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}

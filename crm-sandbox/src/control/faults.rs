@@ -29,6 +29,7 @@ pub struct FaultRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Delay(Duration),
+    LateAnswer(Duration),
     Reset,
     Blackhole,
     Status {
@@ -44,6 +45,12 @@ impl FaultRequest {
             "delay" => {
                 let delay = self.delay_ms.ok_or("mode \"delay\" needs \"delay_ms\"")?;
                 Kind::Delay(Duration::from_millis(delay))
+            }
+            "late_answer" => {
+                let delay = self
+                    .delay_ms
+                    .ok_or("mode \"late_answer\" needs \"delay_ms\"")?;
+                Kind::LateAnswer(Duration::from_millis(delay))
             }
             "reset" => Kind::Reset,
             "blackhole" => Kind::Blackhole,
@@ -61,7 +68,7 @@ impl FaultRequest {
             "html405" => Kind::Html405,
             other => {
                 return Err(format!(
-                    "unknown mode \"{other}\": use delay, reset, blackhole, status or html405"
+                    "unknown mode \"{other}\": use delay, late_answer, reset, blackhole, status or html405"
                 ));
             }
         })
@@ -73,6 +80,9 @@ impl FaultRequest {
 pub enum Action {
     /// Wait, then answer normally.
     Delay(Duration),
+    /// Handle the request now (the change is made), then wait before answering: the answer
+    /// of a request that reached the CRM is lost to a client that timed out.
+    LateAnswer(Duration),
     /// Close the connection with a TCP reset, answering nothing.
     Reset,
     /// Answer nothing until the faults are cleared (the receiver changes), then close.
@@ -133,6 +143,7 @@ impl Faults {
         }
         Some(match kind {
             Kind::Delay(delay) => Action::Delay(delay),
+            Kind::LateAnswer(delay) => Action::LateAnswer(delay),
             Kind::Reset => Action::Reset,
             Kind::Blackhole => Action::Blackhole(self.released.subscribe()),
             Kind::Status { status, empty_body } => Action::Answer(error_page(status, empty_body)),

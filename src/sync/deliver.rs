@@ -1,0 +1,225 @@
+//! Sending one change to the CRM so that sending it again is harmless.
+//!
+//! A create whose `externalId` the CRM already has counts as delivered (the request may
+//! have reached the CRM before a timeout) and is followed by an edit carrying the payload;
+//! a customer edit for a customer the CRM does not have becomes a create; an order create
+//! refused because its customer is missing creates the customer from the order's contact
+//! data first.
+
+use serde_json::{Map, Value, json};
+
+use super::change::Change;
+use crate::api::client::{By, Client, Entity};
+use crate::api::error::{ApiError, ErrorClass, ErrorResponse};
+
+/// How a delivery attempt ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The CRM has the change; the value is what it answered (ids, number).
+    Delivered(Value),
+    /// Not now: the CRM was unreachable, slow or overloaded. Try again later.
+    RetryLater(ApiError),
+    /// The CRM refused the change; sending it again unchanged cannot help.
+    Refused(ApiError),
+}
+
+/// Sends `change` and classifies the result, applying the idempotency rules above.
+pub async fn deliver(client: &Client, change: &Change) -> Outcome {
+    classify(send(client, change).await)
+}
+
+async fn send(client: &Client, change: &Change) -> Result<Value, ApiError> {
+    match change {
+        Change::CustomerCreate(customer) => {
+            create_or_edit(client, Entity::Customer, customer).await
+        }
+        Change::CustomerEdit(customer) => {
+            match client
+                .edit(Entity::Customer, customer.clone(), By::ExternalId, None)
+                .await
+            {
+                Err(error) if is_not_found(&error) => {
+                    client
+                        .create(Entity::Customer, customer.clone(), None)
+                        .await
+                }
+                other => other,
+            }
+        }
+        Change::OrderCreate(order) => match create_or_edit(client, Entity::Order, order).await {
+            Err(error) if is_missing_customer(&error) => {
+                client
+                    .create(Entity::Customer, customer_from_order(order), None)
+                    .await?;
+                create_or_edit(client, Entity::Order, order).await
+            }
+            other => other,
+        },
+        Change::OrderEdit(order) => {
+            client
+                .edit(Entity::Order, order.clone(), By::ExternalId, None)
+                .await
+        }
+        Change::PaymentEdit(payment) => {
+            client
+                .payment_edit(payment.clone(), By::ExternalId, None)
+                .await
+        }
+        Change::Request {
+            method,
+            route,
+            params,
+        } => client.request(*method, route, params.clone()).await,
+    }
+}
+
+/// Creates the entity; when the CRM already has its `externalId`, edits it instead.
+async fn create_or_edit(client: &Client, entity: Entity, data: &Value) -> Result<Value, ApiError> {
+    match client.create(entity, data.clone(), None).await {
+        Err(error) if is_duplicate(&error) => {
+            let mut edit = data.clone();
+            if let Some(fields) = edit.as_object_mut() {
+                // Payments are edited on their own; an order edit does not take them.
+                fields.shift_remove("payments");
+            }
+            client.edit(entity, edit, By::ExternalId, None).await
+        }
+        other => other,
+    }
+}
+
+fn classify(result: Result<Value, ApiError>) -> Outcome {
+    match result {
+        Ok(answer) => Outcome::Delivered(answer),
+        Err(error) => match error.class() {
+            ErrorClass::Transient => Outcome::RetryLater(error),
+            ErrorClass::Permanent | ErrorClass::Partial | ErrorClass::AccountMissing => {
+                Outcome::Refused(error)
+            }
+        },
+    }
+}
+
+fn response(error: &ApiError) -> Option<&ErrorResponse> {
+    match error {
+        ApiError::Response(response) => Some(response),
+        _ => None,
+    }
+}
+
+/// Whether the CRM's errors say something (matched case-insensitively in `errorMsg` and
+/// every message of `errors`).
+fn says(response: &ErrorResponse, words: &[&str]) -> bool {
+    let mut texts = vec![response.error_msg.to_lowercase()];
+    collect_texts(&response.errors, &mut texts);
+    texts
+        .iter()
+        .any(|text| words.iter().all(|word| text.contains(word)))
+}
+
+fn collect_texts(value: &Value, texts: &mut Vec<String>) {
+    match value {
+        Value::String(text) => texts.push(text.to_lowercase()),
+        Value::Array(items) => items.iter().for_each(|item| collect_texts(item, texts)),
+        Value::Object(fields) => fields.values().for_each(|item| collect_texts(item, texts)),
+        _ => {}
+    }
+}
+
+fn is_duplicate(error: &ApiError) -> bool {
+    response(error).is_some_and(|r| r.status == 400 && says(r, &["externalid", "already exists"]))
+}
+
+fn is_missing_customer(error: &ApiError) -> bool {
+    response(error).is_some_and(|r| r.status == 400 && says(r, &["customer", "not found"]))
+}
+
+fn is_not_found(error: &ApiError) -> bool {
+    response(error).is_some_and(|r| r.status == 404)
+}
+
+/// A customer made from an order's contact data, for an order whose customer the CRM
+/// does not know.
+fn customer_from_order(order: &Value) -> Value {
+    let mut customer = Map::new();
+    if let Some(id) = order.pointer("/customer/externalId") {
+        customer.insert("externalId".into(), id.clone());
+    }
+    for field in ["firstName", "lastName", "patronymic", "email"] {
+        if let Some(value) = order.get(field).filter(|v| !v.is_null()) {
+            customer.insert(field.into(), value.clone());
+        }
+    }
+    if let Some(phone) = order
+        .get("phone")
+        .and_then(Value::as_str)
+        .filter(|p| !p.is_empty())
+    {
+        customer.insert("phones".into(), json!([{ "number": phone }]));
+    }
+    Value::Object(customer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(status: u16, error_msg: &str, errors: Value) -> ApiError {
+        ApiError::Response(Box::new(ErrorResponse {
+            status,
+            error_msg: error_msg.into(),
+            errors,
+            body: None,
+        }))
+    }
+
+    #[test]
+    fn recognises_duplicates_and_missing_customers_in_the_crms_words() {
+        let duplicate = refusal(
+            400,
+            "Order is not loaded",
+            json!({"externalId": "Order with externalId=7 already exists."}),
+        );
+        assert!(is_duplicate(&duplicate));
+        assert!(!is_missing_customer(&duplicate));
+        let missing = refusal(
+            400,
+            "Order is not loaded",
+            json!({"customer.externalId": "Customer with externalId=9 not found."}),
+        );
+        assert!(is_missing_customer(&missing));
+        assert!(!is_duplicate(&missing));
+        assert!(is_duplicate(&refusal(
+            400,
+            "Order with externalId=7 already exists",
+            json!(null)
+        )));
+        assert!(is_not_found(&refusal(404, "Not found", json!(null))));
+    }
+
+    #[test]
+    fn a_customer_is_made_from_the_order_contact_data() {
+        let order = json!({"externalId": "1", "customer": {"externalId": "17"}, "firstName": "Иван", "lastName": null, "phone": "+7 900", "email": "i@example.com"});
+        assert_eq!(
+            customer_from_order(&order),
+            json!({"externalId": "17", "firstName": "Иван", "email": "i@example.com", "phones": [{"number": "+7 900"}]})
+        );
+    }
+
+    #[test]
+    fn transient_errors_retry_and_the_rest_are_refused() {
+        let timeout = ApiError::Transport {
+            kind: crate::api::error::TransportKind::Timeout,
+            message: "t".into(),
+        };
+        assert!(matches!(classify(Err(timeout)), Outcome::RetryLater(_)));
+        assert!(matches!(
+            classify(Err(refusal(400, "bad", json!(null)))),
+            Outcome::Refused(_)
+        ));
+        assert!(matches!(
+            classify(Ok(json!({"success": true}))),
+            Outcome::Delivered(_)
+        ));
+    }
+}

@@ -1,0 +1,7 @@
+//! Orchestration: shop changes → outbox → CRM.
+//!
+//! [`change`] says what a queued change is and how changes are ordered; [`deliver`] sends one
+//! change so that sending it again is harmless.
+
+pub mod change;
+pub mod deliver;
