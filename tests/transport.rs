@@ -128,6 +128,17 @@ fn calls_reuse_one_kept_alive_connection() {
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
 }
 
+#[test]
+fn separate_clients_for_one_crm_share_the_kept_alive_connection() {
+    let server = scripted_server(vec![OK]);
+    for _ in 0..3 {
+        // As in PHP-FPM: every request builds its own client object.
+        let crm = client(&server.url, fast(), None);
+        block_on(crm.api_versions()).unwrap().unwrap();
+    }
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
 #[derive(Default)]
 struct Recorder(Mutex<Vec<Exchange>>);
 

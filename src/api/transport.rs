@@ -1,9 +1,10 @@
 //! HTTP transport: one kept-alive reqwest client per process, rate limited, with backoff
 //! on 503/429, turning every answer into JSON or a classified [`ApiError`].
 
+use std::collections::HashMap;
 use std::error::Error as _;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
@@ -106,7 +107,6 @@ pub struct Transport {
     key: ApiKey,
     settings: TransportSettings,
     limiter: Arc<RateLimiter>,
-    http: ProcessLocal<reqwest::Client>,
     log: Option<Arc<dyn ExchangeLog>>,
 }
 
@@ -124,7 +124,6 @@ impl Transport {
             key,
             settings,
             limiter,
-            http: ProcessLocal::new(),
             log,
         }
     }
@@ -190,9 +189,7 @@ impl Transport {
         request: &ApiRequest,
         deadline: Instant,
     ) -> Result<Answer, ApiError> {
-        let http = self
-            .http
-            .get_or_try_init(|| build_http_client(&self.base, &self.settings))?;
+        let http = shared_http_client(&self.base, self.settings.connect_timeout)?;
         let url = format!("{}/api/{}", self.base.as_str(), route_of(request));
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
@@ -272,17 +269,34 @@ fn route_of(request: &ApiRequest) -> String {
     }
 }
 
-fn build_http_client(
+/// The process's HTTP clients, one per CRM address and connect timeout, so that kept-alive
+/// connections are reused by every `Client` object of the process — in PHP-FPM a worker
+/// serves many requests, each of which builds its own `Client`.
+type HttpClients = HashMap<(String, Duration), reqwest::Client>;
+
+static HTTP_CLIENTS: ProcessLocal<Mutex<HttpClients>> = ProcessLocal::new();
+
+fn shared_http_client(
     base: &CrmUrl,
-    settings: &TransportSettings,
+    connect_timeout: Duration,
 ) -> Result<reqwest::Client, ApiError> {
-    reqwest::Client::builder()
+    let clients = HTTP_CLIENTS.get_or_try_init(|| Ok::<_, ApiError>(Mutex::new(HashMap::new())))?;
+    let mut clients = clients
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let key = (base.as_str().to_string(), connect_timeout);
+    if let Some(client) = clients.get(&key) {
+        return Ok(client.clone());
+    }
+    let client = reqwest::Client::builder()
         .user_agent(USER_AGENT)
-        .connect_timeout(settings.connect_timeout)
+        .connect_timeout(connect_timeout)
         .pool_idle_timeout(Duration::from_secs(60))
         .https_only(!base.is_plain_http())
         .build()
-        .map_err(|e| ApiError::Config(format!("cannot create the HTTP client: {e}")))
+        .map_err(|e| ApiError::Config(format!("cannot create the HTTP client: {e}")))?;
+    clients.insert(key, client.clone());
+    Ok(client)
 }
 
 /// Exponential backoff with ±25 % jitter: `base`, `2·base`, `4·base` …, capped at 30 s.
