@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod config;
+pub mod icml;
 pub mod logging;
+pub mod outbox;
 pub mod runtime;
 pub mod sync;
 

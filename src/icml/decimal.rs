@@ -1,9 +1,10 @@
 //! Exact decimal numbers for prices, weights and quantities.
 //!
-//! A [`Decimal`] is fixed point with [`Decimal::MAX_PLACES`] (18) decimal places in an `i128`,
-//! so any value up to ±10^20 is held exactly. It is built from an integer, from a float, or
-//! from a numeric string; the writer rounds it to the places its element needs and prints
-//! the shortest form: no exponent, no trailing zeros, no trailing point.
+//! A [`Decimal`] is an integer and a count of decimal places (at most
+//! [`Decimal::MAX_PLACES`], 18), so any value up to ±10^20 is held exactly. It is built from
+//! an integer, from a float, or from a numeric string; the writer rounds it to the places its
+//! element needs and prints the shortest form: no exponent, no trailing zeros, no trailing
+//! point.
 //!
 //! - A numeric string is read digit by digit, never through a float: `"2967.18"` is exactly
 //!   2967.18. PHP's numeric-string syntax is accepted (surrounding whitespace, a sign, `.5`,
@@ -14,13 +15,17 @@
 //! - Rounding is half away from zero. Digits past the 18th place are dropped before rounding,
 //!   which never changes a result at 3 places or fewer.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 /// An exact decimal number (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decimal {
-    /// The value times 10^18.
-    units: i128,
+    /// The digits: the value is `mantissa / 10^scale`.
+    mantissa: i128,
+    /// Decimal places, at most [`Decimal::MAX_PLACES`]; the canonical form has no trailing
+    /// zero in the mantissa when `scale > 0`, so equal values compare equal.
+    scale: u32,
 }
 
 /// Why a value is not a [`Decimal`].
@@ -37,16 +42,22 @@ pub enum DecimalError {
     OutOfRange,
 }
 
-const ONE: i128 = 10i128.pow(Decimal::MAX_PLACES);
-/// The largest magnitude held: 10^20 (in units).
-const LIMIT: i128 = 10i128.pow(20 + Decimal::MAX_PLACES);
+/// The largest magnitude held, in integer digits: 10^20.
+const MAX_INTEGER_DIGITS: u32 = 20;
+
+const fn power(exponent: u32) -> i128 {
+    10i128.pow(exponent)
+}
 
 impl Decimal {
     /// Decimal places kept exactly.
     pub const MAX_PLACES: u32 = 18;
 
     /// Zero.
-    pub const ZERO: Decimal = Decimal { units: 0 };
+    pub const ZERO: Decimal = Decimal {
+        mantissa: 0,
+        scale: 0,
+    };
 
     /// Parses a numeric string exactly (PHP numeric-string syntax, see the module docs).
     pub fn parse(text: &str) -> Result<Decimal, DecimalError> {
@@ -65,33 +76,43 @@ impl Decimal {
         if integer.len() + fraction.len() == 0 || !all_digits(integer) || !all_digits(fraction) {
             return Err(DecimalError::NotANumber);
         }
-        // The place value of the first digit, as a power of ten (0 = units).
+        // The place value of the next digit, as a power of ten (0 = units, -1 = tenths).
         let Ok(integer_digits) = i64::try_from(integer.len()) else {
             return Err(DecimalError::OutOfRange);
         };
         let mut place = integer_digits - 1 + exponent;
-        let mut units: i128 = 0;
+        let lowest = -i64::from(Self::MAX_PLACES);
+        let mut digits: i128 = 0;
         for digit in integer.bytes().chain(fraction.bytes()) {
-            let digit = i128::from(digit - b'0');
-            if place < -i64::from(Self::MAX_PLACES) {
+            if place < lowest {
                 break;
             }
-            if digit != 0 {
-                let scale = u32::try_from(place + i64::from(Self::MAX_PLACES))
-                    .ok()
-                    .and_then(|power| 10i128.checked_pow(power))
-                    .ok_or(DecimalError::OutOfRange)?;
-                units = digit
-                    .checked_mul(scale)
-                    .and_then(|value| units.checked_add(value))
-                    .filter(|value| *value <= LIMIT)
-                    .ok_or(DecimalError::OutOfRange)?;
-            }
+            digits = digits
+                .checked_mul(10)
+                .and_then(|d| d.checked_add(i128::from(digit - b'0')))
+                .ok_or(DecimalError::OutOfRange)?;
             place -= 1;
         }
-        Ok(Decimal {
-            units: if negative { -units } else { units },
-        })
+        // `place + 1` is the place value of the last digit read.
+        let last = place + 1;
+        let (mantissa, scale) = if last >= 0 {
+            let shift = u32::try_from(last).map_err(|_| DecimalError::OutOfRange)?;
+            let factor = 10i128.checked_pow(shift);
+            let mantissa = factor.and_then(|f| digits.checked_mul(f));
+            (mantissa.ok_or(DecimalError::OutOfRange)?, 0)
+        } else {
+            // At most MAX_PLACES when a digit was read (the loop stops there); with none
+            // read the value is zero anyway.
+            let places = u32::try_from(-last).unwrap_or(u32::MAX);
+            (digits, places.min(Self::MAX_PLACES))
+        };
+        if mantissa.unsigned_abs() > power(MAX_INTEGER_DIGITS + scale).unsigned_abs() {
+            return Err(DecimalError::OutOfRange);
+        }
+        Ok(Decimal::canonical(
+            if negative { -mantissa } else { mantissa },
+            scale,
+        ))
     }
 
     /// A float at its shortest decimal form (see the module docs).
@@ -99,26 +120,68 @@ impl Decimal {
         if !value.is_finite() {
             return Err(DecimalError::NotFinite);
         }
+        // Whole numbers below 2^53 are exact as integers (the common price).
+        if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
+            return Ok(Decimal::from(value as i64));
+        }
+        // Up to 6 places below 2^32: `value * 10^k` is a whole number m and m / 10^k gives
+        // `value` back (IEEE division rounds correctly). There the float's spacing is below
+        // 10^-6, so no other decimal of up to 6 places reads back as `value`: m / 10^k with
+        // the smallest k is the shortest form, as `Display` would print it, only faster.
+        if value.abs() < 4_294_967_296.0 {
+            for (places, scale) in (1..).zip([1e1, 1e2, 1e3, 1e4, 1e5, 1e6]) {
+                let scaled = value * scale;
+                if scaled.fract() == 0.0 && scaled / scale == value {
+                    return Ok(Decimal::canonical(scaled as i128, places));
+                }
+            }
+        }
         // `Display` for f64 prints the shortest digits that read back as the same float,
-        // without an exponent.
-        Decimal::parse(&value.to_string())
+        // without an exponent. Values in range fit the stack buffer; others go through a
+        // String to be refused (or, far below 10^-18, read as zero).
+        let mut buffer = StackText::default();
+        if fmt::Write::write_fmt(&mut buffer, format_args!("{value}")).is_ok() {
+            Decimal::parse(buffer.as_str())
+        } else {
+            Decimal::parse(&value.to_string())
+        }
     }
 
     /// Rounded to `places` decimal places (at most [`Self::MAX_PLACES`]), half away from zero.
     #[must_use]
     pub fn round(self, places: u32) -> Decimal {
-        let step = 10i128.pow(Self::MAX_PLACES - places.min(Self::MAX_PLACES));
-        let remainder = self.units % step;
-        let mut units = self.units - remainder;
-        if remainder.abs() * 2 >= step {
-            units += step * self.units.signum();
+        if self.scale <= places {
+            return self;
         }
-        Decimal { units }
+        let step = power(self.scale - places);
+        let mut rounded = self.mantissa / step;
+        let remainder = self.mantissa % step;
+        if remainder.unsigned_abs() * 2 >= step.unsigned_abs() {
+            rounded += self.mantissa.signum();
+        }
+        Decimal::canonical(rounded, places)
     }
 
     /// Whether the value is below zero.
     pub fn is_negative(self) -> bool {
-        self.units < 0
+        self.mantissa < 0
+    }
+
+    /// `mantissa / 10^scale` without trailing zeros in the mantissa.
+    fn canonical(mut mantissa: i128, mut scale: u32) -> Decimal {
+        if mantissa == 0 {
+            return Decimal::ZERO;
+        }
+        while scale > 0 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        Decimal { mantissa, scale }
+    }
+
+    /// The value times 10^18 (fits: at most 10^38).
+    fn units(self) -> i128 {
+        self.mantissa * power(Self::MAX_PLACES - self.scale)
     }
 }
 
@@ -139,24 +202,70 @@ fn parse_exponent(text: &str) -> Result<i64, DecimalError> {
 impl From<i64> for Decimal {
     fn from(value: i64) -> Decimal {
         Decimal {
-            units: i128::from(value) * ONE,
+            mantissa: i128::from(value),
+            scale: 0,
         }
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Decimal) -> Ordering {
+        self.units().cmp(&other.units())
     }
 }
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.units < 0 {
-            f.write_str("-")?;
+        // Digits from the right into a buffer: at most 39 digits, a point, a sign, a zero.
+        let mut buffer = [0u8; 48];
+        let mut at = buffer.len();
+        let mut push = |byte: u8| {
+            at -= 1;
+            buffer[at] = byte;
+        };
+        let mut rest = self.mantissa.unsigned_abs();
+        let mut written = 0;
+        while rest > 0 || written <= self.scale {
+            if written == self.scale && self.scale > 0 {
+                push(b'.');
+            }
+            // The remainder is a single digit.
+            push(b'0' + (rest % 10) as u8);
+            rest /= 10;
+            written += 1;
         }
-        let magnitude = self.units.unsigned_abs();
-        let one = ONE.unsigned_abs();
-        write!(f, "{}", magnitude / one)?;
-        let fraction = magnitude % one;
-        if fraction != 0 {
-            let digits = format!("{fraction:018}");
-            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        if self.mantissa < 0 {
+            push(b'-');
         }
+        f.write_str(std::str::from_utf8(&buffer[at..]).unwrap_or_default())
+    }
+}
+
+/// A small text buffer on the stack (for a float's digits); writing more than it holds fails.
+#[derive(Default)]
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len + text.len();
+        let target = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        target.copy_from_slice(text.as_bytes());
+        self.len = end;
         Ok(())
     }
 }
@@ -174,10 +283,7 @@ mod tests {
         assert_eq!(Decimal::from(1500).to_string(), "1500");
         assert_eq!(Decimal::from(0).to_string(), "0");
         assert_eq!(Decimal::from(-42).to_string(), "-42");
-        assert_eq!(
-            Decimal::from(i64::MAX).to_string(),
-            "9223372036854775807"
-        );
+        assert_eq!(Decimal::from(i64::MAX).to_string(), "9223372036854775807");
     }
 
     #[test]
@@ -198,22 +304,24 @@ mod tests {
 
     #[test]
     fn non_numbers_are_refused() {
-        for bad in ["", " ", "abc", "1 500", "1,5", "1.2.3", "0x1A", ".", "-", "1e", "e5", "1e+"] {
+        for bad in [
+            "", " ", "abc", "1 500", "1,5", "1.2.3", "0x1A", ".", "-", "1e", "e5", "1e+",
+        ] {
             assert_eq!(
                 Decimal::parse(bad),
                 Err(DecimalError::NotANumber),
                 "{bad:?}"
             );
         }
-        assert_eq!(
-            Decimal::parse("1e21"),
-            Err(DecimalError::OutOfRange)
-        );
+        assert_eq!(Decimal::parse("1e21"), Err(DecimalError::OutOfRange));
         assert_eq!(
             Decimal::parse("123456789012345678901"),
             Err(DecimalError::OutOfRange)
         );
-        assert_eq!(Decimal::parse("1e-99999").map(|d| d.to_string()), Ok("0".into()));
+        assert_eq!(
+            Decimal::parse("1e-99999").map(|d| d.to_string()),
+            Ok("0".into())
+        );
     }
 
     #[test]
@@ -227,6 +335,19 @@ mod tests {
         assert_eq!(f(1e21), Err(DecimalError::OutOfRange));
         assert_eq!(f(f64::NAN), Err(DecimalError::NotFinite));
         assert_eq!(f(f64::INFINITY), Err(DecimalError::NotFinite));
+    }
+
+    #[test]
+    fn the_fast_float_path_agrees_with_the_shortest_form() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut values: Vec<f64> = (0..200_000).map(|i| f64::from(i) / 100.0).collect();
+        values.extend((0..100_000).map(|i| f64::from(i) / 1000.0 + 1e6));
+        values.extend((0..100_000).map(|_| rng.f64() * 10f64.powi(rng.i32(-8..10))));
+        values.extend((0..100_000).map(|_| (rng.f64() * 1e7).round() / 1e3 - 5e3));
+        for value in values {
+            let slow = Decimal::parse(&value.to_string());
+            assert_eq!(Decimal::from_f64(value), slow, "{value}");
+        }
     }
 
     #[test]

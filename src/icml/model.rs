@@ -1,7 +1,11 @@
 //! What an ICML catalogue holds: the shop header, categories and offers, as plain values.
 //!
 //! Text fields are written as given, with characters XML 1.0 forbids removed; numbers are
-//! rounded where they are written ([`MONEY_PLACES`], [`MEASURE_PLACES`]).
+//! rounded where they are written ([`MONEY_PLACES`], [`MEASURE_PLACES`]). An [`Offer`]'s
+//! texts are [`Cow`]s, so an offer mapped from a shop's array borrows its strings instead of
+//! copying them (`"text".into()` and `String::into()` both work).
+
+use std::borrow::Cow;
 
 use crate::icml::decimal::Decimal;
 use crate::icml::error::Error;
@@ -67,24 +71,24 @@ impl Category {
 
 /// `<param name code>value</param>`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Param {
+pub struct Param<'a> {
     /// `name`: what the shop calls it (`Цвет`).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// `code`: a stable key (`color`; `article` for the article number).
-    pub code: Option<String>,
+    pub code: Option<Cow<'a, str>>,
     /// The value.
-    pub value: String,
+    pub value: Cow<'a, str>,
 }
 
 /// `<unit code name sym/>`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Unit {
+pub struct Unit<'a> {
     /// `code` (`pcs`).
-    pub code: String,
+    pub code: Cow<'a, str>,
     /// `name` (`Штука`).
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// `sym` (`шт.`).
-    pub sym: Option<String>,
+    pub sym: Option<Cow<'a, str>>,
 }
 
 /// `<vatRate>`.
@@ -110,39 +114,39 @@ pub struct Dimensions {
 /// `<offer id productId quantity>`: one thing that can be ordered. Elements are written in
 /// the order of the fields; `None` and empty lists are left out.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Offer {
+pub struct Offer<'a> {
     /// `id`: what orders reference as `items[].offer.externalId`.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// `productId`: offers sharing it are variants of one product.
-    pub product_id: Option<String>,
+    pub product_id: Option<Cow<'a, str>>,
     /// `quantity` in stock.
     pub quantity: Option<Decimal>,
     /// `<url>`: the product page.
-    pub url: Option<String>,
+    pub url: Option<Cow<'a, str>>,
     /// `<price>`.
     pub price: Option<Decimal>,
     /// `<purchasePrice>`.
     pub purchase_price: Option<Decimal>,
     /// `<categoryId>` elements; ids not among the catalogue's categories are left out.
-    pub category_ids: Vec<String>,
+    pub category_ids: Vec<Cow<'a, str>>,
     /// `<picture>` elements (absolute URLs).
-    pub pictures: Vec<String>,
+    pub pictures: Vec<Cow<'a, str>>,
     /// `<name>`: the offer's name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// `<productName>`: the product's name; the offer's name when `None`.
-    pub product_name: Option<String>,
+    pub product_name: Option<Cow<'a, str>>,
     /// `<xmlId>`.
-    pub xml_id: Option<String>,
+    pub xml_id: Option<Cow<'a, str>>,
     /// `<param>` elements.
-    pub params: Vec<Param>,
+    pub params: Vec<Param<'a>>,
     /// `<vendor>`: the manufacturer's name.
-    pub vendor: Option<String>,
+    pub vendor: Option<Cow<'a, str>>,
     /// `<unit>`.
-    pub unit: Option<Unit>,
+    pub unit: Option<Unit<'a>>,
     /// `<vatRate>`.
     pub vat_rate: Option<VatRate>,
     /// `<barcode>` elements.
-    pub barcodes: Vec<String>,
+    pub barcodes: Vec<Cow<'a, str>>,
     /// `<weight>` in kilograms.
     pub weight: Option<Decimal>,
     /// `<dimensions>` in centimetres.
@@ -151,7 +155,7 @@ pub struct Offer {
     pub product_activity: Option<bool>,
 }
 
-impl Offer {
+impl Offer<'_> {
     /// Checks what the writer requires: an id and a name, no negative price, quantity or
     /// measure, a VAT rate from 0 to 100, a name for every param, a code for the unit, and
     /// no blank entries in the lists.
@@ -185,7 +189,10 @@ impl Offer {
                 return fail(format!("{field} has a blank entry"));
             }
         }
-        let dimensions = self.dimensions.iter().flat_map(|d| [d.length, d.width, d.height]);
+        let dimensions = self
+            .dimensions
+            .iter()
+            .flat_map(|d| [d.length, d.width, d.height]);
         let numbers = [
             ("price", self.price),
             ("purchasePrice", self.purchase_price),
@@ -215,9 +222,9 @@ impl Offer {
     }
 }
 
-/// Whether `value` is empty once forbidden characters and surrounding whitespace are gone.
+/// Whether `value` is empty once forbidden characters and whitespace are left out.
 fn blank(value: &str) -> bool {
-    text::clean(value).trim().is_empty()
+    text::is_blank(value)
 }
 
 /// Whether `value` has the form `YYYY-MM-DD HH:MM:SS` with plausible fields.
@@ -225,10 +232,13 @@ fn is_date_time(value: &str) -> bool {
     let bytes = value.as_bytes();
     let shape = b"0000-00-00 00:00:00";
     if bytes.len() != shape.len()
-        || !bytes
-            .iter()
-            .zip(shape)
-            .all(|(b, s)| if *s == b'0' { b.is_ascii_digit() } else { b == s })
+        || !bytes.iter().zip(shape).all(|(b, s)| {
+            if *s == b'0' {
+                b.is_ascii_digit()
+            } else {
+                b == s
+            }
+        })
     {
         return false;
     }
@@ -244,7 +254,7 @@ fn is_date_time(value: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn offer() -> Offer {
+    fn offer() -> Offer<'static> {
         Offer {
             id: "5".into(),
             name: "Shirt".into(),
@@ -264,10 +274,25 @@ mod tests {
     #[test]
     fn offer_errors_name_the_offer() {
         let cases: [(Offer, &str); 9] = [
-            (Offer { id: " \u{1} ".into(), ..offer() }, "offer without an id: id is missing"),
-            (Offer { name: String::new(), ..offer() }, "offer \"5\": name is missing"),
             (
-                Offer { price: Decimal::parse("-1.5").ok(), ..offer() },
+                Offer {
+                    id: " \u{1} ".into(),
+                    ..offer()
+                },
+                "offer without an id: id is missing",
+            ),
+            (
+                Offer {
+                    name: "".into(),
+                    ..offer()
+                },
+                "offer \"5\": name is missing",
+            ),
+            (
+                Offer {
+                    price: Decimal::parse("-1.5").ok(),
+                    ..offer()
+                },
                 "offer \"5\": price must not be negative, got -1.5",
             ),
             (
@@ -282,26 +307,41 @@ mod tests {
                 "offer \"5\": dimensions must not be negative, got -2",
             ),
             (
-                Offer { vat_rate: Some(VatRate::Percent(Decimal::from(120))), ..offer() },
+                Offer {
+                    vat_rate: Some(VatRate::Percent(Decimal::from(120))),
+                    ..offer()
+                },
                 "offer \"5\": vatRate must be from 0 to 100 or none, got 120",
             ),
             (
-                Offer { pictures: vec!["a".into(), " ".into()], ..offer() },
+                Offer {
+                    pictures: vec!["a".into(), " ".into()],
+                    ..offer()
+                },
                 "offer \"5\": picture has a blank entry",
             ),
             (
-                Offer { vendor: Some(String::new()), ..offer() },
+                Offer {
+                    vendor: Some("".into()),
+                    ..offer()
+                },
                 "offer \"5\": vendor is blank",
             ),
             (
                 Offer {
-                    params: vec![Param { value: "x".into(), ..Param::default() }],
+                    params: vec![Param {
+                        value: "x".into(),
+                        ..Param::default()
+                    }],
                     ..offer()
                 },
                 "offer \"5\": a param has no name",
             ),
             (
-                Offer { unit: Some(Unit::default()), ..offer() },
+                Offer {
+                    unit: Some(Unit::default()),
+                    ..offer()
+                },
                 "offer \"5\": unit has no code",
             ),
         ];
@@ -318,20 +358,43 @@ mod tests {
             date: Some("2026-11-29 07:16:52".into()),
         };
         assert!(shop.validate().is_ok());
-        for date in ["2026-11-29", "2026-13-01 00:00:00", "2026-11-29T07:16:52", "2026-11-29 24:00:00"] {
-            let bad = Shop { date: Some(date.into()), ..shop.clone() };
-            assert!(message(bad.validate()).contains("date must have the form"), "{date}");
+        for date in [
+            "2026-11-29",
+            "2026-13-01 00:00:00",
+            "2026-11-29T07:16:52",
+            "2026-11-29 24:00:00",
+        ] {
+            let bad = Shop {
+                date: Some(date.into()),
+                ..shop.clone()
+            };
+            assert!(
+                message(bad.validate()).contains("date must have the form"),
+                "{date}"
+            );
         }
-        let nameless = Shop { name: " ".into(), ..shop.clone() };
+        let nameless = Shop {
+            name: " ".into(),
+            ..shop.clone()
+        };
         assert_eq!(message(nameless.validate()), "shop name is missing");
-        let no_company = Shop { company: String::new(), ..shop };
+        let no_company = Shop {
+            company: String::new(),
+            ..shop
+        };
         assert_eq!(message(no_company.validate()), "shop company is missing");
     }
 
     #[test]
     fn categories_need_id_and_name() {
-        let nameless = Category { id: "7".into(), ..Category::default() };
-        assert_eq!(message(nameless.validate()), "category \"7\": name is missing");
+        let nameless = Category {
+            id: "7".into(),
+            ..Category::default()
+        };
+        assert_eq!(
+            message(nameless.validate()),
+            "category \"7\": name is missing"
+        );
         assert_eq!(
             message(Category::default().validate()),
             "category without an id: id is missing"

@@ -4,76 +4,186 @@
 //! U+10000–U+10FFFF; everything else (the other C0 controls, U+FFFE, U+FFFF) is dropped, since
 //! no escape can represent it. (Lone surrogates cannot occur in a Rust string.)
 //!
-//! Escaping goes through quick-xml. On top of it, whitespace a parser would otherwise
-//! normalise is written as a character reference, so what is read back is exactly what was
-//! written: CR in element content (a parser turns CR LF into LF), and tab, LF and CR in
-//! attribute values (a parser turns them into spaces).
+//! `&`, `<` and `>` are escaped everywhere, `"` and `'` in attribute values (which the writer
+//! quotes with `"`). Whitespace a parser would otherwise normalise is written as a character
+//! reference, so what a parser reads back is exactly what was given: CR in element content (a
+//! parser turns CR LF into LF) and tab, LF and CR in attribute values (a parser turns them into
+//! spaces).
+//!
+//! Cleaning and escaping are one pass over the bytes that appends to a reused buffer: a
+//! catalogue is mostly text, and this is the writer's hot path.
 
-use std::borrow::Cow;
-use std::fmt::Write as _;
+/// What a byte needs in element content or in an attribute value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// Copied as it is.
+    Copy,
+    /// Replaced by an entity or character reference.
+    Escape(&'static str),
+    /// A control character XML 1.0 forbids: dropped.
+    Drop,
+    /// 0xEF, the first byte of U+E000–U+FFFF: U+FFFE and U+FFFF are dropped.
+    CheckNonCharacter,
+}
 
-use quick_xml::escape::{escape, partial_escape};
+const fn actions(attribute: bool) -> [Action; 256] {
+    let mut table = [Action::Copy; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = Action::Drop;
+        byte += 1;
+    }
+    table[b'\t' as usize] = if attribute {
+        Action::Escape("&#9;")
+    } else {
+        Action::Copy
+    };
+    table[b'\n' as usize] = if attribute {
+        Action::Escape("&#10;")
+    } else {
+        Action::Copy
+    };
+    table[b'\r' as usize] = Action::Escape("&#13;");
+    table[b'&' as usize] = Action::Escape("&amp;");
+    table[b'<' as usize] = Action::Escape("&lt;");
+    table[b'>' as usize] = Action::Escape("&gt;");
+    if attribute {
+        table[b'"' as usize] = Action::Escape("&quot;");
+        table[b'\'' as usize] = Action::Escape("&apos;");
+    }
+    table[0xEF] = Action::CheckNonCharacter;
+    table
+}
+
+const CONTENT: [Action; 256] = actions(false);
+const ATTRIBUTE: [Action; 256] = actions(true);
+
+/// Appends `text` to `out` as element content.
+pub fn push_content(out: &mut String, text: &str) {
+    push(out, text, &CONTENT, false);
+}
+
+/// Appends `text` to `out` as a double-quoted attribute value.
+pub fn push_attribute(out: &mut String, text: &str) {
+    push(out, text, &ATTRIBUTE, true);
+}
+
+/// Whether `text` is empty once forbidden characters and whitespace are left out.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || !allowed(c))
+}
 
 /// Whether XML 1.0 allows `c` in a document.
 fn allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// `text` without the characters XML 1.0 does not allow; borrowed when there were none.
-pub fn clean(text: &str) -> Cow<'_, str> {
-    // Fast path on bytes: a forbidden character is a C0 control byte or starts with 0xEF
-    // (U+FFFE and U+FFFF are EF BF BE / EF BF BF in UTF-8).
-    let suspicious = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xEF;
-    if !text.as_bytes().iter().any(suspicious) || text.chars().all(allowed) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
-}
-
-/// Element content: cleaned, `&`, `<` and `>` escaped, CR written as `&#13;`.
-pub fn content(text: &str) -> Cow<'_, str> {
-    with_char_refs(partial_escape(clean(text)), &['\r'])
-}
-
-/// A double-quoted attribute value: cleaned, `&`, `<`, `>`, `"` and `'` escaped, tab, LF and
-/// CR written as character references.
-pub fn attribute(text: &str) -> Cow<'_, str> {
-    with_char_refs(escape(clean(text)), &['\t', '\n', '\r'])
-}
-
-/// `text` with each of `chars` replaced by its numeric character reference.
-fn with_char_refs<'a>(text: Cow<'a, str>, chars: &[char]) -> Cow<'a, str> {
-    if !text.contains(chars) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if chars.contains(&c) {
-            // Writing into a String cannot fail.
-            let _ = write!(out, "&#{};", u32::from(c));
-        } else {
-            out.push(c);
+fn push(out: &mut String, text: &str, table: &[Action; 256], attribute: bool) {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len());
+    // `copied` is where the text not yet appended starts; it only ever stops at an ASCII
+    // byte or at the first byte of a character, so every slice is whole characters.
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Eight bytes at a time while none of them can need an action.
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !may_need_action(u64::from_le_bytes(word), attribute) {
+                at += 8;
+                continue;
+            }
+        }
+        let end = (at + 8).min(bytes.len());
+        while at < end {
+            let action = table[usize::from(bytes[at])];
+            if action == Action::Copy {
+                at += 1;
+                continue;
+            }
+            out.push_str(text.get(copied..at).unwrap_or_default());
+            let mut width = 1;
+            match action {
+                Action::Escape(reference) => out.push_str(reference),
+                Action::CheckNonCharacter => {
+                    // 0xEF always starts a three-byte character in a str.
+                    width = 3;
+                    if !matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])) {
+                        out.push_str(text.get(at..at + 3).unwrap_or_default());
+                    }
+                }
+                Action::Drop | Action::Copy => {}
+            }
+            at += width;
+            copied = at;
         }
     }
-    Cow::Owned(out)
+    out.push_str(text.get(copied..).unwrap_or_default());
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether some byte of `word` is below `limit` (at most 0x80).
+fn has_byte_below(word: u64, limit: u8) -> bool {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGH_BITS != 0
+}
+
+/// Whether some byte of `word` is `byte`.
+fn has_byte(word: u64, byte: u8) -> bool {
+    has_byte_below(word ^ (ONES * u64::from(byte)), 1)
+}
+
+/// Whether one of eight bytes may need an action (a control byte, `&`, `<`, `>`, 0xEF, and
+/// quotes in attributes); false positives are fine, the bytes are then looked at one by one.
+fn may_need_action(word: u64, attribute: bool) -> bool {
+    has_byte_below(word, 0x20)
+        || has_byte(word, b'&')
+        || has_byte(word, b'<')
+        || has_byte(word, b'>')
+        || has_byte(word, 0xEF)
+        || (attribute && (has_byte(word, b'"') || has_byte(word, b'\'')))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn content(text: &str) -> String {
+        let mut out = String::new();
+        push_content(&mut out, text);
+        out
+    }
+
+    fn attribute(text: &str) -> String {
+        let mut out = String::from("kept ");
+        push_attribute(&mut out, text);
+        out.split_off(5)
+    }
+
     #[test]
-    fn clean_text_is_borrowed() {
-        assert!(matches!(clean("Футболка «Люкс» 👕"), Cow::Borrowed(_)));
-        assert!(matches!(clean("tab\tnl\ncr\r"), Cow::Borrowed(_)));
-        assert!(matches!(clean("\u{FFFD} ok"), Cow::Borrowed(_)));
+    fn plain_text_is_copied() {
+        for text in [
+            "",
+            "Футболка «Люкс» 👕",
+            "שלום مرحبا",
+            "\u{E000}\u{FFFD}\u{10FFFF}",
+            "tab\tnl\n",
+        ] {
+            assert_eq!(content(text), text);
+        }
     }
 
     #[test]
     fn forbidden_characters_are_removed() {
-        assert_eq!(clean("a\u{0}b\u{1}c\u{8}d\u{B}e\u{C}f\u{1F}g"), "abcdefg");
-        assert_eq!(clean("x\u{FFFE}y\u{FFFF}z"), "xyz");
-        assert_eq!(clean("keep\t\n\r\u{7F}\u{85}"), "keep\t\n\r\u{7F}\u{85}");
+        assert_eq!(content("a\u{0}b\u{1}c\u{8}d\u{B}e\u{C}f\u{1F}g"), "abcdefg");
+        assert_eq!(content("x\u{FFFE}y\u{FFFF}z\u{FFFD}"), "xyz\u{FFFD}");
+        assert_eq!(attribute("\u{FFFF}\u{7}"), "");
+        assert_eq!(
+            content("keep\u{7F}\u{85}\u{EFFF}"),
+            "keep\u{7F}\u{85}\u{EFFF}"
+        );
     }
 
     #[test]
@@ -92,5 +202,37 @@ mod tests {
             "Tom &amp; Jerry &lt;b&gt;&quot;x&quot;&lt;/b&gt; &apos;y&apos;"
         );
         assert_eq!(attribute("a\tb\nc\rd\u{1}"), "a&#9;b&#10;c&#13;d");
+    }
+
+    #[test]
+    fn every_position_of_a_long_text_is_handled() {
+        let specials = [
+            "&", "<", ">", "\"", "'", "\r", "\t", "\n", "\u{1}", "\u{FFFF}", "\u{FFFD}", "я",
+        ];
+        for special in specials {
+            for at in 0..20 {
+                let text = format!("{}{special}{}", "a".repeat(at), "b".repeat(20 - at));
+                let expected_content = text
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('\r', "&#13;")
+                    .replace(['\u{1}', '\u{FFFF}'], "");
+                assert_eq!(content(&text), expected_content, "{text:?}");
+                let expected_attribute = expected_content
+                    .replace('"', "&quot;")
+                    .replace('\'', "&apos;")
+                    .replace('\t', "&#9;")
+                    .replace('\n', "&#10;");
+                assert_eq!(attribute(&text), expected_attribute, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn blank_means_nothing_printable() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\n\u{1}\u{FFFF}"));
+        assert!(!is_blank(" x "));
     }
 }

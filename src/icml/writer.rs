@@ -2,9 +2,10 @@
 //!
 //! The document goes to a temporary file beside the target (same directory, so the final
 //! rename cannot cross file systems), named `.{target}.{pid}-{random}.tmp`. Offers are
-//! written as they come, through a buffer; memory does not grow with the catalogue, only
-//! the categories are held (they are few) because a category's `parentId` is kept only when
-//! that parent is in the catalogue, and cycles are refused before anything is written.
+//! written as they come through quick-xml into a buffer that is flushed to the file every
+//! [`FLUSH_BYTES`]; memory does not grow with the catalogue. Only the categories are held
+//! (they are few), because a category's `parentId` is kept only when that parent is in the
+//! catalogue, and cycles are refused before anything is written.
 //!
 //! [`Writer::finish`] closes the elements, flushes, `fsync`s the file, renames it onto the
 //! target and `fsync`s the directory: a reader of the target (the CRM fetching the
@@ -16,10 +17,9 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -29,8 +29,8 @@ use crate::icml::error::Error;
 use crate::icml::model::{Category, MEASURE_PLACES, MONEY_PLACES, Offer, Shop, VatRate};
 use crate::icml::text;
 
-/// Size of the write buffer.
-const BUFFER_BYTES: usize = 256 * 1024;
+/// The buffer is written to the file once it holds this much.
+pub const FLUSH_BYTES: usize = 256 * 1024;
 
 /// What a published catalogue holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,19 +56,29 @@ enum Stage {
     Failed(String),
 }
 
+/// quick-xml writing into the buffer, with the reused escaping buffer beside it.
+struct Xml {
+    out: quick_xml::Writer<Vec<u8>>,
+    /// The start tag being built (name and escaped attributes), reused.
+    tag: String,
+    /// Length of the name at the start of `tag`.
+    tag_name: usize,
+    /// Escaped text of the element being written, reused.
+    scratch: String,
+}
+
 /// A streaming ICML writer: [`Writer::create`] → categories → offers → [`Writer::finish`].
 pub struct Writer {
     target: PathBuf,
     temp: PathBuf,
+    file: File,
     /// Set once the temporary file was renamed onto the target or removed.
     settled: bool,
-    xml: quick_xml::Writer<BufWriter<File>>,
+    xml: Xml,
     stage: Stage,
     categories: Vec<Category>,
     category_ids: HashSet<String>,
     offers: u64,
-    /// Reused buffer for numbers.
-    scratch: String,
 }
 
 impl Writer {
@@ -81,23 +91,19 @@ impl Writer {
         let mut writer = Writer {
             target,
             temp,
+            file,
             settled: false,
-            xml: quick_xml::Writer::new_with_indent(
-                BufWriter::with_capacity(BUFFER_BYTES, file),
-                b' ',
-                2,
-            ),
+            xml: Xml::new(),
             stage: Stage::Categories,
             categories: Vec::new(),
             category_ids: HashSet::new(),
             offers: 0,
-            scratch: String::new(),
         };
         let date = match &shop.date {
             Some(date) => date.clone(),
             None => now(),
         };
-        let header = writer.write_header(shop, &date);
+        let header = writer.xml.header(shop, &date);
         writer.io(header)?;
         Ok(writer)
     }
@@ -142,9 +148,13 @@ impl Writer {
             self.start_offers()?;
         }
         for offer in offers {
-            let written = self.write_offer(offer);
+            let written = self.xml.offer(offer, &self.category_ids);
             self.io(written)?;
             self.offers += 1;
+        }
+        if self.xml.out.get_ref().len() >= FLUSH_BYTES {
+            let flushed = self.flush();
+            self.io(flushed)?;
         }
         Ok(())
     }
@@ -156,9 +166,12 @@ impl Writer {
         if matches!(self.stage, Stage::Categories) {
             self.start_offers()?;
         }
-        let closed = self.write_footer();
+        let closed = self.xml.footer();
         self.io(closed)?;
-        let bytes = self.io(sync(&mut self.xml))?;
+        let synced = self.flush().and_then(|()| self.file.sync_all());
+        self.io(synced)?;
+        let size = self.file.metadata().map(|m| m.len());
+        let bytes = self.io(size)?;
         fs::rename(&self.temp, &self.target).map_err(|source| Error::Io {
             action: "publish the catalogue at",
             path: self.target.clone(),
@@ -198,6 +211,14 @@ impl Writer {
         }
     }
 
+    /// Writes the buffer to the file.
+    fn flush(&mut self) -> io::Result<()> {
+        let buffer = self.xml.out.get_mut();
+        self.file.write_all(buffer)?;
+        buffer.clear();
+        Ok(())
+    }
+
     /// Passes `result` on, marking the writer failed on an I/O error.
     fn io<T>(&mut self, result: io::Result<T>) -> Result<T, Error> {
         result.map_err(|source| {
@@ -216,129 +237,213 @@ impl Writer {
             self.stage = Stage::Failed(error.to_string());
             return Err(error);
         }
-        let written = self.write_categories();
+        let written = self.xml.categories(&self.categories);
         self.io(written)?;
         self.stage = Stage::Offers;
         Ok(())
     }
+}
 
-    fn write_header(&mut self, shop: &Shop, date: &str) -> io::Result<()> {
-        let xml = &mut self.xml;
-        xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        let mut root = BytesStart::new("yml_catalog");
-        root.push_attribute(attribute("date", &text::attribute(date)));
-        xml.write_event(Event::Start(root))?;
-        xml.write_event(Event::Start(BytesStart::new("shop")))?;
-        write_text(xml, "name", &shop.name)?;
-        write_text(xml, "company", &shop.company)
-    }
-
-    fn write_categories(&mut self) -> io::Result<()> {
-        let xml = &mut self.xml;
-        if self.categories.is_empty() {
-            xml.write_event(Event::Empty(BytesStart::new("categories")))?;
-        } else {
-            xml.write_event(Event::Start(BytesStart::new("categories")))?;
-            for category in &self.categories {
-                let mut element = xml
-                    .create_element("category")
-                    .with_attribute(attribute("id", &text::attribute(&category.id)));
-                if let Some(parent) = &category.parent_id {
-                    element = element.with_attribute(attribute("parentId", &text::attribute(parent)));
-                }
-                element.write_text_content(BytesText::from_escaped(text::content(&category.name)))?;
-            }
-            xml.write_event(Event::End(BytesEnd::new("categories")))?;
+impl Xml {
+    fn new() -> Xml {
+        Xml {
+            out: quick_xml::Writer::new_with_indent(Vec::with_capacity(2 * FLUSH_BYTES), b' ', 2),
+            tag: String::new(),
+            tag_name: 0,
+            scratch: String::new(),
         }
-        xml.write_event(Event::Start(BytesStart::new("offers")))
     }
 
-    fn write_offer(&mut self, offer: &Offer) -> io::Result<()> {
-        let xml = &mut self.xml;
-        let scratch = &mut self.scratch;
-        let mut start = BytesStart::new("offer");
-        start.push_attribute(attribute("id", &text::attribute(&offer.id)));
+    fn header(&mut self, shop: &Shop, date: &str) -> io::Result<()> {
+        self.out
+            .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        self.tag("yml_catalog");
+        self.attribute("date", date);
+        self.open()?;
+        self.out
+            .write_event(Event::Start(BytesStart::new("shop")))?;
+        self.text("name", &shop.name)?;
+        self.text("company", &shop.company)
+    }
+
+    fn categories(&mut self, categories: &[Category]) -> io::Result<()> {
+        if categories.is_empty() {
+            self.out
+                .write_event(Event::Empty(BytesStart::new("categories")))?;
+        } else {
+            self.out
+                .write_event(Event::Start(BytesStart::new("categories")))?;
+            for category in categories {
+                self.tag("category");
+                self.attribute("id", &category.id);
+                if let Some(parent) = &category.parent_id {
+                    self.attribute("parentId", parent);
+                }
+                self.tagged_text(&category.name)?;
+            }
+            self.out
+                .write_event(Event::End(BytesEnd::new("categories")))?;
+        }
+        self.out
+            .write_event(Event::Start(BytesStart::new("offers")))
+    }
+
+    fn offer(&mut self, offer: &Offer<'_>, category_ids: &HashSet<String>) -> io::Result<()> {
+        self.tag("offer");
+        self.attribute("id", &offer.id);
         if let Some(product_id) = &offer.product_id {
-            start.push_attribute(attribute("productId", &text::attribute(product_id)));
+            self.attribute("productId", product_id);
         }
         if let Some(quantity) = offer.quantity {
-            start.push_attribute(attribute("quantity", format(scratch, quantity, MEASURE_PLACES)));
+            self.number_attribute("quantity", quantity, MEASURE_PLACES);
         }
-        xml.write_event(Event::Start(start))?;
+        self.open()?;
         if let Some(url) = &offer.url {
-            write_text(xml, "url", url)?;
+            self.text("url", url)?;
         }
         if let Some(price) = offer.price {
-            write_number(xml, scratch, "price", price, MONEY_PLACES)?;
+            self.number("price", price, MONEY_PLACES)?;
         }
         if let Some(price) = offer.purchase_price {
-            write_number(xml, scratch, "purchasePrice", price, MONEY_PLACES)?;
+            self.number("purchasePrice", price, MONEY_PLACES)?;
         }
-        for id in offer.category_ids.iter().filter(|id| self.category_ids.contains(*id)) {
-            write_text(xml, "categoryId", id)?;
+        for id in &offer.category_ids {
+            if category_ids.contains(id.as_ref()) {
+                self.text("categoryId", id)?;
+            }
         }
         for picture in &offer.pictures {
-            write_text(xml, "picture", picture)?;
+            self.text("picture", picture)?;
         }
-        write_text(xml, "name", &offer.name)?;
-        write_text(xml, "productName", offer.product_name.as_deref().unwrap_or(&offer.name))?;
+        self.text("name", &offer.name)?;
+        self.text(
+            "productName",
+            offer.product_name.as_deref().unwrap_or(&offer.name),
+        )?;
         if let Some(xml_id) = &offer.xml_id {
-            write_text(xml, "xmlId", xml_id)?;
+            self.text("xmlId", xml_id)?;
         }
         for param in &offer.params {
-            let mut element = xml
-                .create_element("param")
-                .with_attribute(attribute("name", &text::attribute(&param.name)));
+            self.tag("param");
+            self.attribute("name", &param.name);
             if let Some(code) = &param.code {
-                element = element.with_attribute(attribute("code", &text::attribute(code)));
+                self.attribute("code", code);
             }
-            element.write_text_content(BytesText::from_escaped(text::content(&param.value)))?;
+            self.tagged_text(&param.value)?;
         }
         if let Some(vendor) = &offer.vendor {
-            write_text(xml, "vendor", vendor)?;
+            self.text("vendor", vendor)?;
         }
         if let Some(unit) = &offer.unit {
-            let mut element = xml
-                .create_element("unit")
-                .with_attribute(attribute("code", &text::attribute(&unit.code)));
+            self.tag("unit");
+            self.attribute("code", &unit.code);
             for (key, value) in [("name", &unit.name), ("sym", &unit.sym)] {
                 if let Some(value) = value {
-                    element = element.with_attribute(attribute(key, &text::attribute(value)));
+                    self.attribute(key, value);
                 }
             }
-            element.write_empty()?;
+            let element = BytesStart::from_content(self.tag.as_str(), self.tag_name);
+            self.out.write_event(Event::Empty(element))?;
         }
         match offer.vat_rate {
-            Some(VatRate::Percent(rate)) => write_number(xml, scratch, "vatRate", rate, MONEY_PLACES)?,
-            Some(VatRate::None) => write_text(xml, "vatRate", "none")?,
+            Some(VatRate::Percent(rate)) => self.number("vatRate", rate, MONEY_PLACES)?,
+            Some(VatRate::None) => self.text("vatRate", "none")?,
             None => {}
         }
         for barcode in &offer.barcodes {
-            write_text(xml, "barcode", barcode)?;
+            self.text("barcode", barcode)?;
         }
         if let Some(weight) = offer.weight {
-            write_number(xml, scratch, "weight", weight, MEASURE_PLACES)?;
+            self.number("weight", weight, MEASURE_PLACES)?;
         }
         if let Some(d) = offer.dimensions {
-            scratch.clear();
+            self.scratch.clear();
             for (index, value) in [d.length, d.width, d.height].into_iter().enumerate() {
                 let separator = if index == 0 { "" } else { "/" };
                 // Writing into a String cannot fail.
-                let _ = write!(scratch, "{separator}{}", value.round(MEASURE_PLACES));
+                let _ = write!(self.scratch, "{separator}{}", value.round(MEASURE_PLACES));
             }
-            write_text(xml, "dimensions", scratch)?;
+            self.escaped(BytesStart::new("dimensions"))?;
         }
         if let Some(active) = offer.product_activity {
-            write_text(xml, "productActivity", if active { "Y" } else { "N" })?;
+            self.text("productActivity", if active { "Y" } else { "N" })?;
         }
-        xml.write_event(Event::End(BytesEnd::new("offer")))
+        self.out.write_event(Event::End(BytesEnd::new("offer")))
     }
 
-    fn write_footer(&mut self) -> io::Result<()> {
+    fn footer(&mut self) -> io::Result<()> {
         for name in ["offers", "shop", "yml_catalog"] {
-            self.xml.write_event(Event::End(BytesEnd::new(name)))?;
+            self.out.write_event(Event::End(BytesEnd::new(name)))?;
         }
-        self.xml.get_mut().write_all(b"\n")
+        self.out.get_mut().push(b'\n');
+        Ok(())
+    }
+
+    /// Starts building the start tag `<name …>`.
+    fn tag(&mut self, name: &str) {
+        self.tag.clear();
+        self.tag.push_str(name);
+        self.tag_name = name.len();
+    }
+
+    /// Adds `key="value"` to the start tag being built.
+    fn attribute(&mut self, key: &str, value: &str) {
+        self.tag.push(' ');
+        self.tag.push_str(key);
+        self.tag.push_str("=\"");
+        text::push_attribute(&mut self.tag, value);
+        self.tag.push('"');
+    }
+
+    /// Adds `key="value"` with a number rounded to `places` to the start tag being built.
+    fn number_attribute(&mut self, key: &str, value: Decimal, places: u32) {
+        // Writing into a String cannot fail.
+        let _ = write!(self.tag, " {key}=\"{}\"", value.round(places));
+    }
+
+    /// Writes the start tag built.
+    fn open(&mut self) -> io::Result<()> {
+        let start = BytesStart::from_content(self.tag.as_str(), self.tag_name);
+        self.out.write_event(Event::Start(start))
+    }
+
+    /// `<name>value</name>`.
+    fn text(&mut self, name: &str, value: &str) -> io::Result<()> {
+        self.scratch.clear();
+        text::push_content(&mut self.scratch, value);
+        self.escaped(BytesStart::new(name))
+    }
+
+    /// The start tag built, `value`, the end tag.
+    fn tagged_text(&mut self, value: &str) -> io::Result<()> {
+        self.scratch.clear();
+        text::push_content(&mut self.scratch, value);
+        let Xml { tag, tag_name, .. } = self;
+        let start = BytesStart::from_content(tag.as_str(), *tag_name);
+        Self::contained(&mut self.out, &self.scratch, start)
+    }
+
+    /// `<name>value</name>` with a number rounded to `places`.
+    fn number(&mut self, name: &str, value: Decimal, places: u32) -> io::Result<()> {
+        self.scratch.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(self.scratch, "{}", value.round(places));
+        self.escaped(BytesStart::new(name))
+    }
+
+    /// `start`, the scratch buffer (already escaped), the end tag.
+    fn escaped(&mut self, start: BytesStart<'_>) -> io::Result<()> {
+        Self::contained(&mut self.out, &self.scratch, start)
+    }
+
+    fn contained(
+        out: &mut quick_xml::Writer<Vec<u8>>,
+        escaped: &str,
+        start: BytesStart<'_>,
+    ) -> io::Result<()> {
+        out.write_event(Event::Start(start.borrow()))?;
+        out.write_event(Event::Text(BytesText::from_escaped(escaped)))?;
+        out.write_event(Event::End(start.to_end()))
     }
 }
 
@@ -367,46 +472,6 @@ fn failed(reason: &str) -> Error {
     Error::State(format!("the writer cannot continue: {reason}"))
 }
 
-/// An attribute whose value is already escaped.
-fn attribute<'a>(key: &'a str, escaped: &'a str) -> Attribute<'a> {
-    Attribute::from((key.as_bytes(), escaped.as_bytes()))
-}
-
-fn write_text<W: Write>(xml: &mut quick_xml::Writer<W>, name: &str, value: &str) -> io::Result<()> {
-    xml.create_element(name)
-        .write_text_content(BytesText::from_escaped(text::content(value)))?;
-    Ok(())
-}
-
-fn write_number<W: Write>(
-    xml: &mut quick_xml::Writer<W>,
-    scratch: &mut String,
-    name: &str,
-    value: Decimal,
-    places: u32,
-) -> io::Result<()> {
-    xml.create_element(name)
-        .write_text_content(BytesText::from_escaped(format(scratch, value, places)))?;
-    Ok(())
-}
-
-/// `value` rounded to `places`, printed into `scratch`.
-fn format(scratch: &mut String, value: Decimal, places: u32) -> &str {
-    scratch.clear();
-    // Writing into a String cannot fail.
-    let _ = write!(scratch, "{}", value.round(places));
-    scratch
-}
-
-/// Flushes the buffer and `fsync`s the file; returns its size.
-fn sync(xml: &mut quick_xml::Writer<BufWriter<File>>) -> io::Result<u64> {
-    let buffer = xml.get_mut();
-    buffer.flush()?;
-    let file = buffer.get_ref();
-    file.sync_all()?;
-    Ok(file.metadata()?.len())
-}
-
 /// Keeps a category's `parentId` only when that parent is in the catalogue, and refuses
 /// a cycle, naming a category on it and the cycle.
 fn resolve_parents(categories: &mut [Category]) -> Result<(), Error> {
@@ -417,7 +482,12 @@ fn resolve_parents(categories: &mut [Category]) -> Result<(), Error> {
         .collect();
     let parents: Vec<Option<usize>> = categories
         .iter()
-        .map(|category| category.parent_id.as_deref().and_then(|id| index.get(id).copied()))
+        .map(|category| {
+            category
+                .parent_id
+                .as_deref()
+                .and_then(|id| index.get(id).copied())
+        })
         .collect();
     // 0 = not seen, 1 = on the chain being followed, 2 = known to reach a root.
     let mut state = vec![0u8; categories.len()];
@@ -524,4 +594,686 @@ fn now() -> String {
     OffsetDateTime::now_utc()
         .format(format)
         .unwrap_or_else(|_| "1970-01-01 00:00:00".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use quick_xml::events::Event;
+    use quick_xml::{Reader, XmlVersion};
+
+    use super::*;
+    use crate::icml::model::{Dimensions, Param, Unit};
+
+    const DATE: &str = "2026-11-29 07:16:52";
+
+    /// An empty directory of this test's own under the system temp directory.
+    fn scratch_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("modretailcrm-icml-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+        dir
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    fn read(path: &Path) -> String {
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+    }
+
+    fn shop() -> Shop {
+        Shop {
+            name: "Tom & Jerry's <Shop>".into(),
+            company: "\"Quotes\" Ltd".into(),
+            date: Some(DATE.into()),
+        }
+    }
+
+    fn decimal(text: &str) -> Decimal {
+        Decimal::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn float(value: f64) -> Decimal {
+        Decimal::from_f64(value).unwrap_or_else(|e| panic!("{value}: {e}"))
+    }
+
+    fn category(id: &str, name: &str, parent: Option<&str>) -> Category {
+        Category {
+            id: id.into(),
+            name: name.into(),
+            parent_id: parent.map(str::to_string),
+        }
+    }
+
+    fn offer<'a>(id: &'a str, name: &'a str) -> Offer<'a> {
+        Offer {
+            id: id.into(),
+            name: name.into(),
+            ..Offer::default()
+        }
+    }
+
+    /// An offer with every element, and text that needs escaping or cleaning.
+    fn full_offer() -> Offer<'static> {
+        Offer {
+            id: "mod-5-3".into(),
+            product_id: Some("5".into()),
+            quantity: Some(float(12.5)),
+            url: Some("https://shop.example/catalog/t-shirt.html?color=red&size=L".into()),
+            price: Some(Decimal::from(1500)),
+            purchase_price: Some(float(0.1 + 0.2)),
+            category_ids: vec!["2".into(), "3".into(), "404".into()],
+            pictures: vec![
+                "https://shop.example/assets/images/products/5/front.jpg".into(),
+                "https://shop.example/assets/images/products/5/back.jpg".into(),
+            ],
+            name: "Tom & Jerry <b>\"x\"</b>".into(),
+            product_name: Some("Футболка 'Люкс' 👕".into()),
+            xml_id: Some("TS-001-RED".into()),
+            params: vec![
+                Param {
+                    name: "Артикул".into(),
+                    code: Some("article".into()),
+                    value: "TS-001".into(),
+                },
+                Param {
+                    name: "Цвет".into(),
+                    code: Some("color".into()),
+                    value: "red, blue".into(),
+                },
+                Param {
+                    name: "שם \"מוצר\"".into(),
+                    code: Some("rtl".into()),
+                    value: "مرحبا بالعالم".into(),
+                },
+                Param {
+                    name: "Line\nbreak\ttab".into(),
+                    code: None,
+                    value: "bell\u{7}\u{0}gone\r\nkept".into(),
+                },
+            ],
+            vendor: Some("Acme & Co".into()),
+            unit: Some(Unit {
+                code: "pcs".into(),
+                name: Some("Штука".into()),
+                sym: Some("шт.".into()),
+            }),
+            vat_rate: Some(VatRate::Percent(Decimal::from(20))),
+            barcodes: vec!["4600000000001".into(), "4600000000002".into()],
+            weight: Some(decimal("0.25")),
+            dimensions: Some(Dimensions {
+                length: Decimal::from(10),
+                width: decimal("20.5"),
+                height: decimal("30.1254"),
+            }),
+            product_activity: Some(true),
+        }
+    }
+
+    /// The golden catalogue: categories with a dangling parent, three offers.
+    fn write_golden(path: &Path) -> Summary {
+        let mut writer = Writer::create(path, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        for c in [
+            category("1", "Одежда", None),
+            category("2", "Shirts & Tees", Some("1")),
+            category("3", "Kids' <small>", Some("2")),
+            category("4", "Orphan", Some("99")),
+            category("5", "Under the MODX root", Some("0")),
+        ] {
+            writer.add_category(c).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let offers = [
+            full_offer(),
+            Offer {
+                price: Some(decimal("2967.18")),
+                vat_rate: Some(VatRate::None),
+                weight: Some(decimal("1.0005")),
+                product_activity: Some(false),
+                category_ids: vec!["4".into()],
+                ..offer("7", "Plain")
+            },
+            Offer {
+                price: Some(float(1500.5)),
+                purchase_price: Some(decimal("1500.00")),
+                quantity: Some(Decimal::ZERO),
+                ..offer("8", "Half")
+            },
+        ];
+        writer
+            .add_offer(&offers[0])
+            .unwrap_or_else(|e| panic!("{e}"));
+        writer
+            .add_offers(&offers[1..])
+            .unwrap_or_else(|e| panic!("{e}"));
+        writer.finish().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn golden_path() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/icml/golden.xml")
+    }
+
+    /// `xmllint --noout` on `path` (scripts/setup.sh installs it).
+    fn xmllint(path: &Path) {
+        let output = Command::new("xmllint")
+            .arg("--noout")
+            .arg(path)
+            .output()
+            .unwrap_or_else(|e| panic!("xmllint (libxml2-utils, scripts/setup.sh): {e}"));
+        assert!(
+            output.status.success(),
+            "xmllint refused {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    #[test]
+    fn the_golden_catalogue_is_written_byte_for_byte() {
+        let dir = scratch_dir("golden");
+        let path = dir.join("catalog.xml");
+        let summary = write_golden(&path);
+        let written = read(&path);
+        if std::env::var_os("ICML_BLESS").is_some() {
+            let _ = fs::write(golden_path(), &written);
+        }
+        assert_eq!(
+            written,
+            read(&golden_path()),
+            "set ICML_BLESS=1 to rewrite the golden file"
+        );
+        assert_eq!(
+            summary,
+            Summary {
+                categories: 5,
+                offers: 3,
+                bytes: written.len() as u64,
+                path: path.clone(),
+            }
+        );
+        xmllint(&path);
+        assert_eq!(entries(&dir), ["catalog.xml"]);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    /// One element of a parsed document: its path from the root, attributes and text, as a
+    /// conformant parser reports them (entities resolved, attribute values normalised).
+    #[derive(Debug, PartialEq)]
+    struct Node {
+        path: String,
+        attributes: Vec<(String, String)>,
+        text: String,
+    }
+
+    fn parse(document: &str) -> Vec<Node> {
+        let mut reader = Reader::from_str(document);
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut open: Vec<(String, usize)> = Vec::new();
+        let start = |e: &BytesStart<'_>, open: &[(String, usize)]| {
+            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+            let parent = open.last().map(|(path, _)| path.as_str()).unwrap_or("");
+            let attributes = e
+                .attributes()
+                .map(|a| {
+                    let a = a.unwrap_or_else(|err| panic!("attribute: {err}"));
+                    let value = a.normalized_value(XmlVersion::Implicit1_0);
+                    (
+                        String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+                        value
+                            .unwrap_or_else(|err| panic!("value: {err}"))
+                            .into_owned(),
+                    )
+                })
+                .collect();
+            Node {
+                path: format!("{parent}/{name}"),
+                attributes,
+                text: String::new(),
+            }
+        };
+        loop {
+            match reader
+                .read_event()
+                .unwrap_or_else(|e| panic!("not well-formed: {e}"))
+            {
+                Event::Start(e) => {
+                    let node = start(&e, &open);
+                    open.push((node.path.clone(), nodes.len()));
+                    nodes.push(node);
+                }
+                Event::Empty(e) => {
+                    let node = start(&e, &open);
+                    nodes.push(node);
+                }
+                Event::End(_) => {
+                    open.pop();
+                }
+                Event::Text(t) => {
+                    if let Some((_, at)) = open.last() {
+                        let text = t.xml10_content().unwrap_or_else(|e| panic!("text: {e}"));
+                        nodes[*at].text.push_str(&text);
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => {
+                            let name = r.decode().unwrap_or_else(|e| panic!("ref: {e}"));
+                            quick_xml::escape::resolve_predefined_entity(&name)
+                                .unwrap_or_else(|| panic!("unknown entity {name}"))
+                                .to_string()
+                        }
+                    };
+                    if let Some((_, at)) = open.last() {
+                        nodes[*at].text.push_str(&resolved);
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(open.is_empty(), "unclosed elements: {open:?}");
+        // Whitespace between elements is indentation, not content.
+        for node in &mut nodes {
+            if node.text.trim().is_empty() {
+                node.text.clear();
+            }
+        }
+        nodes
+    }
+
+    fn node(path: &str, attributes: &[(&str, &str)], text: &str) -> Node {
+        Node {
+            path: path.into(),
+            attributes: attributes
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_parser_reads_back_exactly_what_was_given() {
+        let dir = scratch_dir("parse");
+        let path = dir.join("catalog.xml");
+        write_golden(&path);
+        let nodes = parse(&read(&path));
+        let root = "/yml_catalog/shop";
+        let o = "/yml_catalog/shop/offers/offer";
+        let expected_start = [
+            node("/yml_catalog", &[("date", DATE)], ""),
+            node(root, &[], ""),
+            node(&format!("{root}/name"), &[], "Tom & Jerry's <Shop>"),
+            node(&format!("{root}/company"), &[], "\"Quotes\" Ltd"),
+            node(&format!("{root}/categories"), &[], ""),
+            node(
+                &format!("{root}/categories/category"),
+                &[("id", "1")],
+                "Одежда",
+            ),
+            node(
+                &format!("{root}/categories/category"),
+                &[("id", "2"), ("parentId", "1")],
+                "Shirts & Tees",
+            ),
+            node(
+                &format!("{root}/categories/category"),
+                &[("id", "3"), ("parentId", "2")],
+                "Kids' <small>",
+            ),
+            node(
+                &format!("{root}/categories/category"),
+                &[("id", "4")],
+                "Orphan",
+            ),
+            node(
+                &format!("{root}/categories/category"),
+                &[("id", "5")],
+                "Under the MODX root",
+            ),
+            node(&format!("{root}/offers"), &[], ""),
+            node(
+                o,
+                &[("id", "mod-5-3"), ("productId", "5"), ("quantity", "12.5")],
+                "",
+            ),
+            node(
+                &format!("{o}/url"),
+                &[],
+                "https://shop.example/catalog/t-shirt.html?color=red&size=L",
+            ),
+            node(&format!("{o}/price"), &[], "1500"),
+            node(&format!("{o}/purchasePrice"), &[], "0.3"),
+            node(&format!("{o}/categoryId"), &[], "2"),
+            node(&format!("{o}/categoryId"), &[], "3"),
+            node(
+                &format!("{o}/picture"),
+                &[],
+                "https://shop.example/assets/images/products/5/front.jpg",
+            ),
+            node(
+                &format!("{o}/picture"),
+                &[],
+                "https://shop.example/assets/images/products/5/back.jpg",
+            ),
+            node(&format!("{o}/name"), &[], "Tom & Jerry <b>\"x\"</b>"),
+            node(&format!("{o}/productName"), &[], "Футболка 'Люкс' 👕"),
+            node(&format!("{o}/xmlId"), &[], "TS-001-RED"),
+            node(
+                &format!("{o}/param"),
+                &[("name", "Артикул"), ("code", "article")],
+                "TS-001",
+            ),
+            node(
+                &format!("{o}/param"),
+                &[("name", "Цвет"), ("code", "color")],
+                "red, blue",
+            ),
+            node(
+                &format!("{o}/param"),
+                &[("name", "שם \"מוצר\""), ("code", "rtl")],
+                "مرحبا بالعالم",
+            ),
+            node(
+                &format!("{o}/param"),
+                &[("name", "Line\nbreak\ttab")],
+                "bellgone\r\nkept",
+            ),
+            node(&format!("{o}/vendor"), &[], "Acme & Co"),
+            node(
+                &format!("{o}/unit"),
+                &[("code", "pcs"), ("name", "Штука"), ("sym", "шт.")],
+                "",
+            ),
+            node(&format!("{o}/vatRate"), &[], "20"),
+            node(&format!("{o}/barcode"), &[], "4600000000001"),
+            node(&format!("{o}/barcode"), &[], "4600000000002"),
+            node(&format!("{o}/weight"), &[], "0.25"),
+            node(&format!("{o}/dimensions"), &[], "10/20.5/30.125"),
+            node(&format!("{o}/productActivity"), &[], "Y"),
+            node(o, &[("id", "7")], ""),
+            node(&format!("{o}/price"), &[], "2967.18"),
+            node(&format!("{o}/categoryId"), &[], "4"),
+            node(&format!("{o}/name"), &[], "Plain"),
+            node(&format!("{o}/productName"), &[], "Plain"),
+            node(&format!("{o}/vatRate"), &[], "none"),
+            node(&format!("{o}/weight"), &[], "1.001"),
+            node(&format!("{o}/productActivity"), &[], "N"),
+            node(o, &[("id", "8"), ("quantity", "0")], ""),
+            node(&format!("{o}/price"), &[], "1500.5"),
+            node(&format!("{o}/purchasePrice"), &[], "1500"),
+            node(&format!("{o}/name"), &[], "Half"),
+            node(&format!("{o}/productName"), &[], "Half"),
+        ];
+        assert_eq!(nodes, expected_start);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_empty_catalogue_is_still_a_document() {
+        let dir = scratch_dir("empty");
+        let path = dir.join("catalog.xml");
+        let summary = Writer::create(&path, &shop()).and_then(Writer::finish);
+        assert_eq!(
+            summary
+                .map(|s| (s.categories, s.offers))
+                .map_err(|e| e.to_string()),
+            Ok((0, 0))
+        );
+        let paths: Vec<String> = parse(&read(&path)).into_iter().map(|n| n.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "/yml_catalog",
+                "/yml_catalog/shop",
+                "/yml_catalog/shop/name",
+                "/yml_catalog/shop/company",
+                "/yml_catalog/shop/categories",
+                "/yml_catalog/shop/offers"
+            ]
+        );
+        xmllint(&path);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn without_a_date_the_current_time_is_written() {
+        let dir = scratch_dir("date");
+        let path = dir.join("catalog.xml");
+        let shop = Shop {
+            date: None,
+            ..shop()
+        };
+        let written = Writer::create(&path, &shop).and_then(Writer::finish);
+        assert!(written.is_ok());
+        let nodes = parse(&read(&path));
+        let date = &nodes[0].attributes[0].1;
+        assert!(
+            crate::icml::model::Shop {
+                date: Some(date.clone()),
+                ..shop
+            }
+            .validate()
+            .is_ok(),
+            "{date}"
+        );
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn categories_after_an_offer_are_refused_and_the_writer_goes_on() {
+        let dir = scratch_dir("order");
+        let path = dir.join("catalog.xml");
+        let mut writer = Writer::create(&path, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(writer.add_offer(&offer("1", "One")).is_ok());
+        let late = writer.add_category(category("9", "Late", None));
+        assert_eq!(
+            late.map_err(|e| e.to_string()),
+            Err("category \"9\" comes after the first offer: add every category first".into())
+        );
+        assert!(writer.add_offer(&offer("2", "Two")).is_ok());
+        assert_eq!(
+            writer.finish().map(|s| s.offers).map_err(|e| e.to_string()),
+            Ok(2)
+        );
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn duplicate_and_invalid_categories_are_refused() {
+        let dir = scratch_dir("duplicate");
+        let mut writer =
+            Writer::create(dir.join("c.xml"), &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(writer.add_category(category("1", "One", None)).is_ok());
+        let twice = writer.add_category(category("1", "Again", None));
+        assert_eq!(
+            twice.map_err(|e| e.to_string()),
+            Err("category \"1\": is added twice".into())
+        );
+        let nameless = writer.add_category(category("2", "", None));
+        assert_eq!(
+            nameless.map_err(|e| e.to_string()),
+            Err("category \"2\": name is missing".into())
+        );
+        drop(writer);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn cycles_are_refused_naming_the_category() {
+        let cases = [
+            (
+                vec![category("1", "A", Some("1"))],
+                "category \"1\": is its own ancestor (1 → 1)",
+            ),
+            (
+                vec![
+                    category("0", "Root", None),
+                    category("1", "A", Some("3")),
+                    category("2", "B", Some("1")),
+                    category("3", "C", Some("2")),
+                    category("4", "D", Some("3")),
+                ],
+                "category \"1\": is its own ancestor (1 → 3 → 2 → 1)",
+            ),
+            (
+                vec![
+                    category("4", "D", Some("3")),
+                    category("2", "B", Some("3")),
+                    category("3", "C", Some("2")),
+                ],
+                "category \"3\": is its own ancestor (3 → 2 → 3)",
+            ),
+        ];
+        let dir = scratch_dir("cycle");
+        let path = dir.join("catalog.xml");
+        fs::write(&path, "previous").unwrap_or_else(|e| panic!("{e}"));
+        for (categories, expected) in cases {
+            let mut writer = Writer::create(&path, &shop()).unwrap_or_else(|e| panic!("{e}"));
+            for c in categories {
+                assert!(writer.add_category(c).is_ok());
+            }
+            let refused = writer.add_offer(&offer("1", "One"));
+            assert_eq!(refused.map_err(|e| e.to_string()), Err(expected.into()));
+            let after = writer.finish().map(|_| ()).map_err(|e| e.to_string());
+            assert_eq!(
+                after,
+                Err(format!("the writer cannot continue: {expected}"))
+            );
+            assert_eq!(entries(&dir), ["catalog.xml"]);
+            assert_eq!(read(&path), "previous");
+        }
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_refused_offer_leaves_no_trace() {
+        let dir = scratch_dir("refused");
+        let good = [offer("1", "One"), offer("2", "Two")];
+        let bad = Offer {
+            price: Some(decimal("-1")),
+            ..offer("bad", "Bad")
+        };
+        let with_refusals = dir.join("with.xml");
+        let mut writer = Writer::create(&with_refusals, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(writer.add_offer(&good[0]).is_ok());
+        let single = writer.add_offer(&bad).map_err(|e| e.to_string());
+        assert_eq!(
+            single,
+            Err("offer \"bad\": price must not be negative, got -1".into())
+        );
+        let batch = writer
+            .add_offers(&[good[1].clone(), bad.clone()])
+            .map_err(|e| e.to_string());
+        assert!(batch.is_err());
+        assert!(writer.add_offers(&good[1..]).is_ok());
+        assert_eq!(
+            writer.finish().map(|s| s.offers).map_err(|e| e.to_string()),
+            Ok(2)
+        );
+        let clean = dir.join("clean.xml");
+        let mut writer = Writer::create(&clean, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(writer.add_offers(&good).is_ok());
+        assert!(writer.finish().is_ok());
+        assert_eq!(read(&with_refusals), read(&clean));
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn publishing_replaces_the_target_and_leaves_nothing_else() {
+        let dir = scratch_dir("replace");
+        let path = dir.join("catalog.xml");
+        fs::write(&path, "previous").unwrap_or_else(|e| panic!("{e}"));
+        let mut writer = Writer::create(&path, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        let temp = writer.temp_path().to_path_buf();
+        assert_eq!(temp.parent(), Some(dir.as_path()));
+        assert!(
+            temp.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".catalog.xml."))
+        );
+        assert!(writer.add_offer(&offer("1", "One")).is_ok());
+        assert_eq!(read(&path), "previous");
+        assert!(writer.finish().is_ok());
+        assert!(read(&path).ends_with("</yml_catalog>\n"));
+        assert_eq!(entries(&dir), ["catalog.xml"]);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn abort_and_drop_remove_the_temporary_file_and_keep_the_target() {
+        let dir = scratch_dir("abort");
+        let path = dir.join("catalog.xml");
+        fs::write(&path, "previous").unwrap_or_else(|e| panic!("{e}"));
+        let mut aborted = Writer::create(&path, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(aborted.add_offer(&offer("1", "One")).is_ok());
+        assert_eq!(entries(&dir).len(), 2);
+        assert!(aborted.abort().is_ok());
+        assert_eq!(entries(&dir), ["catalog.xml"]);
+        let mut dropped = Writer::create(&path, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(dropped.add_offer(&offer("1", "One")).is_ok());
+        drop(dropped);
+        assert_eq!(entries(&dir), ["catalog.xml"]);
+        assert_eq!(read(&path), "previous");
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn temporary_files_of_dead_writers_are_removed() {
+        let dir = scratch_dir("stale");
+        // Process ids never exceed 2^22 on Linux.
+        let dead = dir.join(".catalog.xml.999999999-0badf00d.tmp");
+        let alive = dir.join(format!(".catalog.xml.{}-0badf00d.tmp", std::process::id()));
+        let other = dir.join(".other.xml.999999999-0badf00d.tmp");
+        for path in [&dead, &alive, &other] {
+            fs::write(path, "partial").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let writer = Writer::create(dir.join("catalog.xml"), &shop());
+        assert!(writer.is_ok_and(|w| w.abort().is_ok()));
+        assert!(!dead.exists());
+        assert!(alive.exists() && other.exists());
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn unusable_targets_are_reported_before_any_work() {
+        let dir = scratch_dir("unusable");
+        let missing = Writer::create(dir.join("no/such/dir/catalog.xml"), &shop());
+        let message = missing.map(|_| ()).map_err(|e| e.to_string());
+        assert!(
+            message
+                .as_ref()
+                .is_err_and(|m| m.starts_with("cannot create a temporary file in ")),
+            "{message:?}"
+        );
+        let directory = Writer::create(&dir, &shop())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert!(directory.is_err_and(|m| m.ends_with("not a file path")));
+        let bad_shop = Writer::create(
+            dir.join("c.xml"),
+            &Shop {
+                company: String::new(),
+                ..shop()
+            },
+        );
+        assert_eq!(
+            bad_shop.map(|_| ()).map_err(|e| e.to_string()),
+            Err("shop company is missing".into())
+        );
+        assert!(entries(&dir).is_empty());
+        let _ = fs::remove_dir_all(dir);
+    }
 }

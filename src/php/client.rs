@@ -1,11 +1,9 @@
 //! `ModRetailCrm\Client`: the RetailCRM API v5 for PHP code (snippets, forms, custom code).
 
 use std::future::Future;
-use std::path::PathBuf;
-use std::sync::Arc;
 
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendCallable, Zval};
+use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
 use crate::api::client::{
@@ -13,24 +11,13 @@ use crate::api::client::{
 };
 use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::error::ApiError;
-use crate::api::transport::{ExchangeLog, Method};
-use crate::config::{ClientOptions, LOG_FILES_KEPT};
-use crate::logging::{ApiLog, BufferSink, FileSink};
+use crate::api::transport::Method;
+use crate::config::ClientOptions;
 use crate::php::args;
 use crate::php::convert::{entries, to_json, to_zval, type_name};
 use crate::php::exceptions::{config, from_api_error, internal, validation};
+use crate::php::log::PhpLog;
 use crate::runtime;
-
-/// Where the API log of a client goes.
-enum LogOutput {
-    /// A rotated file written from Rust.
-    File,
-    /// Lines handed to a PHP callable after each call (`error_log` when none was given).
-    Php {
-        buffer: Arc<ApiLog<BufferSink>>,
-        callable: Option<Zval>,
-    },
-}
 
 /// A RetailCRM API v5 client. Every method returns the CRM's answer as an array and throws a
 /// `ModRetailCrm\Exception` subclass on any failure.
@@ -38,7 +25,7 @@ enum LogOutput {
 #[php(name = "ModRetailCrm\\Client")]
 pub struct Client {
     api: ApiClient,
-    log: LogOutput,
+    log: PhpLog,
 }
 
 #[php_impl]
@@ -61,27 +48,12 @@ impl Client {
         let site = args::optional_string(site, "$site")?;
         let callable = log_callable(options)?;
         let options = ClientOptions::parse(&option_values(options)?).map_err(config)?;
-        let log_file = match (&options.log_file, &callable) {
-            (Some(path), _) => Some(path.clone()),
-            (None, None) => modx_log_file(),
-            (None, Some(_)) => None,
-        };
-        let (log, sink): (LogOutput, Arc<dyn ExchangeLog>) = match log_file {
-            Some(path) => {
-                let file = FileSink::new(path, options.log_max_bytes, LOG_FILES_KEPT);
-                (LogOutput::File, Arc::new(ApiLog::new(options.log, file)))
-            }
-            None => {
-                let buffer = Arc::new(ApiLog::new(options.log, BufferSink::default()));
-                (
-                    LogOutput::Php {
-                        buffer: Arc::clone(&buffer),
-                        callable,
-                    },
-                    buffer,
-                )
-            }
-        };
+        let log = PhpLog::new(
+            options.log,
+            options.log_file,
+            options.log_max_bytes,
+            callable,
+        );
         let settings = ClientSettings {
             url,
             api_key,
@@ -89,7 +61,7 @@ impl Client {
             transport: options.transport,
         };
         Ok(Client {
-            api: ApiClient::new(settings, Some(sink)),
+            api: ApiClient::new(settings, Some(log.sink())),
             log,
         })
     }
@@ -424,24 +396,8 @@ impl Client {
     fn run(&self, call: impl Future<Output = Result<Value, ApiError>>) -> PhpResult<Zval> {
         let outcome = runtime::block_on(call)
             .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
-        self.pass_log_lines()?;
+        self.log.pass_lines()?;
         to_zval(&outcome.map_err(from_api_error)?)
-    }
-
-    fn pass_log_lines(&self) -> PhpResult<()> {
-        let LogOutput::Php { buffer, callable } = &self.log else {
-            return Ok(());
-        };
-        for line in buffer.sink().drain() {
-            let target = match callable {
-                Some(callable) => ZendCallable::new(callable),
-                None => ZendCallable::try_from_name("error_log"),
-            };
-            target
-                .and_then(|target| target.try_call(vec![&line]))
-                .map_err(|e| internal(format!("the log callback failed: {e}")))?;
-        }
-        Ok(())
     }
 }
 
@@ -467,26 +423,6 @@ fn page_arg(filter: Option<&Zval>, page: Option<&Zval>, limit: Option<&Zval>) ->
         limit: u32::try_from(limit).unwrap_or(20),
     })
 }
-
-/// `MODX_CORE_PATH/cache/logs/modretailcrm.log` when running inside MODX (the constant is
-/// defined), so the log lands next to MODX's own.
-fn modx_log_file() -> Option<PathBuf> {
-    let defined = ZendCallable::try_from_name("defined")
-        .ok()?
-        .try_call(vec![&MODX_CORE_PATH])
-        .ok()?;
-    if defined.bool() != Some(true) {
-        return None;
-    }
-    let core = ZendCallable::try_from_name("constant")
-        .ok()?
-        .try_call(vec![&MODX_CORE_PATH])
-        .ok()?;
-    core.str()
-        .map(|core| PathBuf::from(core).join("cache/logs/modretailcrm.log"))
-}
-
-const MODX_CORE_PATH: &str = "MODX_CORE_PATH";
 
 /// The options array as JSON, without `log_callback` (a callable is no JSON value).
 fn option_values(options: Option<&Zval>) -> PhpResult<Map<String, Value>> {

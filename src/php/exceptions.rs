@@ -35,18 +35,21 @@ pub enum Kind {
     RateLimit,
     /// `ModRetailCrm\ApiException`: the CRM answered with an error; code = HTTP status.
     Api,
+    /// `ModRetailCrm\OutboxException`: the outbox file cannot be opened, read or written.
+    Outbox,
 }
 
-const KINDS: [Kind; 6] = [
+const KINDS: [Kind; 7] = [
     Kind::Base,
     Kind::Config,
     Kind::Validation,
     Kind::Transport,
     Kind::RateLimit,
     Kind::Api,
+    Kind::Outbox,
 ];
 
-static ENTRIES: [AtomicPtr<ClassEntry>; 6] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 6];
+static ENTRIES: [AtomicPtr<ClassEntry>; 7] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 7];
 
 impl Kind {
     /// The PHP class name.
@@ -58,6 +61,7 @@ impl Kind {
             Kind::Transport => "ModRetailCrm\\TransportException",
             Kind::RateLimit => "ModRetailCrm\\RateLimitException",
             Kind::Api => "ModRetailCrm\\ApiException",
+            Kind::Outbox => "ModRetailCrm\\OutboxException",
         }
     }
 
@@ -98,6 +102,7 @@ fn with_registration(builder: ClassBuilder, kind: Kind) -> ClassBuilder {
         Kind::Transport => builder.registration(|entry, _| remember(Kind::Transport, entry)),
         Kind::RateLimit => builder.registration(|entry, _| remember(Kind::RateLimit, entry)),
         Kind::Api => builder.registration(|entry, _| remember(Kind::Api, entry)),
+        Kind::Outbox => builder.registration(|entry, _| remember(Kind::Outbox, entry)),
     }
 }
 

@@ -5,7 +5,10 @@ mod args;
 mod client;
 mod convert;
 mod exceptions;
+mod icml;
 mod info;
+mod integration;
+mod log;
 
 use ext_php_rs::builders::ModuleBuilder;
 
@@ -15,5 +18,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .startup_function(exceptions::startup)
         .class::<client::Client>()
+        .class::<integration::Integration>()
+        .class::<icml::Writer>()
         .info_function(info::module_info)
 }

@@ -4,7 +4,8 @@
 //! have reached the CRM before a timeout) and is followed by an edit carrying the payload;
 //! a customer edit for a customer the CRM does not have becomes a create; an order create
 //! refused because its customer is missing creates the customer from the order's contact
-//! data first.
+//! data first. A 460 (a batch upload partly refused) is set aside with the CRM's lists of
+//! what was and was not uploaded.
 
 use serde_json::{Map, Value, json};
 
@@ -91,11 +92,11 @@ async fn create_or_edit(client: &Client, entity: Entity, data: &Value) -> Result
 fn classify(result: Result<Value, ApiError>) -> Outcome {
     match result {
         Ok(answer) => Outcome::Delivered(answer),
+        // A wrong CRM address (no account there) is the settings' fault, not the change's:
+        // the change waits until the address is fixed rather than being set aside.
         Err(error) => match error.class() {
-            ErrorClass::Transient => Outcome::RetryLater(error),
-            ErrorClass::Permanent | ErrorClass::Partial | ErrorClass::AccountMissing => {
-                Outcome::Refused(error)
-            }
+            ErrorClass::Transient | ErrorClass::AccountMissing => Outcome::RetryLater(error),
+            ErrorClass::Permanent | ErrorClass::Partial => Outcome::Refused(error),
         },
     }
 }

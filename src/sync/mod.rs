@@ -1,7 +1,9 @@
 //! Orchestration: shop changes → outbox → CRM.
 //!
 //! [`change`] says what a queued change is and how changes are ordered; [`deliver`] sends one
-//! change so that sending it again is harmless.
+//! change so that sending it again is harmless; [`engine`] queues changes durably and
+//! delivers the outbox within a time budget.
 
 pub mod change;
 pub mod deliver;
+pub mod engine;

@@ -99,3 +99,62 @@ function done(): void
 {
     echo "PASS {$GLOBALS['checks']} checks\n";
 }
+
+/** A fresh folder for an outbox, removed at exit. */
+function temp_dir(): string
+{
+    $dir = sys_get_temp_dir() . '/modretailcrm-test-' . getmypid() . '-' . bin2hex(random_bytes(4));
+    mkdir($dir, 0700, true);
+    register_shutdown_function(function () use ($dir) {
+        exec('rm -rf ' . escapeshellarg($dir));
+    });
+    return $dir;
+}
+
+/** Integration settings for the sandbox with an outbox in $dir, overridden by $extra. */
+function settings(string $dir, array $extra = []): array
+{
+    return $extra + [
+        'modretailcrm_url' => env('CRM_URL'),
+        'modretailcrm_apiKey' => env('CRM_KEY'),
+        'modretailcrm_siteCode' => 'shop',
+        'modretailcrm_queue_path' => "$dir/outbox.sqlite",
+        'modretailcrm_send_mode' => 'queue',
+        'modretailcrm_rate_limit' => '0',
+        'modretailcrm_retry_delay' => '0.001',
+        'modretailcrm_retry_delay_max' => '0.001',
+        'modretailcrm_timeout' => '0.5',
+        'modretailcrm_log_file' => "$dir/api.log",
+    ];
+}
+
+/** What the sandbox holds: customers and orders. */
+function crm_state(): array
+{
+    return control('GET', 'state');
+}
+
+/** A miniShop2-like order for the CRM, for customer $customer. */
+function order_payload(string $num, string $customer, array $extra = []): array
+{
+    return $extra + [
+        'externalId' => $num,
+        'customer' => ['externalId' => $customer],
+        'firstName' => 'Иван',
+        'email' => "c$customer@example.com",
+        'items' => [['offer' => ['externalId' => '5'], 'productName' => 'Чайник', 'initialPrice' => 1000, 'quantity' => 1]],
+        'delivery' => ['code' => 'courier', 'cost' => 300],
+    ];
+}
+
+/** Flushes until nothing is pending (bounded): cron runs, each a flush. */
+function flush_until_empty(\ModRetailCrm\Integration $integration, int $rounds = 50): void
+{
+    for ($i = 0; $i < $rounds; $i++) {
+        $integration->flush(2);
+        if ($integration->status()['pending'] === 0) {
+            return;
+        }
+    }
+    fail('the outbox did not empty: ' . json_encode($integration->status()));
+}

@@ -1,0 +1,250 @@
+//! The `modretailcrm_*` system settings of a shop, as the MODX plugin or the cron CLI passes
+//! them, parsed and validated once.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::api::crm_url::{ApiKey, CrmUrl};
+use crate::api::transport::TransportSettings;
+
+/// When changes are sent to the CRM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendMode {
+    /// The event only queues; delivery runs after the response is sent (the default).
+    Deferred,
+    /// The event queues, then delivers that change within a small time budget.
+    Sync,
+    /// The event only queues; cron delivers.
+    Queue,
+}
+
+/// A shop's integration settings.
+#[derive(Debug, Clone)]
+pub struct IntegrationSettings {
+    /// The CRM account's address.
+    pub url: CrmUrl,
+    /// The API key.
+    pub api_key: ApiKey,
+    /// The shop's site code in the CRM.
+    pub site: String,
+    /// When changes are sent.
+    pub send_mode: SendMode,
+    /// The outbox file.
+    pub queue_path: PathBuf,
+    /// How long a `sync` send may hold the shop's request.
+    pub sync_budget: Duration,
+    /// Timeouts of one CRM call.
+    pub transport: TransportSettings,
+    /// Requests per second per key, shared by every process using the outbox.
+    pub rate_limit: u32,
+    /// The wait after a change's first failed attempt; it doubles with each further failure.
+    pub retry_delay: Duration,
+    /// The longest wait between two attempts.
+    pub retry_delay_max: Duration,
+    /// Log every call (not only failures).
+    pub log: bool,
+    /// The log file; MODX's `core/cache/logs/modretailcrm.log` by default.
+    pub log_file: Option<PathBuf>,
+}
+
+/// Reads one setting: the `modretailcrm_` key (MODX's name) as text, blank counting as absent.
+fn setting<'a>(settings: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    settings
+        .get(&format!("modretailcrm_{name}"))
+        .filter(|value| {
+            !matches!(value, Value::Null) && value.as_str().is_none_or(|s| !s.trim().is_empty())
+        })
+}
+
+fn text(settings: &Map<String, Value>, name: &str) -> Option<String> {
+    setting(settings, name).map(|value| match value {
+        Value::String(s) => s.trim().to_string(),
+        other => other.to_string(),
+    })
+}
+
+fn seconds(
+    settings: &Map<String, Value>,
+    name: &str,
+    default: Duration,
+) -> Result<Duration, String> {
+    let Some(value) = text(settings, name) else {
+        return Ok(default);
+    };
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!(
+                "modretailcrm_{name} must be a number of seconds between 0 and 3600, not {value:?}"
+            )
+        })
+}
+
+impl IntegrationSettings {
+    /// Parses the settings. `Ok(None)` means the integration is not configured (no URL, key
+    /// or site code at all): it stays inactive. Partly filled or invalid settings are an
+    /// error that names the setting.
+    pub fn parse(settings: &Map<String, Value>) -> Result<Option<Self>, String> {
+        let (url, key, site) = (
+            text(settings, "url"),
+            text(settings, "apiKey"),
+            text(settings, "siteCode"),
+        );
+        let (url, key, site) = match (url, key, site) {
+            (None, None, None) => return Ok(None),
+            (Some(url), Some(key), Some(site)) => (url, key, site),
+            (url, key, site) => {
+                let missing: Vec<&str> = [
+                    ("modretailcrm_url", url.is_none()),
+                    ("modretailcrm_apiKey", key.is_none()),
+                    ("modretailcrm_siteCode", site.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(name, absent)| absent.then_some(name))
+                .collect();
+                return Err(format!("{} must be set", missing.join(" and ")));
+            }
+        };
+        let url = CrmUrl::parse(&url).map_err(|e| format!("modretailcrm_url: {e}"))?;
+        let api_key = ApiKey::parse(&key).map_err(|e| format!("modretailcrm_apiKey: {e}"))?;
+        let send_mode = match text(settings, "send_mode").as_deref() {
+            None | Some("deferred") => SendMode::Deferred,
+            Some("sync") => SendMode::Sync,
+            Some("queue") => SendMode::Queue,
+            Some(other) => {
+                return Err(format!(
+                    "modretailcrm_send_mode must be deferred, sync or queue, not {other:?}"
+                ));
+            }
+        };
+        let core_path = settings
+            .get("core_path")
+            .and_then(Value::as_str)
+            .map(PathBuf::from);
+        let queue_path = match (text(settings, "queue_path"), &core_path) {
+            (Some(path), _) => PathBuf::from(path),
+            (None, Some(core)) => core.join("cache/modretailcrm/outbox.sqlite"),
+            (None, None) => return Err("modretailcrm_queue_path must be set (or core_path, to keep the outbox under MODX's core/cache)".into()),
+        };
+        let log_file = text(settings, "log_file")
+            .map(PathBuf::from)
+            .or_else(|| core_path.map(|core| core.join("cache/logs/modretailcrm.log")));
+        let rate_limit = match text(settings, "rate_limit") {
+            None => crate::api::ratelimit::DEFAULT_PER_SECOND,
+            Some(value) => value
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 1000)
+                .ok_or_else(|| format!("modretailcrm_rate_limit must be a whole number from 0 to 1000, not {value:?}"))?,
+        };
+        let defaults = TransportSettings::default();
+        let transport = TransportSettings {
+            timeout: seconds(settings, "timeout", Duration::from_secs(10))?,
+            connect_timeout: seconds(settings, "connect_timeout", defaults.connect_timeout)?,
+            rate_limit: 0,
+            max_retries: 0,
+            ..defaults
+        };
+        let log = matches!(
+            text(settings, "log").as_deref(),
+            Some("1" | "true" | "yes" | "on")
+        );
+        let retry_delay = seconds(settings, "retry_delay", Duration::from_secs(1))?;
+        let retry_delay_max =
+            seconds(settings, "retry_delay_max", Duration::from_secs(600))?.max(retry_delay);
+        Ok(Some(IntegrationSettings {
+            url,
+            retry_delay,
+            retry_delay_max,
+            api_key,
+            site,
+            send_mode,
+            queue_path,
+            sync_budget: seconds(settings, "sync_budget", Duration::from_secs(2))?,
+            transport,
+            rate_limit,
+            log,
+            log_file,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(value: Value) -> Result<Option<IntegrationSettings>, String> {
+        IntegrationSettings::parse(value.as_object().unwrap())
+    }
+
+    #[test]
+    fn empty_settings_mean_inactive() {
+        assert!(parse(json!({})).unwrap().is_none());
+        assert!(
+            parse(json!({"modretailcrm_url": "", "modretailcrm_apiKey": " ", "other": 1}))
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_full_set_is_parsed_with_defaults_under_core_path() {
+        let settings = parse(json!({
+            "modretailcrm_url": "https://demo.retailcrm.ru/", "modretailcrm_apiKey": "k", "modretailcrm_siteCode": "shop",
+            "core_path": "/var/www/core/", "modretailcrm_log": "1",
+        }))
+        .unwrap()
+        .unwrap();
+        assert_eq!(settings.url.as_str(), "https://demo.retailcrm.ru");
+        assert_eq!(settings.site, "shop");
+        assert_eq!(settings.send_mode, SendMode::Deferred);
+        assert_eq!(
+            settings.queue_path,
+            PathBuf::from("/var/www/core/cache/modretailcrm/outbox.sqlite")
+        );
+        assert_eq!(
+            settings.log_file,
+            Some(PathBuf::from("/var/www/core/cache/logs/modretailcrm.log"))
+        );
+        assert_eq!(settings.sync_budget, Duration::from_secs(2));
+        assert_eq!(settings.rate_limit, 10);
+        assert!(settings.log);
+    }
+
+    #[test]
+    fn every_problem_names_its_setting() {
+        let base = json!({"modretailcrm_url": "https://d.retailcrm.ru", "modretailcrm_apiKey": "k", "modretailcrm_siteCode": "s", "modretailcrm_queue_path": "/tmp/q.sqlite"});
+        let with = |key: &str, value: Value| {
+            let mut settings = base.clone();
+            settings[key] = value;
+            parse(settings).unwrap_err()
+        };
+        assert!(with("modretailcrm_send_mode", json!("later")).contains("modretailcrm_send_mode"));
+        assert!(
+            with("modretailcrm_url", json!("http://d.retailcrm.ru")).contains("modretailcrm_url")
+        );
+        assert!(with("modretailcrm_sync_budget", json!("-1")).contains("modretailcrm_sync_budget"));
+        assert!(with("modretailcrm_rate_limit", json!("fast")).contains("modretailcrm_rate_limit"));
+        assert!(
+            parse(json!({"modretailcrm_url": "https://d.retailcrm.ru"}))
+                .unwrap_err()
+                .contains("modretailcrm_apiKey and modretailcrm_siteCode must be set")
+        );
+        let mut no_path = base.clone();
+        no_path
+            .as_object_mut()
+            .unwrap()
+            .remove("modretailcrm_queue_path");
+        assert!(
+            parse(no_path)
+                .unwrap_err()
+                .contains("modretailcrm_queue_path")
+        );
+    }
+}

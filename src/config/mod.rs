@@ -1,0 +1,9 @@
+//! Settings, parsed and validated once into typed values: the options of a
+//! `ModRetailCrm\Client` ([`client`]) and the `modretailcrm_*` system settings of an
+//! integration ([`integration`]).
+
+pub mod client;
+pub mod integration;
+
+pub use client::{ClientOptions, DEFAULT_LOG_MAX_BYTES, LOG_FILES_KEPT};
+pub use integration::{IntegrationSettings, SendMode};

@@ -1,0 +1,65 @@
+//! The durable outbox: every change for the CRM is written here before any network call.
+//!
+//! One SQLite file (WAL, `synchronous=FULL`, mode 0600) is shared by every PHP worker and
+//! cron run of the shop. A shop event [`Outbox::enqueue`]s a record; a worker
+//! [`Outbox::claim`]s due records under a lease, sends them, and reports each with
+//! [`Outbox::ack`], [`Outbox::retry_later`] (passing failure: exponential backoff with
+//! jitter) or [`Outbox::dead_letter`] (permanent failure: set aside until
+//! [`Outbox::retry`]). [`Outbox::status`], [`Outbox::retry`], [`Outbox::discard`] and
+//! [`Outbox::purge`] are for operators; [`Outbox::take_token`] is the rate limit all
+//! processes share.
+//!
+//! Delivery rules, enforced by [`Outbox::claim`]:
+//! - records of one entity key go one at a time, in the order they were enqueued;
+//! - a record goes only after every record of the keys it depends on, enqueued before it,
+//!   is delivered (an order after its customer);
+//! - a dead letter holds back the later records of its key and the records that depend on
+//!   its key, and nothing else;
+//! - a leased record is not handed to anyone else until the lease runs out; a worker whose
+//!   lease ran out and whose record was claimed again cannot report on it any more
+//!   ([`OutboxError::LeaseLost`]).
+//!
+//! Plain Rust: no PHP, no HTTP. Every time is the caller's `now`, so tests control time.
+//!
+//! ```no_run
+//! use std::time::{Duration, SystemTime};
+//! use modretailcrm::outbox::{NewRecord, Outbox};
+//! use serde_json::json;
+//!
+//! # fn main() -> Result<(), modretailcrm::outbox::OutboxError> {
+//! let outbox = Outbox::open("/var/www/core/cache/modretailcrm/outbox.sqlite".as_ref())?;
+//! outbox.enqueue(
+//!     &NewRecord {
+//!         kind: "order.create".into(),
+//!         entity_key: "order:2311-12".into(),
+//!         payload: json!({"externalId": "2311-12"}),
+//!         depends_on: vec!["customer:17".into()],
+//!     },
+//!     SystemTime::now(),
+//! )?;
+//! for record in outbox.claim("worker-1", SystemTime::now(), Duration::from_secs(30), 10)? {
+//!     // … send record.payload …
+//!     outbox.ack(&record, None, SystemTime::now())?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod backoff;
+mod claim;
+mod clock;
+mod error;
+mod keys;
+mod lease;
+mod ops;
+mod ratelimit;
+mod schema;
+mod store;
+
+#[cfg(test)]
+mod tests;
+
+pub use claim::Claimed;
+pub use error::{OutboxError, Result};
+pub use ops::{DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection};
+pub use store::{NewRecord, Outbox, OutboxSettings};

@@ -1,0 +1,52 @@
+//! A request rate limit shared by every process that uses the outbox file.
+//!
+//! RetailCRM allows a number of requests per second per API key and answers 503 past it.
+//! Each PHP worker and cron run is a separate process, so the token bucket lives in the
+//! file: one row per key, updated in an immediate transaction. The bucket holds at most
+//! `per_second` tokens and refills at `per_second` a second, the shape the CRM enforces.
+//! Time comes from the callers' wall clocks: a clock that goes back refills nothing.
+
+use std::time::{Duration, SystemTime};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::clock::to_millis;
+use super::error::Result;
+use super::store::Outbox;
+
+impl Outbox {
+    /// Takes one token from the bucket of `key` (use a fingerprint of the API key, never the
+    /// key itself) at `now`: `Ok(Ok(()))` when the request may go, `Ok(Err(wait))` when the
+    /// bucket is empty and the next token comes in `wait`. `per_second` 0 means no limit.
+    pub fn take_token(
+        &self,
+        key: &str,
+        per_second: u32,
+        now: SystemTime,
+    ) -> Result<Result<(), Duration>> {
+        if per_second == 0 {
+            return Ok(Ok(()));
+        }
+        let rate = f64::from(per_second);
+        let now = to_millis(now);
+        self.write(|tx| {
+            let stored: Option<(f64, i64)> = tx
+                .prepare_cached("SELECT tokens, refilled_at FROM rate_limits WHERE key = ?1")?
+                .query_row([key], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            let (tokens, refilled_at) = stored.unwrap_or((rate, now));
+            let elapsed = now.saturating_sub(refilled_at).max(0) as f64 / 1000.0;
+            // `max` also turns a NaN read from the file into 0.
+            let tokens = (tokens.max(0.0) + elapsed * rate).min(rate);
+            if tokens < 1.0 {
+                return Ok(Err(Duration::from_secs_f64((1.0 - tokens) / rate)));
+            }
+            tx.prepare_cached(
+                "INSERT INTO rate_limits (key, tokens, refilled_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET tokens = ?2, refilled_at = ?3",
+            )?
+            .execute(params![key, tokens - 1.0, refilled_at.max(now)])?;
+            Ok(Ok(()))
+        })
+    }
+}

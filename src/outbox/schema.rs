@@ -1,0 +1,129 @@
+//! The file's layout and its migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Opening a file applies the
+//! missing ones in order, each in its own `BEGIN IMMEDIATE` transaction together with the
+//! version bump, so processes that open a new file at the same moment migrate it once. A
+//! later version of the extension appends to [`MIGRATIONS`]; a file whose version is higher
+//! than this build knows is refused before anything is written to it. `PRAGMA
+//! application_id` marks the file as an outbox, so a database of some other application is
+//! refused rather than extended.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::error::Failure;
+
+/// `PRAGMA application_id` of an outbox file ("MROB").
+const APPLICATION_ID: i64 = 0x4d52_4f42;
+
+/// The migrations, in order; the file's `user_version` counts those applied.
+///
+/// Version 1:
+/// - `records`: one outgoing change each. `next_attempt_at` is NULL while an earlier record
+///   of the same entity key is undelivered (the record waits its turn, see `keys.rs`), and
+///   is pushed to `lease_until` while a worker holds the record. `lease_gen` counts the
+///   leases granted: it is the fencing token that keeps a worker whose lease ran out from
+///   acknowledging over its successor. Times are Unix milliseconds; JSON columns are text.
+/// - `record_deps`: the entity keys a record waits for.
+/// - `activity`: one row with the last success and the last error, kept when records are
+///   purged.
+/// - `rate_limits`: the token buckets shared by every process using the file.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE records (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind            TEXT    NOT NULL,
+        entity_key      TEXT    NOT NULL,
+        payload         TEXT    NOT NULL,
+        created_at      INTEGER NOT NULL,
+        state           TEXT    NOT NULL DEFAULT 'pending'
+                                CHECK (state IN ('pending', 'delivered', 'dead')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        lease_owner     TEXT,
+        lease_until     INTEGER,
+        lease_gen       INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        error_details   TEXT,
+        last_error_at   INTEGER,
+        delivered_at    INTEGER,
+        result          TEXT
+    );
+    CREATE TABLE record_deps (
+        record_id  INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+        entity_key TEXT    NOT NULL,
+        PRIMARY KEY (record_id, entity_key)
+    ) WITHOUT ROWID;
+    -- claim: due records, soonest first
+    CREATE INDEX records_due ON records (next_attempt_at, id) WHERE state = 'pending';
+    -- per-key order and dependencies: the undelivered records of a key
+    CREATE INDEX records_key_open ON records (entity_key, id) WHERE state <> 'delivered';
+    -- status counts, oldest pending, dead letters, retry of all dead
+    CREATE INDEX records_state ON records (state, id);
+    -- purge
+    CREATE INDEX records_delivered ON records (delivered_at) WHERE state = 'delivered';
+    CREATE TABLE activity (
+        id                INTEGER PRIMARY KEY CHECK (id = 1),
+        last_success_at   INTEGER,
+        last_error        TEXT,
+        last_error_at     INTEGER,
+        last_error_record INTEGER
+    );
+    INSERT INTO activity (id) VALUES (1);
+    CREATE TABLE rate_limits (
+        key         TEXT    PRIMARY KEY,
+        tokens      REAL    NOT NULL,
+        refilled_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+"];
+
+/// The schema version this build writes.
+pub(super) fn supported_version() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
+
+/// What the file says about itself, read in one snapshot before anything is written.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Identity {
+    /// An outbox (or an empty file that becomes one) at this schema version.
+    Outbox(i64),
+    /// A database of another application.
+    Foreign,
+}
+
+/// Reads the file's schema version and tells an outbox from a foreign database. Fails with
+/// SQLite's "not a database" on a file that is not one.
+pub(super) fn identify(conn: &Connection) -> Result<Identity, rusqlite::Error> {
+    let (version, application_id, objects): (i64, i64, i64) = conn.query_row(
+        "SELECT v.user_version, a.application_id, (SELECT count(*) FROM sqlite_schema)
+           FROM pragma_user_version() AS v, pragma_application_id() AS a",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
+    let foreign = match application_id {
+        APPLICATION_ID => false,
+        0 => version != 0 || objects != 0,
+        _ => true,
+    };
+    Ok(if foreign {
+        Identity::Foreign
+    } else {
+        Identity::Outbox(version)
+    })
+}
+
+/// Applies the migrations the file lacks, each in its own immediate transaction.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), Failure> {
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let target = i64::try_from(index + 1).unwrap_or(i64::MAX);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if version >= target {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!(
+            "PRAGMA user_version = {target}; PRAGMA application_id = {APPLICATION_ID};"
+        ))?;
+        tx.commit()?;
+    }
+    Ok(())
+}

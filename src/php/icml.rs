@@ -1,0 +1,208 @@
+//! `ModRetailCrm\Icml\Writer`: the streaming ICML catalogue writer for PHP code.
+//!
+//! Product arrays are read in place: the mapping asks for the fields it needs and each is
+//! looked up in the PHP hash table and borrowed, not copied (see [`crate::icml::mapping`]).
+
+use std::borrow::Cow;
+
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::flags::DataType;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, Zval};
+use serde_json::json;
+
+use crate::icml::{self, Field, Mapping, Record};
+use crate::php::args;
+use crate::php::convert::{to_zval, type_name};
+use crate::php::exceptions::{config, internal, validation};
+
+/// How deep arrays inside a product array are read.
+const MAX_DEPTH: usize = 16;
+
+/// Writes a RetailCRM ICML catalogue offer by offer to a temporary file and publishes it by
+/// atomic rename in `finish()`; a writer dropped without `finish()` leaves no file behind.
+/// Every error is a `ModRetailCrm\Exception`: `ValidationException` for bad input (naming
+/// the offer), `ConfigException` for bad options or an unusable path.
+#[php_class]
+#[php(name = "ModRetailCrm\\Icml\\Writer")]
+pub struct Writer {
+    /// `None` once finished or aborted.
+    writer: Option<icml::Writer>,
+    mapping: Mapping,
+}
+
+#[php_impl]
+impl Writer {
+    /// Starts a catalogue to be published at `$path`. `$shop`: `name`, `company`, optional
+    /// `date` (`Y-m-d H:i:s`, default now). `$options`: `map` (ICML field => product field,
+    /// such as `['name' => 'longtitle']`; miniShop2 names by default), `base_url` (prefix of
+    /// relative `url`/`picture`), `params` (product field => param name, default `article`,
+    /// `color`, `size`), `unit` (default unit), `vendors` (vendor id => name).
+    pub fn __construct(path: &Zval, shop: &Zval, options: Option<&Zval>) -> PhpResult<Self> {
+        let path = args::string(path, "$path")?;
+        let mut shop = icml::mapping::shop(&PhpRecord(table(shop, "$shop")?)).map_err(exception)?;
+        if shop.date.is_none() {
+            shop.date = php_date();
+        }
+        let options = args::optional_map(options, "$options")?;
+        let mapping = Mapping::from_options(&options).map_err(exception)?;
+        let writer = icml::Writer::create(path, &shop).map_err(|error| match error {
+            icml::Error::Io { .. } => config(error.to_string()),
+            other => exception(other),
+        })?;
+        Ok(Writer {
+            writer: Some(writer),
+            mapping,
+        })
+    }
+
+    /// Adds a category (`id`, `name` or `pagetitle`, `parentId` or `parent`). Every
+    /// category must come before the first offer.
+    pub fn add_category(&mut self, category: &Zval) -> PhpResult<()> {
+        let category = self
+            .mapping
+            .category(&PhpRecord(table(category, "$category")?))
+            .map_err(exception)?;
+        open(&mut self.writer)?
+            .add_category(category)
+            .map_err(exception)
+    }
+
+    /// Writes one offer from a product array (miniShop2 or ICML field names).
+    pub fn add_offer(&mut self, offer: &Zval) -> PhpResult<()> {
+        let Writer { writer, mapping } = self;
+        let record = PhpRecord(table(offer, "$offer")?);
+        let offer = mapping.offer(&record).map_err(exception)?;
+        open(writer)?.add_offer(&offer).map_err(exception)
+    }
+
+    /// Writes a list of product arrays: all of them, or none when one is refused (the
+    /// exception names its index and id). Returns how many were written.
+    pub fn add_offers(&mut self, offers: &Zval) -> PhpResult<i64> {
+        let Writer { writer, mapping } = self;
+        let list = table(offers, "$offers")?;
+        let records = list
+            .values()
+            .enumerate()
+            .map(|(index, item)| table(item, &format!("$offers[{index}]")).map(PhpRecord))
+            .collect::<PhpResult<Vec<_>>>()?;
+        let mut batch = Vec::with_capacity(records.len());
+        for (index, record) in records.iter().enumerate() {
+            let offer = mapping.offer(record);
+            batch.push(offer.map_err(|e| validation(format!("$offers[{index}]: {e}")))?);
+        }
+        open(writer)?.add_offers(&batch).map_err(exception)?;
+        Ok(i64::try_from(batch.len()).unwrap_or(i64::MAX))
+    }
+
+    /// Completes the catalogue and publishes it at the path by atomic rename. Returns
+    /// `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …]`.
+    pub fn finish(&mut self) -> PhpResult<Zval> {
+        let writer = self.writer.take().ok_or_else(closed)?;
+        let summary = writer.finish().map_err(exception)?;
+        to_zval(&json!({
+            "categories": summary.categories,
+            "offers": summary.offers,
+            "bytes": summary.bytes,
+            "path": summary.path.to_string_lossy(),
+        }))
+    }
+
+    /// Stops without publishing: the temporary file is removed, the published file stays.
+    /// Does nothing on a writer already finished or aborted.
+    pub fn abort(&mut self) -> PhpResult<()> {
+        match self.writer.take() {
+            Some(writer) => writer.abort().map_err(exception),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The writer, unless it is finished or aborted.
+fn open(writer: &mut Option<icml::Writer>) -> PhpResult<&mut icml::Writer> {
+    writer.as_mut().ok_or_else(closed)
+}
+
+fn closed() -> PhpException {
+    validation("the writer is already finished or aborted")
+}
+
+/// The PHP exception for an ICML error.
+fn exception(error: icml::Error) -> PhpException {
+    match error {
+        icml::Error::Options(_) => config(error.to_string()),
+        icml::Error::Io { .. } => internal(error.to_string()),
+        _ => validation(error.to_string()),
+    }
+}
+
+fn table<'a>(value: &'a Zval, name: &str) -> PhpResult<&'a ZendHashTable> {
+    value.dereference().array().ok_or_else(|| {
+        validation(format!(
+            "{name} must be an array, {} given",
+            type_name(value)
+        ))
+    })
+}
+
+/// PHP's `date('Y-m-d H:i:s')`: the current time in PHP's configured time zone.
+fn php_date() -> Option<String> {
+    ZendCallable::try_from_name("date")
+        .ok()?
+        .try_call(vec![&"Y-m-d H:i:s"])
+        .ok()?
+        .str()
+        .map(str::to_string)
+}
+
+/// A PHP array as a [`Record`].
+struct PhpRecord<'a>(&'a ZendHashTable);
+
+impl Record for PhpRecord<'_> {
+    fn field(&self, name: &str) -> Option<Field<'_>> {
+        // PHP stores keys such as "5" as integers; other names are looked up as they are,
+        // without ext-php-rs's numeric check on every lookup.
+        let key = match name.as_bytes().first() {
+            Some(b'0'..=b'9' | b'-') | None => ArrayKey::from(name),
+            Some(_) => ArrayKey::Str(name),
+        };
+        self.0.get(key).map(|value| field(value, 0))
+    }
+}
+
+fn field(value: &Zval, depth: usize) -> Field<'_> {
+    let value = value.dereference();
+    match value.get_type() {
+        DataType::Null | DataType::Undef => Field::Null,
+        DataType::True => Field::Bool(true),
+        DataType::False => Field::Bool(false),
+        DataType::Long => value.long().map_or(Field::Null, Field::Int),
+        DataType::Double => value.double().map_or(Field::Null, Field::Float),
+        DataType::String => value
+            .str()
+            .map_or(Field::Other("a string that is not valid UTF-8"), |text| {
+                Field::Str(Cow::Borrowed(text))
+            }),
+        DataType::Array => match value.array() {
+            Some(array) if depth < MAX_DEPTH => array_field(array, depth + 1),
+            _ => Field::Other("an array nested too deep"),
+        },
+        _ => Field::Other(type_name(value)),
+    }
+}
+
+fn array_field(array: &ZendHashTable, depth: usize) -> Field<'_> {
+    if array.has_sequential_keys() {
+        return Field::List(array.values().map(|item| field(item, depth)).collect());
+    }
+    let entries = array.iter().map(|(key, item)| {
+        let key = match key {
+            ArrayKey::Long(index) => Cow::Owned(index.to_string()),
+            ArrayKey::String(key) => Cow::Owned(key),
+            ArrayKey::Str(key) => Cow::Borrowed(key),
+            ArrayKey::ZendString(key) => String::from_utf8_lossy(key.as_bytes()),
+        };
+        (key, field(item, depth))
+    });
+    Field::Map(entries.collect())
+}

@@ -1,0 +1,222 @@
+//! `ModRetailCrm\Integration`: a shop's link to its CRM, built from the `modretailcrm_*`
+//! system settings. Changes are queued durably in the outbox and delivered after the
+//! response, within a budget, or by cron, as `modretailcrm_send_mode` says.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+use serde_json::{Value, json};
+
+use crate::config::{DEFAULT_LOG_MAX_BYTES, IntegrationSettings, SendMode};
+use crate::outbox::{OutboxError, OutboxStatus, RetrySelection};
+use crate::php::args;
+use crate::php::convert::to_zval;
+use crate::php::exceptions::{Kind, config, internal, validation};
+use crate::php::log::PhpLog;
+use crate::runtime;
+use crate::sync::change::Change;
+use crate::sync::engine::{Engine, FlushReport, Settled};
+
+/// The default time `flush()` may take when no budget is given (seconds).
+const DEFAULT_FLUSH_BUDGET: f64 = 10.0;
+
+/// A shop's integration with its CRM. Every failure is a `ModRetailCrm\Exception`.
+#[php_class]
+#[php(name = "ModRetailCrm\\Integration")]
+pub struct Integration {
+    engine: Engine,
+    send_mode: SendMode,
+    sync_budget: Duration,
+    log: PhpLog,
+}
+
+#[php_impl]
+impl Integration {
+    /// Builds the integration from the settings array (`modretailcrm_url`,
+    /// `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
+    /// deferred|sync|queue, `modretailcrm_queue_path` or `core_path`, `modretailcrm_sync_budget`,
+    /// `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
+    /// `modretailcrm_log`, `modretailcrm_log_file`). Opens (or creates) the outbox file.
+    pub fn __construct(settings: &Zval) -> PhpResult<Self> {
+        let Value::Object(map) = args::array(settings, "$settings")? else {
+            return Err(validation("$settings must be an array of setting => value"));
+        };
+        let settings = IntegrationSettings::parse(&map)
+            .map_err(config)?
+            .ok_or_else(|| config("the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode"))?;
+        let log = PhpLog::new(
+            settings.log,
+            settings.log_file.clone(),
+            DEFAULT_LOG_MAX_BYTES,
+            None,
+        );
+        let (send_mode, sync_budget) = (settings.send_mode, settings.sync_budget);
+        let engine = Engine::open(settings, Some(log.sink())).map_err(outbox_error)?;
+        Ok(Integration {
+            engine,
+            send_mode,
+            sync_budget,
+            log,
+        })
+    }
+
+    /// Queues a change (`customer.create`, `customer.edit`, `order.create`, `order.edit`,
+    /// `payment.edit`, or `request` with `method`, `route`, `params`); it is durable when
+    /// this returns. In `sync` mode the change is then delivered within the sync budget.
+    /// Returns `['id' => …, 'state' => 'queued'|'delivered'|'retrying'|'dead', 'result' =>
+    /// the CRM's ids, 'error' => …]`.
+    pub fn enqueue(&self, kind: &Zval, payload: &Zval) -> PhpResult<Zval> {
+        let kind = args::string(kind, "$kind")?;
+        let payload = args::array(payload, "$payload")?;
+        let change = Change::parse(&kind, payload).map_err(validation)?;
+        let id = self.engine.enqueue(&change).map_err(outbox_error)?;
+        let settled = match self.send_mode {
+            SendMode::Sync => self.run_flush(self.sync_budget, Some(id))?.watched,
+            SendMode::Deferred | SendMode::Queue => None,
+        };
+        let answer = match settled {
+            None => json!({"id": id, "state": "queued"}),
+            Some(Settled::Delivered(result)) => {
+                json!({"id": id, "state": "delivered", "result": result})
+            }
+            Some(Settled::Retrying(error)) => {
+                json!({"id": id, "state": "retrying", "error": error})
+            }
+            Some(Settled::Dead(error)) => json!({"id": id, "state": "dead", "error": error}),
+        };
+        to_zval(&answer)
+    }
+
+    /// The send mode: `deferred`, `sync` or `queue`.
+    pub fn send_mode(&self) -> &'static str {
+        match self.send_mode {
+            SendMode::Deferred => "deferred",
+            SendMode::Sync => "sync",
+            SendMode::Queue => "queue",
+        }
+    }
+
+    /// Delivers due changes for at most `$seconds` (default 10). Returns `['delivered' => n,
+    /// 'retried' => n, 'dead' => n, 'budget_exhausted' => bool]`.
+    pub fn flush(&self, seconds: Option<&Zval>) -> PhpResult<Zval> {
+        let budget = seconds_arg(seconds, "$seconds", DEFAULT_FLUSH_BUDGET)?;
+        let report = self.run_flush(budget, None)?;
+        to_zval(&json!({
+            "delivered": report.delivered,
+            "retried": report.retried,
+            "dead": report.dead,
+            "budget_exhausted": report.budget_exhausted,
+        }))
+    }
+
+    /// The outbox at a glance: counts by state, the oldest pending age, the last success and
+    /// error, blocked keys and the dead letters with the CRM's messages.
+    pub fn status(&self) -> PhpResult<Zval> {
+        let status = self
+            .engine
+            .outbox()
+            .status(SystemTime::now())
+            .map_err(outbox_error)?;
+        to_zval(&status_json(&status))
+    }
+
+    /// Sends dead letters again: `'dead'` for all of them, or a list of record ids. Returns
+    /// how many records were put back in the queue.
+    pub fn retry(&self, which: &Zval) -> PhpResult<i64> {
+        let selection = match which.dereference().str() {
+            Some("dead") => RetrySelection::AllDead,
+            _ => {
+                let ids = args::list(which, "$which")?
+                    .iter()
+                    .map(|id| {
+                        id.as_i64().ok_or_else(|| {
+                            validation("$which must be 'dead' or a list of record ids")
+                        })
+                    })
+                    .collect::<PhpResult<Vec<_>>>()?;
+                RetrySelection::Ids(ids)
+            }
+        };
+        let count = self
+            .engine
+            .outbox()
+            .retry(&selection, SystemTime::now())
+            .map_err(outbox_error)?;
+        Ok(i64::try_from(count).unwrap_or(i64::MAX))
+    }
+
+    /// Removes a pending or dead record for good.
+    pub fn discard(&self, id: &Zval) -> PhpResult<()> {
+        let id = args::integer(Some(id), "$id", 0, 1..=i64::MAX)?;
+        self.engine
+            .outbox()
+            .discard(id, SystemTime::now())
+            .map_err(outbox_error)
+    }
+
+    /// Removes delivered records older than `$days` (default 30). Returns how many.
+    pub fn purge(&self, days: Option<&Zval>) -> PhpResult<i64> {
+        let days = args::integer(days, "$days", 30, 0..=36_500)?;
+        let age = Duration::from_secs(u64::try_from(days).unwrap_or(30) * 86_400);
+        let before = SystemTime::now().checked_sub(age).unwrap_or(UNIX_EPOCH);
+        let count = self.engine.outbox().purge(before).map_err(outbox_error)?;
+        Ok(i64::try_from(count).unwrap_or(i64::MAX))
+    }
+}
+
+impl Integration {
+    fn run_flush(&self, budget: Duration, watch: Option<i64>) -> PhpResult<FlushReport> {
+        let report = runtime::block_on(self.engine.flush(budget, watch))
+            .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
+        self.log.pass_lines()?;
+        report.map_err(outbox_error)
+    }
+}
+
+fn seconds_arg(value: Option<&Zval>, name: &str, default: f64) -> PhpResult<Duration> {
+    let seconds = match value.map(Zval::dereference) {
+        None => default,
+        Some(value) if value.is_null() => default,
+        Some(value) => value
+            .double()
+            .or_else(|| value.long().map(|n| n as f64))
+            .ok_or_else(|| validation(format!("{name} must be a number of seconds")))?,
+    };
+    if seconds.is_finite() && (0.0..=3600.0).contains(&seconds) {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(validation(format!(
+            "{name} must be between 0 and 3600 seconds, {seconds} given"
+        )))
+    }
+}
+
+fn outbox_error(error: OutboxError) -> PhpException {
+    Kind::Outbox.exception(error.to_string(), 0)
+}
+
+fn unix(time: SystemTime) -> Value {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(Value::Null, |d| json!(d.as_secs()))
+}
+
+fn status_json(status: &OutboxStatus) -> Value {
+    json!({
+        "pending": status.pending,
+        "in_flight": status.in_flight,
+        "delivered": status.delivered,
+        "dead": status.dead,
+        "blocked_keys": status.blocked_keys,
+        "oldest_pending_age": status.oldest_pending_age.map(|age| age.as_secs_f64()),
+        "last_success_at": status.last_success_at.map(unix),
+        "last_error": status.last_error.as_ref().map(|e| json!({
+            "message": e.message, "at": unix(e.at), "record_id": e.record_id,
+        })),
+        "dead_letters": status.dead_letters.iter().map(|d| json!({
+            "id": d.id, "kind": d.kind, "entity_key": d.entity_key, "error": d.error,
+            "details": d.details, "attempts": d.attempts, "created_at": unix(d.created_at),
+            "failed_at": d.failed_at.map(unix),
+        })).collect::<Vec<_>>(),
+    })
+}

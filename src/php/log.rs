@@ -1,0 +1,94 @@
+//! Where the API log of a PHP object goes: a rotated file written from Rust, or lines
+//! handed to a PHP callable (`error_log` by default) after each call.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendCallable, Zval};
+
+use crate::api::transport::ExchangeLog;
+use crate::config::LOG_FILES_KEPT;
+use crate::logging::{ApiLog, BufferSink, FileSink};
+use crate::php::exceptions::internal;
+
+/// The log of one PHP object.
+pub struct PhpLog {
+    /// What the transport writes to.
+    sink: Arc<dyn ExchangeLog>,
+    /// Lines waiting for a PHP callable, when the log does not go to a file.
+    buffer: Option<(Arc<ApiLog<BufferSink>>, Option<Zval>)>,
+}
+
+impl PhpLog {
+    /// A log writing every exchange when `verbose` (else failures only) to `file`, or else
+    /// to `callable`, or else to `MODX_CORE_PATH/cache/logs/modretailcrm.log` inside MODX,
+    /// or else to PHP's `error_log`.
+    pub fn new(
+        verbose: bool,
+        file: Option<PathBuf>,
+        max_bytes: u64,
+        callable: Option<Zval>,
+    ) -> Self {
+        let file = file.or_else(|| callable.is_none().then(modx_log_file).flatten());
+        match file {
+            Some(path) => PhpLog {
+                sink: Arc::new(ApiLog::new(
+                    verbose,
+                    FileSink::new(path, max_bytes, LOG_FILES_KEPT),
+                )),
+                buffer: None,
+            },
+            None => {
+                let buffer = Arc::new(ApiLog::new(verbose, BufferSink::default()));
+                PhpLog {
+                    sink: buffer.clone(),
+                    buffer: Some((buffer, callable)),
+                }
+            }
+        }
+    }
+
+    /// The sink to give the transport.
+    pub fn sink(&self) -> Arc<dyn ExchangeLog> {
+        Arc::clone(&self.sink)
+    }
+
+    /// Hands the lines written since the last call to the PHP callable. An exception the
+    /// callable throws reaches the PHP caller unchanged.
+    pub fn pass_lines(&self) -> PhpResult<()> {
+        let Some((buffer, callable)) = &self.buffer else {
+            return Ok(());
+        };
+        for line in buffer.sink().drain() {
+            let target = match callable {
+                Some(callable) => ZendCallable::new(callable),
+                None => ZendCallable::try_from_name("error_log"),
+            };
+            target
+                .and_then(|target| target.try_call(vec![&line]))
+                .map_err(|e| internal(format!("the log callback failed: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+const MODX_CORE_PATH: &str = "MODX_CORE_PATH";
+
+/// `MODX_CORE_PATH/cache/logs/modretailcrm.log` when running inside MODX (the constant is
+/// defined), so the log lands next to MODX's own.
+fn modx_log_file() -> Option<PathBuf> {
+    let defined = ZendCallable::try_from_name("defined")
+        .ok()?
+        .try_call(vec![&MODX_CORE_PATH])
+        .ok()?;
+    if defined.bool() != Some(true) {
+        return None;
+    }
+    let core = ZendCallable::try_from_name("constant")
+        .ok()?
+        .try_call(vec![&MODX_CORE_PATH])
+        .ok()?;
+    core.str()
+        .map(|core| PathBuf::from(core).join("cache/logs/modretailcrm.log"))
+}

@@ -1,0 +1,257 @@
+//! The delivery engine: queue a change durably, then deliver due changes from the outbox
+//! within a time budget, one at a time, under the rate limit every process shares.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::{Value, json};
+
+use super::change::Change;
+use super::deliver::{Outcome, deliver};
+use crate::api::client::{Client, ClientSettings};
+use crate::api::error::ApiError;
+use crate::api::transport::ExchangeLog;
+use crate::config::IntegrationSettings;
+use crate::outbox::{Claimed, NewRecord, Outbox, OutboxError, OutboxSettings};
+
+/// How long a claimed record stays leased beyond the call's own timeout, so that a worker
+/// that dies mid-call frees it soon after.
+const LEASE_MARGIN: Duration = Duration::from_secs(2);
+
+/// What a flush did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlushReport {
+    /// Records the CRM now has.
+    pub delivered: u32,
+    /// Records that failed for now and wait for their next attempt.
+    pub retried: u32,
+    /// Records the CRM refused, set aside as dead letters.
+    pub dead: u32,
+    /// Whether the budget ran out while records were still due.
+    pub budget_exhausted: bool,
+    /// The settled record the flush was asked to watch for, with its outcome.
+    pub watched: Option<Settled>,
+}
+
+/// How one record ended in a flush.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settled {
+    /// Delivered; what the CRM answered (`id`, `number` …).
+    Delivered(Value),
+    /// Will be tried again; why it failed.
+    Retrying(String),
+    /// Set aside; the CRM's refusal.
+    Dead(String),
+}
+
+/// Delivers the outbox of one shop to its CRM.
+pub struct Engine {
+    outbox: Outbox,
+    settings: IntegrationSettings,
+    log: Option<Arc<dyn ExchangeLog>>,
+    worker: String,
+    rate_key: String,
+}
+
+impl Engine {
+    /// Opens the shop's outbox; nothing is sent until [`Engine::flush`].
+    pub fn open(
+        settings: IntegrationSettings,
+        log: Option<Arc<dyn ExchangeLog>>,
+    ) -> Result<Self, OutboxError> {
+        let tuning = OutboxSettings {
+            backoff_base: settings.retry_delay,
+            backoff_cap: settings.retry_delay_max,
+            ..OutboxSettings::default()
+        };
+        let outbox = Outbox::open_with(&settings.queue_path, tuning)?;
+        let worker = format!("pid{}-{:08x}", std::process::id(), fastrand::u32(..));
+        let rate_key = key_fingerprint(settings.api_key.expose());
+        Ok(Engine {
+            outbox,
+            settings,
+            log,
+            worker,
+            rate_key,
+        })
+    }
+
+    /// The outbox, for operations (status, retry, discard, purge).
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// Writes `change` to the outbox; durable when this returns. Returns the record id.
+    pub fn enqueue(&self, change: &Change) -> Result<i64, OutboxError> {
+        let record = NewRecord {
+            kind: change.kind().to_string(),
+            entity_key: change.entity_key().map_err(OutboxError::Invalid)?,
+            payload: payload_of(change),
+            depends_on: change.depends_on(),
+        };
+        self.outbox.enqueue(&record, SystemTime::now())
+    }
+
+    /// Delivers due records one at a time until none is due or `budget` runs out. When
+    /// `watch` names a record, stops as soon as that record is settled and reports how.
+    pub async fn flush(
+        &self,
+        budget: Duration,
+        watch: Option<i64>,
+    ) -> Result<FlushReport, OutboxError> {
+        let deadline = Instant::now() + budget;
+        let mut report = FlushReport::default();
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                report.budget_exhausted = true;
+                return Ok(report);
+            }
+            let timeout = self.settings.transport.timeout.min(remaining);
+            let Some(claimed) = self
+                .outbox
+                .claim(&self.worker, SystemTime::now(), timeout + LEASE_MARGIN, 1)?
+                .pop()
+            else {
+                return Ok(report);
+            };
+            let settled = if self.wait_for_token(deadline).await? {
+                self.deliver(&claimed, timeout).await?
+            } else {
+                report.budget_exhausted = true;
+                let reason = "the flush's time budget ran out before the rate limit let it send";
+                self.outbox
+                    .retry_later(&claimed, reason, None, SystemTime::now())?;
+                Settled::Retrying(reason.into())
+            };
+            match &settled {
+                Settled::Delivered(_) => report.delivered += 1,
+                Settled::Retrying(_) => report.retried += 1,
+                Settled::Dead(_) => report.dead += 1,
+            }
+            if watch == Some(claimed.id) {
+                report.watched = Some(settled);
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Waits for a token of the shared rate limit; `false` when the deadline comes first.
+    async fn wait_for_token(&self, deadline: Instant) -> Result<bool, OutboxError> {
+        loop {
+            match self.outbox.take_token(
+                &self.rate_key,
+                self.settings.rate_limit,
+                SystemTime::now(),
+            )? {
+                Ok(()) => return Ok(true),
+                Err(wait) if Instant::now() + wait < deadline => tokio::time::sleep(wait).await,
+                Err(_) => return Ok(false),
+            }
+        }
+    }
+
+    async fn deliver(&self, claimed: &Claimed, timeout: Duration) -> Result<Settled, OutboxError> {
+        let now = SystemTime::now;
+        let change = match Change::parse(&claimed.kind, claimed.payload.clone()) {
+            Ok(change) => change,
+            Err(problem) => {
+                let reason = format!("the queued record cannot be sent: {problem}");
+                self.outbox.dead_letter(claimed, &reason, None, now())?;
+                return Ok(Settled::Dead(reason));
+            }
+        };
+        let client = self.client(timeout);
+        Ok(match deliver(&client, &change).await {
+            Outcome::Delivered(answer) => {
+                let result = summary(&answer);
+                self.outbox.ack(claimed, Some(&result), now())?;
+                Settled::Delivered(result)
+            }
+            Outcome::RetryLater(error) => {
+                let message = error.to_string();
+                self.outbox
+                    .retry_later(claimed, &message, Some(&details(&error)), now())?;
+                Settled::Retrying(message)
+            }
+            Outcome::Refused(error) => {
+                let message = error.to_string();
+                self.outbox
+                    .dead_letter(claimed, &message, Some(&details(&error)), now())?;
+                Settled::Dead(message)
+            }
+        })
+    }
+
+    fn client(&self, timeout: Duration) -> Client {
+        let transport = crate::api::transport::TransportSettings {
+            timeout,
+            ..self.settings.transport.clone()
+        };
+        let settings = ClientSettings {
+            url: self.settings.url.clone(),
+            api_key: self.settings.api_key.clone(),
+            site: Some(self.settings.site.clone()),
+            transport,
+        };
+        Client::new(settings, self.log.clone())
+    }
+}
+
+/// The payload stored for a change: the entity, or `{method, route, params}` for a request.
+fn payload_of(change: &Change) -> Value {
+    match change {
+        Change::CustomerCreate(data)
+        | Change::CustomerEdit(data)
+        | Change::OrderCreate(data)
+        | Change::OrderEdit(data)
+        | Change::PaymentEdit(data) => data.clone(),
+        Change::Request {
+            method,
+            route,
+            params,
+        } => {
+            json!({"method": method.to_string(), "route": route, "params": params})
+        }
+    }
+}
+
+/// What is kept of the CRM's answer: its ids and the order number.
+fn summary(answer: &Value) -> Value {
+    let mut kept = serde_json::Map::new();
+    if let Some(id) = answer.get("id") {
+        kept.insert("id".into(), id.clone());
+    }
+    if let Some(number) = answer.pointer("/order/number") {
+        kept.insert("number".into(), number.clone());
+    }
+    Value::Object(kept)
+}
+
+/// The CRM's answer to a failed call, for the dead letter or the retry record.
+fn details(error: &ApiError) -> Value {
+    match error {
+        ApiError::Response(response) => {
+            let mut details = json!({
+                "status": response.status,
+                "errorMsg": response.error_msg,
+                "errors": response.errors,
+            });
+            if response.status == 460 {
+                // What was and was not uploaded, to fix and send the failed part again.
+                details["response"] = response.body.clone().unwrap_or(Value::Null);
+            }
+            details
+        }
+        other => json!({"status": other.status(), "error": other.to_string()}),
+    }
+}
+
+/// A stable name for the API key in the shared rate-limit table (never the key itself).
+fn key_fingerprint(key: &str) -> String {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    format!("key-{:016x}", hasher.finish())
+}

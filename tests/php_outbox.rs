@@ -1,0 +1,11 @@
+//! `ModRetailCrm\Integration` and its outbox through the real `php` CLI with the real
+//! extension, against the CRM sandbox: outages, dead letters, crashes, concurrency.
+
+mod common;
+
+use common::{run_php_test, sandbox};
+
+#[test]
+fn nothing_is_lost_through_outages_and_nothing_is_sent_twice() {
+    run_php_test("outbox_outages.php", &sandbox());
+}
