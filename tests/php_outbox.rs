@@ -9,3 +9,8 @@ use common::{run_php_test, sandbox};
 fn nothing_is_lost_through_outages_and_nothing_is_sent_twice() {
     run_php_test("outbox_outages.php", &sandbox());
 }
+
+#[test]
+fn send_modes_operations_and_a_broken_outbox() {
+    run_php_test("outbox_modes.php", &sandbox());
+}

@@ -39,9 +39,7 @@ impl Integration {
     /// `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
     /// `modretailcrm_log`, `modretailcrm_log_file`). Opens (or creates) the outbox file.
     pub fn __construct(settings: &Zval) -> PhpResult<Self> {
-        let Value::Object(map) = args::array(settings, "$settings")? else {
-            return Err(validation("$settings must be an array of setting => value"));
-        };
+        let map = args::optional_map(Some(settings), "$settings")?;
         let settings = IntegrationSettings::parse(&map)
             .map_err(config)?
             .ok_or_else(|| config("the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode"))?;

@@ -1,0 +1,200 @@
+//! The outbox shared by real PHP processes against the CRM sandbox: a worker killed with
+//! SIGKILL in the middle of a delivery, and eight processes queueing and delivering 1,000
+//! orders at once under one shared rate limit.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{RunningSandbox, SANDBOX_KEY, SandboxConfig, control, extension};
+use serde_json::{Value, json};
+
+/// A temporary folder with the integration settings file, removed on drop.
+struct Shop {
+    dir: PathBuf,
+}
+
+impl Shop {
+    fn new(sandbox: &RunningSandbox, name: &str, extra: Value) -> Shop {
+        let dir = std::env::temp_dir().join(format!("modretailcrm-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut settings = json!({
+            "modretailcrm_url": sandbox.url(),
+            "modretailcrm_apiKey": SANDBOX_KEY,
+            "modretailcrm_siteCode": "shop",
+            "modretailcrm_queue_path": dir.join("outbox.sqlite"),
+            "modretailcrm_send_mode": "queue",
+            "modretailcrm_retry_delay": "0.01",
+            "modretailcrm_retry_delay_max": "0.2",
+            "modretailcrm_log_file": dir.join("api.log"),
+        });
+        for (key, value) in extra.as_object().unwrap() {
+            settings[key] = value.clone();
+        }
+        std::fs::write(dir.join("settings.json"), settings.to_string()).unwrap();
+        Shop { dir }
+    }
+
+    /// Starts the worker script with `args` after the settings file (php itself, not under
+    /// a wrapper, so that killing the child kills PHP; `drain` bounds its own run time).
+    fn worker(&self, args: &[&str]) -> Child {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/outbox_worker.php");
+        Command::new("php")
+            .args(["-n", "-d"])
+            .arg(format!("extension={}", extension().display()))
+            .arg(script)
+            .arg(self.dir.join("settings.json"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = self.worker(args).wait_with_output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.status.success(), "worker {args:?} failed: {text}");
+        text
+    }
+}
+
+impl Drop for Shop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn state(sandbox: &RunningSandbox) -> Value {
+    control(sandbox, "GET", "state", Value::Null)
+}
+
+fn requests(sandbox: &RunningSandbox) -> Vec<Value> {
+    control(sandbox, "GET", "requests", Value::Null)["requests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Waits (bounded) until the sandbox has received `count` API requests.
+fn wait_for_requests(sandbox: &RunningSandbox, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while requests(sandbox).len() < count {
+        assert!(
+            Instant::now() < deadline,
+            "the sandbox never received {count} requests"
+        );
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn a_worker_killed_mid_delivery_loses_nothing_and_duplicates_nothing() {
+    let sandbox = RunningSandbox::spawn_blocking(SandboxConfig::default()).unwrap();
+    let shop = Shop::new(&sandbox, "kill", json!({"modretailcrm_timeout": "1"}));
+    shop.run(&["enqueue", "kill", "2", "17"]);
+    // The CRM makes the change, then keeps the answer: the worker is killed while waiting.
+    control(
+        &sandbox,
+        "POST",
+        "faults",
+        json!({"mode": "late_answer", "delay_ms": 60000}),
+    );
+    let mut doomed = shop.worker(&["drain", "60"]);
+    wait_for_requests(&sandbox, 1);
+    doomed.kill().unwrap();
+    doomed.wait().unwrap();
+    control(&sandbox, "DELETE", "faults", Value::Null);
+    assert_eq!(
+        state(&sandbox)["customers"].as_array().unwrap().len(),
+        1,
+        "the CRM made the change"
+    );
+    // The next cron run delivers everything once the dead worker's lease has run out.
+    shop.run(&["drain", "60"]);
+    let state = state(&sandbox);
+    assert_eq!(
+        state["customers"].as_array().unwrap().len(),
+        1,
+        "no duplicate customer"
+    );
+    let orders: Vec<_> = state["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["externalId"].clone())
+        .collect();
+    assert_eq!(orders, vec![json!("kill-1"), json!("kill-2")]);
+}
+
+#[test]
+fn eight_processes_deliver_a_thousand_orders_exactly_once_under_one_rate_limit() {
+    const RATE: u32 = 50;
+    let config = SandboxConfig {
+        rate_limit_per_second: RATE,
+        ..SandboxConfig::default()
+    };
+    let sandbox = RunningSandbox::spawn_blocking(config).unwrap();
+    let shop = Shop::new(
+        &sandbox,
+        "eight",
+        json!({"modretailcrm_rate_limit": RATE.to_string(), "modretailcrm_timeout": "10"}),
+    );
+    let processes: Vec<Child> = (0..8)
+        .map(|p| {
+            let (prefix, customer) = (format!("p{p}"), format!("c{p}"));
+            let mut enqueue = shop.worker(&["enqueue", &prefix, "125", &customer]);
+            assert!(enqueue.wait().unwrap().success());
+            shop.worker(&["drain", "150"])
+        })
+        .collect();
+    for process in processes {
+        let output = process.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+    let state = state(&sandbox);
+    let orders = state["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 1000, "exactly 1,000 orders");
+    let mut ids: Vec<_> = orders
+        .iter()
+        .map(|o| o["externalId"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1000, "no duplicates");
+    assert_eq!(state["customers"].as_array().unwrap().len(), 8);
+    for order in orders {
+        let n: u32 = order["externalId"]
+            .as_str()
+            .unwrap()
+            .rsplit('-')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let expected = if n % 5 == 0 { "assembling" } else { "new" };
+        assert_eq!(
+            order["status"], expected,
+            "the edit went after the create: {order}"
+        );
+    }
+    let refused = requests(&sandbox)
+        .iter()
+        .filter(|r| r["status"] == 503)
+        .count();
+    assert!(
+        refused <= 5,
+        "the shared limit kept the CRM from refusing: {refused} answers were 503"
+    );
+}

@@ -1,0 +1,40 @@
+<?php
+// A shop process for the multi-process tests, driven by arguments:
+//   outbox_worker.php SETTINGS.json enqueue PREFIX COUNT CUSTOMER   queue a customer and COUNT orders
+//                                                                  (every 5th also gets a status edit)
+//   outbox_worker.php SETTINGS.json drain SECONDS                  flush until nothing is pending
+// Prints one JSON line with what it did.
+declare(strict_types=1);
+
+[$script, $settingsFile, $command] = $argv;
+$settings = json_decode(file_get_contents($settingsFile), true);
+$shop = new ModRetailCrm\Integration($settings);
+
+if ($command === 'enqueue') {
+    [, , , $prefix, $count, $customer] = $argv;
+    $shop->enqueue('customer.create', ['externalId' => $customer, 'firstName' => "Customer $customer"]);
+    for ($n = 1; $n <= (int) $count; $n++) {
+        $num = "$prefix-$n";
+        $shop->enqueue('order.create', [
+            'externalId' => $num,
+            'customer' => ['externalId' => $customer],
+            'items' => [['offer' => ['externalId' => '5'], 'productName' => 'Чайник', 'initialPrice' => 1000, 'quantity' => 1]],
+        ]);
+        if ($n % 5 === 0) {
+            $shop->enqueue('order.edit', ['externalId' => $num, 'status' => 'assembling']);
+        }
+    }
+    echo json_encode(['enqueued' => (int) $count]), "\n";
+} elseif ($command === 'drain') {
+    $deadline = microtime(true) + (float) $argv[3];
+    $delivered = 0;
+    do {
+        $delivered += $shop->flush(5)['delivered'];
+        $status = $shop->status();
+    } while (($status['pending'] > 0) && microtime(true) < $deadline);
+    echo json_encode(['delivered' => $delivered, 'pending' => $status['pending'], 'dead' => $status['dead']]), "\n";
+    exit($status['pending'] === 0 ? 0 : 1);
+} else {
+    fwrite(STDERR, "unknown command $command\n");
+    exit(2);
+}
