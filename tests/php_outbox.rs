@@ -14,3 +14,8 @@ fn nothing_is_lost_through_outages_and_nothing_is_sent_twice() {
 fn send_modes_operations_and_a_broken_outbox() {
     run_php_test("outbox_modes.php", &sandbox());
 }
+
+#[test]
+fn the_cron_cli_flushes_and_manages_the_outbox() {
+    run_php_test("outbox_cli.php", &sandbox());
+}
