@@ -7,7 +7,7 @@
 //   xmlwriter        PHP's XMLWriter, the way PHP modules write YML/ICML (openURI, flush
 //                    every 1000 offers, same mapping and number formatting)
 //   generate         only generating the products (the cost both sides share)
-// Prints one line of key=value figures.
+// Prints one line of key=value figures (wall and CPU seconds, so that a busy machine shows).
 
 declare(strict_types=1);
 
@@ -143,7 +143,16 @@ function write_with_xmlwriter(string $out, array $categories, array $template, i
     rename($tmp, $out);
 }
 
+/** User + system CPU seconds of this process so far. */
+function cpu_seconds(): float
+{
+    $usage = getrusage();
+    return $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6
+        + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
+}
+
 $rssStart = status_kib('VmRSS');
+$cpuStart = cpu_seconds();
 $started = hrtime(true);
 switch ($mode) {
     case 'extension':
@@ -181,12 +190,14 @@ switch ($mode) {
         exit(2);
 }
 $seconds = (hrtime(true) - $started) / 1e9;
+$cpu = cpu_seconds() - $cpuStart;
 $peak = status_kib('VmHWM');
 printf(
-    "mode=%s n=%d seconds=%.3f offers_per_s=%d peak_rss_kib=%d rss_start_kib=%d rss_growth_kib=%d bytes=%d\n",
+    "mode=%s n=%d seconds=%.3f cpu_seconds=%.3f offers_per_s=%d peak_rss_kib=%d rss_start_kib=%d rss_growth_kib=%d bytes=%d\n",
     $mode,
     $n,
     $seconds,
+    $cpu,
     (int) ($n / max($seconds, 1e-9)),
     $peak,
     $rssStart,

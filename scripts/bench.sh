@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark: N sequential order creates against the CRM sandbox through ModRetailCrm\Client
+# Benchmarks. First: N sequential order creates against the CRM sandbox through ModRetailCrm\Client
 # versus PHP's curl extension with a new handle per request (as PHP integrations do), same
-# payloads, same run; and the resident memory the extension adds to a PHP process.
+# payloads, same run; and the resident memory the extension adds to a PHP process. Then the
+# outbox (benches/outbox.php): enqueue latency, delivery throughput, sync mode under an outage.
 # Usage: scripts/bench.sh [N]   (default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,3 +33,7 @@ bench extension "$n" > /tmp/modretailcrm-bench-ext.txt
 bench_curl_only curl "$n" > /tmp/modretailcrm-bench-curl.txt
 cat /tmp/modretailcrm-bench-ext.txt /tmp/modretailcrm-bench-curl.txt
 php -n benches/report.php /tmp/modretailcrm-bench-ext.txt /tmp/modretailcrm-bench-curl.txt
+
+echo
+echo "outbox: enqueue latency, delivery throughput at the CRM's limit, sync mode with the CRM blackholed"
+php -n -d extension="$so" benches/outbox.php 10000

@@ -33,10 +33,10 @@ fn shop() -> Shop {
     }
 }
 
-fn offer(i: u64) -> Offer {
+fn offer(i: u64) -> Offer<'static> {
     Offer {
-        id: i.to_string(),
-        name: format!("Product {i} & more"),
+        id: i.to_string().into(),
+        name: format!("Product {i} & more").into(),
         price: Decimal::parse(&format!("{i}.5")).ok(),
         category_ids: vec!["1".into()],
         ..Offer::default()

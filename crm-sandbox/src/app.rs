@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 /// Everything a running sandbox keeps.
 #[derive(Debug)]
 pub struct App {
-    /// API keys and reference books.
+    /// API keys and reference books as configured, which every reset starts from (the CRM
+    /// holds the books as they are now).
     pub seed: Arc<Seed>,
     /// The rate limit configured at start, restored by a reset.
     rate_limit: u32,
@@ -49,7 +50,7 @@ impl App {
         locked(&self.crm)
     }
 
-    /// Back to the state at start: seed only, empty log, no faults (blackholed requests are
+    /// Back to the state at start: seed only (entries put in its books are gone), empty log, no faults (blackholed requests are
     /// let go), the configured rate limit, no trigger.
     pub fn reset(&self) {
         *self.crm() = Crm::new(self.seed.clone());

@@ -7,7 +7,7 @@
 //! partial upload, 503 past the rate limit) and adds a control API under `/__control/` for
 //! tests: the log of received requests, fault injection (delay, connection reset, blackhole,
 //! error statuses, HTML pages), the state, a reset, the rate limit, manager-made status
-//! changes and an outgoing trigger.
+//! changes, entries added to the reference books, and an outgoing trigger.
 //!
 //! ```no_run
 //! use crm_sandbox::{RunningSandbox, SandboxConfig};
@@ -28,5 +28,5 @@ mod server;
 mod wire;
 
 pub use config::SandboxConfig;
-pub use seed::{Reference, Seed, SeedError};
+pub use seed::{EntryError, Reference, Seed, SeedError};
 pub use server::{RunningSandbox, Sandbox};

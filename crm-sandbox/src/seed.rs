@@ -4,7 +4,8 @@
 //!
 //! The document has one key per book, each a list of objects with a unique `code`
 //! (`statuses` also name their `group`), and `apiKeys`, a list of strings. The built-in
-//! default is `crm-sandbox/seed.json`.
+//! default is `crm-sandbox/seed.json`. [`Seed::put`] adds an entry to a book (the control
+//! API does so at runtime, on the CRM's copy).
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -30,6 +31,20 @@ pub enum SeedError {
     #[error("the seed is inconsistent: {0}")]
     Invalid(String),
 }
+
+/// Why an entry could not be put in a reference book.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    /// No book is served at that route.
+    #[error("no reference book \"{0}\"")]
+    NoBook(String),
+    /// The entry does not fit the book: no code, or a status without a known group.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What an entry without a usable code is told.
+const NO_CODE: &str = "every entry needs a non-empty string \"code\"";
 
 /// API keys and reference books.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -58,17 +73,21 @@ impl TryFrom<Vec<Map<String, Value>>> for Reference {
     fn try_from(entries: Vec<Map<String, Value>>) -> Result<Self, String> {
         let mut seen = HashSet::new();
         for entry in &entries {
-            match entry.get("code").and_then(Value::as_str) {
-                Some(code) if !code.is_empty() => {
-                    if !seen.insert(code.to_string()) {
-                        return Err(format!("code \"{code}\" appears twice"));
-                    }
-                }
-                _ => return Err("every entry needs a non-empty string \"code\"".to_string()),
+            let code = code_of(entry).ok_or(NO_CODE)?;
+            if !seen.insert(code.to_string()) {
+                return Err(format!("code \"{code}\" appears twice"));
             }
         }
         Ok(Reference(entries))
     }
+}
+
+/// The code of `entry`, if it is a non-empty string.
+fn code_of(entry: &Map<String, Value>) -> Option<&str> {
+    entry
+        .get("code")
+        .and_then(Value::as_str)
+        .filter(|code| !code.is_empty())
 }
 
 impl Reference {
@@ -97,6 +116,16 @@ impl Reference {
             .zip(&self.0)
             .map(|(code, entry)| (code.to_string(), Value::Object(entry.clone())))
             .collect()
+    }
+
+    /// Puts `entry`, whose code the caller checked, in place of the entry with its code, or
+    /// after the others.
+    fn put(&mut self, entry: Map<String, Value>) {
+        let code = code_of(&entry);
+        match self.0.iter().position(|known| code_of(known) == code) {
+            Some(index) => self.0[index] = entry,
+            None => self.0.push(entry),
+        }
     }
 }
 
@@ -233,6 +262,47 @@ impl Seed {
         }
         Some((key, entries))
     }
+
+    /// Adds `entry` to the book served at `reference/{route}`, or replaces the entry with its
+    /// code there. The entry needs a non-empty string `code`; a status also a `group` that
+    /// exists.
+    pub fn put(&mut self, route: &str, entry: Map<String, Value>) -> Result<(), EntryError> {
+        let group = entry
+            .get("group")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let group_known = self.status_groups.contains(group);
+        let book = self
+            .book_mut(route)
+            .ok_or_else(|| EntryError::NoBook(route.to_string()))?;
+        if code_of(&entry).is_none() {
+            return Err(EntryError::Invalid(NO_CODE.to_string()));
+        }
+        if route == "statuses" && !group_known {
+            return Err(EntryError::Invalid(format!(
+                "a status needs a \"group\" naming a status group; \"{group}\" is not one"
+            )));
+        }
+        book.put(entry);
+        Ok(())
+    }
+
+    /// The book served at `reference/{route}`.
+    fn book_mut(&mut self, route: &str) -> Option<&mut Reference> {
+        let book = match route {
+            "sites" => &mut self.sites,
+            "statuses" => &mut self.statuses,
+            "status-groups" => &mut self.status_groups,
+            "delivery-types" => &mut self.delivery_types,
+            "payment-types" => &mut self.payment_types,
+            "payment-statuses" => &mut self.payment_statuses,
+            "order-methods" => &mut self.order_methods,
+            "stores" => &mut self.stores,
+            "price-types" => &mut self.price_types,
+            _ => return None,
+        };
+        Some(book)
+    }
 }
 
 fn preferred<'a>(book: &'a Reference, code: &'a str) -> &'a str {
@@ -304,5 +374,53 @@ mod tests {
             Seed::from_file(Path::new("/nonexistent/seed.json")),
             Err(SeedError::Read { .. })
         ));
+    }
+
+    #[test]
+    fn entries_are_added_or_replaced_in_place() {
+        let mut seed = Seed::default();
+        let entry = |value: Value| value.as_object().cloned().expect("an object");
+        let teleport = entry(json!({"code": "teleport", "name": "Teleport"}));
+        assert_eq!(seed.put("delivery-types", teleport), Ok(()));
+        let courier = entry(json!({"code": "courier", "name": "Fast courier"}));
+        assert_eq!(seed.put("delivery-types", courier), Ok(()));
+        let codes: Vec<&str> = seed.delivery_types().codes().collect();
+        assert_eq!(
+            codes,
+            ["courier", "self-delivery", "russian-post", "teleport"]
+        );
+        assert_eq!(
+            seed.delivery_types()
+                .get("courier")
+                .and_then(|c| c.get("name")),
+            Some(&json!("Fast courier"))
+        );
+
+        let refused = |seed: &mut Seed, route: &str, value: Value| seed.put(route, entry(value));
+        assert!(matches!(
+            refused(&mut seed, "colours", json!({"code": "red"})),
+            Err(EntryError::NoBook(_))
+        ));
+        for value in [
+            json!({"name": "x"}),
+            json!({"code": ""}),
+            json!({"code": 7}),
+        ] {
+            assert!(matches!(
+                refused(&mut seed, "stores", value),
+                Err(EntryError::Invalid(_))
+            ));
+        }
+        assert!(matches!(
+            refused(
+                &mut seed,
+                "statuses",
+                json!({"code": "lost", "group": "nowhere"})
+            ),
+            Err(EntryError::Invalid(_))
+        ));
+        let lost = json!({"code": "lost", "group": "cancel"});
+        assert_eq!(refused(&mut seed, "statuses", lost), Ok(()));
+        assert_eq!(seed.status_group("lost"), Some("cancel"));
     }
 }

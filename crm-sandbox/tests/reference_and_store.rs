@@ -1,9 +1,10 @@
-//! References keyed by code, api-versions and credentials, tasks and costs, and the store.
+//! References keyed by code (and entries put through the control API), api-versions and
+//! credentials, tasks and costs, and the store.
 
 mod common;
 
-use common::{Crm, form};
-use serde_json::json;
+use common::{Answer, Crm, form};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn references_are_maps_keyed_by_code() {
@@ -214,4 +215,108 @@ async fn store_uploads_show_up_in_inventories_offers_and_products() {
         )
         .await;
     assert_eq!(refused.status, 400);
+}
+
+#[tokio::test]
+async fn entries_put_through_the_control_api_are_accepted_until_a_reset() {
+    let crm = Crm::start().await;
+    let order = json!({"externalId": "t-1", "delivery": {"code": "teleport"}});
+    let refused = crm.create("orders", order.clone()).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    assert_eq!(
+        refused.body["errors"]["delivery.code"],
+        "Delivery type \"teleport\" does not exist."
+    );
+
+    let put = crm
+        .control_post(
+            "references/delivery-types",
+            json!({"code": "teleport", "name": "Teleport", "defaultCost": 0}),
+        )
+        .await;
+    assert_eq!(
+        put,
+        json!({"success": true, "book": "delivery-types", "code": "teleport"})
+    );
+    let created = crm.create("orders", order.clone()).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let types = crm.get("/api/v5/reference/delivery-types", "").await.body;
+    assert_eq!(
+        types["deliveryTypes"]["teleport"],
+        json!({"code": "teleport", "name": "Teleport", "defaultCost": 0})
+    );
+    assert_eq!(types["deliveryTypes"].as_object().map(|b| b.len()), Some(4));
+
+    // A new site and a new status in an existing group; the same code again replaces.
+    crm.control_post(
+        "references/sites",
+        json!({"code": "third", "name": "Third"}),
+    )
+    .await;
+    crm.control_post(
+        "references/statuses",
+        json!({"code": "lost", "name": "Lost", "group": "cancel"}),
+    )
+    .await;
+    crm.control_post(
+        "references/statuses",
+        json!({"code": "lost", "name": "Lost in transit", "group": "cancel"}),
+    )
+    .await;
+    let in_third = json!({"externalId": "t-2", "status": "lost"}).to_string();
+    let third = crm
+        .post(
+            "/api/v5/orders/create",
+            form(&[("order", &in_third), ("site", "third")]),
+        )
+        .await;
+    assert_eq!(third.status, 201, "{}", third.text);
+    let statuses = crm.get("/api/v5/reference/statuses", "").await.body;
+    assert_eq!(statuses["statuses"]["lost"]["name"], "Lost in transit");
+    assert_eq!(statuses["statuses"].as_object().map(|b| b.len()), Some(8));
+    let groups = crm.get("/api/v5/reference/status-groups", "").await.body;
+    assert_eq!(
+        groups["statusGroups"]["cancel"]["statuses"],
+        json!(["cancel-other", "lost"])
+    );
+
+    crm.control_post("reset", json!({})).await;
+    let types = crm.get("/api/v5/reference/delivery-types", "").await.body;
+    assert!(types["deliveryTypes"].get("teleport").is_none());
+    let sites = crm.get("/api/credentials", "").await.body;
+    assert_eq!(sites["sitesAvailable"], json!(["shop", "second"]));
+    let again = crm.create("orders", order).await;
+    assert_eq!(again.status, 400, "{}", again.text);
+}
+
+#[tokio::test]
+async fn bad_books_and_entries_are_refused() {
+    let crm = Crm::start().await;
+    let no_book = put(&crm, "colours", json!({"code": "red", "name": "Red"})).await;
+    assert_eq!(no_book.status, 404, "{}", no_book.text);
+    assert_eq!(no_book.body["success"], false);
+    assert!(no_book.body["error"].is_string(), "{}", no_book.text);
+
+    for body in [
+        json!({"name": "Teleport"}),
+        json!({"code": "", "name": "Teleport"}),
+        json!({"code": 7}),
+        json!(["teleport"]),
+    ] {
+        let refused = put(&crm, "delivery-types", body).await;
+        assert_eq!(refused.status, 400, "{}", refused.text);
+        assert_eq!(refused.body["success"], false);
+        assert!(refused.body["error"].is_string(), "{}", refused.text);
+    }
+    let no_group = put(&crm, "statuses", json!({"code": "lost", "name": "Lost"})).await;
+    assert_eq!(no_group.status, 400, "{}", no_group.text);
+
+    let types = crm.get("/api/v5/reference/delivery-types", "").await.body;
+    assert_eq!(types["deliveryTypes"].as_object().map(|b| b.len()), Some(3));
+}
+
+/// `POST /__control/references/{book}` with `body`.
+async fn put(crm: &Crm, book: &str, body: Value) -> Answer {
+    let path = format!("references/{book}");
+    crm.control(reqwest::Method::POST, &path, Some(body)).await
 }

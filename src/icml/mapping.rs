@@ -541,7 +541,7 @@ fn each_item<'a>(
                     .into_iter()
                     .map(owned_field)
                     .filter(Field::is_present)
-                    .try_for_each(|item| f(item)),
+                    .try_for_each(f),
                 Err(_) => f(Field::Str(text)),
             }
         }
@@ -550,7 +550,7 @@ fn each_item<'a>(
 }
 
 /// A JSON value as a [`Field`] that owns its strings.
-fn owned_field(value: Value) -> Field<'static> {
+fn owned_field<'a>(value: Value) -> Field<'a> {
     match value {
         Value::String(text) => Field::Str(Cow::Owned(text)),
         Value::Array(items) => Field::List(items.into_iter().map(owned_field).collect()),

@@ -207,10 +207,11 @@ impl Offer<'_> {
                 return fail(format!("{field} must not be negative, got {value}"));
             }
         }
-        if let Some(VatRate::Percent(rate)) = self.vat_rate {
-            if rate.is_negative() || rate > Decimal::from(100) {
+        match self.vat_rate {
+            Some(VatRate::Percent(rate)) if rate.is_negative() || rate > Decimal::from(100) => {
                 return fail(format!("vatRate must be from 0 to 100 or none, got {rate}"));
             }
+            _ => {}
         }
         if self.params.iter().any(|param| blank(&param.name)) {
             return fail("a param has no name".into());

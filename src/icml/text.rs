@@ -75,7 +75,10 @@ pub fn is_blank(text: &str) -> bool {
 
 /// Whether XML 1.0 allows `c` in a document.
 fn allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    matches!(
+        c,
+        '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..
+    )
 }
 
 fn push(out: &mut String, text: &str, table: &[Action; 256], attribute: bool) {

@@ -579,11 +579,10 @@ fn remove_stale(directory: &Path, prefix: &str) {
             .and_then(|rest| rest.strip_suffix(".tmp"))
             .and_then(|rest| rest.split_once('-'))
             .and_then(|(pid, _)| pid.parse::<u32>().ok());
-        if let Some(pid) = pid {
-            if !Path::new(&format!("/proc/{pid}")).exists() {
-                // Best effort: another writer may be removing it at the same moment.
-                let _ = fs::remove_file(entry.path());
-            }
+        let gone = pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        if gone {
+            // Best effort: another writer may be removing it at the same moment.
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

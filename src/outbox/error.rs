@@ -74,11 +74,12 @@ pub enum OutboxError {
         #[source]
         source: rusqlite::Error,
     },
-    /// The worker no longer holds the record's lease: the lease ran out and another worker
-    /// claimed the record, or the record was discarded. Nothing was changed.
+    /// The worker no longer holds the record: it was already reported, another worker
+    /// claimed it after the lease ran out, or it was discarded. Nothing was changed.
     #[error(
-        "outbox record {id} is no longer leased to this worker (the lease ran out and \
-         another worker took the record over, or it was discarded); nothing was changed"
+        "outbox record {id} is no longer held by this worker (it was already reported, \
+         another worker took it over after the lease ran out, or it was discarded); nothing \
+         was changed"
     )]
     LeaseLost {
         /// The record.

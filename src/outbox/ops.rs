@@ -211,7 +211,7 @@ impl Outbox {
                 Ok(tx
                     .prepare_cached(
                         "DELETE FROM records WHERE id IN (
-                             SELECT id FROM records
+                             SELECT id FROM records INDEXED BY records_delivered
                               WHERE state = 'delivered' AND delivered_at < ?1 LIMIT ?2)",
                     )?
                     .execute(params![before, PURGE_BATCH])?)

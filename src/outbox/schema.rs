@@ -81,7 +81,7 @@ pub(super) fn supported_version() -> i64 {
 }
 
 /// What the file says about itself, read in one snapshot before anything is written.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(super) enum Identity {
     /// An outbox (or an empty file that becomes one) at this schema version.
     Outbox(i64),

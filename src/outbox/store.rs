@@ -154,6 +154,8 @@ impl Outbox {
         self.transaction(TransactionBehavior::Deferred, work)
     }
 
+    /// Runs `work` in a transaction begun with `behavior` on this handle's connection and
+    /// commits it; any failure rolls everything back.
     fn transaction<T>(
         &self,
         behavior: TransactionBehavior,

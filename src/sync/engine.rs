@@ -153,36 +153,40 @@ impl Engine {
         }
     }
 
+    /// Sends one claimed record and records how it went.
     async fn deliver(&self, claimed: &Claimed, timeout: Duration) -> Result<Settled, OutboxError> {
-        let now = SystemTime::now;
-        let change = match Change::parse(&claimed.kind, claimed.payload.clone()) {
-            Ok(change) => change,
-            Err(problem) => {
-                let reason = format!("the queued record cannot be sent: {problem}");
-                self.outbox.dead_letter(claimed, &reason, None, now())?;
-                return Ok(Settled::Dead(reason));
-            }
+        let (settled, details) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
+            Err(problem) => (
+                Settled::Dead(format!("the queued record cannot be sent: {problem}")),
+                None,
+            ),
+            Ok(change) => match deliver(&self.client(timeout), &change).await {
+                Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None),
+                Outcome::RetryLater(error) => {
+                    (Settled::Retrying(error.to_string()), Some(details(&error)))
+                }
+                Outcome::Refused(error) => {
+                    (Settled::Dead(error.to_string()), Some(details(&error)))
+                }
+            },
         };
-        let client = self.client(timeout);
-        Ok(match deliver(&client, &change).await {
-            Outcome::Delivered(answer) => {
-                let result = summary(&answer);
-                self.outbox.ack(claimed, Some(&result), now())?;
-                Settled::Delivered(result)
-            }
-            Outcome::RetryLater(error) => {
-                let message = error.to_string();
-                self.outbox
-                    .retry_later(claimed, &message, Some(&details(&error)), now())?;
-                Settled::Retrying(message)
-            }
-            Outcome::Refused(error) => {
-                let message = error.to_string();
-                self.outbox
-                    .dead_letter(claimed, &message, Some(&details(&error)), now())?;
-                Settled::Dead(message)
-            }
-        })
+        let now = SystemTime::now();
+        let recorded = match &settled {
+            Settled::Delivered(result) => self.outbox.ack(claimed, Some(result), now),
+            Settled::Retrying(error) => self
+                .outbox
+                .retry_later(claimed, error, details.as_ref(), now)
+                .map(drop),
+            Settled::Dead(error) => self
+                .outbox
+                .dead_letter(claimed, error, details.as_ref(), now),
+        };
+        match recorded {
+            // Another worker took the record over after this one's lease ran out and reports
+            // on it now; a repeated send is absorbed by the idempotency rules.
+            Ok(()) | Err(OutboxError::LeaseLost { .. }) => Ok(settled),
+            Err(other) => Err(other),
+        }
     }
 
     fn client(&self, timeout: Duration) -> Client {

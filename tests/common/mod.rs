@@ -56,7 +56,11 @@ pub fn run_php_test(script: &str, sandbox: &RunningSandbox) -> String {
     let so = extension().display().to_string();
     let output = php(
         &[path.to_str().expect("utf-8 path")],
-        &[("CRM_URL", &url), ("CRM_KEY", SANDBOX_KEY), ("MODRETAILCRM_SO", &so)],
+        &[
+            ("CRM_URL", &url),
+            ("CRM_KEY", SANDBOX_KEY),
+            ("MODRETAILCRM_SO", &so),
+        ],
     );
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -46,7 +46,7 @@ pub async fn create<E: EntityKind>(
     State(app): State<Arc<App>>,
     Extension(call): Extension<ApiCall>,
 ) -> ApiResult {
-    let site = call.site(&app.seed)?;
+    let site = call.site(app.crm().seed())?;
     let input = call.entity(E::KIND.entity())?;
     let stored = app.crm().create(E::KIND, &site, input, &call.actor())?;
     Ok(Reply::created(saved(E::KIND, stored)))
@@ -58,7 +58,7 @@ pub async fn get<E: EntityKind>(
     Extension(call): Extension<ApiCall>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let site = call.site(&app.seed)?;
+    let site = call.site(app.crm().seed())?;
     let lookup = call.lookup(&id, &site)?;
     let entity = app.crm().get(E::KIND, &lookup)?;
     let mut body = json!({"success": true});
@@ -72,7 +72,7 @@ pub async fn edit<E: EntityKind>(
     Extension(call): Extension<ApiCall>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let site = call.site(&app.seed)?;
+    let site = call.site(app.crm().seed())?;
     let lookup = call.lookup(&id, &site)?;
     let patch = call.entity(E::KIND.entity())?;
     let edited = app.crm().edit(E::KIND, &lookup, patch, &call.actor())?;

@@ -51,7 +51,7 @@ pub async fn credentials(
     State(app): State<Arc<App>>,
     Extension(_call): Extension<ApiCall>,
 ) -> ApiResult {
-    let sites: Vec<&str> = app.seed.sites().codes().collect();
+    let sites: Vec<String> = app.crm().seed().sites().codes().map(String::from).collect();
     Ok(Reply::ok(json!({
         "success": true,
         "credentials": METHODS,
@@ -65,7 +65,7 @@ pub async fn create_task(
     State(app): State<Arc<App>>,
     Extension(call): Extension<ApiCall>,
 ) -> ApiResult {
-    let site = call.optional_site(&app.seed)?;
+    let site = call.optional_site(app.crm().seed())?;
     let task = call.entity("task")?;
     let id = app.crm().create_task(site, task)?;
     Ok(Reply::created(json!({"success": true, "id": id})))
@@ -76,7 +76,7 @@ pub async fn create_cost(
     State(app): State<Arc<App>>,
     Extension(call): Extension<ApiCall>,
 ) -> ApiResult {
-    let site = call.optional_site(&app.seed)?;
+    let site = call.optional_site(app.crm().seed())?;
     let cost = call.entity("cost")?;
     let id = app.crm().create_cost(site, cost)?;
     Ok(Reply::created(json!({"success": true, "id": id})))

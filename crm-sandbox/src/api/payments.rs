@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 /// Adds the `payment` (naming its `order`) to that order: 201 with the payment id.
 pub async fn create(State(app): State<Arc<App>>, Extension(call): Extension<ApiCall>) -> ApiResult {
-    let site = call.optional_site(&app.seed)?;
+    let site = call.optional_site(app.crm().seed())?;
     let payment = call.entity("payment")?;
     let id = app
         .crm()
@@ -24,7 +24,7 @@ pub async fn edit(
     Extension(call): Extension<ApiCall>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    call.optional_site(&app.seed)?;
+    call.optional_site(app.crm().seed())?;
     let lookup = call.payment_lookup(&id)?;
     let patch = call.entity("payment")?;
     let id = app.crm().edit_payment(&lookup, patch, &call.actor())?;

@@ -1,4 +1,4 @@
-//! `GET reference/{name}`: the seed's books, keyed by code.
+//! `GET reference/{name}`: the reference books as they are now, keyed by code.
 
 use super::call::ApiCall;
 use crate::app::App;
@@ -15,7 +15,11 @@ pub async fn get(
     Extension(_call): Extension<ApiCall>,
     Path(name): Path<String>,
 ) -> ApiResult {
-    let (key, entries) = app.seed.reference(&name).ok_or_else(ApiError::no_method)?;
+    let (key, entries) = app
+        .crm()
+        .seed()
+        .reference(&name)
+        .ok_or_else(ApiError::no_method)?;
     let mut body = json!({"success": true});
     body[key] = Value::Object(entries);
     Ok(Reply::ok(body))

@@ -15,7 +15,7 @@ pub async fn upload_inventories(
     State(app): State<Arc<App>>,
     Extension(call): Extension<ApiCall>,
 ) -> ApiResult {
-    call.optional_site(&app.seed)?;
+    call.optional_site(app.crm().seed())?;
     let offers = call.entities("offers")?;
     let outcome = app.crm().upload_inventories(offers)?;
     Ok(Reply::ok(success(outcome)))

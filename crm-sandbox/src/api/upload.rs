@@ -23,7 +23,7 @@ pub async fn upload<E: EntityKind>(
     Extension(call): Extension<ApiCall>,
 ) -> ApiResult {
     let kind = E::KIND;
-    let site = call.site(&app.seed)?;
+    let site = call.site(app.crm().seed())?;
     let list = call.entities(kind.plural())?;
     if list.len() > MAX_UPLOAD {
         let message = format!("This collection should contain {MAX_UPLOAD} elements or less.");

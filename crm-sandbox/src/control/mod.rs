@@ -1,6 +1,6 @@
 //! The control API under `/__control/` (no API key): request log, faults, state, reset,
-//! rate limit, manager-made status changes and the trigger. Bodies are JSON; answers are
-//! JSON with `success`, and `error` when a request is refused.
+//! rate limit, manager-made status changes, entries of the reference books and the trigger.
+//! Bodies are JSON; answers are JSON with `success`, and `error` when a request is refused.
 
 pub mod faults;
 pub mod limiter;
@@ -12,6 +12,7 @@ pub mod trigger;
 use crate::app::App;
 use crate::crm::table::Lookup;
 use crate::crm::{Actor, Kind};
+use crate::seed::EntryError;
 use crate::wire::reply::{json_response, success};
 use axum::Router;
 use axum::body::Bytes;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/reset", post(reset))
         .route("/rate-limit", post(set_rate_limit))
         .route("/orders/{external_id}/status", post(change_status))
+        .route("/references/{book}", post(put_reference))
         .route("/trigger", post(set_trigger).delete(remove_trigger))
         .route("/triggers", get(trigger_calls))
         .fallback(|| async { Refusal::new(StatusCode::NOT_FOUND, "no such control endpoint") })
@@ -159,6 +161,24 @@ async fn change_status(
     }
     app.triggers.settle().await;
     Ok(done(json!({"order": edited.entity})))
+}
+
+/// Adds an entry to the book served at `reference/{book}`, or replaces the entry with its
+/// code, until the next reset; the API's checks accept its code from then on.
+async fn put_reference(
+    State(app): State<Arc<App>>,
+    Path(book): Path<String>,
+    body: Bytes,
+) -> Answer {
+    let entry: Map<String, Value> = read(&body)?;
+    let code = entry.get("code").cloned().unwrap_or_default();
+    app.crm()
+        .put_reference(&book, entry)
+        .map_err(|error| match error {
+            EntryError::NoBook(_) => Refusal::new(StatusCode::NOT_FOUND, error.to_string()),
+            EntryError::Invalid(_) => Refusal::bad(error.to_string()),
+        })?;
+    Ok(done(json!({"book": book, "code": code})))
 }
 
 async fn set_trigger(State(app): State<Arc<App>>, body: Bytes) -> Answer {

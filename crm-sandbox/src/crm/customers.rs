@@ -37,10 +37,10 @@ impl Crm {
         let mut errors = FieldErrors::default();
         let external_id = normalize_external_id(&mut input, "externalId", &mut errors);
         input.shift_remove("externalId");
-        if let Some(external_id) = &external_id {
-            if self.customers.find_external(site, external_id).is_some() {
-                errors.add("externalId", already_exists(Kind::Customer, external_id));
-            }
+        if let Some(external_id) = &external_id
+            && self.customers.find_external(site, external_id).is_some()
+        {
+            errors.add("externalId", already_exists(Kind::Customer, external_id));
         }
         errors.check(ApiError::not_loaded(Kind::Customer.title()))?;
         let mut customer = Object::new();

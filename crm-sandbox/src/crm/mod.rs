@@ -21,7 +21,7 @@ pub use history::{Actor, HistoryFilter};
 pub use payments::PaymentLookup;
 pub use store::View;
 
-use crate::seed::Seed;
+use crate::seed::{EntryError, Seed};
 use crate::wire::error::{ApiError, FieldErrors, field_error};
 use extras::Extras;
 use fields::{Object, pick, text};
@@ -98,6 +98,18 @@ impl Crm {
             store: Store::default(),
             extras: Extras::default(),
         }
+    }
+
+    /// The API keys and the reference books as they are now: the seed's, with the entries
+    /// put since start.
+    pub fn seed(&self) -> &Seed {
+        &self.seed
+    }
+
+    /// Puts `entry` in the book served at `reference/{route}` (see [`Seed::put`]); the books
+    /// the CRM was made with stay as they were.
+    pub fn put_reference(&mut self, route: &str, entry: Object) -> Result<(), EntryError> {
+        Arc::make_mut(&mut self.seed).put(route, entry)
     }
 
     fn table(&self, kind: Kind) -> &Table {

@@ -37,10 +37,10 @@ impl Crm {
         let mut errors = FieldErrors::default();
         let external_id = normalize_external_id(&mut input, "externalId", &mut errors);
         input.shift_remove("externalId");
-        if let Some(external_id) = &external_id {
-            if self.orders.find_external(site, external_id).is_some() {
-                errors.add("externalId", already_exists(Kind::Order, external_id));
-            }
+        if let Some(external_id) = &external_id
+            && self.orders.find_external(site, external_id).is_some()
+        {
+            errors.add("externalId", already_exists(Kind::Order, external_id));
         }
         order_rules::check(&self.seed, &input, &mut errors);
         totals::check(&input, &mut errors);
@@ -155,13 +155,12 @@ impl Crm {
             }
             if let Some(external_id) =
                 self.check_payment_fields(&mut payment, &prefix, None, errors)
+                && !seen.insert(external_id.clone())
             {
-                if !seen.insert(external_id.clone()) {
-                    errors.add(
-                        format!("{prefix}externalId"),
-                        format!("Payment with externalId={external_id} already exists."),
-                    );
-                }
+                errors.add(
+                    format!("{prefix}externalId"),
+                    format!("Payment with externalId={external_id} already exists."),
+                );
             }
             checked.push(payment);
         }

@@ -55,10 +55,10 @@ pub fn check(order: &Object, errors: &mut FieldErrors) {
 
 fn check_numbers(object: &Object, names: &[&str], prefix: &str, errors: &mut FieldErrors) {
     for name in names {
-        if let Some(value) = object.get(*name).filter(|value| !value.is_null()) {
-            if number(value).is_none() {
-                errors.add(format!("{prefix}{name}"), "This value should be a number.");
-            }
+        if let Some(value) = object.get(*name).filter(|value| !value.is_null())
+            && number(value).is_none()
+        {
+            errors.add(format!("{prefix}{name}"), "This value should be a number.");
         }
     }
 }
