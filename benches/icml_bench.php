@@ -151,8 +151,17 @@ function cpu_seconds(): float
         + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
 }
 
+/** System CPU seconds of this process so far. */
+function sys_seconds(): float
+{
+    $usage = getrusage();
+    return $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
+}
+
 $rssStart = status_kib('VmRSS');
+$finish = 0.0;
 $cpuStart = cpu_seconds();
+$sysStart = sys_seconds();
 $started = hrtime(true);
 switch ($mode) {
     case 'extension':
@@ -174,7 +183,9 @@ switch ($mode) {
                 $writer->addOffers($batch);
             }
         }
+        $finishing = hrtime(true);
         $writer->finish();
+        $finish = (hrtime(true) - $finishing) / 1e9;
         break;
     case 'xmlwriter':
         write_with_xmlwriter($out, $categories, $template, $n);
@@ -191,13 +202,16 @@ switch ($mode) {
 }
 $seconds = (hrtime(true) - $started) / 1e9;
 $cpu = cpu_seconds() - $cpuStart;
+$sys = sys_seconds() - $sysStart;
 $peak = status_kib('VmHWM');
 printf(
-    "mode=%s n=%d seconds=%.3f cpu_seconds=%.3f offers_per_s=%d peak_rss_kib=%d rss_start_kib=%d rss_growth_kib=%d bytes=%d\n",
+    "mode=%s n=%d seconds=%.3f cpu_seconds=%.3f sys_seconds=%.3f finish_seconds=%.3f offers_per_s=%d peak_rss_kib=%d rss_start_kib=%d rss_growth_kib=%d bytes=%d\n",
     $mode,
     $n,
     $seconds,
     $cpu,
+    $sys,
+    $finish,
     (int) ($n / max($seconds, 1e-9)),
     $peak,
     $rssStart,

@@ -19,3 +19,8 @@ fn send_modes_operations_and_a_broken_outbox() {
 fn the_cron_cli_flushes_and_manages_the_outbox() {
     run_php_test("outbox_cli.php", &sandbox());
 }
+
+#[test]
+fn a_refused_change_is_set_aside_and_retried_after_the_fix() {
+    run_php_test("outbox_dead_letters.php", &sandbox());
+}
