@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, start the bundled CRM sandbox on loopback, run a shop scenario through the
-# extension (examples/demo.php) and show what the CRM received.
+# The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
+# run a shop scenario through the extension (examples/demo.php) and show what the CRM
+# received; then stop the CRM, place an order, start it again, and watch the order arrive
+# (examples/outage.php).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 cargo build --release --workspace --quiet
-so=target/release/libmodretailcrm.so
+so="$PWD/target/release/libmodretailcrm.so"
 sandbox=target/release/crm-sandbox
+demo_dir=$(mktemp -d)
+out="$demo_dir/sandbox.out"
+pid=""
+trap 'kill $pid 2>/dev/null; rm -rf "$demo_dir"' EXIT
 
-out=$(mktemp)
-"$sandbox" --port 0 > "$out" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
-for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on //p' "$out")
-    [ -n "$url" ] && break
-    kill -0 $pid 2>/dev/null || { echo "the sandbox did not start" >&2; exit 1; }
-    sleep 0.05
-done
-[ -n "$url" ] || { echo "the sandbox did not report its address" >&2; exit 1; }
+# Starts the sandbox on port $1 (0 = any free port) and sets $url.
+start_sandbox() {
+    : > "$out"
+    "$sandbox" --port "$1" > "$out" &
+    pid=$!
+    url=""
+    for _ in $(seq 100); do
+        url=$(sed -n 's/^listening on //p' "$out")
+        [ -n "$url" ] && return 0
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "the sandbox did not start" >&2
+    exit 1
+}
+
+start_sandbox 0
 echo "CRM sandbox listening on $url"
+export CRM_URL="$url" CRM_KEY=sandbox-key DEMO_DIR="$demo_dir"
+php -n -d extension="$so" examples/demo.php
 
-CRM_URL="$url" CRM_KEY=sandbox-key php -n -d extension="$PWD/$so" examples/demo.php
+kill $pid; wait $pid 2>/dev/null || true
+php -n -d extension="$so" examples/outage.php place
+start_sandbox "${url##*:}"
+php -n -d extension="$so" examples/outage.php recover
