@@ -34,10 +34,10 @@ impl<T> ProcessLocal<T> {
             .slot
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((owner, value)) = slot.as_ref() {
-            if *owner == pid {
-                return Ok(Arc::clone(value));
-            }
+        if let Some((owner, value)) = slot.as_ref()
+            && *owner == pid
+        {
+            return Ok(Arc::clone(value));
         }
         if let Some(inherited) = slot.take() {
             std::mem::forget(inherited);

@@ -14,7 +14,8 @@ namespace ModRetailCrm {
          * `connect_timeout`, `retry_delay` (seconds), `rate_limit` (requests/s, default 10),
          * `max_retries` (on 503/429, default 3), `log` (log every call, not only failures),
          * `log_file` and `log_max_bytes` (a rotated file), or `log_callback` (a callable that
-         * receives each line; default: PHP's `error_log`).
+         * receives each line). Without either, the log goes to
+         * `MODX_CORE_PATH/cache/logs/modretailcrm.log` inside MODX, else to PHP's `error_log`.
          *
          * @param mixed $url
          * @param mixed $api_key
@@ -81,10 +82,10 @@ namespace ModRetailCrm {
         /**
          * `customers/fix-external-ids`: `[['id' => …, 'externalId' => …], …]`.
          *
-         * @param mixed $pairs
+         * @param mixed $customers
          * @return mixed
          */
-        public function customersFixExternalIds(mixed $pairs): mixed {}
+        public function customersFixExternalIds(mixed $customers): mixed {}
 
         /**
          * `customers/{id}`.
@@ -147,10 +148,10 @@ namespace ModRetailCrm {
         /**
          * `orders/fix-external-ids`: `[['id' => …, 'externalId' => …], …]`.
          *
-         * @param mixed $pairs
+         * @param mixed $orders
          * @return mixed
          */
-        public function ordersFixExternalIds(mixed $pairs): mixed {}
+        public function ordersFixExternalIds(mixed $orders): mixed {}
 
         /**
          * `orders/{id}`.
@@ -296,6 +297,149 @@ namespace ModRetailCrm {
          */
         public function tasksCreate(mixed $task, mixed $site = null): mixed {}
     }
+
+    /**
+     * A shop's integration with its CRM. Every failure is a `ModRetailCrm\Exception`.
+     */
+    class Integration {
+        /**
+         * Builds the integration from the settings array (`modretailcrm_url`,
+         * `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
+         * deferred|sync|queue, `modretailcrm_queue_path` or `core_path`, `modretailcrm_sync_budget`,
+         * `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
+         * `modretailcrm_log`, `modretailcrm_log_file`). Opens (or creates) the outbox file.
+         *
+         * @param mixed $settings
+         */
+        public function __construct(mixed $settings) {}
+
+        /**
+         * Removes a pending or dead record for good.
+         *
+         * @param mixed $id
+         * @return void
+         */
+        public function discard(mixed $id): void {}
+
+        /**
+         * Queues a change (`customer.create`, `customer.edit`, `order.create`, `order.edit`,
+         * `payment.edit`, or `request` with `method`, `route`, `params`); it is durable when
+         * this returns. In `sync` mode the change is then delivered within the sync budget.
+         * Returns `['id' => …, 'state' => 'queued'|'delivered'|'retrying'|'dead', 'result' =>
+         * the CRM's ids, 'error' => …]`.
+         *
+         * @param mixed $kind
+         * @param mixed $payload
+         * @return mixed
+         */
+        public function enqueue(mixed $kind, mixed $payload): mixed {}
+
+        /**
+         * Delivers due changes for at most `$seconds` (default 10). Returns `['delivered' => n,
+         * 'retried' => n, 'dead' => n, 'budget_exhausted' => bool]`.
+         *
+         * @param mixed $seconds
+         * @return mixed
+         */
+        public function flush(mixed $seconds = null): mixed {}
+
+        /**
+         * Removes delivered records older than `$days` (default 30). Returns how many.
+         *
+         * @param mixed $days
+         * @return int
+         */
+        public function purge(mixed $days = null): int {}
+
+        /**
+         * Sends dead letters again: `'dead'` for all of them, or a list of record ids. Returns
+         * how many records were put back in the queue.
+         *
+         * @param mixed $which
+         * @return int
+         */
+        public function retry(mixed $which): int {}
+
+        /**
+         * The send mode: `deferred`, `sync` or `queue`.
+         *
+         * @return string
+         */
+        public function sendMode(): string {}
+
+        /**
+         * The outbox at a glance: counts by state, the oldest pending age, the last success and
+         * error, blocked keys and the dead letters with the CRM's messages.
+         *
+         * @return mixed
+         */
+        public function status(): mixed {}
+    }
+}
+
+namespace ModRetailCrm\Icml {
+    /**
+     * Writes a RetailCRM ICML catalogue offer by offer to a temporary file and publishes it by
+     * atomic rename in `finish()`; a writer dropped without `finish()` leaves no file behind.
+     * Every error is a `ModRetailCrm\Exception`: `ValidationException` for bad input (naming
+     * the offer), `ConfigException` for bad options or an unusable path.
+     */
+    class Writer {
+        /**
+         * Starts a catalogue to be published at `$path`. `$shop`: `name`, `company`, optional
+         * `date` (`Y-m-d H:i:s`, default now). `$options`: `map` (ICML field => product field,
+         * such as `['name' => 'longtitle']`; miniShop2 names by default), `base_url` (prefix of
+         * relative `url`/`picture`), `params` (product field => param name, default `article`,
+         * `color`, `size`), `unit` (default unit), `vendors` (vendor id => name).
+         *
+         * @param mixed $path
+         * @param mixed $shop
+         * @param mixed $options
+         */
+        public function __construct(mixed $path, mixed $shop, mixed $options = null) {}
+
+        /**
+         * Stops without publishing: the temporary file is removed, the published file stays.
+         * Does nothing on a writer already finished or aborted.
+         *
+         * @return void
+         */
+        public function abort(): void {}
+
+        /**
+         * Adds a category (`id`, `name` or `pagetitle`, `parentId` or `parent`). Every
+         * category must come before the first offer.
+         *
+         * @param mixed $category
+         * @return void
+         */
+        public function addCategory(mixed $category): void {}
+
+        /**
+         * Writes one offer from a product array (miniShop2 or ICML field names).
+         *
+         * @param mixed $offer
+         * @return void
+         */
+        public function addOffer(mixed $offer): void {}
+
+        /**
+         * Writes a list of product arrays: all of them, or none when one is refused (the
+         * exception names its index and id). Returns how many were written.
+         *
+         * @param mixed $offers
+         * @return int
+         */
+        public function addOffers(mixed $offers): int {}
+
+        /**
+         * Completes the catalogue and publishes it at the path by atomic rename. Returns
+         * `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …]`.
+         *
+         * @return mixed
+         */
+        public function finish(): mixed {}
+    }
 }
 
 // Exception classes (registered at start-up; each carries the file, line and trace of the
@@ -313,6 +457,9 @@ namespace ModRetailCrm {
     }
 
     class Exception extends \Exception {
+    }
+
+    class OutboxException extends \ModRetailCrm\Exception {
     }
 
     class RateLimitException extends \ModRetailCrm\Exception {

@@ -183,7 +183,11 @@ fn eight_processes_deliver_a_thousand_orders_exactly_once_under_one_rate_limit()
             .unwrap()
             .parse()
             .unwrap();
-        let expected = if n % 5 == 0 { "assembling" } else { "new" };
+        let expected = if n.is_multiple_of(5) {
+            "assembling"
+        } else {
+            "new"
+        };
         assert_eq!(
             order["status"], expected,
             "the edit went after the create: {order}"

@@ -151,16 +151,18 @@ impl Writer {
             let written = self.xml.offer(offer, &self.category_ids);
             self.io(written)?;
             self.offers += 1;
-        }
-        if self.xml.out.get_ref().len() >= FLUSH_BYTES {
-            let flushed = self.flush();
-            self.io(flushed)?;
+            if self.xml.out.get_ref().len() >= FLUSH_BYTES {
+                let flushed = self.flush();
+                self.io(flushed)?;
+            }
         }
         Ok(())
     }
 
     /// Completes the document and publishes it atomically at the target (see the module
-    /// documentation). On error the temporary file is removed and the target is untouched.
+    /// documentation). On error before the rename the temporary file is removed and the
+    /// target is untouched; an error syncing the directory after the rename is reported
+    /// although the new catalogue is in place.
     pub fn finish(mut self) -> Result<Summary, Error> {
         self.ready()?;
         if matches!(self.stage, Stage::Categories) {
