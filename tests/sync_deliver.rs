@@ -37,11 +37,9 @@ fn state(sandbox: &RunningSandbox) -> Value {
     control(sandbox, "GET", "state", Value::Null)
 }
 
-fn orders(sandbox: &RunningSandbox) -> Vec<Value> {
-    state(sandbox)["orders"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+/// The customers or orders the sandbox holds.
+fn stored(sandbox: &RunningSandbox, what: &str) -> Vec<Value> {
+    state(sandbox)[what].as_array().cloned().unwrap_or_default()
 }
 
 fn order(external_id: &str, customer: &str) -> Value {
@@ -77,10 +75,10 @@ fn a_create_the_crm_already_has_counts_as_delivered_and_edits_it() {
         send(&crm, "order.create", changed),
         Outcome::Delivered(_)
     ));
-    let stored = orders(&sandbox);
-    assert_eq!(stored.len(), 1, "no duplicate");
+    let orders = stored(&sandbox, "orders");
+    assert_eq!(orders.len(), 1, "no duplicate");
     assert_eq!(
-        stored[0]["firstName"], "Пётр",
+        orders[0]["firstName"], "Пётр",
         "the differing payload was sent as an edit"
     );
     assert!(matches!(
@@ -91,10 +89,7 @@ fn a_create_the_crm_already_has_counts_as_delivered_and_edits_it() {
         ),
         Outcome::Delivered(_)
     ));
-    let customers = state(&sandbox)["customers"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let customers = stored(&sandbox, "customers");
     assert_eq!(customers.len(), 1);
     assert_eq!(customers[0]["lastName"], "Петров");
 }
@@ -118,12 +113,20 @@ fn a_retry_after_a_lost_answer_makes_no_duplicate() {
         ),
         "the answer was lost"
     );
-    assert_eq!(orders(&sandbox).len(), 1, "yet the CRM has the order");
+    assert_eq!(
+        stored(&sandbox, "orders").len(),
+        1,
+        "yet the CRM has the order"
+    );
     assert!(matches!(
         send(&patient, "order.create", order("200-1", "17")),
         Outcome::Delivered(_)
     ));
-    assert_eq!(orders(&sandbox).len(), 1, "the retry made no duplicate");
+    assert_eq!(
+        stored(&sandbox, "orders").len(),
+        1,
+        "the retry made no duplicate"
+    );
 }
 
 #[test]
@@ -134,14 +137,14 @@ fn an_order_whose_customer_is_missing_creates_the_customer_first() {
         send(&crm, "order.create", order("300-1", "42")),
         Outcome::Delivered(_)
     ));
-    let customers = state(&sandbox)["customers"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let customers = stored(&sandbox, "customers");
     assert_eq!(customers.len(), 1);
     assert_eq!(customers[0]["externalId"], "42");
     assert_eq!(customers[0]["email"], "ivan@example.com");
-    assert_eq!(orders(&sandbox)[0]["customer"]["externalId"], "42");
+    assert_eq!(
+        stored(&sandbox, "orders")[0]["customer"]["externalId"],
+        "42"
+    );
 }
 
 #[test]
@@ -156,10 +159,7 @@ fn a_customer_edit_for_a_customer_the_crm_lacks_becomes_a_create() {
         ),
         Outcome::Delivered(_)
     ));
-    let customers = state(&sandbox)["customers"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let customers = stored(&sandbox, "customers");
     assert_eq!(
         (customers.len(), customers[0]["firstName"].as_str()),
         (1, Some("Анна"))
