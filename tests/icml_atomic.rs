@@ -17,9 +17,11 @@ use modretailcrm::icml::{Category, Decimal, Offer, Shop, Writer};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-/// A fresh directory under Cargo's temporary directory for tests.
+/// A fresh directory under Cargo's temporary directory for tests, of this process alone
+/// (several `cargo test` runs may share the target directory).
 fn scratch_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("icml-atomic-{name}"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("icml-atomic-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
     dir

@@ -12,7 +12,8 @@ use common::php;
 
 #[test]
 fn the_php_writer_publishes_a_catalogue_from_minishop2_arrays() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("php-icml-writer");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("php-icml-writer-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/icml_writer.php");
