@@ -38,4 +38,18 @@ same(0, $shop->status()['dead']);
 $orders = array_column(crm_state()['orders'], null, 'externalId');
 same('teleport', $orders['700-1']['delivery']['code']);
 same('assembling', $orders['700-1']['status'], 'the edit went after the create');
+
+// A batch upload the CRM takes only in part (460): the uploaded orders are in the CRM, and the
+// dead letter keeps the CRM's lists of what was and was not uploaded.
+$upload = $shop->enqueue('request', ['method' => 'POST', 'route' => 'orders/upload', 'params' => ['site' => 'shop', 'orders' => [
+    order_payload('800-1', '17'),
+    order_payload('800-2', 'nobody-knows-me'),
+]]])['id'];
+same(1, $shop->flush(5)['dead']);
+$letter = array_values(array_filter($shop->status()['dead_letters'], fn ($d) => $d['id'] === $upload))[0];
+same(460, $letter['details']['status']);
+same(1, count($letter['details']['response']['uploadedOrders']));
+same(1, count($letter['details']['response']['failedOrders']));
+$orders = array_column(crm_state()['orders'], null, 'externalId');
+check(isset($orders['800-1']) && !isset($orders['800-2']), 'the accepted part is in the CRM');
 done();
