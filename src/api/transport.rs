@@ -128,10 +128,6 @@ impl Transport {
         }
     }
 
-    /// The API key, for masking it out of text produced elsewhere.
-    pub fn key(&self) -> &ApiKey {
-        &self.key
-    }
 
     /// Sends a request, retrying 503/429 answers with backoff within the call's timeout,
     /// and returns the decoded JSON of a successful answer.
