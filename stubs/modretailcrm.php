@@ -314,6 +314,18 @@ namespace ModRetailCrm {
         public function __construct(mixed $settings) {}
 
         /**
+         * For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
+         * `deferred` mode: ends the response first where PHP-FPM allows it
+         * (`fastcgi_finish_request()`), so the visitor never waits for the CRM, then delivers
+         * due changes for at most `$seconds` (default 10). Never throws: a shutdown function has
+         * no caller to catch it; problems go to the log. Returns the flush report, or null.
+         *
+         * @param mixed $seconds
+         * @return mixed
+         */
+        public function deliverAfterResponse(mixed $seconds = null): mixed {}
+
+        /**
          * Removes a pending or dead record for good.
          *
          * @param mixed $id

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{run_php_test, sandbox};
+use common::{control, run_php_test, sandbox};
+use serde_json::Value;
 
 #[test]
 fn nothing_is_lost_through_outages_and_nothing_is_sent_twice() {
@@ -23,4 +24,13 @@ fn the_cron_cli_flushes_and_manages_the_outbox() {
 #[test]
 fn a_refused_change_is_set_aside_and_retried_after_the_fix() {
     run_php_test("outbox_dead_letters.php", &sandbox());
+}
+
+#[test]
+fn deferred_changes_are_delivered_by_the_shutdown_function() {
+    let sandbox = sandbox();
+    run_php_test("outbox_shutdown.php", &sandbox);
+    let state = control(&sandbox, "GET", "state", Value::Null);
+    assert_eq!(state["orders"][0]["externalId"], "900-1", "{state}");
+    assert_eq!(state["customers"][0]["externalId"], "31");
 }

@@ -128,7 +128,6 @@ impl Transport {
         }
     }
 
-
     /// Sends a request, retrying 503/429 answers with backoff within the call's timeout,
     /// and returns the decoded JSON of a successful answer.
     pub async fn send(&self, request: &ApiRequest) -> Result<Value, ApiError> {

@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{ZendCallable, Zval};
 use serde_json::{Value, json};
 
 use crate::config::{DEFAULT_LOG_MAX_BYTES, IntegrationSettings, SendMode};
@@ -108,6 +108,26 @@ impl Integration {
         }))
     }
 
+    /// For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
+    /// `deferred` mode: ends the response first where PHP-FPM allows it
+    /// (`fastcgi_finish_request()`), so the visitor never waits for the CRM, then delivers
+    /// due changes for at most `$seconds` (default 10). Never throws: a shutdown function has
+    /// no caller to catch it; problems go to the log. Returns the flush report, or null.
+    pub fn deliver_after_response(&self, seconds: Option<&Zval>) -> Option<Zval> {
+        if let Ok(finish) = ZendCallable::try_from_name("fastcgi_finish_request") {
+            let _ = finish.try_call(vec![]);
+        }
+        match self.flush(seconds) {
+            Ok(report) => Some(report),
+            Err(error) => {
+                log_to_php(&format!(
+                    "modretailcrm: delivery after the response failed: {error:?}"
+                ));
+                None
+            }
+        }
+    }
+
     /// The outbox at a glance: counts by state, the oldest pending age, the last success and
     /// error, blocked keys and the dead letters with the CRM's messages.
     pub fn status(&self) -> PhpResult<Zval> {
@@ -169,6 +189,13 @@ impl Integration {
             .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
         self.log.pass_lines()?;
         report.map_err(outbox_error)
+    }
+}
+
+/// Writes a line to PHP's error log (MODX's, inside MODX).
+fn log_to_php(line: &str) {
+    if let Ok(error_log) = ZendCallable::try_from_name("error_log") {
+        let _ = error_log.try_call(vec![&line]);
     }
 }
 
