@@ -7,6 +7,7 @@ pub mod api;
 pub mod config;
 pub mod icml;
 pub mod logging;
+pub mod mapping;
 pub mod outbox;
 pub mod runtime;
 pub mod sync;

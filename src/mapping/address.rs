@@ -15,7 +15,10 @@ pub fn delivery_address(row: &Value, default_country_iso: Option<&str>) -> Optio
     let country = text(row, "country");
     let fields = [
         ("index", text(row, "index")),
-        ("countryIso", country_iso(country.as_deref(), default_country_iso)),
+        (
+            "countryIso",
+            country_iso(country.as_deref(), default_country_iso),
+        ),
         ("region", text(row, "region")),
         ("city", text(row, "city")),
         ("metro", text(row, "metro")),

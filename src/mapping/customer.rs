@@ -44,10 +44,18 @@ pub fn customer_email(user: &Value, profile: &Value) -> Option<String> {
 /// `[{number}]` for the profile's `phone` and `mobilephone`, skipping empty ones and a
 /// second number with the same digits as the first.
 fn phones(profile: &Value) -> Vec<Value> {
-    let digits = |number: &str| number.chars().filter(char::is_ascii_digit).collect::<String>();
+    let digits = |number: &str| {
+        number
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+    };
     let mut seen: Vec<String> = Vec::new();
     let mut phones = Vec::new();
-    for number in ["phone", "mobilephone"].iter().filter_map(|key| text(profile, key)) {
+    for number in ["phone", "mobilephone"]
+        .iter()
+        .filter_map(|key| text(profile, key))
+    {
         let key = digits(&number);
         if !seen.contains(&key) {
             seen.push(key);
