@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::transport::TransportSettings;
+use crate::mapping::{MappingSettings, StatusRules};
 
 /// When changes are sent to the CRM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,15 @@ pub struct IntegrationSettings {
     pub log: bool,
     /// The log file; MODX's `core/cache/logs/modretailcrm.log` by default.
     pub log_file: Option<PathBuf>,
+    /// How orders are mapped.
+    pub mapping: MappingSettings,
+    /// Which status changes are sent, and which mark the payment paid.
+    pub status_rules: StatusRules,
+    /// Contexts whose user saves are sent (`modretailcrm_user_contexts`, default `web`).
+    pub user_contexts: Vec<String>,
+    /// User groups whose members' saves are sent from any context
+    /// (`modretailcrm_user_groups`).
+    pub user_groups: Vec<String>,
 }
 
 /// Reads one setting: the `modretailcrm_` key (MODX's name) as text, blank counting as absent.
@@ -62,6 +72,68 @@ fn text(settings: &Map<String, Value>, name: &str) -> Option<String> {
     setting(settings, name).map(|value| match value {
         Value::String(s) => s.trim().to_string(),
         other => other.to_string(),
+    })
+}
+
+fn flag(settings: &Map<String, Value>, name: &str) -> bool {
+    matches!(
+        text(settings, name).as_deref(),
+        Some("1" | "true" | "yes" | "on")
+    )
+}
+
+/// A comma-separated list setting (`"2, 3"`), blanks dropped.
+fn list(settings: &Map<String, Value>, name: &str) -> Vec<String> {
+    text(settings, name)
+        .map(|value| {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A comma-separated list of status ids.
+fn status_ids(
+    settings: &Map<String, Value>,
+    name: &str,
+    default: &[i64],
+) -> Result<Vec<i64>, String> {
+    if text(settings, name).is_none() {
+        return Ok(default.to_vec());
+    }
+    list(settings, name)
+        .iter()
+        .map(|id| {
+            id.parse::<i64>().map_err(|_| {
+                format!("modretailcrm_{name} must list status ids such as \"2,3\", not {id:?}")
+            })
+        })
+        .collect()
+}
+
+fn mapping(settings: &Map<String, Value>) -> Result<MappingSettings, String> {
+    let defaults = MappingSettings::default();
+    let weight_multiplier = match text(settings, "weight_unit").as_deref() {
+        None | Some("kg") => 1000.0,
+        Some("g") => 1.0,
+        Some(other) => {
+            return Err(format!(
+                "modretailcrm_weight_unit must be kg or g (the unit miniShop2 weights are in), not {other:?}"
+            ));
+        }
+    };
+    Ok(MappingSettings {
+        add_crm_number: flag(settings, "add_crm_number"),
+        allow_msoptionsprice: flag(settings, "allow_msoptionsprice"),
+        promocode_field: text(settings, "promocode_field").unwrap_or(defaults.promocode_field),
+        weight_multiplier,
+        order_method: text(settings, "order_method"),
+        default_country_iso: text(settings, "country_iso"),
+        surcharge_name: defaults.surcharge_name,
     })
 }
 
@@ -150,10 +222,19 @@ impl IntegrationSettings {
             max_retries: 0,
             ..defaults
         };
-        let log = matches!(
-            text(settings, "log").as_deref(),
-            Some("1" | "true" | "yes" | "on")
-        );
+        let log = flag(settings, "log");
+        let status_rules = StatusRules {
+            sync_statuses: status_ids(settings, "sync_statuses", &[])?,
+            paid_statuses: status_ids(
+                settings,
+                "paid_statuses",
+                &StatusRules::default().paid_statuses,
+            )?,
+        };
+        let user_contexts = match list(settings, "user_contexts") {
+            contexts if contexts.is_empty() => vec!["web".to_string()],
+            contexts => contexts,
+        };
         let retry_delay = seconds(settings, "retry_delay", Duration::from_secs(1))?;
         let retry_delay_max =
             seconds(settings, "retry_delay_max", Duration::from_secs(600))?.max(retry_delay);
@@ -170,6 +251,10 @@ impl IntegrationSettings {
             rate_limit,
             log,
             log_file,
+            mapping: mapping(settings)?,
+            status_rules,
+            user_contexts,
+            user_groups: list(settings, "user_groups"),
         }))
     }
 }
@@ -215,6 +300,46 @@ mod tests {
         assert_eq!(settings.sync_budget, Duration::from_secs(2));
         assert_eq!(settings.rate_limit, 10);
         assert!(settings.log);
+        assert_eq!(
+            settings.status_rules,
+            StatusRules {
+                sync_statuses: vec![],
+                paid_statuses: vec![2]
+            }
+        );
+        assert_eq!(settings.user_contexts, vec!["web".to_string()]);
+        assert_eq!(settings.mapping, MappingSettings::default());
+    }
+
+    #[test]
+    fn shop_rules_are_read_from_their_settings() {
+        let settings = parse(json!({
+            "modretailcrm_url": "https://d.retailcrm.ru", "modretailcrm_apiKey": "k", "modretailcrm_siteCode": "s",
+            "modretailcrm_queue_path": "/tmp/q.sqlite", "modretailcrm_sync_statuses": "2, 3,4",
+            "modretailcrm_paid_statuses": "5", "modretailcrm_add_crm_number": "1", "modretailcrm_allow_msoptionsprice": true,
+            "modretailcrm_weight_unit": "g", "modretailcrm_order_method": "shopping-cart",
+            "modretailcrm_user_contexts": "web, shop", "modretailcrm_user_groups": "Customers",
+        }))
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            settings.status_rules,
+            StatusRules {
+                sync_statuses: vec![2, 3, 4],
+                paid_statuses: vec![5]
+            }
+        );
+        assert!(settings.mapping.add_crm_number && settings.mapping.allow_msoptionsprice);
+        assert_eq!(settings.mapping.weight_multiplier, 1.0);
+        assert_eq!(
+            settings.mapping.order_method.as_deref(),
+            Some("shopping-cart")
+        );
+        assert_eq!(
+            settings.user_contexts,
+            vec!["web".to_string(), "shop".to_string()]
+        );
+        assert_eq!(settings.user_groups, vec!["Customers".to_string()]);
     }
 
     #[test]
@@ -231,6 +356,11 @@ mod tests {
         );
         assert!(with("modretailcrm_sync_budget", json!("-1")).contains("modretailcrm_sync_budget"));
         assert!(with("modretailcrm_rate_limit", json!("fast")).contains("modretailcrm_rate_limit"));
+        assert!(
+            with("modretailcrm_sync_statuses", json!("2,new"))
+                .contains("modretailcrm_sync_statuses")
+        );
+        assert!(with("modretailcrm_weight_unit", json!("lb")).contains("modretailcrm_weight_unit"));
         assert!(
             parse(json!({"modretailcrm_url": "https://d.retailcrm.ru"}))
                 .unwrap_err()

@@ -9,6 +9,7 @@ use ext_php_rs::types::{ZendCallable, Zval};
 use serde_json::{Value, json};
 
 use crate::config::{DEFAULT_LOG_MAX_BYTES, IntegrationSettings, SendMode};
+use crate::mapping::{OrderInput, StatusChangeInput};
 use crate::outbox::{OutboxError, OutboxStatus, RetrySelection};
 use crate::php::args;
 use crate::php::convert::to_zval;
@@ -17,6 +18,7 @@ use crate::php::log::PhpLog;
 use crate::runtime;
 use crate::sync::change::Change;
 use crate::sync::engine::{Engine, FlushReport, Settled};
+use crate::sync::events::{self, EventChanges, Skip};
 
 /// The default time `flush()` may take when no budget is given (seconds).
 const DEFAULT_FLUSH_BUDGET: f64 = 10.0;
@@ -68,22 +70,100 @@ impl Integration {
         let kind = args::string(kind, "$kind")?;
         let payload = args::array(payload, "$payload")?;
         let change = Change::parse(&kind, payload).map_err(validation)?;
-        let id = self.engine.enqueue(&change).map_err(outbox_error)?;
-        let settled = match self.send_mode {
-            SendMode::Sync => self.run_flush(self.sync_budget, Some(id))?.watched,
-            SendMode::Deferred | SendMode::Queue => None,
-        };
-        let answer = match settled {
-            None => json!({"id": id, "state": "queued"}),
-            Some(Settled::Delivered(result)) => {
-                json!({"id": id, "state": "delivered", "result": result})
+        to_zval(&self.queue(&change)?)
+    }
+
+    /// `OnUserSave`: `$user` and `$profile` are `toArray()` of modUser and modUserProfile,
+    /// `$mode` is `new` or `upd`, `$context` the context key the save ran in, `$groups` the
+    /// user's group names. Saves outside `modretailcrm_user_contexts` (default `web`) by
+    /// users outside `modretailcrm_user_groups` are skipped. Returns the queued records, or
+    /// `['state' => 'skipped', 'reason' => …]`.
+    pub fn on_user_save(
+        &self,
+        user: &Zval,
+        profile: &Zval,
+        mode: &Zval,
+        context: &Zval,
+        groups: Option<&Zval>,
+    ) -> PhpResult<Zval> {
+        let user = args::array(user, "$user")?;
+        let profile = args::array(profile, "$profile")?;
+        let mode = args::string(mode, "$mode")?;
+        let context = args::string(context, "$context")?;
+        let groups: Vec<String> = args::optional_list(groups, "$groups")?
+            .iter()
+            .filter_map(|g| g.as_str().map(str::to_string))
+            .collect();
+        let changes = events::user_saved(
+            self.engine.settings(),
+            &user,
+            &profile,
+            &mode,
+            &context,
+            &groups,
+        )
+        .map_err(|e| validation(e.to_string()))?;
+        self.queue_all(changes)
+    }
+
+    /// `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
+    /// `order`, `address` (msOrderAddress), `products` (list of msOrderProduct), `delivery`,
+    /// `payment`, `status`, `user`, `profile`, `promo` (msPromoCode's mspcOrder); the optional
+    /// ones may be null. Returns the queued record and the references without a CRM code.
+    pub fn on_order_create(&self, data: &Zval) -> PhpResult<Zval> {
+        let data = args::optional_map(Some(data), "$data")?;
+        let part = |name: &str| data.get(name).filter(|v| !v.is_null());
+        let required =
+            |name: &str| part(name).ok_or_else(|| validation(format!("$data[{name}] is required")));
+        let products = match part("products") {
+            Some(Value::Array(products)) => products.clone(),
+            None => Vec::new(),
+            Some(_) => {
+                return Err(validation(
+                    "$data[products] must be a list of order products",
+                ));
             }
-            Some(Settled::Retrying(error)) => {
-                json!({"id": id, "state": "retrying", "error": error})
-            }
-            Some(Settled::Dead(error)) => json!({"id": id, "state": "dead", "error": error}),
         };
-        to_zval(&answer)
+        let input = OrderInput {
+            order: required("order")?,
+            address: part("address"),
+            products: &products,
+            delivery: part("delivery"),
+            payment: part("payment"),
+            status: part("status"),
+            user: required("user")?,
+            profile: required("profile")?,
+            promo: part("promo"),
+        };
+        let changes = events::order_created(self.engine.settings(), &input)
+            .map_err(|e| validation(e.to_string()))?;
+        self.queue_all(changes)
+    }
+
+    /// `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
+    /// msOrderStatus `toArray()`) and `paid_at` (`Y-m-d H:i:s`, for a paid status). Statuses
+    /// in `modretailcrm_sync_statuses` with a CRM code change the CRM order's status; those in
+    /// `modretailcrm_paid_statuses` (default 2) mark its payment paid with amount and date.
+    pub fn on_order_status_change(&self, data: &Zval) -> PhpResult<Zval> {
+        let data = args::optional_map(Some(data), "$data")?;
+        let order = data
+            .get("order")
+            .ok_or_else(|| validation("$data[order] is required"))?;
+        let status = data
+            .get("status")
+            .ok_or_else(|| validation("$data[status] is required"))?;
+        let paid_at = data
+            .get("paid_at")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let input = StatusChangeInput {
+            order,
+            status,
+            paid_at,
+        };
+        let changes = events::status_changed(self.engine.settings(), &input)
+            .map_err(|e| validation(e.to_string()))?;
+        self.queue_all(changes)
     }
 
     /// The send mode: `deferred`, `sync` or `queue`.
@@ -184,6 +264,57 @@ impl Integration {
 }
 
 impl Integration {
+    /// Queues one change and, in `sync` mode, delivers it within the budget.
+    fn queue(&self, change: &Change) -> PhpResult<Value> {
+        let id = self.engine.enqueue(change).map_err(outbox_error)?;
+        let settled = match self.send_mode {
+            SendMode::Sync => self.run_flush(self.sync_budget, Some(id))?.watched,
+            SendMode::Deferred | SendMode::Queue => None,
+        };
+        Ok(match settled {
+            None => json!({"id": id, "state": "queued"}),
+            Some(Settled::Delivered(result)) => {
+                json!({"id": id, "state": "delivered", "result": result})
+            }
+            Some(Settled::Retrying(error)) => {
+                json!({"id": id, "state": "retrying", "error": error})
+            }
+            Some(Settled::Dead(error)) => json!({"id": id, "state": "dead", "error": error}),
+        })
+    }
+
+    /// Queues an event's changes: `['state' => the last record's state, 'records' => […],
+    /// 'unmapped' => […]]`, or `['state' => 'skipped', 'reason' => …]`.
+    fn queue_all(&self, event: EventChanges) -> PhpResult<Zval> {
+        if let Some(skip) = event.skipped {
+            let reason = match skip {
+                Skip::NotACustomerSave => {
+                    "the save is outside modretailcrm_user_contexts and modretailcrm_user_groups"
+                }
+                Skip::StatusNotSynced => {
+                    "the status is neither in modretailcrm_sync_statuses nor in modretailcrm_paid_statuses"
+                }
+            };
+            return to_zval(&json!({"state": "skipped", "reason": reason}));
+        }
+        if event.changes.is_empty() {
+            let reason = "nothing to send: the status has no CRM code";
+            return to_zval(
+                &json!({"state": "skipped", "reason": reason, "unmapped": event.unmapped}),
+            );
+        }
+        let mut records = Vec::with_capacity(event.changes.len());
+        for change in &event.changes {
+            records.push(self.queue(change)?);
+        }
+        let state = records
+            .last()
+            .and_then(|r| r.get("state"))
+            .cloned()
+            .unwrap_or(json!("queued"));
+        to_zval(&json!({"state": state, "records": records, "unmapped": event.unmapped}))
+    }
+
     fn run_flush(&self, budget: Duration, watch: Option<i64>) -> PhpResult<FlushReport> {
         let report = runtime::block_on(self.engine.flush(budget, watch))
             .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;

@@ -62,9 +62,13 @@ async fn send(client: &Client, change: &Change) -> Result<Value, ApiError> {
                 .await
         }
         Change::PaymentEdit(payment) => {
-            client
-                .payment_edit(payment.clone(), By::ExternalId, None)
-                .await
+            // `order` only orders the payment after its order in the outbox; the CRM finds
+            // the payment by its own externalId.
+            let mut payment = payment.clone();
+            if let Some(fields) = payment.as_object_mut() {
+                fields.shift_remove("order");
+            }
+            client.payment_edit(payment, By::ExternalId, None).await
         }
         Change::Request {
             method,

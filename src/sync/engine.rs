@@ -78,6 +78,11 @@ impl Engine {
         })
     }
 
+    /// The settings the engine was opened with.
+    pub fn settings(&self) -> &IntegrationSettings {
+        &self.settings
+    }
+
     /// The outbox, for operations (status, retry, discard, purge).
     pub fn outbox(&self) -> &Outbox {
         &self.outbox

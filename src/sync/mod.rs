@@ -2,8 +2,9 @@
 //!
 //! [`change`] says what a queued change is and how changes are ordered; [`deliver`] sends one
 //! change so that sending it again is harmless; [`engine`] queues changes durably and
-//! delivers the outbox within a time budget.
+//! delivers the outbox within a time budget; [`events`] turns shop events into changes.
 
 pub mod change;
 pub mod deliver;
 pub mod engine;
+pub mod events;

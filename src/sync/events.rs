@@ -1,0 +1,110 @@
+//! Shop events → the changes to queue: which user saves count, an order's create, a status
+//! change's order and payment edits. The mapping itself is [`crate::mapping`]'s.
+
+use serde_json::{Value, json};
+
+use super::change::Change;
+use crate::config::IntegrationSettings;
+use crate::mapping::{self, MappingError, OrderInput, StatusChangeInput};
+
+/// Why an event queues nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// A user save outside the configured contexts by a user outside the configured groups
+    /// (a manager editing an administrator, say).
+    NotACustomerSave,
+    /// A status change to a status that is neither synced nor paid.
+    StatusNotSynced,
+}
+
+/// What an event turned into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventChanges {
+    /// The changes to queue, in order.
+    pub changes: Vec<Change>,
+    /// Why nothing was queued, when nothing was.
+    pub skipped: Option<Skip>,
+    /// References without a CRM code and other things not carried over (the changes are
+    /// queued all the same).
+    pub unmapped: Vec<String>,
+}
+
+impl EventChanges {
+    fn skipped(why: Skip) -> Self {
+        EventChanges {
+            changes: Vec::new(),
+            skipped: Some(why),
+            unmapped: Vec::new(),
+        }
+    }
+}
+
+/// A user was saved (`OnUserSave`): a customer create (`mode` = `new`) or edit, when the save
+/// ran in a configured context or the user is in a configured group.
+pub fn user_saved(
+    settings: &IntegrationSettings,
+    user: &Value,
+    profile: &Value,
+    mode: &str,
+    context: &str,
+    groups: &[String],
+) -> Result<EventChanges, MappingError> {
+    let counts = settings.user_contexts.iter().any(|c| c == context)
+        || groups.iter().any(|g| settings.user_groups.contains(g));
+    if !counts {
+        return Ok(EventChanges::skipped(Skip::NotACustomerSave));
+    }
+    let customer = mapping::customer(user, profile)?;
+    let change = if mode == "new" {
+        Change::CustomerCreate(customer)
+    } else {
+        Change::CustomerEdit(customer)
+    };
+    Ok(EventChanges {
+        changes: vec![change],
+        skipped: None,
+        unmapped: Vec::new(),
+    })
+}
+
+/// An order was created (`msOnCreateOrder`).
+pub fn order_created(
+    settings: &IntegrationSettings,
+    input: &OrderInput,
+) -> Result<EventChanges, MappingError> {
+    let mapped = mapping::order(input, &settings.mapping)?;
+    Ok(EventChanges {
+        changes: vec![Change::OrderCreate(mapped.payload)],
+        skipped: None,
+        unmapped: mapped.unmapped,
+    })
+}
+
+/// An order's status changed (`msOnChangeOrderStatus`): the CRM order's status when the
+/// status is synced and coded, and the payment marked paid when it is a paid status. The
+/// payment edit names its order, so it is delivered after the order's earlier changes.
+pub fn status_changed(
+    settings: &IntegrationSettings,
+    input: &StatusChangeInput,
+) -> Result<EventChanges, MappingError> {
+    let Some(change) = mapping::status_change(input, &settings.status_rules)? else {
+        return Ok(EventChanges::skipped(Skip::StatusNotSynced));
+    };
+    let mut changes = Vec::new();
+    if let Some(Value::Object(mut edit)) = change.order_edit {
+        edit.insert("externalId".into(), json!(change.order_external_id));
+        changes.push(Change::OrderEdit(Value::Object(edit)));
+    }
+    if let Some(payment) = change.payment_edit {
+        let mut edit = json!({"externalId": payment.external_id, "order": {"externalId": change.order_external_id}});
+        if let (Some(fields), Value::Object(extra)) = (edit.as_object_mut(), payment.payload) {
+            fields.extend(extra);
+        }
+        changes.push(Change::PaymentEdit(edit));
+    }
+    Ok(EventChanges {
+        changes,
+        skipped: None,
+        unmapped: change.unmapped,
+    })
+}

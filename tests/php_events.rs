@@ -1,0 +1,11 @@
+//! The shop events (`onUserSave`, `onOrderCreate`, `onOrderStatusChange`) through the real
+//! `php` CLI with the captured miniShop2 rows, against the CRM sandbox.
+
+mod common;
+
+use common::{run_php_test, sandbox};
+
+#[test]
+fn register_order_and_payment_reach_the_crm_once_with_the_shops_total() {
+    run_php_test("events_flow.php", &sandbox());
+}
