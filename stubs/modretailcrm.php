@@ -356,6 +356,44 @@ namespace ModRetailCrm {
         public function flush(mixed $seconds = null): mixed {}
 
         /**
+         * `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
+         * `order`, `address` (msOrderAddress), `products` (list of msOrderProduct), `delivery`,
+         * `payment`, `status`, `user`, `profile`, `promo` (msPromoCode's mspcOrder); the optional
+         * ones may be null. Returns the queued record and the references without a CRM code.
+         *
+         * @param mixed $data
+         * @return mixed
+         */
+        public function onOrderCreate(mixed $data): mixed {}
+
+        /**
+         * `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
+         * msOrderStatus `toArray()`) and `paid_at` (`Y-m-d H:i:s`, for a paid status). Statuses
+         * in `modretailcrm_sync_statuses` with a CRM code change the CRM order's status; those in
+         * `modretailcrm_paid_statuses` (default 2) mark its payment paid with amount and date.
+         *
+         * @param mixed $data
+         * @return mixed
+         */
+        public function onOrderStatusChange(mixed $data): mixed {}
+
+        /**
+         * `OnUserSave`: `$user` and `$profile` are `toArray()` of modUser and modUserProfile,
+         * `$mode` is `new` or `upd`, `$context` the context key the save ran in, `$groups` the
+         * user's group names. Saves outside `modretailcrm_user_contexts` (default `web`) by
+         * users outside `modretailcrm_user_groups` are skipped. Returns the queued records, or
+         * `['state' => 'skipped', 'reason' => …]`.
+         *
+         * @param mixed $user
+         * @param mixed $profile
+         * @param mixed $mode
+         * @param mixed $context
+         * @param mixed $groups
+         * @return mixed
+         */
+        public function onUserSave(mixed $user, mixed $profile, mixed $mode, mixed $context, mixed $groups = null): mixed {}
+
+        /**
          * Removes delivered records older than `$days` (default 30). Returns how many.
          *
          * @param mixed $days
