@@ -1,0 +1,168 @@
+<?php
+/**
+ * modRetailCRM — MODX Revolution 2.8 plugin for miniShop2 4.x.
+ *
+ * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus. (OnMODXInit and
+ * msOnManagerCustomCssJs, which add and show the retailcrm_*_code fields, are not part of this
+ * file yet.)
+ *
+ * The plugin is thin: it gathers the toArray() of the objects an event concerns and hands them
+ * to the modretailcrm extension (ModRetailCrm\Integration), which maps, queues durably and
+ * delivers. There is no mapping logic here. It never throws into MODX and never calls the CRM
+ * inline in `deferred` mode: delivery runs in a shutdown function after the response.
+ *
+ * Related objects are loaded by id with $modx->getObject(), never through the live order
+ * ($order->getOne() inside miniShop2's "before" events makes the following save() write stale
+ * data back). Status changes run with an anonymous $modx->user: the order's user_id is used.
+ *
+ * MODX runs this code as the body of a function, once compiled per request: `static` variables
+ * live for one request, and there is no `use` or `declare` (hence the full class names).
+ *
+ * @var modX $modx
+ * @var array $scriptProperties
+ */
+
+static $integration = null;        // ModRetailCrm\Integration, or false when inactive
+static $extensionReported = false;
+static $shutdownRegistered = false;
+
+$events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
+if (!isset($modx->event) || !in_array($modx->event->name, $events, true)) {
+    return;
+}
+
+if (!extension_loaded('modretailcrm')) {
+    if (!$extensionReported) {
+        $extensionReported = true;
+        $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] the PHP extension "modretailcrm" is not loaded'
+            . ' (add extension=modretailcrm.so to php.ini): orders and customers are NOT sent to RetailCRM.');
+    }
+    return;
+}
+
+if ($integration === null) {
+    $integration = false;
+    $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
+    foreach ($modx->config as $key => $value) {
+        if (is_string($key) && strncmp($key, 'modretailcrm_', 13) === 0) {
+            $settings[$key] = $value;
+        }
+    }
+    $configured = false;
+    foreach (['modretailcrm_url', 'modretailcrm_apiKey', 'modretailcrm_siteCode'] as $key) {
+        $configured = $configured || trim((string) ($settings[$key] ?? '')) !== '';
+    }
+    if (!$configured) {
+        $modx->log(modX::LOG_LEVEL_INFO, '[modRetailCRM] not configured (modretailcrm_url, modretailcrm_apiKey,'
+            . ' modretailcrm_siteCode are empty): inactive.');
+    } else {
+        try {
+            $integration = new \ModRetailCrm\Integration($settings);
+        } catch (\Throwable $e) {
+            $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] inactive, the settings are wrong: ' . $e->getMessage());
+        }
+    }
+}
+if ($integration === false) {
+    return;
+}
+
+// toArray() of one object found by id or criteria, or null.
+$load = static function (string $class, $criteria) use ($modx): ?array {
+    if ($criteria === null || $criteria === 0 || $criteria === '' || $criteria === '0') {
+        return null;
+    }
+    $object = $modx->getObject($class, $criteria);
+    return is_object($object) ? $object->toArray() : null;
+};
+
+$promo = static function (int $orderId) use ($modx, $load): ?array {
+    if (stripos((string) $modx->getOption('extension_packages'), 'mspromocode') === false) {
+        return null;
+    }
+    return $load('mspcOrder', ['order_id' => $orderId]);
+};
+
+$orderData = static function ($order) use ($modx, $load, $promo): array {
+    $orderId = (int) $order->get('id');
+    $userId = (int) $order->get('user_id');
+    $products = [];
+    foreach ($modx->getCollection('msOrderProduct', ['order_id' => $orderId]) as $product) {
+        $products[] = $product->toArray();
+    }
+    return [
+        'order' => $order->toArray(),
+        'address' => $load('msOrderAddress', ['order_id' => $orderId])
+            ?? $load('msOrderAddress', (int) $order->get('address')),
+        'products' => $products,
+        'delivery' => $load('msDelivery', (int) $order->get('delivery')),
+        'payment' => $load('msPayment', (int) $order->get('payment')),
+        'status' => $load('msOrderStatus', (int) $order->get('status')),
+        'user' => $load('modUser', $userId) ?? [],
+        'profile' => $load('modUserProfile', ['internalKey' => $userId]) ?? [],
+        'promo' => $promo($orderId),
+    ];
+};
+
+$eventName = $modx->event->name;
+try {
+    $result = null;
+    switch ($eventName) {
+        case 'OnUserSave':
+            $user = $scriptProperties['user'] ?? null;
+            if (!is_object($user)) {
+                break;
+            }
+            $profile = $user->getOne('Profile');
+            $profile = is_object($profile)
+                ? $profile->toArray()
+                : ($load('modUserProfile', ['internalKey' => (int) $user->get('id')]) ?? []);
+            $groups = method_exists($user, 'getUserGroupNames') ? (array) $user->getUserGroupNames() : [];
+            $context = is_object($modx->context ?? null) ? (string) $modx->context->key : 'web';
+            $result = $integration->onUserSave($user->toArray(), $profile,
+                (string) ($scriptProperties['mode'] ?? 'upd'), $context, array_values($groups));
+            break;
+
+        case 'msOnCreateOrder':
+            $order = $scriptProperties['msOrder'] ?? null;
+            if (is_object($order)) {
+                $result = $integration->onOrderCreate($orderData($order));
+            }
+            break;
+
+        case 'msOnChangeOrderStatus':
+            $order = $scriptProperties['order'] ?? null;
+            $status = $load('msOrderStatus', (int) ($scriptProperties['status'] ?? 0));
+            if (is_object($order) && $status !== null) {
+                $result = $integration->onOrderStatusChange([
+                    'order' => $order->toArray(),
+                    'status' => $status,
+                    'paid_at' => date('Y-m-d H:i:s'),
+                ]);
+            }
+            break;
+    }
+
+    if (is_array($result)) {
+        $state = (string) ($result['state'] ?? '');
+        // A sync send that failed: the change stays in the outbox and is retried.
+        $errors = [];
+        foreach (array_merge([$result], is_array($result['records'] ?? null) ? $result['records'] : []) as $record) {
+            if (is_array($record) && !empty($record['error'])) {
+                $errors[] = is_string($record['error']) ? $record['error'] : json_encode($record['error']);
+            }
+        }
+        if ($errors !== [] || $state === 'dead') {
+            $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName: not delivered ($state), kept in the outbox: "
+                . implode('; ', array_unique($errors)));
+        }
+        if (!$shutdownRegistered && $state !== 'skipped' && $integration->sendMode() === 'deferred') {
+            $shutdownRegistered = true;
+            register_shutdown_function([$integration, 'deliverAfterResponse'], 10);
+        }
+    }
+} catch (\Throwable $e) {
+    $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName failed: " . get_class($e) . ': ' . $e->getMessage());
+}
+
+return;

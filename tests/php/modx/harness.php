@@ -1,0 +1,389 @@
+<?php
+// A minimal MODX-shaped harness for running the real plugin file under the php CLI.
+//
+// It is fed from the real capture in ../shared/fixtures/minishop2: the database is the rows in
+// db/*.json (as toArray() gives them, cast with their recorded types), and each replayed event
+// brings its parameters (objects with their recorded types) and the related objects it carried,
+// which are "saved" so later getObject() calls find them. Events replay in events.jsonl order.
+//
+// Like MODX 2.8 (modScript::loadScript), a plugin file is compiled into a function body per
+// request: `static` variables live for one request, `$modx` is global, and the event's
+// parameters are `$scriptProperties` (and extracted as local variables).
+//
+// Needs no extension: the test of a site without modretailcrm loads it too.
+
+declare(strict_types=1);
+
+if (!defined('MODX_CORE_PATH')) {
+    define('MODX_CORE_PATH', sys_get_temp_dir() . '/modretailcrm-harness-core-' . getmypid() . '/');
+}
+
+/** The captured miniShop2 data. */
+final class ShopFixtures
+{
+    public static function dir(): string
+    {
+        $fromEnv = getenv('MODRETAILCRM_FIXTURES');
+        return $fromEnv !== false && $fromEnv !== ''
+            ? $fromEnv
+            : dirname(__DIR__, 3) . '/../shared/fixtures/minishop2';
+    }
+
+    public static function json(string $name): mixed
+    {
+        $path = self::dir() . '/' . $name;
+        $text = file_get_contents($path);
+        if ($text === false) {
+            throw new RuntimeException("fixture $path is missing");
+        }
+        return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+    }
+
+    /** Every captured event in firing order: ['event', 'context', 'user_id', 'params' => raw]. */
+    public static function events(): array
+    {
+        $events = [];
+        $lines = file(self::dir() . '/events.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES);
+        foreach ($lines ?: [] as $line) {
+            $events[] = json_decode($line, true, 512, JSON_THROW_ON_ERROR);
+        }
+        return $events;
+    }
+
+    /** Casts a row to the PHP types toArray() gave (`integer`, `double`, `boolean`, …). */
+    public static function typed(array $row, array $types): array
+    {
+        foreach ($row as $key => $value) {
+            if ($value === null || !isset($types[$key])) {
+                continue;
+            }
+            $row[$key] = match ($types[$key]) {
+                'integer' => (int) $value,
+                'double' => (float) $value,
+                'boolean' => (bool) $value,
+                'string' => is_array($value) ? $value : (string) $value,
+                default => $value,
+            };
+        }
+        return $row;
+    }
+
+    /** The database after the flow, as class => id => row. */
+    public static function database(): array
+    {
+        $db = [];
+        $files = ['modUser_customer', 'modUser_processor', 'modUserProfile_customer',
+            'modUserProfile_processor', 'msCustomerProfile', 'msDelivery', 'msOrder', 'msOrderAddress',
+            'msOrderLog', 'msOrderProduct', 'msOrderStatus', 'msPayment', 'msProduct', 'msProductData',
+            'msProductOption'];
+        foreach ($files as $file) {
+            $content = self::json("db/$file.json");
+            foreach (array_is_list($content) ? $content : [$content] as $entry) {
+                $row = self::typed($entry['toArray'], $entry['types'] ?? []);
+                $db[$entry['class']][$row['id'] ?? count($db[$entry['class']] ?? [])] = $row;
+            }
+        }
+        $statusTypes = self::json('db/msOrderStatus.json')['types'];
+        foreach (self::json('db/msOrderStatus_all.json') as $status) {
+            $db['msOrderStatus'][$status['id']] = self::typed($status, $statusTypes);
+        }
+        return $db;
+    }
+}
+
+/** An xPDOObject as a plugin sees it: toArray(), get(), set(), getOne(). */
+class xPDOObjectStub
+{
+    /** @param array<string, mixed> $related alias => xPDOObjectStub|list<xPDOObjectStub>|null */
+    public function __construct(
+        public readonly string $class,
+        private array $fields,
+        private array $related = [],
+        private ?modX $modx = null,
+    ) {
+    }
+
+    public function toArray(string $keyPrefix = '', bool $rawValues = false): array
+    {
+        return $this->fields;
+    }
+
+    public function get(string $key): mixed
+    {
+        return $this->fields[$key] ?? null;
+    }
+
+    public function set(string $key, mixed $value): bool
+    {
+        $this->fields[$key] = $value;
+        return true;
+    }
+
+    public function __get(string $key): mixed
+    {
+        return $this->get($key);
+    }
+
+    /** The related object the event carried, else the row the database holds (modUser → Profile). */
+    public function getOne(string $alias): ?xPDOObjectStub
+    {
+        $related = $this->related[$alias] ?? null;
+        if ($related instanceof xPDOObjectStub) {
+            return $related;
+        }
+        if ($this->modx !== null && $this->class === 'modUser' && $alias === 'Profile') {
+            return $this->modx->getObject('modUserProfile', ['internalKey' => $this->get('id')]);
+        }
+        return null;
+    }
+
+    public function getUserGroupNames(): array
+    {
+        return $this->modx?->userGroups[(int) $this->get('id')] ?? [];
+    }
+
+    /** @return array<string, mixed> */
+    public function related(): array
+    {
+        return $this->related;
+    }
+}
+
+/** miniShop2's msOrderHandler as msOnCreateOrder passes it: get() gives the order form. */
+final class msOrderHandlerStub
+{
+    public function __construct(private array $form)
+    {
+    }
+
+    public function get(): array
+    {
+        return $this->form;
+    }
+}
+
+final class modSystemEvent
+{
+    public function __construct(public string $name, public array $params = [])
+    {
+    }
+}
+
+final class modContextStub
+{
+    public function __construct(public string $key)
+    {
+    }
+
+    public function get(string $field): mixed
+    {
+        return $field === 'key' ? $this->key : null;
+    }
+}
+
+class modX
+{
+    public const LOG_LEVEL_FATAL = 0;
+    public const LOG_LEVEL_ERROR = 1;
+    public const LOG_LEVEL_WARN = 2;
+    public const LOG_LEVEL_INFO = 3;
+    public const LOG_LEVEL_DEBUG = 4;
+
+    public array $config;
+    public modContextStub $context;
+    public ?modSystemEvent $event = null;
+    /** @var list<array{level: int, message: string}> */
+    public array $logs = [];
+    /** user id => group names */
+    public array $userGroups = [];
+    /** class => id => row */
+    private array $db;
+    /** Requests started in this process (each modX starts one): names the compiled plugin. */
+    private static int $requests = 0;
+    private int $request;
+    /** plugin file => function name compiled for the current request */
+    private array $compiled = [];
+
+    public function __construct(array $config = [], ?array $database = null)
+    {
+        $this->config = $config + ['core_path' => MODX_CORE_PATH, 'extension_packages' => '[]'];
+        $this->context = new modContextStub('web');
+        $this->db = $database ?? ShopFixtures::database();
+        $this->request = ++self::$requests;
+        $GLOBALS['modx'] = $this;
+    }
+
+    public function log(int $level, string $message, string $target = '', string $def = '', string $file = '', string $line = ''): void
+    {
+        $this->logs[] = ['level' => $level, 'message' => $message];
+    }
+
+    /** Log lines at $level or more severe. */
+    public function logged(int $level = self::LOG_LEVEL_DEBUG): array
+    {
+        $lines = array_filter($this->logs, fn(array $log) => $log['level'] <= $level);
+        return array_values(array_map(fn(array $log) => $log['message'], $lines));
+    }
+
+    public function getOption(string $key, ?array $options = null, mixed $default = null): mixed
+    {
+        if ($options !== null && array_key_exists($key, $options)) {
+            return $options[$key];
+        }
+        return $this->config[$key] ?? $default;
+    }
+
+    /** @param int|string|array $criteria a primary key or field => value (compared as text, as SQL does) */
+    public function getObject(string $class, int|string|array $criteria): ?xPDOObjectStub
+    {
+        $found = $this->getCollection($class, is_array($criteria) ? $criteria : ['id' => $criteria]);
+        return $found === [] ? null : reset($found);
+    }
+
+    /** @return array<int, xPDOObjectStub> id => object */
+    public function getCollection(string $class, array $criteria = []): array
+    {
+        $objects = [];
+        foreach ($this->db[$class] ?? [] as $id => $row) {
+            foreach ($criteria as $field => $value) {
+                if ((string) ($row[$field] ?? '') !== (string) $value) {
+                    continue 2;
+                }
+            }
+            $objects[$id] = new xPDOObjectStub($class, $row, [], $this);
+        }
+        return $objects;
+    }
+
+    /** Adds fields to a stored row, as OnMODXInit's model map changes add columns. */
+    public function setFields(string $class, int $id, array $fields): void
+    {
+        if (!isset($this->db[$class][$id])) {
+            throw new RuntimeException("no $class $id in the fixtures");
+        }
+        $this->db[$class][$id] = $fields + $this->db[$class][$id];
+    }
+
+    public function store(xPDOObjectStub $object, bool $replace = false): void
+    {
+        $id = $object->get('id');
+        if ($id !== null && ($replace || !isset($this->db[$object->class][$id]))) {
+            $this->db[$object->class][$id] = $object->toArray();
+        }
+    }
+
+    /** Starts another HTTP request: the plugin's static state starts over. */
+    public function newRequest(): void
+    {
+        $this->request = ++self::$requests;
+        $this->compiled = [];
+    }
+
+    /** Runs $file as MODX runs a plugin for $eventName with $params. Returns its return value. */
+    public function runPlugin(string $file, string $eventName, array $params): mixed
+    {
+        $this->event = new modSystemEvent($eventName, $params);
+        $function = $this->compiled[$file] ??= $this->compile($file);
+        try {
+            return $function($params);
+        } finally {
+            $this->event = null;
+        }
+    }
+
+    /**
+     * Replays one captured event through the plugin: the context it ran in, its parameters as
+     * objects, and the related objects it carried stored first (they were saved by then).
+     */
+    public function replay(string $file, array $captured): mixed
+    {
+        $this->context = new modContextStub($captured['context']);
+        $params = [];
+        foreach ($captured['params'] as $name => $param) {
+            $params[$name] = $this->materialize($param['value']);
+        }
+        return $this->runPlugin($file, $captured['event'], $params);
+    }
+
+    private function materialize(mixed $value): mixed
+    {
+        if (!is_array($value) || !isset($value['__class'])) {
+            return $value;
+        }
+        if ($value['__class'] === 'msOrderHandler') {
+            return new msOrderHandlerStub($value['get()'] ?? []);
+        }
+        return $this->object($value);
+    }
+
+    private function object(array $captured): xPDOObjectStub
+    {
+        $class = preg_replace('/_mysql$/', '', $captured['__class']);
+        $related = [];
+        foreach ($captured['related'] ?? [] as $alias => $item) {
+            if ($item === null) {
+                $related[$alias] = null;
+            } elseif (array_is_list($item)) {
+                $related[$alias] = array_map(fn(array $one) => $this->object($one), $item);
+            } else {
+                $related[$alias] = $this->object($item);
+            }
+        }
+        $object = new xPDOObjectStub($class, ShopFixtures::typed($captured['data'], $captured['__types'] ?? []), $related, $this);
+        foreach ($related as $item) {
+            foreach (is_array($item) ? $item : [$item] as $one) {
+                if ($one !== null) {
+                    $this->store($one);
+                }
+            }
+        }
+        return $object;
+    }
+
+    /** Wraps the plugin code in a function the way modScript::loadScript does. */
+    private function compile(string $file): Closure
+    {
+        $code = file_get_contents($file);
+        if ($code === false) {
+            throw new RuntimeException("plugin $file is missing");
+        }
+        $code = preg_replace('/^\s*<\?php/', '', $code);
+        $code = preg_replace('/\?>\s*$/', '', $code);
+        $name = 'elements_modplugin_' . md5($file) . '_r' . $this->request;
+        $source = "<?php\nfunction $name(\$scriptProperties = array()) {\nglobal \$modx;\n"
+            . "if (is_array(\$scriptProperties)) {\nextract(\$scriptProperties, EXTR_SKIP);\n}\n"
+            . $code . "\n}\n";
+        $dir = sys_get_temp_dir() . '/modretailcrm-harness-' . getmypid();
+        if (!is_dir($dir)) {
+            mkdir($dir, 0700, true);
+            register_shutdown_function(fn() => exec('rm -rf ' . escapeshellarg($dir)));
+        }
+        $cache = "$dir/$name.include.cache.php";
+        file_put_contents($cache, $source);
+        include $cache;
+        return Closure::fromCallable($name);
+    }
+}
+
+/** The repository's plugin file. */
+function plugin_file(): string
+{
+    return dirname(__DIR__, 3) . '/php-plugin/elements/plugins/modretailcrm.php';
+}
+
+/** The captured events named in $names, in firing order. */
+function captured_events(array $names): array
+{
+    return array_values(array_filter(ShopFixtures::events(), fn(array $e) => in_array($e['event'], $names, true)));
+}
+
+/** The CRM codes a migrated site has on its miniShop2 references (OnMODXInit's model fields). */
+function give_crm_codes(modX $modx): void
+{
+    $statuses = [1 => 'new', 2 => 'prepayed', 3 => 'delivering', 4 => 'cancel-other'];
+    foreach ($statuses as $id => $code) {
+        $modx->setFields('msOrderStatus', $id, ['retailcrm_status_code' => $code]);
+    }
+    $modx->setFields('msDelivery', 2, ['retailcrm_delivery_code' => 'courier']);
+    $modx->setFields('msPayment', 2, ['retailcrm_payment_code' => 'bank-card']);
+}

@@ -1,0 +1,67 @@
+<?php
+// The checkout must complete whatever state the integration is in: no settings at all, partly
+// filled settings, or a CRM that cannot be reached. No exception escapes the plugin, and the log
+// says what happened (once, not on every event).
+require __DIR__ . '/lib.php';
+require __DIR__ . '/modx/harness.php';
+
+const CHECKOUT = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
+
+/** The first checkout (register, order, status New) as one request, then Paid as a second. */
+function checkout(modX $modx): void
+{
+    foreach (captured_events(CHECKOUT) as $event) {
+        $order = $event['params']['msOrder']['value']['data'] ?? $event['params']['order']['value']['data'] ?? null;
+        if ($order !== null && $order['id'] !== 1) {
+            continue;
+        }
+        if ($event['event'] === 'msOnChangeOrderStatus' && $event['params']['status']['value'] === 2) {
+            $modx->newRequest();
+        }
+        same(null, $modx->replay(plugin_file(), $event), 'the plugin returns normally');
+    }
+}
+
+// 1. Not configured at all: silent (at most one INFO line per request), nothing sent.
+$modx = new modX(['modretailcrm_url' => '', 'modretailcrm_apiKey' => '', 'modretailcrm_siteCode' => '']);
+checkout($modx);
+same([], $modx->logged(modX::LOG_LEVEL_WARN), 'empty settings are not an error');
+check(count($modx->logged()) <= 2, 'at most one line per request: ' . json_encode($modx->logged()));
+same([], control('GET', 'requests')['requests'], 'nothing sent');
+
+// 2. Partly configured, every web event of the capture in one request: one clear error naming what is missing, nothing sent.
+$modx = new modX(['modretailcrm_url' => env('CRM_URL'), 'modretailcrm_apiKey' => '', 'modretailcrm_siteCode' => 'shop',
+    'modretailcrm_queue_path' => temp_dir() . '/outbox.sqlite']);
+foreach (captured_events(CHECKOUT) as $event) {
+    if ($event['context'] === 'web') {
+        same(null, $modx->replay(plugin_file(), $event), 'the plugin returns normally');
+    }
+}
+$errors = $modx->logged(modX::LOG_LEVEL_ERROR);
+same(1, count($errors), 'one error line for a whole request: ' . json_encode($modx->logged()));
+check(str_contains($errors[0], 'modretailcrm_apiKey'), 'the error names the missing setting: ' . $errors[0]);
+same([], control('GET', 'requests')['requests'], 'nothing sent');
+
+// 3. The CRM is down (connection refused), sync mode: the checkout completes, the changes stay
+// in the outbox, the MODX log says so.
+$dir = temp_dir();
+$down = settings($dir, ['modretailcrm_url' => 'http://127.0.0.1:9', 'modretailcrm_send_mode' => 'sync',
+    'modretailcrm_sync_budget' => '0.5', 'modretailcrm_sync_statuses' => '2,3']);
+$modx = new modX($down);
+give_crm_codes($modx);
+$started = microtime(true);
+checkout($modx);
+check(microtime(true) - $started < 10, 'the checkout was not held long');
+$errors = $modx->logged(modX::LOG_LEVEL_ERROR);
+check(count($errors) >= 1, 'the failure is logged: ' . json_encode($modx->logged()));
+check(str_contains(implode("\n", $errors), 'kept in the outbox'), 'the log says the change is kept: ' . json_encode($errors));
+$status = (new ModRetailCrm\Integration($down))->status();
+check($status['pending'] > 0, 'the order stays queued: ' . json_encode($status));
+
+// ... and once the CRM is back, the queued changes arrive.
+$up = new ModRetailCrm\Integration(['modretailcrm_url' => env('CRM_URL')] + $down);
+flush_until_empty($up);
+$orders = array_column(crm_state()['orders'], null, 'externalId');
+check(isset($orders['2611-1']), 'the order arrived after the outage: ' . json_encode(array_keys($orders)));
+same('prepayed', $orders['2611-1']['status']);
+done();

@@ -1,0 +1,47 @@
+//! The MODX plugin file (`php-plugin/elements/plugins/modretailcrm.php`) run by the real `php`
+//! against a minimal MODX-shaped harness fed from the captured miniShop2 fixtures, with the real
+//! extension and the CRM sandbox — and once without the extension at all.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{control, run_php_test, sandbox};
+use serde_json::Value;
+
+#[test]
+fn the_captured_checkout_reaches_the_crm_once_with_the_right_total_status_and_payment() {
+    run_php_test("plugin_shop_flow.php", &sandbox());
+}
+
+#[test]
+fn empty_settings_and_a_crm_that_is_down_never_break_the_checkout() {
+    run_php_test("plugin_degraded.php", &sandbox());
+}
+
+#[test]
+fn deferred_mode_delivers_from_the_shutdown_function_the_plugin_registers() {
+    let sandbox = sandbox();
+    run_php_test("plugin_shutdown.php", &sandbox);
+    let state = control(&sandbox, "GET", "state", Value::Null);
+    assert_eq!(state["customers"][0]["externalId"], "4", "{state}");
+    assert_eq!(state["orders"][0]["externalId"], "2611-1", "{state}");
+}
+
+#[test]
+fn without_the_extension_the_plugin_logs_one_clear_error_and_the_site_keeps_working() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/plugin_no_extension.php");
+    let output = Command::new("timeout")
+        .args(["60", "php", "-n"])
+        .arg(&script)
+        .output()
+        .expect("php runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("PASS "),
+        "plugin_no_extension.php failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        output.status
+    );
+}
