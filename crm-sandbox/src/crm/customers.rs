@@ -2,7 +2,7 @@
 
 use super::fields::{Object, pick};
 use super::filter::{Rule, Rules};
-use super::{Actor, Crm, Kind, already_exists, normalize_external_id};
+use super::{Actor, Crm, Kind};
 use crate::wire::clock;
 use crate::wire::error::{ApiError, FieldErrors};
 use serde_json::{Value, json};
@@ -32,16 +32,8 @@ impl Crm {
         mut input: Object,
         actor: &Actor,
     ) -> Result<Object, ApiError> {
-        input.shift_remove("id");
-        input.shift_remove("site");
         let mut errors = FieldErrors::default();
-        let external_id = normalize_external_id(&mut input, "externalId", &mut errors);
-        input.shift_remove("externalId");
-        if let Some(external_id) = &external_id
-            && self.customers.find_external(site, external_id).is_some()
-        {
-            errors.add("externalId", already_exists(Kind::Customer, external_id));
-        }
+        let external_id = self.take_new_external_id(Kind::Customer, site, &mut input, &mut errors);
         errors.check(ApiError::not_loaded(Kind::Customer.title()))?;
         let mut customer = Object::new();
         customer.insert("id".into(), Value::from(self.customers.next_id()));

@@ -126,6 +126,27 @@ impl Crm {
         }
     }
 
+    /// The start of every create: drops the client-chosen `id` and `site`, takes the
+    /// `externalId` out of `input` and records an error when the site already has it.
+    fn take_new_external_id(
+        &self,
+        kind: Kind,
+        site: &str,
+        input: &mut Object,
+        errors: &mut FieldErrors,
+    ) -> Option<String> {
+        input.shift_remove("id");
+        input.shift_remove("site");
+        let external_id = normalize_external_id(input, "externalId", errors);
+        input.shift_remove("externalId");
+        if let Some(external_id) = &external_id
+            && self.table(kind).find_external(site, external_id).is_some()
+        {
+            errors.add("externalId", already_exists(kind, external_id));
+        }
+        external_id
+    }
+
     fn history_mut(&mut self, kind: Kind) -> &mut History {
         match kind {
             Kind::Customer => &mut self.customer_history,

@@ -2,7 +2,7 @@
 
 use super::fields::{Object, text};
 use super::filter::{Rule, Rules};
-use super::{Actor, Crm, Kind, already_exists, normalize_external_id, order_rules, totals};
+use super::{Actor, Crm, Kind, order_rules, totals};
 use crate::wire::clock;
 use crate::wire::error::{ApiError, FieldErrors};
 use serde_json::{Value, json};
@@ -32,16 +32,8 @@ impl Crm {
         mut input: Object,
         actor: &Actor,
     ) -> Result<Object, ApiError> {
-        input.shift_remove("id");
-        input.shift_remove("site");
         let mut errors = FieldErrors::default();
-        let external_id = normalize_external_id(&mut input, "externalId", &mut errors);
-        input.shift_remove("externalId");
-        if let Some(external_id) = &external_id
-            && self.orders.find_external(site, external_id).is_some()
-        {
-            errors.add("externalId", already_exists(Kind::Order, external_id));
-        }
+        let external_id = self.take_new_external_id(Kind::Order, site, &mut input, &mut errors);
         order_rules::check(&self.seed, &input, &mut errors);
         totals::check(&input, &mut errors);
         let payments = self.check_new_payments(input.shift_remove("payments"), &mut errors);
