@@ -64,4 +64,18 @@ flush_until_empty($up);
 $orders = array_column(crm_state()['orders'], null, 'externalId');
 check(isset($orders['2611-1']), 'the order arrived after the outage: ' . json_encode(array_keys($orders)));
 same('prepayed', $orders['2611-1']['status']);
+
+// 4. The outbox file is corrupt: the checkout completes, one clear error names the file, the
+// file is left as it was, nothing is sent.
+control('DELETE', 'requests');
+$broken = temp_dir() . '/outbox.sqlite';
+file_put_contents($broken, str_repeat('not a database ', 200));
+$before = md5_file($broken);
+$modx = new modX(settings(dirname($broken), ['modretailcrm_queue_path' => $broken]));
+give_crm_codes($modx);
+checkout($modx);
+$errors = $modx->logged(modX::LOG_LEVEL_ERROR);
+check($errors !== [] && str_contains($errors[0], $broken), 'the error names the outbox file: ' . json_encode($modx->logged()));
+same($before, md5_file($broken), 'the corrupt file was not touched');
+same([], control('GET', 'requests')['requests'], 'nothing sent');
 done();
