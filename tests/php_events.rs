@@ -9,3 +9,8 @@ use common::{run_php_test, sandbox};
 fn register_order_and_payment_reach_the_crm_once_with_the_shops_total() {
     run_php_test("events_flow.php", &sandbox());
 }
+
+#[test]
+fn a_sites_own_class_adjusts_payloads_and_a_broken_one_loses_nothing() {
+    run_php_test("events_custom_class.php", &sandbox());
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::CustomClass;
 use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::transport::TransportSettings;
 use crate::mapping::{MappingSettings, StatusRules};
@@ -57,6 +58,10 @@ pub struct IntegrationSettings {
     /// User groups whose members' saves are sent from any context
     /// (`modretailcrm_user_groups`).
     pub user_groups: Vec<String>,
+    /// The site's own class adjusting customer payloads (`modretailcrm_custom_customers_class`).
+    pub custom_customers_class: Option<CustomClass>,
+    /// The site's own class adjusting order payloads (`modretailcrm_custom_orders_class`).
+    pub custom_orders_class: Option<CustomClass>,
 }
 
 /// Reads one setting: the `modretailcrm_` key (MODX's name) as text, blank counting as absent.
@@ -113,6 +118,13 @@ fn status_ids(
             })
         })
         .collect()
+}
+
+fn custom_class(settings: &Map<String, Value>, name: &str) -> Result<Option<CustomClass>, String> {
+    match text(settings, name) {
+        Some(raw) => CustomClass::parse(&format!("modretailcrm_{name}"), &raw, settings),
+        None => Ok(None),
+    }
 }
 
 fn mapping(settings: &Map<String, Value>) -> Result<MappingSettings, String> {
@@ -255,6 +267,8 @@ impl IntegrationSettings {
             status_rules,
             user_contexts,
             user_groups: list(settings, "user_groups"),
+            custom_customers_class: custom_class(settings, "custom_customers_class")?,
+            custom_orders_class: custom_class(settings, "custom_orders_class")?,
         }))
     }
 }

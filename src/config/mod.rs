@@ -3,7 +3,9 @@
 //! integration ([`integration`]).
 
 pub mod client;
+pub mod custom;
 pub mod integration;
 
 pub use client::{ClientOptions, DEFAULT_LOG_MAX_BYTES, LOG_FILES_KEPT};
+pub use custom::CustomClass;
 pub use integration::{IntegrationSettings, SendMode};

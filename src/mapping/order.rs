@@ -187,18 +187,18 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
     );
     payload.insert("delivery".into(), Value::Object(delivery));
 
-    let mut payment = Map::new();
-    payment.insert(
-        "externalId".into(),
-        Value::from(payment_external_id(&external_id)),
-    );
-    insert_some(
-        &mut payment,
-        "type",
-        code(present(input.payment), "payment", &mut unmapped),
-    );
-    payment.insert("amount".into(), money(cost));
-    payload.insert("payments".into(), json!([payment]));
+    // RetailCRM requires a payment's type: without a code the order goes without a payment
+    // (listed in `unmapped`) rather than being refused whole.
+    if let Some(kind) = code(present(input.payment), "payment", &mut unmapped) {
+        payload.insert(
+            "payments".into(),
+            json!([{
+                "externalId": payment_external_id(&external_id),
+                "type": kind,
+                "amount": money(cost),
+            }]),
+        );
+    }
 
     Ok(MappedOrder {
         payload: Value::Object(payload),

@@ -13,6 +13,7 @@ use crate::mapping::{OrderInput, StatusChangeInput};
 use crate::outbox::{OutboxError, OutboxStatus, RetrySelection};
 use crate::php::args;
 use crate::php::convert::to_zval;
+use crate::php::custom;
 use crate::php::exceptions::{Kind, config, internal, validation};
 use crate::php::log::PhpLog;
 use crate::runtime;
@@ -94,6 +95,7 @@ impl Integration {
             .iter()
             .filter_map(|g| g.as_str().map(str::to_string))
             .collect();
+        let source = json!({"user": user, "profile": profile});
         let changes = events::user_saved(
             self.engine.settings(),
             &user,
@@ -103,7 +105,7 @@ impl Integration {
             &groups,
         )
         .map_err(|e| validation(e.to_string()))?;
-        self.queue_all(changes)
+        self.queue_all(self.customize(changes, &source))
     }
 
     /// `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
@@ -112,6 +114,7 @@ impl Integration {
     /// ones may be null. Returns the queued record and the references without a CRM code.
     pub fn on_order_create(&self, data: &Zval) -> PhpResult<Zval> {
         let data = args::optional_map(Some(data), "$data")?;
+        let source = Value::Object(data.clone());
         let part = |name: &str| data.get(name).filter(|v| !v.is_null());
         let required =
             |name: &str| part(name).ok_or_else(|| validation(format!("$data[{name}] is required")));
@@ -137,7 +140,7 @@ impl Integration {
         };
         let changes = events::order_created(self.engine.settings(), &input)
             .map_err(|e| validation(e.to_string()))?;
-        self.queue_all(changes)
+        self.queue_all(self.customize(changes, &source))
     }
 
     /// `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
@@ -281,6 +284,40 @@ impl Integration {
             }
             Some(Settled::Dead(error)) => json!({"id": id, "state": "dead", "error": error}),
         })
+    }
+
+    /// Lets the site's own class (`modretailcrm_custom_*_class`) adjust each customer or order
+    /// payload. When the class fails, the standard payload is queued and the problem goes to
+    /// the log: a broken hook never loses a change.
+    fn customize(&self, event: EventChanges, source: &Value) -> EventChanges {
+        let settings = self.engine.settings();
+        let changes = event
+            .changes
+            .into_iter()
+            .map(|change| {
+                let (custom, payload) = match &change {
+                    Change::CustomerCreate(payload) | Change::CustomerEdit(payload) => {
+                        (&settings.custom_customers_class, payload)
+                    }
+                    Change::OrderCreate(payload) => (&settings.custom_orders_class, payload),
+                    _ => return change,
+                };
+                let Some(custom) = custom else {
+                    return change;
+                };
+                match custom::apply(custom, payload, source) {
+                    Ok(adjusted) => change.with_payload(adjusted),
+                    Err(problem) => {
+                        log_to_php(&format!(
+                            "modretailcrm: {problem}; the standard {} payload is sent",
+                            change.kind()
+                        ));
+                        change
+                    }
+                }
+            })
+            .collect();
+        EventChanges { changes, ..event }
     }
 
     /// Queues an event's changes: `['state' => the last record's state, 'records' => […],

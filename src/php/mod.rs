@@ -4,6 +4,7 @@
 mod args;
 mod client;
 mod convert;
+mod custom;
 mod exceptions;
 mod icml;
 mod info;

@@ -81,6 +81,18 @@ impl Change {
         }
     }
 
+    /// This change carrying `payload` instead (requests keep theirs).
+    pub fn with_payload(self, payload: Value) -> Change {
+        match self {
+            Change::CustomerCreate(_) => Change::CustomerCreate(payload),
+            Change::CustomerEdit(_) => Change::CustomerEdit(payload),
+            Change::OrderCreate(_) => Change::OrderCreate(payload),
+            Change::OrderEdit(_) => Change::OrderEdit(payload),
+            Change::PaymentEdit(_) => Change::PaymentEdit(payload),
+            request @ Change::Request { .. } => request,
+        }
+    }
+
     /// The entity keys that must be delivered before this change: an order's customer.
     pub fn depends_on(&self) -> Vec<String> {
         match self {
