@@ -61,5 +61,5 @@ mod tests;
 
 pub use claim::Claimed;
 pub use error::{OutboxError, Result};
-pub use ops::{DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection};
+pub use ops::{DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection, Unmapped};
 pub use store::{NewRecord, Outbox, OutboxSettings};

@@ -39,6 +39,22 @@ pub struct OutboxStatus {
     pub blocked_keys: u64,
     /// The oldest [`DEAD_LETTERS_LISTED`] dead letters.
     pub dead_letters: Vec<DeadLetter>,
+    /// Shop references (delivery, payment, status …) that changes went without, because
+    /// they have no CRM code, most recently seen first.
+    pub unmapped: Vec<Unmapped>,
+}
+
+/// A shop reference without a CRM code, as [`Outbox::note_unmapped`] recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmapped {
+    /// What is missing, e.g. `payment 2 (Card on delivery) has no retailcrm_payment_code`.
+    pub reference: String,
+    /// When a change first went without it.
+    pub first_seen: SystemTime,
+    /// When a change last went without it.
+    pub last_seen: SystemTime,
+    /// How many changes went without it.
+    pub seen: u64,
 }
 
 /// The last failure reported on any record.
@@ -141,7 +157,27 @@ impl Outbox {
                 }),
                 blocked_keys: tally(blocked_keys),
                 dead_letters: dead_letters(tx)?,
+                unmapped: unmapped(tx)?,
             })
+        })
+    }
+
+    /// Records that a change went without these references (no CRM code), so `status`
+    /// can show the shop owner what to map.
+    pub fn note_unmapped(&self, references: &[String], now: SystemTime) -> Result<()> {
+        if references.is_empty() {
+            return Ok(());
+        }
+        let now = to_millis(now);
+        self.write(|tx| {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO unmapped (reference, first_seen, last_seen, seen) VALUES (?1, ?2, ?2, 1)
+                 ON CONFLICT (reference) DO UPDATE SET last_seen = ?2, seen = seen + 1",
+            )?;
+            for reference in references {
+                upsert.execute(params![reference, now])?;
+            }
+            Ok(())
         })
     }
 
@@ -230,6 +266,21 @@ fn tally(count: i64) -> u64 {
 }
 
 /// The oldest dead letters.
+fn unmapped(tx: &Transaction<'_>) -> Result<Vec<Unmapped>, Failure> {
+    let mut query = tx.prepare_cached(
+        "SELECT reference, first_seen, last_seen, seen FROM unmapped ORDER BY last_seen DESC, reference",
+    )?;
+    let rows = query.query_map([], |row| {
+        Ok(Unmapped {
+            reference: row.get(0)?,
+            first_seen: from_millis(row.get(1)?),
+            last_seen: from_millis(row.get(2)?),
+            seen: tally(row.get(3)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 fn dead_letters(tx: &Transaction<'_>) -> rusqlite::Result<Vec<DeadLetter>> {
     tx.prepare(
         "SELECT id, kind, entity_key, coalesce(last_error, ''), error_details, attempts,

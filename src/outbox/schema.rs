@@ -27,7 +27,8 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 /// - `activity`: one row with the last success and the last error, kept when records are
 ///   purged.
 /// - `rate_limits`: the token buckets shared by every process using the file.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE records (
         id              INTEGER PRIMARY KEY AUTOINCREMENT,
         kind            TEXT    NOT NULL,
@@ -73,7 +74,16 @@ const MIGRATIONS: &[&str] = &["
         tokens      REAL    NOT NULL,
         refilled_at INTEGER NOT NULL
     ) WITHOUT ROWID;
-"];
+",
+    "
+    CREATE TABLE unmapped (
+        reference  TEXT    PRIMARY KEY,
+        first_seen INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL,
+        seen       INTEGER NOT NULL
+    ) WITHOUT ROWID;
+",
+];
 
 /// The schema version this build writes.
 pub(super) fn supported_version() -> i64 {

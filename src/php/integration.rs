@@ -335,11 +335,19 @@ impl Integration {
             return to_zval(&json!({"state": "skipped", "reason": reason}));
         }
         if event.changes.is_empty() {
+            self.engine
+                .outbox()
+                .note_unmapped(&event.unmapped, SystemTime::now())
+                .map_err(outbox_error)?;
             let reason = "nothing to send: the status has no CRM code";
             return to_zval(
                 &json!({"state": "skipped", "reason": reason, "unmapped": event.unmapped}),
             );
         }
+        self.engine
+            .outbox()
+            .note_unmapped(&event.unmapped, SystemTime::now())
+            .map_err(outbox_error)?;
         let mut records = Vec::with_capacity(event.changes.len());
         for change in &event.changes {
             records.push(self.queue(change)?);
@@ -406,6 +414,10 @@ fn status_json(status: &OutboxStatus) -> Value {
         "last_error": status.last_error.as_ref().map(|e| json!({
             "message": e.message, "at": unix(e.at), "record_id": e.record_id,
         })),
+        "unmapped": status.unmapped.iter().map(|u| json!({
+            "reference": u.reference, "seen": u.seen,
+            "first_seen": unix(u.first_seen), "last_seen": unix(u.last_seen),
+        })).collect::<Vec<_>>(),
         "dead_letters": status.dead_letters.iter().map(|d| json!({
             "id": d.id, "kind": d.kind, "entity_key": d.entity_key, "error": d.error,
             "details": d.details, "attempts": d.attempts, "created_at": unix(d.created_at),

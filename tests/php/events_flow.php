@@ -63,4 +63,18 @@ $paths = array_count_values(array_column(control('GET', 'requests')['requests'],
 same(1, $paths['/api/v5/customers/create']);
 same(1, $paths['/api/v5/orders/create']);
 same(0, $shop->status()['pending']);
+
+// An order whose delivery has no CRM code is still sent (without the code), and status()
+// tells the shop owner what to map.
+$uncoded = $shop->onOrderCreate([
+    'order' => ['num' => '2611/7', 'id' => 7] + $order, 'address' => $related['Address'], 'products' => array_values($related['Products']),
+    'delivery' => $related['Delivery'], 'payment' => $related['Payment'] + ['retailcrm_payment_code' => 'bank-card'],
+    'status' => null, 'user' => $user, 'profile' => $profile, 'promo' => null,
+]);
+same('delivered', $uncoded['state']);
+check(str_contains($uncoded['unmapped'][0], 'retailcrm_delivery_code'), json_encode($uncoded));
+$unmapped = $shop->status()['unmapped'];
+same(1, count($unmapped));
+same($uncoded['unmapped'][0], $unmapped[0]['reference']);
+same(1, $unmapped[0]['seen']);
 done();

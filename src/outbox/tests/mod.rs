@@ -7,6 +7,7 @@ mod open;
 mod order;
 mod ratelimit;
 mod timing;
+mod unmapped;
 
 use std::fs;
 use std::path::{Path, PathBuf};
