@@ -99,7 +99,10 @@ fn file_from_a_newer_version_is_refused_untouched() {
     match &error {
         OutboxError::Newer {
             found, supported, ..
-        } => assert_eq!((*found, *supported), (99, 1)),
+        } => assert_eq!(
+            (*found, *supported),
+            (99, super::super::schema::supported_version())
+        ),
         other => panic!("expected Newer, got {other:?}"),
     }
     assert!(error.to_string().contains("newer version"), "{error}");
@@ -115,7 +118,7 @@ fn reopening_keeps_the_schema_version() {
     let version: i64 = Connection::open(&path)
         .and_then(|conn| conn.query_row("PRAGMA user_version", [], |row| row.get(0)))
         .expect("read the version");
-    assert_eq!(version, 1);
+    assert_eq!(version, super::super::schema::supported_version());
 }
 
 #[test]
