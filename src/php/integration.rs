@@ -40,7 +40,13 @@ impl Integration {
     /// `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
     /// deferred|sync|queue, `modretailcrm_queue_path` or `core_path`, `modretailcrm_sync_budget`,
     /// `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
-    /// `modretailcrm_log`, `modretailcrm_log_file`). Opens (or creates) the outbox file.
+    /// `modretailcrm_retry_delay`, `modretailcrm_retry_delay_max`, `modretailcrm_log`,
+    /// `modretailcrm_log_file`, and for the shop events `modretailcrm_sync_statuses`,
+    /// `modretailcrm_paid_statuses`, `modretailcrm_user_contexts`, `modretailcrm_user_groups`,
+    /// `modretailcrm_add_crm_number`, `modretailcrm_allow_msoptionsprice`,
+    /// `modretailcrm_promocode_field`, `modretailcrm_weight_unit`, `modretailcrm_order_method`,
+    /// `modretailcrm_country_iso`, `modretailcrm_custom_customers_class`,
+    /// `modretailcrm_custom_orders_class`). Opens (or creates) the outbox file.
     pub fn __construct(settings: &Zval) -> PhpResult<Self> {
         let map = args::optional_map(Some(settings), "$settings")?;
         let settings = IntegrationSettings::parse(&map)
