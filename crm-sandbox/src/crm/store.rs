@@ -49,16 +49,10 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let mut errors = FieldErrors::default();
         for (i, offer) in offers.iter().enumerate() {
-            let stores = offer
-                .get("stores")
-                .and_then(Value::as_array)
-                .map_or(&[][..], Vec::as_slice);
+            let stores = list_under(offer, "stores");
             for (j, store) in stores.iter().enumerate() {
                 let field = format!("offers[{i}].stores[{j}]");
-                let code = store
-                    .get("code")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let code = code_of(store);
                 if !seed.stores().contains(code) {
                     errors.add(
                         format!("{field}.code"),
@@ -116,16 +110,10 @@ impl Store {
                     );
                 }
             }
-            let list = offer
-                .get("prices")
-                .and_then(Value::as_array)
-                .map_or(&[][..], Vec::as_slice);
-            for (j, price) in list.iter().enumerate() {
+            let entries = list_under(offer, "prices");
+            for (j, price) in entries.iter().enumerate() {
                 let field = format!("prices[{i}].prices[{j}]");
-                let code = price
-                    .get("code")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let code = code_of(price);
                 if !seed.price_types().contains(code) {
                     errors.add(
                         format!("{field}.code"),
@@ -305,6 +293,19 @@ fn offer_view(offer: &Object) -> Value {
         "quantity": quantity(offer),
         "prices": prices,
     })
+}
+
+/// The list under `key` of `value`, empty when it is missing or not a list.
+fn list_under<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+}
+
+/// The `code` of a row, empty when it has none.
+fn code_of(row: &Value) -> &str {
+    row.get("code").and_then(Value::as_str).unwrap_or_default()
 }
 
 #[cfg(test)]
