@@ -150,9 +150,11 @@ impl Integration {
     }
 
     /// `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
-    /// msOrderStatus `toArray()`) and `paid_at` (`Y-m-d H:i:s`, for a paid status). Statuses
-    /// in `modretailcrm_sync_statuses` with a CRM code change the CRM order's status; those in
-    /// `modretailcrm_paid_statuses` (default 2) mark its payment paid with amount and date.
+    /// msOrderStatus `toArray()`), `paid_at` (`Y-m-d H:i:s`, for a paid status) and `payment`
+    /// (the order's msPayment `toArray()`). Statuses in `modretailcrm_sync_statuses` with a
+    /// CRM code change the CRM order's status; those in `modretailcrm_paid_statuses` (default
+    /// 2) mark its payment paid with amount and date, creating the payment when the CRM does
+    /// not have it (an order sent before its payment method had a code).
     pub fn on_order_status_change(&self, data: &Zval) -> PhpResult<Zval> {
         let data = args::optional_map(Some(data), "$data")?;
         let order = data
@@ -169,6 +171,7 @@ impl Integration {
             order,
             status,
             paid_at,
+            payment: data.get("payment"),
         };
         let changes = events::status_changed(self.engine.settings(), &input)
             .map_err(|e| validation(e.to_string()))?;

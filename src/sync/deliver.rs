@@ -4,7 +4,7 @@
 //! have reached the CRM before a timeout) and is followed by an edit carrying the payload;
 //! a customer edit for a customer the CRM does not have becomes a create; an order create
 //! refused because its customer is missing creates the customer from the order's contact
-//! data first. A 460 (a batch upload partly refused) is set aside with the CRM's lists of
+//! data first; a paid mark for a payment the CRM lacks creates it. A 460 (a batch upload partly refused) is set aside with the CRM's lists of
 //! what was and was not uploaded.
 
 use serde_json::{Map, Value, json};
@@ -61,20 +61,30 @@ async fn send(client: &Client, change: &Change) -> Result<Value, ApiError> {
                 .edit(Entity::Order, order.clone(), By::ExternalId, None)
                 .await
         }
-        Change::PaymentEdit(payment) => {
-            // `order` only orders the payment after its order in the outbox; the CRM finds
-            // the payment by its own externalId.
-            let mut payment = payment.clone();
-            if let Some(fields) = payment.as_object_mut() {
-                fields.shift_remove("order");
-            }
-            client.payment_edit(payment, By::ExternalId, None).await
-        }
+        Change::PaymentEdit(payment) => mark_payment(client, payment).await,
         Change::Request {
             method,
             route,
             params,
         } => client.request(*method, route, params.clone()).await,
+    }
+}
+
+/// Edits the payment found by its `externalId`. `order` only orders the change after its
+/// order in the outbox, and `type` is kept for a payment the CRM does not have (the order
+/// went without one because its payment method had no code then): that payment is created,
+/// on the order, with the edit's fields.
+async fn mark_payment(client: &Client, payment: &Value) -> Result<Value, ApiError> {
+    let mut edit = payment.clone();
+    if let Some(fields) = edit.as_object_mut() {
+        fields.shift_remove("order");
+        fields.shift_remove("type");
+    }
+    match client.payment_edit(edit, By::ExternalId, None).await {
+        Err(error) if is_not_found(&error) && payment.get("type").is_some() => {
+            client.payment_create(payment.clone(), None).await
+        }
+        other => other,
     }
 }
 

@@ -138,6 +138,7 @@ try {
                     'order' => $order->toArray(),
                     'status' => $status,
                     'paid_at' => date('Y-m-d H:i:s'),
+                    'payment' => $load('msPayment', (int) $order->get('payment')),
                 ]);
             }
             break;
