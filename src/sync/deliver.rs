@@ -4,8 +4,8 @@
 //! have reached the CRM before a timeout) and is followed by an edit carrying the payload;
 //! a customer edit for a customer the CRM does not have becomes a create; an order create
 //! refused because its customer is missing creates the customer from the order's contact
-//! data first; a paid mark for a payment the CRM lacks creates it. A 460 (a batch upload partly refused) is set aside with the CRM's lists of
-//! what was and was not uploaded.
+//! data first; a paid mark for a payment the CRM lacks creates it. A 460 (a batch upload
+//! partly refused) is set aside with the CRM's lists of what was and was not uploaded.
 
 use serde_json::{Map, Value, json};
 
