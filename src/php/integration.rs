@@ -5,10 +5,11 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendCallable, Zval};
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::types::{ZendCallable, ZendClassObject, Zval};
 use serde_json::{Value, json};
 
-use crate::config::{DEFAULT_LOG_MAX_BYTES, IntegrationSettings, SendMode};
+use crate::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, IntegrationSettings, SendMode};
 use crate::mapping::{OrderInput, StatusChangeInput};
 use crate::outbox::{OutboxError, OutboxStatus, RetrySelection};
 use crate::php::args;
@@ -49,23 +50,45 @@ impl Integration {
     /// `modretailcrm_custom_orders_class`). Opens (or creates) the outbox file.
     pub fn __construct(settings: &Zval) -> PhpResult<Self> {
         let map = args::optional_map(Some(settings), "$settings")?;
-        let settings = IntegrationSettings::parse(&map)
-            .map_err(config)?
-            .ok_or_else(|| config("the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode"))?;
-        let log = PhpLog::new(
-            settings.log,
-            settings.log_file.clone(),
-            DEFAULT_LOG_MAX_BYTES,
-            None,
-        );
-        let (send_mode, sync_budget) = (settings.send_mode, settings.sync_budget);
-        let engine = Engine::open(settings, Some(log.sink())).map_err(outbox_error)?;
-        Ok(Integration {
-            engine,
-            send_mode,
-            sync_budget,
-            log,
-        })
+        Self::open(&map).map_err(Inactive::exception)
+    }
+
+    /// For the MODX plugin: the integration the site's settings describe, or `null` when it
+    /// is inactive (settings empty or wrong, outbox unusable). Why is told to `$log`
+    /// (`function (string $message, string $severity)`, severity `info` when nothing is
+    /// configured, else `error`; default PHP's `error_log`) once — not on every request, nor
+    /// in every PHP worker — until the settings make it active again.
+    pub fn for_site(
+        settings: &Zval,
+        log: Option<&Zval>,
+    ) -> PhpResult<Option<ZBox<ZendClassObject<Integration>>>> {
+        let map = args::optional_map(Some(settings), "$settings")?;
+        let log = match log.map(Zval::dereference) {
+            Some(log) if log.is_callable() => Some(log),
+            Some(log) if !log.is_null() => return Err(validation("$log must be callable")),
+            _ => None,
+        };
+        let note = InactiveNote::for_settings(&map);
+        match Self::open(&map) {
+            Ok(integration) => {
+                note.clear();
+                Ok(Some(ZendClassObject::new(integration)))
+            }
+            Err(inactive) => {
+                let message = inactive.to_string();
+                if note.is_news(&message) {
+                    let severity = inactive.severity();
+                    let told = match log {
+                        Some(log) => ZendCallable::new(log)
+                            .and_then(|log| log.try_call(vec![&message, &severity])),
+                        None => ZendCallable::try_from_name("error_log")
+                            .and_then(|log| log.try_call(vec![&format!("modretailcrm: {message}")])),
+                    };
+                    told.map_err(|e| internal(format!("the log callback failed: {e}")))?;
+                }
+                Ok(None)
+            }
+        }
     }
 
     /// Queues a change (`customer.create`, `customer.edit`, `order.create`, `order.edit`,
@@ -277,6 +300,27 @@ impl Integration {
 
 impl Integration {
     /// Queues one change and, in `sync` mode, delivers it within the budget.
+    /// The integration `settings` describe, or why there is none.
+    fn open(settings: &serde_json::Map<String, Value>) -> Result<Self, Inactive> {
+        let settings = IntegrationSettings::parse(settings)
+            .map_err(Inactive::Settings)?
+            .ok_or(Inactive::NotConfigured)?;
+        let log = PhpLog::new(
+            settings.log,
+            settings.log_file.clone(),
+            DEFAULT_LOG_MAX_BYTES,
+            None,
+        );
+        let (send_mode, sync_budget) = (settings.send_mode, settings.sync_budget);
+        let engine = Engine::open(settings, Some(log.sink())).map_err(Inactive::Outbox)?;
+        Ok(Integration {
+            engine,
+            send_mode,
+            sync_budget,
+            log,
+        })
+    }
+
     fn queue(&self, change: &Change) -> PhpResult<Value> {
         let id = self.engine.enqueue(change).map_err(outbox_error)?;
         let settled = match self.send_mode {
@@ -374,6 +418,51 @@ impl Integration {
             .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
         self.log.pass_lines()?;
         report.map_err(outbox_error)
+    }
+}
+
+/// Why a site has no integration.
+#[derive(Debug)]
+enum Inactive {
+    /// `modretailcrm_url`, `modretailcrm_apiKey` and `modretailcrm_siteCode` are all empty.
+    NotConfigured,
+    /// A setting is missing or wrong; the text names it.
+    Settings(String),
+    /// The outbox file cannot be opened.
+    Outbox(OutboxError),
+}
+
+impl std::fmt::Display for Inactive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inactive::NotConfigured => f.write_str(
+                "inactive: modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode are empty, \
+                 so orders and customers are not sent to RetailCRM",
+            ),
+            Inactive::Settings(problem) => write!(f, "inactive, the settings are wrong: {problem}"),
+            Inactive::Outbox(error) => write!(f, "inactive, the outbox cannot be used: {error}"),
+        }
+    }
+}
+
+impl Inactive {
+    /// `info` for a site that has not set the integration up, `error` for the rest.
+    fn severity(&self) -> &'static str {
+        match self {
+            Inactive::NotConfigured => "info",
+            Inactive::Settings(_) | Inactive::Outbox(_) => "error",
+        }
+    }
+
+    /// The exception `new Integration()` throws.
+    fn exception(self) -> PhpException {
+        match self {
+            Inactive::NotConfigured => config(
+                "the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode",
+            ),
+            Inactive::Settings(problem) => config(problem),
+            Inactive::Outbox(error) => outbox_error(error),
+        }
     }
 }
 

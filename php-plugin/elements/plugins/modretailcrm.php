@@ -41,26 +41,20 @@ if (!extension_loaded('modretailcrm')) {
 }
 
 if ($integration === null) {
-    $integration = false;
     $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
     foreach ($modx->config as $key => $value) {
         if (is_string($key) && strncmp($key, 'modretailcrm_', 13) === 0) {
             $settings[$key] = $value;
         }
     }
-    $configured = false;
-    foreach (['modretailcrm_url', 'modretailcrm_apiKey', 'modretailcrm_siteCode'] as $key) {
-        $configured = $configured || trim((string) ($settings[$key] ?? '')) !== '';
-    }
-    if (!$configured) {
-        $modx->log(modX::LOG_LEVEL_INFO, '[modRetailCRM] not configured (modretailcrm_url, modretailcrm_apiKey,'
-            . ' modretailcrm_siteCode are empty): inactive.');
-    } else {
-        try {
-            $integration = new \ModRetailCrm\Integration($settings);
-        } catch (\Throwable $e) {
-            $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] inactive, the settings are wrong: ' . $e->getMessage());
-        }
+    // Null when inactive; the extension tells why once, not on every request.
+    try {
+        $integration = \ModRetailCrm\Integration::forSite($settings, static function (string $message, string $severity) use ($modx): void {
+            $modx->log($severity === 'info' ? modX::LOG_LEVEL_INFO : modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
+        }) ?? false;
+    } catch (\Throwable $e) {
+        $integration = false;
+        $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] inactive: ' . $e->getMessage());
     }
 }
 if ($integration === false) {
