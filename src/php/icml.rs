@@ -68,16 +68,28 @@ impl Writer {
             .map_err(exception)
     }
 
-    /// Writes one offer from a product array (miniShop2 or ICML field names).
+    /// Writes one offer from a product array (miniShop2 or ICML field names), and one more
+    /// for each msOptionsPrice2 modification in its `modifications` list
+    /// (`mod-{product}-{modification}`): all of them, or none when one is refused.
     pub fn add_offer(&mut self, offer: &Zval) -> PhpResult<()> {
         let Writer { writer, mapping } = self;
         let record = PhpRecord(table(offer, "$offer")?);
         let offer = mapping.offer(&record).map_err(exception)?;
-        open(writer)?.add_offer(&offer).map_err(exception)
+        let modifications = mapping.modifications(&record, &offer).map_err(exception)?;
+        let writer = open(writer)?;
+        if modifications.is_empty() {
+            writer.add_offer(&offer).map_err(exception)
+        } else {
+            let mut all = Vec::with_capacity(1 + modifications.len());
+            all.push(offer);
+            all.extend(modifications);
+            writer.add_offers(&all).map_err(exception)
+        }
     }
 
-    /// Writes a list of product arrays: all of them, or none when one is refused (the
-    /// exception names its index and id). Returns how many were written.
+    /// Writes a list of product arrays (each with its modifications, as `addOffer`): all of
+    /// them, or none when one is refused (the exception names its index and id). Returns
+    /// how many offers were written.
     pub fn add_offers(&mut self, offers: &Zval) -> PhpResult<i64> {
         let Writer { writer, mapping } = self;
         let list = table(offers, "$offers")?;
@@ -88,15 +100,20 @@ impl Writer {
             .collect::<PhpResult<Vec<_>>>()?;
         let mut batch = Vec::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {
-            let offer = mapping.offer(record);
-            batch.push(offer.map_err(|e| validation(format!("$offers[{index}]: {e}")))?);
+            let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
+            let offer = mapping.offer(record).map_err(named)?;
+            let modifications = mapping.modifications(record, &offer).map_err(named)?;
+            batch.push(offer);
+            batch.extend(modifications);
         }
         open(writer)?.add_offers(&batch).map_err(exception)?;
         Ok(i64::try_from(batch.len()).unwrap_or(i64::MAX))
     }
 
     /// Completes the catalogue and publishes it at the path by atomic rename. Returns
-    /// `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …]`.
+    /// `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …, 'changed' => bool]`;
+    /// `changed` is false when the published file already held this catalogue apart from
+    /// its date: it is then left as it was (modification time included).
     pub fn finish(&mut self) -> PhpResult<Zval> {
         let writer = self.writer.take().ok_or_else(closed)?;
         let summary = writer.finish().map_err(exception)?;
@@ -105,6 +122,7 @@ impl Writer {
             "offers": summary.offers,
             "bytes": summary.bytes,
             "path": summary.path.to_string_lossy(),
+            "changed": summary.changed,
         }))
     }
 

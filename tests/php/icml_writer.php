@@ -87,7 +87,7 @@ throws(ValidationException::class, fn () => $writer->addCategory(category(9, 'La
     'category "9" comes after the first offer');
 $writer->addOffer(product(['id' => 8, 'pagetitle' => 'After the errors']));
 $summary = $writer->finish();
-same(['categories' => 3, 'offers' => 5, 'bytes' => filesize($path), 'path' => $path], $summary, 'finish() summary');
+same(['categories' => 3, 'offers' => 5, 'bytes' => filesize($path), 'path' => $path, 'changed' => true], $summary, 'finish() summary');
 throws(ValidationException::class, fn () => $writer->finish(), 'already finished');
 throws(ValidationException::class, fn () => $writer->addOffer(product()), 'already finished');
 same(['catalog.xml'], array_values(array_diff(scandir($dir), ['.', '..'])), 'files after finish');
