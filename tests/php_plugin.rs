@@ -45,3 +45,8 @@ fn without_the_extension_the_plugin_logs_one_clear_error_and_the_site_keeps_work
         output.status
     );
 }
+
+#[test]
+fn customer_groups_modifications_promo_codes_payment_and_shipping_reach_the_crm() {
+    run_php_test("plugin_shop_scenario.php", &sandbox());
+}
