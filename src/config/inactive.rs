@@ -114,22 +114,35 @@ mod tests {
     // One test owns the process-wide memory, so that tests running in parallel do not race.
     #[test]
     fn a_reason_is_news_once_across_processes_until_the_integration_is_active() {
-        let dir = std::env::temp_dir().join(format!("modretailcrm-inactive-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("modretailcrm-inactive-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let site = note(json!({"core_path": dir.to_str()}));
         assert!(site.is_news("not configured"));
         assert!(!site.is_news("not configured"), "same process, same reason");
         let file = dir.join("cache/modretailcrm/inactive.txt");
-        assert_eq!(fs::read_to_string(&file).ok().as_deref(), Some("not configured"));
+        assert_eq!(
+            fs::read_to_string(&file).ok().as_deref(),
+            Some("not configured")
+        );
 
         // Another worker process: its memory is empty, the note says it all.
         *LAST_REASON.lock().unwrap() = None;
-        assert!(!site.is_news("not configured"), "another process, noted reason");
-        assert!(site.is_news("modretailcrm_apiKey must be set"), "a new reason");
+        assert!(
+            !site.is_news("not configured"),
+            "another process, noted reason"
+        );
+        assert!(
+            site.is_news("modretailcrm_apiKey must be set"),
+            "a new reason"
+        );
 
         site.clear();
         assert!(!file.exists(), "active again: the note is gone");
-        assert!(site.is_news("modretailcrm_apiKey must be set"), "reported afresh");
+        assert!(
+            site.is_news("modretailcrm_apiKey must be set"),
+            "reported afresh"
+        );
 
         // No folder for the note: only the process remembers.
         let nowhere = note(json!({}));

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ext_php_rs::prelude::*;
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendCallable, ZendClassObject, Zval};
 use serde_json::{Value, json};
 
@@ -81,8 +81,9 @@ impl Integration {
                     let told = match log {
                         Some(log) => ZendCallable::new(log)
                             .and_then(|log| log.try_call(vec![&message, &severity])),
-                        None => ZendCallable::try_from_name("error_log")
-                            .and_then(|log| log.try_call(vec![&format!("modretailcrm: {message}")])),
+                        None => ZendCallable::try_from_name("error_log").and_then(|log| {
+                            log.try_call(vec![&format!("modretailcrm: {message}")])
+                        }),
                     };
                     told.map_err(|e| internal(format!("the log callback failed: {e}")))?;
                 }
