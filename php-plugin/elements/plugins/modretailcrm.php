@@ -2,9 +2,9 @@
 /**
  * modRetailCRM — MODX Revolution 2.8 plugin for miniShop2 4.x.
  *
- * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus. (OnMODXInit and
- * msOnManagerCustomCssJs, which add and show the retailcrm_*_code fields, are not part of this
- * file yet.)
+ * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus (forwarded to the
+ * extension), and OnMODXInit and msOnManagerCustomCssJs, which add the retailcrm_*_code fields to
+ * miniShop2's model and settings page and work without the extension.
  *
  * The plugin is thin: it gathers the toArray() of the objects an event concerns and hands them
  * to the modretailcrm extension (ModRetailCrm\Integration), which maps, queues durably and
@@ -26,8 +26,56 @@ static $integration = null;        // ModRetailCrm\Integration, or false when in
 static $extensionReported = false;
 static $shutdownRegistered = false;
 
+if (!isset($modx->event)) {
+    return;
+}
+
+// The retailcrm_*_code fields of miniShop2's references, in the model and in the manager. These
+// two events need neither the extension nor the settings: the codes stay editable and saved
+// while the integration is inactive.
+try {
+    switch ($modx->event->name) {
+        case 'OnMODXInit':
+            $ms2Model = $modx->getOption('core_path', null, MODX_CORE_PATH) . 'components/minishop2/model/';
+            if (!isset($modx->packages['minishop2'])) {
+                if (!is_dir($ms2Model . 'minishop2/')) {
+                    return; // no miniShop2 on this site
+                }
+                $modx->addPackage('minishop2', $ms2Model);
+            }
+            $codeFields = [
+                'msDelivery' => 'retailcrm_delivery_code',
+                'msPayment' => 'retailcrm_payment_code',
+                'msOrderStatus' => 'retailcrm_status_code',
+            ];
+            foreach ($codeFields as $class => $field) {
+                // The class map first: xPDO 2 never loads it once $modx->map[$class] exists.
+                if ($modx->loadClass($class) === false || !isset($modx->map[$class]['fields'])) {
+                    continue;
+                }
+                $modx->map[$class]['fields'][$field] = null;
+                $modx->map[$class]['fieldMeta'][$field] = [
+                    'dbtype' => 'varchar', 'precision' => '255', 'phptype' => 'string', 'null' => true,
+                ];
+            }
+            return;
+
+        case 'msOnManagerCustomCssJs':
+            $controller = $scriptProperties['controller'] ?? null;
+            if (($scriptProperties['page'] ?? '') === 'settings' && is_object($controller)) {
+                $controller->addLexiconTopic('modretailcrm:default');
+                $controller->addLastJavascript($modx->getOption('assets_url')
+                    . 'components/modretailcrm/js/mgr/crm-codes.js');
+            }
+            return;
+    }
+} catch (\Throwable $e) {
+    $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] {$modx->event->name} failed: " . $e->getMessage());
+    return;
+}
+
 $events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
-if (!isset($modx->event) || !in_array($modx->event->name, $events, true)) {
+if (!in_array($modx->event->name, $events, true)) {
     return;
 }
 

@@ -10,9 +10,12 @@
 // request: `static` variables live for one request, `$modx` is global, and the event's
 // parameters are `$scriptProperties` (and extracted as local variables).
 //
-// Needs no extension: the test of a site without modretailcrm loads it too.
+// Needs no extension: the test of a site without modretailcrm loads it too. The xPDO class model
+// (packages, loadClass, $map: xPDOClassMap) is the fake MODX site's: ./site/core/xpdo/xpdo.class.php.
 
 declare(strict_types=1);
+
+require_once __DIR__ . '/site/core/xpdo/xpdo.class.php';
 
 if (!defined('MODX_CORE_PATH')) {
     define('MODX_CORE_PATH', sys_get_temp_dir() . '/modretailcrm-harness-core-' . getmypid() . '/');
@@ -183,6 +186,8 @@ final class modContextStub
 
 class modX
 {
+    use xPDOClassMap;
+
     public const LOG_LEVEL_FATAL = 0;
     public const LOG_LEVEL_ERROR = 1;
     public const LOG_LEVEL_WARN = 2;
@@ -362,6 +367,42 @@ class modX
         file_put_contents($cache, $source);
         include $cache;
         return Closure::fromCallable($name);
+    }
+}
+
+/** The manager page controller msOnManagerCustomCssJs receives: records what the plugin adds. */
+final class modManagerControllerStub
+{
+    public array $css = [];
+    public array $javascripts = [];
+    public array $lastJavascripts = [];
+    public array $html = [];
+    public array $lexiconTopics = [];
+
+    public function addCss($script)
+    {
+        $this->css[] = $script;
+    }
+
+    public function addJavascript($script)
+    {
+        $this->javascripts[] = $script;
+    }
+
+    public function addLastJavascript($script)
+    {
+        $this->lastJavascripts[] = $script;
+    }
+
+    public function addHtml($script)
+    {
+        $this->html[] = $script;
+    }
+
+    public function addLexiconTopic($topic)
+    {
+        $this->lexiconTopics[] = $topic;
+        return implode(',', $this->lexiconTopics);
     }
 }
 
