@@ -114,3 +114,13 @@ fn the_catalogue_is_read_from_a_minishop2_database_in_pages() {
     assert_eq!(xmllint_all(&dir), 6);
     let _ = fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_cron_cli_writes_the_catalogue_of_a_modx_site() {
+    let dir = scratch("cli");
+    run("icml_cli.php", &dir);
+    let published =
+        ["", "site/assets/modretailcrm", "site/feeds"].map(|folder| xmllint_all(&dir.join(folder)));
+    assert_eq!(published, [1, 1, 1]);
+    let _ = fs::remove_dir_all(dir);
+}
