@@ -124,3 +124,12 @@ fn the_cron_cli_writes_the_catalogue_of_a_modx_site() {
     assert_eq!(published, [1, 1, 1]);
     let _ = fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_snippet_writes_and_serves_the_catalogue_in_the_modx_harness() {
+    let dir = scratch("snippet");
+    run("icml_snippet.php", &dir);
+    let published = ["", "assets/modretailcrm"].map(|folder| xmllint_all(&dir.join(folder)));
+    assert_eq!(published, [1, 1]);
+    let _ = fs::remove_dir_all(dir);
+}

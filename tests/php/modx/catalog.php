@@ -123,7 +123,7 @@ final class CatalogDb
     }
 }
 
-/** modX with what the icml snippet uses: connect() and $pdo, loaded classes in $map, $resource. */
+/** modX with what the icml snippet uses: connect() and $pdo, loaded classes in $map with getTableName(), $resource. */
 final class CatalogModX extends modX
 {
     public ?PDO $pdo = null;
@@ -141,6 +141,13 @@ final class CatalogModX extends modX
     {
         $this->pdo = $this->catalog->pdo;
         return true;
+    }
+
+    /** xPDO::getTableName() for the classes in $map. */
+    public function getTableName($className, $includeDb = false)
+    {
+        $table = $this->map[$className]['table'] ?? null;
+        return $table === null ? null : '`' . $this->catalog->prefix . $table . '`';
     }
 }
 
