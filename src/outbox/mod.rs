@@ -54,6 +54,7 @@ mod lease;
 mod ops;
 mod ratelimit;
 mod schema;
+mod shared;
 mod store;
 
 #[cfg(test)]
@@ -62,4 +63,5 @@ mod tests;
 pub use claim::Claimed;
 pub use error::{OutboxError, Result};
 pub use ops::{DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection, Unmapped};
+pub use shared::open_shared;
 pub use store::{NewRecord, Outbox, OutboxSettings};

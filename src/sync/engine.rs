@@ -14,7 +14,7 @@ use crate::api::client::{Client, ClientSettings};
 use crate::api::error::ApiError;
 use crate::api::transport::ExchangeLog;
 use crate::config::IntegrationSettings;
-use crate::outbox::{Claimed, NewRecord, Outbox, OutboxError, OutboxSettings};
+use crate::outbox::{Claimed, NewRecord, Outbox, OutboxError, OutboxSettings, open_shared};
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker
 /// that dies mid-call frees it soon after.
@@ -48,7 +48,7 @@ pub enum Settled {
 
 /// Delivers the outbox of one shop to its CRM.
 pub struct Engine {
-    outbox: Outbox,
+    outbox: Arc<Outbox>,
     settings: IntegrationSettings,
     log: Option<Arc<dyn ExchangeLog>>,
     worker: String,
@@ -56,7 +56,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens the shop's outbox; nothing is sent until [`Engine::flush`].
+    /// Opens the shop's outbox (or takes the one this process already has open); nothing is
+    /// sent until [`Engine::flush`].
     pub fn open(
         settings: IntegrationSettings,
         log: Option<Arc<dyn ExchangeLog>>,
@@ -66,7 +67,7 @@ impl Engine {
             backoff_cap: settings.retry_delay_max,
             ..OutboxSettings::default()
         };
-        let outbox = Outbox::open_with(&settings.queue_path, tuning)?;
+        let outbox = open_shared(&settings.queue_path, tuning)?;
         let worker = format!("pid{}-{:08x}", std::process::id(), fastrand::u32(..));
         let rate_key = key_fingerprint(settings.api_key.expose());
         Ok(Engine {
