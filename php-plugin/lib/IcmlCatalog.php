@@ -137,16 +137,16 @@ final class IcmlCatalog
             'company' => self::text($params['company'] ?? null) ?? $siteName,
         ];
         $siteUrl = rtrim((string) ($settings['site_url'] ?? ''), '/') . '/';
-        $options = ['params' => self::PARAMS + $this->optionCaptions(), 'unit' => self::UNIT];
-        if (preg_match('~^https?://~i', $siteUrl)) {
-            $options['base_url'] = $siteUrl;
-        }
         $friendly = self::flag($settings['friendly_urls'] ?? false);
-        $modifications = self::flag($settings['modretailcrm_allow_msoptionsprice'] ?? false)
-            && $this->exists('msopModification');
 
         $buffered = $this->unbuffered();
         try {
+            $options = ['params' => self::PARAMS + $this->optionCaptions(), 'unit' => self::UNIT];
+            if (preg_match('~^https?://~i', $siteUrl)) {
+                $options['base_url'] = $siteUrl;
+            }
+            $modifications = self::flag($settings['modretailcrm_allow_msoptionsprice'] ?? false)
+                && $this->exists('msopModification');
             $categories = $this->categories(self::ids((string) ($params['parents'] ?? '0')));
             $writer = new Writer($path, $shop, $options);
             foreach ($categories as $category) {
