@@ -6,7 +6,7 @@
  * What it manages, by the names the older modRetailCRM component used so that a site that has it
  * is upgraded in place: the namespace `modretailcrm`, the category and plugin `modRetailCrm`, the
  * snippets of php-plugin/elements/snippets (the older component had `icml`), the system settings
- * of settings.php, the files under {core}components/modretailcrm/ and
+ * of settings.php, the files (elements, lexicon, cli, lib, assets) under {core}components/modretailcrm/ and
  * {assets}components/modretailcrm/, and the columns retailcrm_delivery_code,
  * retailcrm_payment_code and retailcrm_status_code of miniShop2's tables. Every step compares
  * first and changes only what differs, so a second run changes nothing.
@@ -346,6 +346,7 @@ final class ModRetailCrmInstaller
             'elements' => $core . 'elements',
             'lexicon' => $core . 'lexicon',
             'cli' => $core . 'cli',
+            'lib' => $core . 'lib',
             'assets' => rtrim($assets, '/'),
         ];
         $files = [];
@@ -444,8 +445,9 @@ final class ModRetailCrmInstaller
     private function differences($object, array $fields): array
     {
         $differs = [];
+        $text = fn($value) => is_bool($value) ? (string) (int) $value : (string) $value; // get() gives booleans
         foreach ($fields as $field => $value) {
-            if ((string) $object->get($field) !== (string) $value) {
+            if ($text($object->get($field)) !== $text($value)) {
                 $differs[] = $field;
             }
         }
@@ -484,7 +486,7 @@ final class ModRetailCrmInstaller
         }
     }
 
-    /** The code of an element file as MODX stores it: without the opening `<?php`. */
+    /** The code of an element file as MODX stores it: without the opening `<?php`, trimmed. */
     private function elementCode(string $file): string
     {
         $code = file_get_contents($file);
@@ -492,7 +494,7 @@ final class ModRetailCrmInstaller
             throw new RuntimeException("cannot read $file");
         }
         $code = preg_replace('/^\s*<\?php\s*/', '', $code);
-        return rtrim(preg_replace('/\?>\s*$/', '', $code)) . "\n";
+        return trim(preg_replace('/\?>\s*$/', '', $code));
     }
 
     private function pluginFile(): string

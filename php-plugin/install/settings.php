@@ -1,6 +1,7 @@
 <?php
 // The system settings the installer creates in the `modretailcrm` namespace: every setting the
-// extension reads (src/config/integration.rs), with its MODX editor (xtype), its area in the
+// extension reads (src/config/integration.rs) and the ICML file of the icml snippet (php-plugin/lib),
+// with its MODX editor (xtype), its area in the
 // settings grid and the value a fresh install starts with (the extension's own default, or empty
 // where empty means "the default"). Names and descriptions are in lexicon/*/default.inc.php as
 // setting_modretailcrm_<name> and setting_modretailcrm_<name>_desc.
@@ -34,6 +35,9 @@ return [
     'modretailcrm_weight_unit' => ['xtype' => 'textfield', 'area' => 'modretailcrm_shop', 'value' => 'kg'],
     'modretailcrm_order_method' => ['xtype' => 'textfield', 'area' => 'modretailcrm_shop', 'value' => ''],
     'modretailcrm_country_iso' => ['xtype' => 'textfield', 'area' => 'modretailcrm_shop', 'value' => ''],
+
+    // The catalogue (the icml snippet and the cron command)
+    'modretailcrm_icml_file' => ['xtype' => 'textfield', 'area' => 'modretailcrm_catalog', 'value' => ''],
 
     // The site's own classes
     'modretailcrm_custom_customers_class' => ['xtype' => 'textfield', 'area' => 'modretailcrm_custom', 'value' => ''],

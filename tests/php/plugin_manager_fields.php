@@ -8,6 +8,8 @@ define('MODX_CORE_PATH', __DIR__ . '/modx/site/core/');
 require __DIR__ . '/lib.php';
 require __DIR__ . '/modx/harness.php';
 
+same(getenv('MODRETAILCRM_EXPECT_EXTENSION') === '1', extension_loaded('modretailcrm'), 'the extension is loaded as the test says');
+
 $codes = ['msDelivery' => 'retailcrm_delivery_code', 'msPayment' => 'retailcrm_payment_code',
     'msOrderStatus' => 'retailcrm_status_code'];
 $meta = ['dbtype' => 'varchar', 'precision' => '255', 'phptype' => 'string', 'null' => true];

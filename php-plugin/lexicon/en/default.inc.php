@@ -14,6 +14,7 @@ $_lang['modretailcrm_status_code'] = 'The symbolic code of this order status in 
 $_lang['area_modretailcrm_connection'] = 'Connection';
 $_lang['area_modretailcrm_delivery'] = 'Sending';
 $_lang['area_modretailcrm_shop'] = 'Shop';
+$_lang['area_modretailcrm_catalog'] = 'Catalogue (ICML)';
 $_lang['area_modretailcrm_custom'] = 'Custom classes';
 
 $_lang['setting_modretailcrm_url'] = 'RetailCRM address';
@@ -64,6 +65,9 @@ $_lang['setting_modretailcrm_order_method'] = 'Order method';
 $_lang['setting_modretailcrm_order_method_desc'] = 'The RetailCRM order method code given to orders from the site (for example shopping-cart). Empty: RetailCRM\'s default.';
 $_lang['setting_modretailcrm_country_iso'] = 'Country';
 $_lang['setting_modretailcrm_country_iso_desc'] = 'The ISO code (for example RU) of the delivery country when an order\'s address has none.';
+
+$_lang['setting_modretailcrm_icml_file'] = 'ICML file';
+$_lang['setting_modretailcrm_icml_file_desc'] = 'Where the icml snippet and the cron command keep the ICML catalogue RetailCRM fetches. Empty: {assets_path}modretailcrm/icml.xml ({assets_path}, {core_path}, {base_path} are replaced).';
 
 $_lang['setting_modretailcrm_custom_customers_class'] = 'Customer class';
 $_lang['setting_modretailcrm_custom_customers_class_desc'] = 'Your class that adjusts every customer sent: ["ClassName", "{core_path}components/shop/Customers.php"] or a class name; its static map(array $payload, array $source): array returns the customer. If it fails, the standard customer is sent.';

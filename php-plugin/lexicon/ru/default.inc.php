@@ -14,6 +14,7 @@ $_lang['modretailcrm_status_code'] = 'Символьный код этого с�
 $_lang['area_modretailcrm_connection'] = 'Подключение';
 $_lang['area_modretailcrm_delivery'] = 'Отправка';
 $_lang['area_modretailcrm_shop'] = 'Магазин';
+$_lang['area_modretailcrm_catalog'] = 'Каталог (ICML)';
 $_lang['area_modretailcrm_custom'] = 'Свои классы';
 
 $_lang['setting_modretailcrm_url'] = 'Адрес RetailCRM';
@@ -64,6 +65,9 @@ $_lang['setting_modretailcrm_order_method'] = 'Способ оформления
 $_lang['setting_modretailcrm_order_method_desc'] = 'Код способа оформления заказа в RetailCRM для заказов с сайта (например shopping-cart). Пусто: по умолчанию RetailCRM.';
 $_lang['setting_modretailcrm_country_iso'] = 'Страна';
 $_lang['setting_modretailcrm_country_iso_desc'] = 'ISO-код страны доставки (например RU), если в адресе заказа её нет.';
+
+$_lang['setting_modretailcrm_icml_file'] = 'Файл ICML';
+$_lang['setting_modretailcrm_icml_file_desc'] = 'Где сниппет icml и команда cron хранят каталог ICML, который забирает RetailCRM. Пусто: {assets_path}modretailcrm/icml.xml ({assets_path}, {core_path}, {base_path} заменяются).';
 
 $_lang['setting_modretailcrm_custom_customers_class'] = 'Класс клиентов';
 $_lang['setting_modretailcrm_custom_customers_class_desc'] = 'Ваш класс, дополняющий каждого передаваемого клиента: ["ClassName", "{core_path}components/shop/Customers.php"] или имя класса; его статический метод map(array $payload, array $source): array возвращает клиента. Если класс не сработал, передаётся стандартный клиент.';

@@ -30,10 +30,20 @@ class xPDOObject
         $this->xpdo = &$xpdo;
     }
 
+    /** The field's value cast to its phptype, as xPDO does (a boolean field gives true/false). */
     public function get($k, $format = null, $formatTemplate = null)
     {
         $k = $this->xpdo->map[$this->_class]['fieldAliases'][$k] ?? $k;
-        return $this->_fields[$k] ?? null;
+        $value = $this->_fields[$k] ?? null;
+        if ($value === null) {
+            return null;
+        }
+        return match ($this->xpdo->map[$this->_class]['fieldMeta'][$k]['phptype'] ?? ($k === 'id' ? 'integer' : 'string')) {
+            'integer' => (int) $value,
+            'float' => (float) $value,
+            'boolean' => (bool) $value,
+            default => $value,
+        };
     }
 
     public function set($k, $v = null, $vType = '')
@@ -41,6 +51,11 @@ class xPDOObject
         $k = $this->xpdo->map[$this->_class]['fieldAliases'][$k] ?? $k;
         if (!array_key_exists($k, $this->xpdo->map[$this->_class]['fields']) && $k !== $this->xpdo->primaryKeyOf($this->_class)) {
             throw new LogicException("{$this->_class} has no field $k");
+        }
+        if (in_array($this->_class, ['modPlugin', 'modSnippet'], true) && in_array($k, ['plugincode', 'snippet'], true)) {
+            // modScript::set(): the code is stored trimmed, without its opening and closing PHP tags
+            $v = preg_replace(['/^<\?(php)?/', '/\?>$/'], '', trim((string) $v));
+            $v = trim($v, " \n\r\0\x0B");
         }
         $this->_fields[$k] = $v;
         return true;
@@ -205,24 +220,32 @@ class modSystemEvent
 
 class modX extends xPDO
 {
-    /** The classes of the modx package an installer touches: table, primary key, fields (defaults). */
+    /**
+     * The classes of the modx package an installer touches: table, primary key, fields (defaults),
+     * field aliases, and the phptype of the fields that are not strings (MODX 2.8's maps).
+     */
+    private const ELEMENT_TYPES = ['source' => 'integer', 'property_preprocess' => 'boolean', 'editor_type' => 'integer',
+        'category' => 'integer', 'cache_type' => 'integer', 'locked' => 'boolean', 'static' => 'boolean'];
     private const MODEL = [
         'modNamespace' => ['namespaces', 'name', ['name' => '', 'path' => '', 'assets_path' => '']],
         'modSystemSetting' => ['system_settings', 'key', ['key' => '', 'value' => '', 'xtype' => 'textfield',
             'namespace' => 'core', 'area' => '', 'editedon' => null]],
-        'modCategory' => ['categories', 'id', ['parent' => 0, 'category' => '', 'rank' => 0]],
+        'modCategory' => ['categories', 'id', ['parent' => 0, 'category' => '', 'rank' => 0], [],
+            ['parent' => 'integer', 'rank' => 'integer']],
         'modPlugin' => ['site_plugins', 'id', ['source' => 0, 'property_preprocess' => 0, 'name' => '', 'description' => '',
             'editor_type' => 0, 'category' => 0, 'cache_type' => 0, 'plugincode' => '', 'locked' => 0, 'properties' => null,
-            'disabled' => 0, 'moduleguid' => '', 'static' => 0, 'static_file' => ''], ['content' => 'plugincode']],
+            'disabled' => 0, 'moduleguid' => '', 'static' => 0, 'static_file' => ''], ['content' => 'plugincode'],
+            self::ELEMENT_TYPES + ['disabled' => 'boolean']],
         'modPluginEvent' => ['site_plugin_events', ['pluginid', 'event'], ['pluginid' => 0, 'event' => '', 'priority' => 0,
-            'propertyset' => 0]],
+            'propertyset' => 0], [], ['pluginid' => 'integer', 'priority' => 'integer', 'propertyset' => 'integer']],
         'modSnippet' => ['site_snippets', 'id', ['source' => 0, 'property_preprocess' => 0, 'name' => '', 'description' => '',
             'editor_type' => 0, 'category' => 0, 'cache_type' => 0, 'snippet' => null, 'locked' => 0, 'properties' => null,
-            'moduleguid' => '', 'static' => 0, 'static_file' => ''], ['content' => 'snippet']],
+            'moduleguid' => '', 'static' => 0, 'static_file' => ''], ['content' => 'snippet'], self::ELEMENT_TYPES],
         'modChunk' => ['site_htmlsnippets', 'id', ['name' => '', 'category' => 0, 'snippet' => null]],
         'modTemplate' => ['site_templates', 'id', ['templatename' => '', 'category' => 0, 'content' => '']],
         'modTemplateVar' => ['site_tmplvars', 'id', ['name' => '', 'category' => 0]],
-        'modEvent' => ['system_eventnames', 'name', ['name' => null, 'service' => 0, 'groupname' => '']],
+        'modEvent' => ['system_eventnames', 'name', ['name' => null, 'service' => 0, 'groupname' => ''], [],
+            ['service' => 'integer']],
         'modLexiconEntry' => ['lexicon_entries', 'id', ['name' => '', 'value' => '', 'topic' => 'default',
             'namespace' => 'core', 'language' => 'en', 'createdon' => null, 'editedon' => null]],
     ];
@@ -253,7 +276,8 @@ class modX extends xPDO
         $this->setPackage('modx', MODX_CORE_PATH . 'model/');
         foreach (self::MODEL as $class => $definition) {
             $this->map[$class] = ['package' => 'modx', 'table' => $definition[0], 'fields' => $definition[2],
-                'fieldMeta' => array_map(fn() => ['dbtype' => 'varchar'], $definition[2]),
+                'fieldMeta' => array_map(fn(string $type) => ['phptype' => $type],
+                    ($definition[4] ?? []) + array_fill_keys(array_keys($definition[2]), 'string')),
                 'fieldAliases' => $definition[3] ?? []];
         }
         $this->lexicon = new modLexicon($this);
