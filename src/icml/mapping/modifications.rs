@@ -93,22 +93,15 @@ impl Mapping {
             .map(|name| text(name, "name"))
             .transpose()
             .map_err(fail)?;
-        let price = row
-            .take("price")
-            .map(|price| number(&price, "price"))
-            .transpose()
-            .map_err(fail)?;
-        let quantity = row
-            .take("count")
-            .map(|count| number(&count, "count"))
-            .transpose()
-            .map_err(fail)?;
-        let weight = row
-            .take("weight")
-            .map(|weight| number(&weight, "weight"))
-            .transpose()
-            .map_err(fail)?
-            .filter(|weight| *weight != Decimal::ZERO);
+        let mut take_number = |key: &str| {
+            row.take(key)
+                .map(|value| number(&value, key))
+                .transpose()
+                .map_err(fail)
+        };
+        let price = take_number("price")?;
+        let quantity = take_number("count")?;
+        let weight = take_number("weight")?.filter(|weight| *weight != Decimal::ZERO);
         let params = self.modification_params(&mut row).map_err(fail)?;
         let product_name = product.product_name.as_ref().unwrap_or(&product.name);
         let offer_name = match name {
