@@ -69,6 +69,11 @@ final class ModRetailCrmInstaller
         $this->removeOldLexiconEntries();
         $this->addCodeColumns();
         $this->refreshCache();
+        $oldModel = $this->corePath() . 'components/modretailcrm/model/';
+        if (is_dir($oldModel)) {
+            $this->notes[] = "$oldModel holds the older component's code, which this version does not use:"
+                . ' delete it once nothing of yours is kept there';
+        }
     }
 
     public function uninstall(bool $dropCodes): void

@@ -127,6 +127,7 @@ same('courier', $after['objects']['msDelivery']['2']['retailcrm_delivery_code'],
 same('bank-card', $after['objects']['msPayment']['2']['retailcrm_payment_code'], 'the payment code is kept');
 same('prepayed', $after['objects']['msOrderStatus']['2']['retailcrm_status_code'], 'the status codes are kept');
 check(is_file($oldModel), "the older component's own files are left alone");
+check(str_contains($out, "core/components/modretailcrm/model/ holds the older component's code"), "the owner is told about them: $out");
 
 // A second run changes nothing.
 $json = file_get_contents("$site/core/config/database.json");
