@@ -33,6 +33,14 @@ final class CatalogDb
             'namespace' => 'TEXT', 'area' => 'TEXT', 'editedon' => 'TEXT'],
     ];
 
+    /** The indexes of the schemas that the reader's lookups by product use. */
+    private const INDEXES = [
+        'ms2_product_options' => ['product_id'],
+        'ms2_product_categories' => ['product_id'],
+        'msop_modifications' => ['rid'],
+        'msop_modification_options' => ['mid'],
+    ];
+
     public function __construct(public readonly PDO $pdo, public readonly string $prefix = 'modx_')
     {
     }
@@ -62,6 +70,9 @@ final class CatalogDb
                 }
             }
             $db->pdo->exec("CREATE TABLE `$prefix$table` (" . implode(', ', $sql) . ')');
+            foreach (self::INDEXES[$table] ?? [] as $column) {
+                $db->pdo->exec("CREATE INDEX `{$prefix}{$table}_$column` ON `$prefix$table` (`$column`)");
+            }
         }
         return $db;
     }
