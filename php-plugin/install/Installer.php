@@ -180,11 +180,11 @@ final class ModRetailCrmInstaller
         if (!$table) {
             throw new RuntimeException("no table for $class");
         }
-        $statement = $this->modx->query("SHOW COLUMNS FROM $table LIKE " . $this->modx->quote($field));
+        $statement = $this->modx->query("SHOW COLUMNS FROM $table");
         if (!$statement) {
             throw new RuntimeException("could not read the columns of $table");
         }
-        return (bool) $statement->fetch();
+        return in_array($field, array_column($statement->fetchAll(), 'Field'), true);
     }
 
     /** Runs the plugin file for one event as MODX would: $modx, $scriptProperties, $modx->event. */

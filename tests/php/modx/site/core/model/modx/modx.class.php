@@ -7,7 +7,7 @@
  *
  * Modelled: connect(), initialize() (system settings into config, extension packages),
  * getVersionData(), getObject(), getCollection(), getCount(), newObject(), removeCollection(),
- * query() for "SHOW COLUMNS FROM `table` [LIKE '…']", quote(), getManager()->addField() and
+ * query() for "SHOW COLUMNS FROM `table` [LIKE '…']", getManager()->addField() and
  * removeField() (which change the table's columns and, for a dropped column, its values),
  * getCacheManager()->refresh() (counted), $modx->lexicon (load(), exists()) and lexicon(),
  * getOption(), log(). Objects are xPDOObject with get/set/fromArray/toArray/save/remove; setting a
@@ -443,11 +443,6 @@ class modX extends xPDO
             $removed += $object->remove() ? 1 : 0;
         }
         return $removed;
-    }
-
-    public function quote($string, $parameter_type = 2)
-    {
-        return "'" . addslashes((string) $string) . "'";
     }
 
     /** "SHOW COLUMNS FROM `table` [LIKE 'name']"; anything else is not modelled. */
