@@ -338,6 +338,18 @@ mod tests {
     }
 
     #[test]
+    fn modifications_keyed_by_id_are_read_in_order() {
+        let mapping = Mapping::default();
+        let mut input = product();
+        input.insert(
+            "modifications".into(),
+            json!({"9": {"id": 9, "name": "A"}, "4": {"id": 4, "name": "B"}}),
+        );
+        let ids = offers(&mapping, &input).map(|o| o.into_iter().map(|o| o.id).collect());
+        assert_eq!(ids, Ok(vec![Cow::from("mod-3-9"), Cow::from("mod-3-4")]));
+    }
+
+    #[test]
     fn bad_modifications_are_named() {
         let mapping = Mapping::default();
         let cases = [
