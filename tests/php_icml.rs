@@ -83,7 +83,7 @@ fn xmllint_all(dir: &Path) -> usize {
 fn the_php_writer_publishes_a_catalogue_from_minishop2_arrays() {
     let dir = scratch("writer");
     run("icml_writer.php", &dir);
-    assert_eq!(xmllint_all(&dir), 2);
+    assert_eq!(xmllint_all(&dir), 3);
     let catalog = fs::read_to_string(dir.join("catalog.xml")).unwrap_or_default();
     for line in [
         "<name>Tom &amp; Jerry &lt;Shop&gt;</name>",
