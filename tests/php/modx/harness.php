@@ -6,9 +6,13 @@
 // brings its parameters (objects with their recorded types) and the related objects it carried,
 // which are "saved" so later getObject() calls find them. Events replay in events.jsonl order.
 //
-// Like MODX 2.8 (modScript::loadScript), a plugin file is compiled into a function body per
-// request: `static` variables live for one request, `$modx` is global, and the event's
-// parameters are `$scriptProperties` (and extracted as local variables).
+// By default a plugin file is compiled into a function body per request: `static` variables live
+// for one request, `$modx` is global, and the event's parameters are `$scriptProperties` (and
+// extracted as local variables). MODX 2.8.7 itself does not wrap the code in a function:
+// modScript::loadScript() writes it to core/cache/includes/elements/modplugin/{id}.include.cache.php
+// and modPlugin::process() includes that file for every event, inside the method, so `static`
+// variables start over at each event (checked on a real 2.8.7 site). $pluginMode = 'include'
+// runs the plugin that way.
 //
 // Needs no extension: the test of a site without modretailcrm loads it too. The xPDO class model
 // (packages, loadClass, $map: xPDOClassMap) is the fake MODX site's: ./site/core/xpdo/xpdo.class.php.
@@ -284,16 +288,33 @@ class modX
         $this->compiled = [];
     }
 
+    /**
+     * 'function': the plugin compiled once per request into a function; 'include': the plugin
+     * file included for every event, as MODX 2.8.7's modPlugin::process() does.
+     */
+    public string $pluginMode = 'function';
+
     /** Runs $file as MODX runs a plugin for $eventName with $params. Returns its return value. */
     public function runPlugin(string $file, string $eventName, array $params): mixed
     {
         $this->event = new modSystemEvent($eventName, $params);
-        $function = $this->compiled[$file] ??= $this->compile($file);
         try {
+            if ($this->pluginMode === 'include') {
+                return $this->includePlugin($file, $params);
+            }
+            $function = $this->compiled[$file] ??= $this->compile($file);
             return $function($params);
         } finally {
             $this->event = null;
         }
+    }
+
+    /** modPlugin::process(): `$modx` and `$scriptProperties` in scope, the parameters extracted. */
+    private function includePlugin(string $file, array $scriptProperties): mixed
+    {
+        $modx = $this;
+        extract($scriptProperties, EXTR_SKIP);
+        return include $file;
     }
 
     /**
