@@ -15,16 +15,19 @@
  * ($order->getOne() inside miniShop2's "before" events makes the following save() write stale
  * data back). Status changes run with an anonymous $modx->user: the order's user_id is used.
  *
- * MODX runs this code as the body of a function, once compiled per request: `static` variables
- * live for one request, and there is no `use` or `declare` (hence the full class names).
+ * MODX 2.8 includes this code anew for every event (modScript::process() includes the cached
+ * file inside the method), so neither local nor `static` variables survive from one event to the
+ * next: what a request must remember lives in $GLOBALS['modretailcrm_plugin'] — the integration,
+ * whether its delivery after the response is registered, whether a missing extension was
+ * reported. No `use` or `declare` (the code may be stored in the database; hence full names).
  *
  * @var modX $modx
  * @var array $scriptProperties
  */
 
-static $integration = null;        // ModRetailCrm\Integration, or false when inactive
-static $extensionReported = false;
-static $shutdownRegistered = false;
+$request = &$GLOBALS['modretailcrm_plugin'];
+// integration: ModRetailCrm\Integration, false when inactive, null until the first shop event.
+$request ??= ['integration' => null, 'extension_reported' => false, 'shutdown_registered' => false];
 
 if (!isset($modx->event)) {
     return;
@@ -80,15 +83,15 @@ if (!in_array($modx->event->name, $events, true)) {
 }
 
 if (!extension_loaded('modretailcrm')) {
-    if (!$extensionReported) {
-        $extensionReported = true;
+    if (!$request['extension_reported']) {
+        $request['extension_reported'] = true;
         $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] the PHP extension "modretailcrm" is not loaded'
             . ' (add extension=modretailcrm.so to php.ini): orders and customers are NOT sent to RetailCRM.');
     }
     return;
 }
 
-if ($integration === null) {
+if ($request['integration'] === null) {
     $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
     foreach ($modx->config as $key => $value) {
         if (is_string($key) && strncmp($key, 'modretailcrm_', 13) === 0) {
@@ -97,17 +100,18 @@ if ($integration === null) {
     }
     // Null when inactive; the extension tells why once, not on every request.
     try {
-        $integration = \ModRetailCrm\Integration::forSite($settings, static function (string $message, string $severity) use ($modx): void {
+        $request['integration'] = \ModRetailCrm\Integration::forSite($settings, static function (string $message, string $severity) use ($modx): void {
             $modx->log($severity === 'info' ? modX::LOG_LEVEL_INFO : modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
         }) ?? false;
     } catch (\Throwable $e) {
-        $integration = false;
+        $request['integration'] = false;
         $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] inactive: ' . $e->getMessage());
     }
 }
-if ($integration === false) {
+if ($request['integration'] === false) {
     return;
 }
+$integration = $request['integration'];
 
 // toArray() of one object found by id or criteria, or null.
 $load = static function (string $class, $criteria) use ($modx): ?array {
@@ -199,8 +203,8 @@ try {
             $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName: not delivered ($state), kept in the outbox: "
                 . implode('; ', array_unique($errors)));
         }
-        if (!$shutdownRegistered && $state !== 'skipped' && $integration->sendMode() === 'deferred') {
-            $shutdownRegistered = true;
+        if (!$request['shutdown_registered'] && $state !== 'skipped' && $integration->sendMode() === 'deferred') {
+            $request['shutdown_registered'] = true;
             register_shutdown_function([$integration, 'deliverAfterResponse'], 10);
         }
     }
