@@ -7,7 +7,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{assert_php_passed, run_php_without_extension};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,55 +19,34 @@ fn script(name: &str) -> PathBuf {
     repo().join("tests/php").join(name)
 }
 
-/// Fails the test with the output unless `output` is a success that printed `PASS `.
-fn assert_passed(what: &str, output: &Output) {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("PASS "),
-        "{what} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-        output.status
-    );
-}
-
-/// Runs a PHP test script with `php -n`: no extension, no php.ini.
-fn run_without_extension(name: &str) {
-    let output = Command::new("timeout")
-        .args(["120", "php", "-n"])
-        .arg(script(name))
-        .output()
-        .expect("php runs (scripts/setup.sh installs php-cli)");
-    assert_passed(name, &output);
-}
-
 #[test]
 fn a_fresh_install_creates_exactly_the_component_and_a_second_run_changes_nothing() {
-    run_without_extension("install_fresh.php");
+    run_php_without_extension("install_fresh.php");
 }
 
 #[test]
 fn an_older_modretailcrm_install_is_upgraded_in_place_keeping_settings_and_codes() {
-    run_without_extension("install_upgrade.php");
+    run_php_without_extension("install_upgrade.php");
 }
 
 #[test]
 fn uninstall_keeps_the_codes_and_drop_codes_removes_them() {
-    run_without_extension("install_uninstall.php");
+    run_php_without_extension("install_uninstall.php");
 }
 
 #[test]
 fn the_installer_refuses_what_is_not_a_modx_2_8_site_with_minishop2() {
-    run_without_extension("install_errors.php");
+    run_php_without_extension("install_errors.php");
 }
 
 #[test]
 fn both_lexicons_name_every_setting_the_installer_creates() {
-    run_without_extension("install_lexicon.php");
+    run_php_without_extension("install_lexicon.php");
 }
 
 #[test]
 fn the_code_fields_reach_the_model_and_the_manager_without_the_extension() {
-    run_without_extension("plugin_manager_fields.php");
+    run_php_without_extension("plugin_manager_fields.php");
 }
 
 #[test]
@@ -75,7 +56,7 @@ fn the_code_fields_reach_the_model_and_the_manager_with_the_extension_and_no_set
         &[path.to_str().expect("utf-8 path")],
         &[("MODRETAILCRM_EXPECT_EXTENSION", "1")],
     );
-    assert_passed("plugin_manager_fields.php with the extension", &output);
+    assert_php_passed("plugin_manager_fields.php with the extension", &output);
 }
 
 #[test]
@@ -99,5 +80,5 @@ fn the_manager_script_adds_the_code_column_and_fields_to_minishop2s_settings_pag
         .arg(&js)
         .output()
         .expect("node runs");
-    assert_passed("ms2-settings-page.js", &output);
+    assert_php_passed("ms2-settings-page.js", &output);
 }
