@@ -2,7 +2,8 @@
 # The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
 # run a shop scenario through the MODX plugin (examples/shop.php) and show what the CRM
 # received; then the same API by hand (examples/demo.php); then stop the CRM, place an order,
-# start it again, and watch the order arrive (examples/outage.php).
+# start it again, and watch the order arrive (examples/outage.php); last, write the demo ICML
+# catalogue and validate it (examples/icml.php).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,3 +47,8 @@ kill $pid; wait $pid 2>/dev/null || true
 php -n -d extension="$so" examples/outage.php place
 start_sandbox "${url##*:}"
 php -n -d extension="$so" examples/outage.php recover
+
+# The ICML catalogue RetailCRM fetches: written, validated, written again (unchanged).
+printf '\n== The ICML catalogue RetailCRM fetches\n'
+php -n -d extension="$so" examples/icml.php "$demo_dir/icml.xml"
+xmllint --noout "$demo_dir/icml.xml" && echo "xmllint: $demo_dir/icml.xml is well-formed"
