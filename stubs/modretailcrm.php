@@ -362,6 +362,19 @@ namespace ModRetailCrm {
         public function flush(mixed $seconds = null): mixed {}
 
         /**
+         * For the MODX plugin: the integration the site's settings describe, or `null` when it
+         * is inactive (settings empty or wrong, outbox unusable). Why is told to `$log`
+         * (`function (string $message, string $severity)`, severity `info` when nothing is
+         * configured, else `error`; default PHP's `error_log`) once — not on every request, nor
+         * in every PHP worker — until the settings make it active again.
+         *
+         * @param mixed $settings
+         * @param mixed $log
+         * @return \ModRetailCrm\Integration|null
+         */
+        public static function forSite(mixed $settings, mixed $log = null): ?\ModRetailCrm\Integration {}
+
+        /**
          * `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
          * `order`, `address` (msOrderAddress), `products` (list of msOrderProduct), `delivery`,
          * `payment`, `status`, `user`, `profile`, `promo` (msPromoCode's mspcOrder); the optional
@@ -374,9 +387,11 @@ namespace ModRetailCrm {
 
         /**
          * `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
-         * msOrderStatus `toArray()`) and `paid_at` (`Y-m-d H:i:s`, for a paid status). Statuses
-         * in `modretailcrm_sync_statuses` with a CRM code change the CRM order's status; those in
-         * `modretailcrm_paid_statuses` (default 2) mark its payment paid with amount and date.
+         * msOrderStatus `toArray()`), `paid_at` (`Y-m-d H:i:s`, for a paid status) and `payment`
+         * (the order's msPayment `toArray()`). Statuses in `modretailcrm_sync_statuses` with a
+         * CRM code change the CRM order's status; those in `modretailcrm_paid_statuses` (default
+         * 2) mark its payment paid with amount and date, creating the payment when the CRM does
+         * not have it (an order sent before its payment method had a code).
          *
          * @param mixed $data
          * @return mixed
@@ -472,7 +487,9 @@ namespace ModRetailCrm\Icml {
         public function addCategory(mixed $category): void {}
 
         /**
-         * Writes one offer from a product array (miniShop2 or ICML field names).
+         * Writes one offer from a product array (miniShop2 or ICML field names), and one more
+         * for each msOptionsPrice2 modification in its `modifications` list
+         * (`mod-{product}-{modification}`): all of them, or none when one is refused.
          *
          * @param mixed $offer
          * @return void
@@ -480,8 +497,9 @@ namespace ModRetailCrm\Icml {
         public function addOffer(mixed $offer): void {}
 
         /**
-         * Writes a list of product arrays: all of them, or none when one is refused (the
-         * exception names its index and id). Returns how many were written.
+         * Writes a list of product arrays (each with its modifications, as `addOffer`): all of
+         * them, or none when one is refused (the exception names its index and id). Returns
+         * how many offers were written.
          *
          * @param mixed $offers
          * @return int
@@ -490,7 +508,9 @@ namespace ModRetailCrm\Icml {
 
         /**
          * Completes the catalogue and publishes it at the path by atomic rename. Returns
-         * `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …]`.
+         * `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …, 'changed' => bool]`;
+         * `changed` is false when the published file already held this catalogue apart from
+         * its date: it is then left as it was (modification time included).
          *
          * @return mixed
          */
