@@ -52,6 +52,7 @@ mod error;
 mod keys;
 mod lease;
 mod ops;
+mod order_ids;
 mod ratelimit;
 mod schema;
 mod shared;

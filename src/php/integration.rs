@@ -300,7 +300,6 @@ impl Integration {
 }
 
 impl Integration {
-    /// Queues one change and, in `sync` mode, delivers it within the budget.
     /// The integration `settings` describe, or why there is none.
     fn open(settings: &serde_json::Map<String, Value>) -> Result<Self, Inactive> {
         let settings = IntegrationSettings::parse(settings)
@@ -322,6 +321,7 @@ impl Integration {
         })
     }
 
+    /// Queues one change and, in `sync` mode, delivers it within the budget.
     fn queue(&self, change: &Change) -> PhpResult<Value> {
         let id = self.engine.enqueue(change).map_err(outbox_error)?;
         let settled = match self.send_mode {
@@ -375,7 +375,9 @@ impl Integration {
     }
 
     /// Queues an event's changes: `['state' => the last record's state, 'records' => […],
-    /// 'unmapped' => […]]`, or `['state' => 'skipped', 'reason' => …]`.
+    /// 'unmapped' => […]]`, or `['state' => 'skipped', 'reason' => …]`. An order's changes
+    /// go under the `externalId` the outbox gave the order (its number's, unless another
+    /// site order with the same number took it first).
     fn queue_all(&self, event: EventChanges) -> PhpResult<Zval> {
         if let Some(skip) = event.skipped {
             let reason = match skip {
@@ -402,6 +404,21 @@ impl Integration {
             .outbox()
             .note_unmapped(&event.unmapped, SystemTime::now())
             .map_err(outbox_error)?;
+        let event = match &event.order {
+            Some(order) => {
+                let given = self
+                    .engine
+                    .outbox()
+                    .order_external_id(order.id, &order.external_id)
+                    .map_err(outbox_error)?;
+                if given == order.external_id {
+                    event
+                } else {
+                    event.with_order_external_id(&given)
+                }
+            }
+            None => event,
+        };
         let mut records = Vec::with_capacity(event.changes.len());
         for change in &event.changes {
             records.push(self.queue(change)?);
