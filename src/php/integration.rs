@@ -55,9 +55,9 @@ impl Integration {
 
     /// For the MODX plugin: the integration the site's settings describe, or `null` when it
     /// is inactive (settings empty or wrong, outbox unusable). Why is told to `$log`
-    /// (`function (string $message, string $severity)`, severity `info` when nothing is
-    /// configured, else `error`; default PHP's `error_log`) once — not on every request, nor
-    /// in every PHP worker — until the settings make it active again.
+    /// (`function (string $message)`, default PHP's `error_log`) once — not on every request,
+    /// nor in every PHP worker — until the settings make it active again. The plugin logs it
+    /// as an error: a site whose orders do not reach the CRM must see it in MODX's log.
     pub fn for_site(
         settings: &Zval,
         log: Option<&Zval>,
@@ -77,10 +77,10 @@ impl Integration {
             Err(inactive) => {
                 let message = inactive.to_string();
                 if note.is_news(&message) {
-                    let severity = inactive.severity();
                     let told = match log {
-                        Some(log) => ZendCallable::new(log)
-                            .and_then(|log| log.try_call(vec![&message, &severity])),
+                        Some(log) => {
+                            ZendCallable::new(log).and_then(|log| log.try_call(vec![&message]))
+                        }
                         None => ZendCallable::try_from_name("error_log").and_then(|log| {
                             log.try_call(vec![&format!("modretailcrm: {message}")])
                         }),
@@ -464,14 +464,6 @@ impl std::fmt::Display for Inactive {
 }
 
 impl Inactive {
-    /// `info` for a site that has not set the integration up, `error` for the rest.
-    fn severity(&self) -> &'static str {
-        match self {
-            Inactive::NotConfigured => "info",
-            Inactive::Settings(_) | Inactive::Outbox(_) => "error",
-        }
-    }
-
     /// The exception `new Integration()` throws.
     fn exception(self) -> PhpException {
         match self {

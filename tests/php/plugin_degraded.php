@@ -44,13 +44,13 @@ if (($argv[1] ?? '') === 'child') {
     exit(0);
 }
 
-// 1. Not configured at all: nothing sent, and the log says so once — not on every request,
-// nor in every PHP worker — at INFO level.
+// 1. Not configured at all: nothing sent, and MODX's error log (which by default shows errors
+// only) says so once — not on every request, nor in every PHP worker.
 $empty = ['modretailcrm_url' => '', 'modretailcrm_apiKey' => '', 'modretailcrm_siteCode' => ''];
 $modx = new modX($empty);
 checkout($modx);
-same([], $modx->logged(modX::LOG_LEVEL_WARN), 'empty settings are not an error');
-same(1, count($modx->logged()), 'one line for two requests: ' . json_encode($modx->logged()));
+same(1, count($modx->logged(modX::LOG_LEVEL_ERROR)), 'one error line for two requests: ' . json_encode($modx->logged()));
+same($modx->logged(), $modx->logged(modX::LOG_LEVEL_ERROR), 'and nothing else');
 check(str_contains($modx->logged()[0], 'modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode are empty'),
     $modx->logged()[0]);
 same([], checkout_in_another_process($empty), 'another worker of the site does not say it again');

@@ -100,8 +100,8 @@ if ($request['integration'] === null) {
     }
     // Null when inactive; the extension tells why once, not on every request.
     try {
-        $request['integration'] = \ModRetailCrm\Integration::forSite($settings, static function (string $message, string $severity) use ($modx): void {
-            $modx->log($severity === 'info' ? modX::LOG_LEVEL_INFO : modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
+        $request['integration'] = \ModRetailCrm\Integration::forSite($settings, static function (string $message) use ($modx): void {
+            $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
         }) ?? false;
     } catch (\Throwable $e) {
         $request['integration'] = false;
