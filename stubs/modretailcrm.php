@@ -321,10 +321,18 @@ namespace ModRetailCrm {
 
         /**
          * For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
-         * `deferred` mode: ends the response first where PHP-FPM allows it
-         * (`fastcgi_finish_request()`), so the visitor never waits for the CRM, then delivers
-         * due changes for at most `$seconds` (default 10). Never throws: a shutdown function has
-         * no caller to catch it; problems go to the log. Returns the flush report, or null.
+         * `deferred` mode: delivers due changes for at most `$seconds` (default 10) without the
+         * visitor waiting for the CRM. Where the SAPI can end the response first
+         * (`fastcgi_finish_request()` of PHP-FPM, `litespeed_finish_request()` of LiteSpeed)
+         * it does, then flushes here; on the CLI (nobody waits, the process ends) it flushes
+         * here; elsewhere (Apache mod_php, the built-in server) it hands the flush to a
+         * background thread of this process and returns at once: the response goes out and
+         * the process lives on. One such thread runs per process; a call while it runs adds
+         * this outbox to its work. The thread logs to the integration's log file (inside MODX
+         * there always is one); lines meant for `error_log` are passed on by the next PHP call
+         * of the process that delivers. Never throws: a shutdown function has no caller to
+         * catch it; problems go to the log. Returns the flush report of a flush made here,
+         * else null.
          *
          * @param mixed $seconds
          * @return mixed
@@ -364,9 +372,9 @@ namespace ModRetailCrm {
         /**
          * For the MODX plugin: the integration the site's settings describe, or `null` when it
          * is inactive (settings empty or wrong, outbox unusable). Why is told to `$log`
-         * (`function (string $message, string $severity)`, severity `info` when nothing is
-         * configured, else `error`; default PHP's `error_log`) once — not on every request, nor
-         * in every PHP worker — until the settings make it active again.
+         * (`function (string $message)`, default PHP's `error_log`) once — not on every request,
+         * nor in every PHP worker — until the settings make it active again. The plugin logs it
+         * as an error: a site whose orders do not reach the CRM must see it in MODX's log.
          *
          * @param mixed $settings
          * @param mixed $log

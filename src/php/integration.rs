@@ -18,6 +18,7 @@ use crate::php::custom;
 use crate::php::exceptions::{Kind, config, internal, validation};
 use crate::php::log::PhpLog;
 use crate::runtime;
+use crate::sync::background;
 use crate::sync::change::Change;
 use crate::sync::engine::{Engine, FlushReport, Settled};
 use crate::sync::events::{self, EventChanges, Skip};
@@ -225,16 +226,26 @@ impl Integration {
     }
 
     /// For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
-    /// `deferred` mode: ends the response first where PHP-FPM allows it
-    /// (`fastcgi_finish_request()`), so the visitor never waits for the CRM, then delivers
-    /// due changes for at most `$seconds` (default 10). Never throws: a shutdown function has
-    /// no caller to catch it; problems go to the log. Returns the flush report, or null.
+    /// `deferred` mode: delivers due changes for at most `$seconds` (default 10) without the
+    /// visitor waiting for the CRM. Where the SAPI can end the response first
+    /// (`fastcgi_finish_request()` of PHP-FPM, `litespeed_finish_request()` of LiteSpeed)
+    /// it does, then flushes here; on the CLI (nobody waits, the process ends) it flushes
+    /// here; elsewhere (Apache mod_php, the built-in server) it hands the flush to a
+    /// background thread of this process and returns at once: the response goes out and
+    /// the process lives on. One such thread runs per process; a call while it runs adds
+    /// this outbox to its work. The thread logs to the integration's log file (inside MODX
+    /// there always is one); lines meant for `error_log` are passed on by the next PHP call
+    /// of the process that delivers. Never throws: a shutdown function has no caller to
+    /// catch it; problems go to the log. Returns the flush report of a flush made here,
+    /// else null.
     pub fn deliver_after_response(&self, seconds: Option<&Zval>) -> Option<Zval> {
-        if let Ok(finish) = ZendCallable::try_from_name("fastcgi_finish_request") {
-            let _ = finish.try_call(vec![]);
-        }
-        match self.flush(seconds) {
-            Ok(report) => Some(report),
+        let delivered = if end_response() || sapi_name().is_none_or(|name| name == "cli") {
+            self.flush(seconds).map(Some)
+        } else {
+            self.deliver_in_background(seconds)
+        };
+        match delivered {
+            Ok(report) => report,
             Err(error) => {
                 log_to_php(&format!(
                     "modretailcrm: delivery after the response failed: {error:?}"
@@ -431,6 +442,25 @@ impl Integration {
         to_zval(&json!({"state": state, "records": records, "unmapped": event.unmapped}))
     }
 
+    /// Hands a flush of `seconds` to the process's background thread; flushes here when no
+    /// thread can be started.
+    fn deliver_in_background(&self, seconds: Option<&Zval>) -> PhpResult<Option<Zval>> {
+        let budget = seconds_arg(seconds, "$seconds", DEFAULT_FLUSH_BUDGET)?;
+        self.log.pass_lines()?;
+        let engine = self
+            .engine
+            .worker_with_log(Some(self.log.background_sink()));
+        match background::deliver(engine, budget) {
+            Ok(()) => Ok(None),
+            Err(error) => {
+                log_to_php(&format!(
+                    "modretailcrm: cannot start a thread to deliver after the response ({error}); delivering now"
+                ));
+                self.flush(seconds).map(Some)
+            }
+        }
+    }
+
     fn run_flush(&self, budget: Duration, watch: Option<i64>) -> PhpResult<FlushReport> {
         let report = runtime::block_on(self.engine.flush(budget, watch))
             .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
@@ -474,6 +504,24 @@ impl Inactive {
             Inactive::Outbox(error) => outbox_error(error),
         }
     }
+}
+
+/// Ends the response to the visitor where the SAPI can: `fastcgi_finish_request()` (PHP-FPM)
+/// or `litespeed_finish_request()` (LiteSpeed). Whether one was there to call.
+fn end_response() -> bool {
+    ["fastcgi_finish_request", "litespeed_finish_request"]
+        .into_iter()
+        .any(|name| {
+            ZendCallable::try_from_name(name).is_ok_and(|finish| finish.try_call(vec![]).is_ok())
+        })
+}
+
+/// `php_sapi_name()`: `cli`, `fpm-fcgi`, `apache2handler`, `cli-server` …
+fn sapi_name() -> Option<String> {
+    ZendCallable::try_from_name("php_sapi_name")
+        .and_then(|name| name.try_call(vec![]))
+        .ok()
+        .and_then(|name| name.str().map(str::to_string))
 }
 
 /// Writes a line to PHP's error log (MODX's, inside MODX).
