@@ -115,7 +115,9 @@ fn another_order_holding_the_external_id_is_refused_not_overwritten() {
         panic!("another order's create must be refused");
     };
     assert!(
-        error.to_string().contains("another order with externalId 2611-16"),
+        error
+            .to_string()
+            .contains("another order with externalId 2611-16"),
         "{error}"
     );
     let orders = stored(&sandbox, "orders");
