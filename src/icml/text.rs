@@ -10,8 +10,9 @@
 //! parser turns CR LF into LF) and tab, LF and CR in attribute values (a parser turns them into
 //! spaces).
 //!
-//! Cleaning and escaping are one pass over the bytes that appends to a reused buffer: a
-//! catalogue is mostly text, and this is the writer's hot path.
+//! Cleaning and escaping append to the writer's buffer: a catalogue is mostly text, and this
+//! is the writer's hot path. Most values need neither; they are recognised eight bytes at a
+//! time and copied in one piece.
 
 /// What a byte needs in element content or in an attribute value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -59,12 +60,12 @@ const CONTENT: [Action; 256] = actions(false);
 const ATTRIBUTE: [Action; 256] = actions(true);
 
 /// Appends `text` to `out` as element content.
-pub fn push_content(out: &mut String, text: &str) {
+pub fn push_content(out: &mut Vec<u8>, text: &str) {
     push(out, text, &CONTENT, false);
 }
 
 /// Appends `text` to `out` as a double-quoted attribute value.
-pub fn push_attribute(out: &mut String, text: &str) {
+pub fn push_attribute(out: &mut Vec<u8>, text: &str) {
     push(out, text, &ATTRIBUTE, true);
 }
 
@@ -81,48 +82,61 @@ fn allowed(c: char) -> bool {
     )
 }
 
-fn push(out: &mut String, text: &str, table: &[Action; 256], attribute: bool) {
+fn push(out: &mut Vec<u8>, text: &str, table: &[Action; 256], attribute: bool) {
     let bytes = text.as_bytes();
-    out.reserve(bytes.len());
-    // `copied` is where the text not yet appended starts; it only ever stops at an ASCII
-    // byte or at the first byte of a character, so every slice is whole characters.
+    // Most values need nothing: they are copied in one piece.
+    let Some(first) = first_action(bytes, table, attribute) else {
+        out.extend_from_slice(bytes);
+        return;
+    };
+    // `copied` is where the bytes not yet appended start; `at` stops only at an ASCII byte
+    // or at 0xEF, the first byte of a character, so every piece is whole characters.
     let mut copied = 0;
-    let mut at = 0;
+    let mut at = first;
     while at < bytes.len() {
-        // Eight bytes at a time while none of them can need an action.
-        if let Some(chunk) = bytes.get(at..at + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if !may_need_action(u64::from_le_bytes(word), attribute) {
-                at += 8;
-                continue;
-            }
+        let action = table[usize::from(bytes[at])];
+        if action == Action::Copy {
+            at += 1;
+            continue;
         }
-        let end = (at + 8).min(bytes.len());
-        while at < end {
-            let action = table[usize::from(bytes[at])];
-            if action == Action::Copy {
-                at += 1;
-                continue;
-            }
-            out.push_str(text.get(copied..at).unwrap_or_default());
-            let mut width = 1;
-            match action {
-                Action::Escape(reference) => out.push_str(reference),
-                Action::CheckNonCharacter => {
-                    // 0xEF always starts a three-byte character in a str.
-                    width = 3;
-                    if !matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])) {
-                        out.push_str(text.get(at..at + 3).unwrap_or_default());
-                    }
+        out.extend_from_slice(&bytes[copied..at]);
+        let mut width = 1;
+        match action {
+            Action::Escape(reference) => out.extend_from_slice(reference.as_bytes()),
+            Action::CheckNonCharacter => {
+                // 0xEF always starts a three-byte character in a str.
+                width = 3;
+                if let Some(character) = bytes.get(at..at + 3)
+                    && !matches!(character, [_, 0xBF, 0xBE | 0xBF])
+                {
+                    out.extend_from_slice(character);
                 }
-                Action::Drop | Action::Copy => {}
             }
-            at += width;
-            copied = at;
+            Action::Drop | Action::Copy => {}
         }
+        at += width;
+        copied = at;
     }
-    out.push_str(text.get(copied..).unwrap_or_default());
+    out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
+}
+
+/// The index of the first byte that needs an action, eight bytes at a time while none of
+/// them can.
+fn first_action(bytes: &[u8], table: &[Action; 256], attribute: bool) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        if may_need_action(u64::from_le_bytes(eight), attribute) {
+            break;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    rest.iter()
+        .position(|&byte| table[usize::from(byte)] != Action::Copy)
+        .map(|offset| at + offset)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -154,15 +168,15 @@ mod tests {
     use super::*;
 
     fn content(text: &str) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         push_content(&mut out, text);
-        out
+        String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn attribute(text: &str) -> String {
-        let mut out = String::from("kept ");
+        let mut out = b"kept ".to_vec();
         push_attribute(&mut out, text);
-        out.split_off(5)
+        String::from_utf8(out.split_off(5)).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
