@@ -598,11 +598,18 @@ fn param_value<'a>(field: Field<'a>, what: &str) -> Result<Option<Cow<'a, str>>,
         };
         joined = Some(match joined.take() {
             None => value,
-            Some(before) => {
-                let mut both = before.into_owned();
+            Some(Cow::Borrowed(first)) => {
+                // Room for a few more items like these, so that the list grows in place.
+                let mut both = String::with_capacity(2 * (first.len() + value.len() + 2));
+                both.push_str(first);
                 both.push_str(", ");
                 both.push_str(&value);
                 Cow::Owned(both)
+            }
+            Some(Cow::Owned(mut list)) => {
+                list.push_str(", ");
+                list.push_str(&value);
+                Cow::Owned(list)
             }
         });
         Ok(())

@@ -142,25 +142,32 @@ fn first_action(bytes: &[u8], table: &[Action; 256], attribute: bool) -> Option<
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether some byte of `word` is below `limit` (at most 0x80).
-fn has_byte_below(word: u64, limit: u8) -> bool {
-    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGH_BITS != 0
+/// The high bit set in every byte of `word` below `limit` (at most 0x80); a byte above one
+/// that is may be marked too, which only costs a closer look.
+fn below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word
 }
 
-/// Whether some byte of `word` is `byte`.
-fn has_byte(word: u64, byte: u8) -> bool {
-    has_byte_below(word ^ (ONES * u64::from(byte)), 1)
+/// The high bit set in every byte of `word` that is `byte` (same caveat as [`below`]).
+fn equal(word: u64, byte: u8) -> u64 {
+    below(word ^ (ONES * u64::from(byte)), 1)
 }
 
 /// Whether one of eight bytes may need an action (a control byte, `&`, `<`, `>`, 0xEF, and
 /// quotes in attributes); false positives are fine, the bytes are then looked at one by one.
+/// Branch-free: `<` and `>` (0x3C, 0x3E) are one test with bit 1 set; in attributes `"`,
+/// `&` and `'` (0x22, 0x26, 0x27) are one test with bits 0 and 2 set (`#` gets a closer look).
 fn may_need_action(word: u64, attribute: bool) -> bool {
-    has_byte_below(word, 0x20)
-        || has_byte(word, b'&')
-        || has_byte(word, b'<')
-        || has_byte(word, b'>')
-        || has_byte(word, 0xEF)
-        || (attribute && (has_byte(word, b'"') || has_byte(word, b'\'')))
+    let quotes_and_ampersand = if attribute {
+        equal(word | ONES * 0x05, 0x27)
+    } else {
+        equal(word, b'&')
+    };
+    let found = below(word, 0x20)
+        | quotes_and_ampersand
+        | equal(word | ONES * 0x02, 0x3E)
+        | equal(word, 0xEF);
+    found & HIGH_BITS != 0
 }
 
 #[cfg(test)]
