@@ -224,7 +224,22 @@ impl Ord for Decimal {
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buffer = [0u8; DIGITS_BUFFER];
-        f.write_str(std::str::from_utf8(self.digits(&mut buffer)).unwrap_or_default())
+        f.write_str(self.text(&mut buffer))
+    }
+}
+
+impl Decimal {
+    /// The shortest form as a `String`, as `to_string` gives it without the formatting
+    /// machinery (integer ids become texts this way on the mapping's hot path).
+    pub fn to_text(self) -> String {
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        self.text(&mut buffer).to_owned()
+    }
+
+    /// The shortest form in `buffer`.
+    fn text(self, buffer: &mut [u8; DIGITS_BUFFER]) -> &str {
+        // Only ASCII digits, a point and a sign are written.
+        std::str::from_utf8(self.digits(buffer)).unwrap_or_default()
     }
 }
 

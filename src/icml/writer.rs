@@ -18,6 +18,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -324,9 +325,14 @@ impl Xml {
         for picture in &offer.pictures {
             self.text(in_offer!("picture"), picture);
         }
-        self.text(in_offer!("name"), &offer.name);
-        let product_name = offer.product_name.as_deref().unwrap_or(&offer.name);
-        self.text(in_offer!("productName"), product_name);
+        let name = self.text(in_offer!("name"), &offer.name);
+        match &offer.product_name {
+            Some(product_name) => {
+                self.text(in_offer!("productName"), product_name);
+            }
+            // The name again, escaped once.
+            None => self.copy(in_offer!("productName"), name),
+        }
         if let Some(xml_id) = &offer.xml_id {
             self.text(in_offer!("xmlId"), xml_id);
         }
@@ -357,7 +363,9 @@ impl Xml {
         }
         match offer.vat_rate {
             Some(VatRate::Percent(rate)) => self.number(in_offer!("vatRate"), rate, MONEY_PLACES),
-            Some(VatRate::None) => self.text(in_offer!("vatRate"), "none"),
+            Some(VatRate::None) => {
+                self.text(in_offer!("vatRate"), "none");
+            }
             None => {}
         }
         for barcode in &offer.barcodes {
@@ -392,10 +400,20 @@ impl Xml {
         self.out.extend_from_slice(markup.as_bytes());
     }
 
-    /// `element` holding `value`.
-    fn text(&mut self, element: Element, value: &str) {
+    /// `element` holding `value`; returns where the escaped value is in the buffer.
+    fn text(&mut self, element: Element, value: &str) -> Range<usize> {
         self.raw(element.start);
+        let start = self.out.len();
         text::push_content(&mut self.out, value);
+        let escaped = start..self.out.len();
+        self.raw(element.end);
+        escaped
+    }
+
+    /// `element` holding the escaped text at `escaped` in the buffer.
+    fn copy(&mut self, element: Element, escaped: Range<usize>) {
+        self.raw(element.start);
+        self.out.extend_from_within(escaped);
         self.raw(element.end);
     }
 

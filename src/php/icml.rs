@@ -204,8 +204,13 @@ fn field(value: &Zval, depth: usize) -> Field<'_> {
 }
 
 fn array_field(array: &ZendHashTable, depth: usize) -> Field<'_> {
-    if packed_list(array).is_some() || array.has_sequential_keys() {
-        return Field::List(values(array).map(|item| field(item, depth)).collect());
+    if let Some(len) = packed_list(array) {
+        let mut items = Vec::with_capacity(len as usize);
+        items.extend(values(array).map(|item| field(item, depth)));
+        return Field::List(items);
+    }
+    if array.has_sequential_keys() {
+        return Field::List(array.values().map(|item| field(item, depth)).collect());
     }
     let entries = array.iter().map(|(key, item)| {
         let key = match key {
