@@ -159,13 +159,13 @@ fn equal(word: u64, byte: u8) -> u64 {
 /// `&` and `'` (0x22, 0x26, 0x27) are one test with bits 0 and 2 set (`#` gets a closer look).
 fn may_need_action(word: u64, attribute: bool) -> bool {
     let quotes_and_ampersand = if attribute {
-        equal(word | ONES * 0x05, 0x27)
+        equal(word | (ONES * 0x05), 0x27)
     } else {
         equal(word, b'&')
     };
     let found = below(word, 0x20)
         | quotes_and_ampersand
-        | equal(word | ONES * 0x02, 0x3E)
+        | equal(word | (ONES * 0x02), 0x3E)
         | equal(word, 0xEF);
     found & HIGH_BITS != 0
 }
