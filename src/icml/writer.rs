@@ -167,13 +167,28 @@ impl Writer {
         }
         for offer in offers {
             self.xml.offer(offer, &self.category_ids);
-            self.offers += 1;
-            if self.xml.out.len() >= FLUSH_BYTES {
-                let flushed = self.flush();
-                self.io(flushed)?;
-            }
+            self.written(1)?;
         }
         Ok(())
+    }
+
+    /// Starts a [`Batch`]: offers written into the document as they come and kept only when
+    /// none is refused, the all-or-nothing of [`add_offers`](Self::add_offers) without
+    /// holding the offers. Only once the categories are written and nothing failed; `None`
+    /// before the first offer (use `add_offers`, which also writes the categories) and after
+    /// a failure.
+    pub fn batch(&mut self) -> Option<Batch<'_>> {
+        if !matches!(self.stage, Stage::Offers) {
+            return None;
+        }
+        let start = self.xml.out.len();
+        Some(Batch {
+            writer: self,
+            start,
+            written: 0,
+            refused: None,
+            committed: false,
+        })
     }
 
     /// Completes the document and publishes it atomically at the target (see the module
@@ -229,6 +244,16 @@ impl Writer {
         }
     }
 
+    /// Counts `count` offers just written to the buffer; flushes it once it is full.
+    fn written(&mut self, count: u64) -> Result<(), Error> {
+        self.offers += count;
+        if self.xml.out.len() >= FLUSH_BYTES {
+            let flushed = self.flush();
+            self.io(flushed)?;
+        }
+        Ok(())
+    }
+
     /// Writes the buffer to the file.
     fn flush(&mut self) -> io::Result<()> {
         self.file.write_all(&self.xml.out)?;
@@ -257,6 +282,55 @@ impl Writer {
         self.xml.categories(&self.categories);
         self.stage = Stage::Offers;
         Ok(())
+    }
+}
+
+/// Offers written into the document as they come, kept only if none is refused (see
+/// [`Writer::batch`]). Dropped without [`commit`](Batch::commit), it takes its offers back.
+pub struct Batch<'w> {
+    writer: &'w mut Writer,
+    /// Where the batch starts in the buffer (which is not flushed during a batch).
+    start: usize,
+    /// Offers written so far.
+    written: u64,
+    /// The first offer refused; nothing is written after it.
+    refused: Option<Error>,
+    committed: bool,
+}
+
+impl Batch<'_> {
+    /// Checks `offer` ([`Offer::validate`]) and writes it. After a refused offer the rest
+    /// are ignored: [`commit`](Self::commit) reports the first refusal.
+    pub fn add(&mut self, offer: &Offer<'_>) {
+        if self.refused.is_some() {
+            return;
+        }
+        match offer.validate() {
+            Ok(()) => {
+                self.writer.xml.offer(offer, &self.writer.category_ids);
+                self.written += 1;
+            }
+            Err(error) => self.refused = Some(error),
+        }
+    }
+
+    /// Keeps the batch and returns how many offers it wrote, or takes it back and returns
+    /// the first refusal.
+    pub fn commit(mut self) -> Result<u64, Error> {
+        if let Some(refused) = self.refused.take() {
+            return Err(refused);
+        }
+        self.committed = true;
+        self.writer.written(self.written)?;
+        Ok(self.written)
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.writer.xml.out.truncate(self.start);
+        }
     }
 }
 
@@ -1165,6 +1239,49 @@ mod tests {
         assert!(writer.add_offers(&good).is_ok());
         assert!(writer.finish().is_ok());
         assert_eq!(read(&with_refusals), read(&clean));
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_batch_is_written_whole_or_not_at_all() {
+        let dir = scratch_dir("batch");
+        let good = [offer("1", "One"), offer("2", "Two"), offer("3", "Three")];
+        let bad = Offer {
+            price: Some(decimal("-1")),
+            ..offer("bad", "Bad")
+        };
+        let batched = dir.join("batched.xml");
+        let mut writer = Writer::create(&batched, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            writer.batch().is_none(),
+            "no batch before the categories are written"
+        );
+        assert!(writer.add_offers(&good[..1]).is_ok());
+        let mut refused = writer.batch().unwrap_or_else(|| panic!("a batch"));
+        for offer in [&good[1], &bad, &good[2]] {
+            refused.add(offer);
+        }
+        assert_eq!(
+            refused.commit().map_err(|e| e.to_string()),
+            Err("offer \"bad\": price must not be negative, got -1".into())
+        );
+        let mut dropped = writer.batch().unwrap_or_else(|| panic!("a batch"));
+        dropped.add(&good[1]);
+        drop(dropped);
+        let mut kept = writer.batch().unwrap_or_else(|| panic!("a batch"));
+        for offer in &good[1..] {
+            kept.add(offer);
+        }
+        assert_eq!(kept.commit().map_err(|e| e.to_string()), Ok(2));
+        assert_eq!(
+            writer.finish().map(|s| s.offers).map_err(|e| e.to_string()),
+            Ok(3)
+        );
+        let plain = dir.join("plain.xml");
+        let mut writer = Writer::create(&plain, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(writer.add_offers(&good).is_ok());
+        assert!(writer.finish().is_ok());
+        assert_eq!(read(&batched), read(&plain));
         let _ = fs::remove_dir_all(dir);
     }
 

@@ -85,13 +85,27 @@ impl Writer {
             .enumerate()
             .map(|(index, item)| item_table(item, index).map(PhpRecord))
             .collect::<PhpResult<Vec<_>>>()?;
-        let mut batch = Vec::with_capacity(records.len());
-        for (index, record) in records.iter().enumerate() {
+        let mapped = |index: usize, record| {
             let offer = mapping.offer(record);
-            batch.push(offer.map_err(|e| validation(format!("$offers[{index}]: {e}")))?);
+            offer.map_err(|e| validation(format!("$offers[{index}]: {e}")))
+        };
+        let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
+        // Once offers are being written, each goes into the document as soon as it is mapped
+        // (no batch of mapped offers held); any refusal takes the whole batch back.
+        if let Some(mut batch) = writer.as_mut().and_then(icml::Writer::batch) {
+            for (index, record) in records.iter().enumerate() {
+                batch.add(&mapped(index, record)?);
+            }
+            batch.commit().map_err(exception)?;
+            return Ok(count);
         }
+        let batch = records
+            .iter()
+            .enumerate()
+            .map(|(index, record)| mapped(index, record))
+            .collect::<PhpResult<Vec<_>>>()?;
         open(writer)?.add_offers(&batch).map_err(exception)?;
-        Ok(i64::try_from(batch.len()).unwrap_or(i64::MAX))
+        Ok(count)
     }
 
     /// Completes the catalogue and publishes it at the path by atomic rename. Returns
