@@ -71,7 +71,9 @@ pub fn push_attribute(out: &mut Vec<u8>, text: &str) {
 
 /// Whether `text` is empty once forbidden characters and whitespace are left out.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || !allowed(c))
+    // Most texts start with a visible ASCII character.
+    !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
+        && text.chars().all(|c| c.is_whitespace() || !allowed(c))
 }
 
 /// Whether XML 1.0 allows `c` in a document.
