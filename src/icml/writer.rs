@@ -2,11 +2,11 @@
 //!
 //! The document goes to a temporary file beside the target (same directory, so the final
 //! rename cannot cross file systems), named `.{target}.{pid}-{random}.tmp`. Offers are
-//! written as they come into a buffer that is flushed to the file every [`FLUSH_BYTES`]. ICML's
-//! structure is fixed, so the markup is literal text and only values go through
-//! [`text`](crate::icml::text) escaping and [`Decimal`] formatting; memory does not grow with the catalogue. Only the categories are held
-//! (they are few), because a category's `parentId` is kept only when that parent is in the
-//! catalogue, and cycles are refused before anything is written.
+//! written as they come into a buffer that is flushed to the file every [`FLUSH_BYTES`]; memory
+//! does not grow with the catalogue. ICML's structure is fixed, so the markup is literal text
+//! and only values go through [`text`] escaping and [`Decimal`] formatting. Only the categories
+//! are held (they are few), because a category's `parentId` is kept only when that parent is
+//! in the catalogue, and cycles are refused before anything is written.
 //!
 //! [`Writer::finish`] closes the elements, flushes, `fsync`s the file, renames it onto the
 //! target and `fsync`s the directory: a reader of the target (the CRM fetching the
