@@ -228,6 +228,9 @@ impl fmt::Display for Decimal {
     }
 }
 
+/// Room for the longest form: 39 digits, a point, a sign and a zero.
+const DIGITS_BUFFER: usize = 48;
+
 impl Decimal {
     /// The shortest form as a `String`, as `to_string` gives it without the formatting
     /// machinery (integer ids become texts this way on the mapping's hot path).
@@ -236,21 +239,16 @@ impl Decimal {
         self.text(&mut buffer).to_owned()
     }
 
-    /// The shortest form in `buffer`.
-    fn text(self, buffer: &mut [u8; DIGITS_BUFFER]) -> &str {
-        // Only ASCII digits, a point and a sign are written.
-        std::str::from_utf8(self.digits(buffer)).unwrap_or_default()
-    }
-}
-
-/// Room for the longest form: 39 digits, a point, a sign and a zero.
-const DIGITS_BUFFER: usize = 48;
-
-impl Decimal {
     /// Appends the shortest form, as `Display` prints it, to `out`.
     pub fn push_to(self, out: &mut Vec<u8>) {
         let mut buffer = [0u8; DIGITS_BUFFER];
         out.extend_from_slice(self.digits(&mut buffer));
+    }
+
+    /// The shortest form in `buffer`.
+    fn text(self, buffer: &mut [u8; DIGITS_BUFFER]) -> &str {
+        // Only ASCII digits, a point and a sign are written.
+        std::str::from_utf8(self.digits(buffer)).unwrap_or_default()
     }
 
     /// The shortest form, written from the right into the end of `buffer`.
