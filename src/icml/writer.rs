@@ -17,6 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -86,6 +87,31 @@ macro_rules! in_offer {
     };
 }
 
+/// The ids of the catalogue's categories, looked up for every `<categoryId>` of every offer.
+type CategoryIds = HashSet<String, BuildHasherDefault<IdHasher>>;
+
+/// FNV-1a: ids are short and come from the shop's own categories, so a hash several times
+/// cheaper than the standard one (built to withstand keys crafted against it) is enough.
+struct IdHasher(u64);
+
+impl Default for IdHasher {
+    fn default() -> IdHasher {
+        IdHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// A streaming ICML writer: [`Writer::create`] → categories → offers → [`Writer::finish`].
 pub struct Writer {
     target: PathBuf,
@@ -96,7 +122,7 @@ pub struct Writer {
     xml: Xml,
     stage: Stage,
     categories: Vec<Category>,
-    category_ids: HashSet<String>,
+    category_ids: CategoryIds,
     offers: u64,
 }
 
@@ -115,7 +141,7 @@ impl Writer {
             xml: Xml::new(),
             stage: Stage::Categories,
             categories: Vec::new(),
-            category_ids: HashSet::new(),
+            category_ids: CategoryIds::default(),
             offers: 0,
         };
         let date = match &shop.date {
@@ -370,7 +396,7 @@ impl Xml {
         self.raw("\n    <offers>");
     }
 
-    fn offer(&mut self, offer: &Offer<'_>, category_ids: &HashSet<String>) {
+    fn offer(&mut self, offer: &Offer<'_>, category_ids: &CategoryIds) {
         self.raw("\n      <offer id=\"");
         text::push_attribute(&mut self.out, &offer.id);
         if let Some(product_id) = &offer.product_id {

@@ -198,21 +198,32 @@ impl Record for PhpRecord<'_> {
 
 fn field(value: &Zval, depth: usize) -> Field<'_> {
     let value = value.dereference();
+    // The common types first, through ext-php-rs's one-comparison type tests (`get_type`
+    // decodes every type flag).
+    if let Some(text) = value.zend_str() {
+        return text
+            .as_str()
+            .map_or(Field::Other("a string that is not valid UTF-8"), |text| {
+                Field::Str(Cow::Borrowed(text))
+            });
+    }
+    if let Some(number) = value.long() {
+        return Field::Int(number);
+    }
+    if let Some(number) = value.double() {
+        return Field::Float(number);
+    }
+    if let Some(array) = value.array() {
+        return if depth < MAX_DEPTH {
+            array_field(array, depth + 1)
+        } else {
+            Field::Other("an array nested too deep")
+        };
+    }
     match value.get_type() {
         DataType::Null | DataType::Undef => Field::Null,
         DataType::True => Field::Bool(true),
         DataType::False => Field::Bool(false),
-        DataType::Long => value.long().map_or(Field::Null, Field::Int),
-        DataType::Double => value.double().map_or(Field::Null, Field::Float),
-        DataType::String => value
-            .str()
-            .map_or(Field::Other("a string that is not valid UTF-8"), |text| {
-                Field::Str(Cow::Borrowed(text))
-            }),
-        DataType::Array => match value.array() {
-            Some(array) if depth < MAX_DEPTH => array_field(array, depth + 1),
-            _ => Field::Other("an array nested too deep"),
-        },
         _ => Field::Other(type_name(value)),
     }
 }
