@@ -14,6 +14,7 @@ function step(string $title): void
     echo "\n== $title\n";
 }
 
+echo "\n== Manual mode (M12): the same CRM through ModRetailCrm\\Client, without MODX\n";
 step('A customer registers on the site (MODX user 17)');
 $customer = $crm->customersCreate([
     'externalId' => '17',

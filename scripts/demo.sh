@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
-# run a shop scenario through the extension (examples/demo.php) and show what the CRM
-# received; then stop the CRM, place an order, start it again, and watch the order arrive
-# (examples/outage.php).
+# run a shop scenario through the MODX plugin (examples/shop.php) and show what the CRM
+# received; then the same API by hand (examples/demo.php); then stop the CRM, place an order,
+# start it again, and watch the order arrive (examples/outage.php); last, write the demo ICML
+# catalogue and validate it (examples/icml.php).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,9 +35,20 @@ start_sandbox() {
 start_sandbox 0
 echo "CRM sandbox listening on $url"
 export CRM_URL="$url" CRM_KEY=sandbox-key DEMO_DIR="$demo_dir"
+php -n -d extension="$so" examples/shop.php
+
+# A fresh CRM for the same API used by hand (manual mode, without MODX).
+kill $pid; wait $pid 2>/dev/null || true
+start_sandbox 0
+export CRM_URL="$url"
 php -n -d extension="$so" examples/demo.php
 
 kill $pid; wait $pid 2>/dev/null || true
 php -n -d extension="$so" examples/outage.php place
 start_sandbox "${url##*:}"
 php -n -d extension="$so" examples/outage.php recover
+
+# The ICML catalogue RetailCRM fetches: written, validated, written again (unchanged).
+printf '\n== The ICML catalogue RetailCRM fetches\n'
+php -n -d extension="$so" examples/icml.php "$demo_dir/icml.xml"
+xmllint --noout "$demo_dir/icml.xml" && echo "xmllint: $demo_dir/icml.xml is well-formed"

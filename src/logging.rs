@@ -36,6 +36,11 @@ impl<S: LineSink> ApiLog<S> {
     pub fn sink(&self) -> &S {
         &self.sink
     }
+
+    /// Whether every exchange is written, not only failures.
+    pub fn verbose(&self) -> bool {
+        self.verbose
+    }
 }
 
 impl<S: LineSink> ExchangeLog for ApiLog<S> {
@@ -158,7 +163,21 @@ pub struct BufferSink {
     lines: Mutex<Vec<String>>,
 }
 
+/// A sink that lives as long as the process, such as a `static` [`BufferSink`].
+impl<S: LineSink> LineSink for &'static S {
+    fn write_line(&self, line: &str) {
+        (**self).write_line(line);
+    }
+}
+
 impl BufferSink {
+    /// An empty buffer (usable in a `static`).
+    pub const fn new() -> Self {
+        BufferSink {
+            lines: Mutex::new(Vec::new()),
+        }
+    }
+
     /// Takes the lines written since the last drain.
     pub fn drain(&self) -> Vec<String> {
         std::mem::take(

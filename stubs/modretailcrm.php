@@ -321,10 +321,18 @@ namespace ModRetailCrm {
 
         /**
          * For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
-         * `deferred` mode: ends the response first where PHP-FPM allows it
-         * (`fastcgi_finish_request()`), so the visitor never waits for the CRM, then delivers
-         * due changes for at most `$seconds` (default 10). Never throws: a shutdown function has
-         * no caller to catch it; problems go to the log. Returns the flush report, or null.
+         * `deferred` mode: delivers due changes for at most `$seconds` (default 10) without the
+         * visitor waiting for the CRM. Where the SAPI can end the response first
+         * (`fastcgi_finish_request()` of PHP-FPM, `litespeed_finish_request()` of LiteSpeed)
+         * it does, then flushes here; on the CLI (nobody waits, the process ends) it flushes
+         * here; elsewhere (Apache mod_php, the built-in server) it hands the flush to a
+         * background thread of this process and returns at once: the response goes out and
+         * the process lives on. One such thread runs per process; a call while it runs adds
+         * this outbox to its work. The thread logs to the integration's log file (inside MODX
+         * there always is one); lines meant for `error_log` are passed on by the next PHP call
+         * of the process that delivers. Never throws: a shutdown function has no caller to
+         * catch it; problems go to the log. Returns the flush report of a flush made here,
+         * else null.
          *
          * @param mixed $seconds
          * @return mixed
@@ -362,6 +370,19 @@ namespace ModRetailCrm {
         public function flush(mixed $seconds = null): mixed {}
 
         /**
+         * For the MODX plugin: the integration the site's settings describe, or `null` when it
+         * is inactive (settings empty or wrong, outbox unusable). Why is told to `$log`
+         * (`function (string $message)`, default PHP's `error_log`) once — not on every request,
+         * nor in every PHP worker — until the settings make it active again. The plugin logs it
+         * as an error: a site whose orders do not reach the CRM must see it in MODX's log.
+         *
+         * @param mixed $settings
+         * @param mixed $log
+         * @return \ModRetailCrm\Integration|null
+         */
+        public static function forSite(mixed $settings, mixed $log = null): ?\ModRetailCrm\Integration {}
+
+        /**
          * `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
          * `order`, `address` (msOrderAddress), `products` (list of msOrderProduct), `delivery`,
          * `payment`, `status`, `user`, `profile`, `promo` (msPromoCode's mspcOrder); the optional
@@ -374,9 +395,11 @@ namespace ModRetailCrm {
 
         /**
          * `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
-         * msOrderStatus `toArray()`) and `paid_at` (`Y-m-d H:i:s`, for a paid status). Statuses
-         * in `modretailcrm_sync_statuses` with a CRM code change the CRM order's status; those in
-         * `modretailcrm_paid_statuses` (default 2) mark its payment paid with amount and date.
+         * msOrderStatus `toArray()`), `paid_at` (`Y-m-d H:i:s`, for a paid status) and `payment`
+         * (the order's msPayment `toArray()`). Statuses in `modretailcrm_sync_statuses` with a
+         * CRM code change the CRM order's status; those in `modretailcrm_paid_statuses` (default
+         * 2) mark its payment paid with amount and date, creating the payment when the CRM does
+         * not have it (an order sent before its payment method had a code).
          *
          * @param mixed $data
          * @return mixed
@@ -472,7 +495,9 @@ namespace ModRetailCrm\Icml {
         public function addCategory(mixed $category): void {}
 
         /**
-         * Writes one offer from a product array (miniShop2 or ICML field names).
+         * Writes one offer from a product array (miniShop2 or ICML field names), and one more
+         * for each msOptionsPrice2 modification in its `modifications` list
+         * (`mod-{product}-{modification}`): all of them, or none when one is refused.
          *
          * @param mixed $offer
          * @return void
@@ -480,8 +505,9 @@ namespace ModRetailCrm\Icml {
         public function addOffer(mixed $offer): void {}
 
         /**
-         * Writes a list of product arrays: all of them, or none when one is refused (the
-         * exception names its index and id). Returns how many were written.
+         * Writes a list of product arrays (each with its modifications, as `addOffer`): all of
+         * them, or none when one is refused (the exception names its index and id). Returns
+         * how many offers were written.
          *
          * @param mixed $offers
          * @return int
@@ -490,7 +516,9 @@ namespace ModRetailCrm\Icml {
 
         /**
          * Completes the catalogue and publishes it at the path by atomic rename. Returns
-         * `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …]`.
+         * `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …, 'changed' => bool]`;
+         * `changed` is false when the published file already held this catalogue apart from
+         * its date: it is then left as it was (modification time included).
          *
          * @return mixed
          */

@@ -14,3 +14,8 @@ fn register_order_and_payment_reach_the_crm_once_with_the_shops_total() {
 fn a_sites_own_class_adjusts_payloads_and_a_broken_one_loses_nothing() {
     run_php_test("events_custom_class.php", &sandbox());
 }
+
+#[test]
+fn two_orders_with_the_same_minishop2_number_stay_two_orders_in_the_crm() {
+    run_php_test("events_same_number.php", &sandbox());
+}

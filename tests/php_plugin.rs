@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{control, run_php_test, sandbox};
+use common::{control, run_php_test, run_php_without_extension, sandbox};
 use serde_json::Value;
 
 #[test]
@@ -31,17 +28,10 @@ fn deferred_mode_delivers_from_the_shutdown_function_the_plugin_registers() {
 
 #[test]
 fn without_the_extension_the_plugin_logs_one_clear_error_and_the_site_keeps_working() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/plugin_no_extension.php");
-    let output = Command::new("timeout")
-        .args(["60", "php", "-n"])
-        .arg(&script)
-        .output()
-        .expect("php runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("PASS "),
-        "plugin_no_extension.php failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-        output.status
-    );
+    run_php_without_extension("plugin_no_extension.php");
+}
+
+#[test]
+fn customer_groups_modifications_promo_codes_payment_and_shipping_reach_the_crm() {
+    run_php_test("plugin_shop_scenario.php", &sandbox());
 }

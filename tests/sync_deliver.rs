@@ -95,6 +95,45 @@ fn a_create_the_crm_already_has_counts_as_delivered_and_edits_it() {
 }
 
 #[test]
+fn another_order_holding_the_external_id_is_refused_not_overwritten() {
+    let sandbox = sandbox();
+    let crm = client(&sandbox, Duration::from_secs(5));
+    for customer in ["17", "18"] {
+        send(&crm, "customer.create", json!({"externalId": customer}));
+    }
+    let mut first = order("2611-16", "17");
+    first["createdAt"] = json!("2026-11-29 10:00:00");
+    assert!(matches!(
+        send(&crm, "order.create", first.clone()),
+        Outcome::Delivered(_)
+    ));
+    // Another customer's order that miniShop2 gave the same number, placed the same second.
+    let mut other = order("2611-16", "18");
+    other["createdAt"] = json!("2026-11-29 10:00:00");
+    other["firstName"] = json!("Пётр");
+    let Outcome::Refused(error) = send(&crm, "order.create", other) else {
+        panic!("another order's create must be refused");
+    };
+    assert!(
+        error
+            .to_string()
+            .contains("another order with externalId 2611-16"),
+        "{error}"
+    );
+    let orders = stored(&sandbox, "orders");
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0]["firstName"], "Иван", "the first order is intact");
+    assert_eq!(orders[0]["customer"]["externalId"], "17");
+    // The same order sent again (its first answer lost) is still an edit.
+    first["firstName"] = json!("Иван Петрович");
+    assert!(matches!(
+        send(&crm, "order.create", first),
+        Outcome::Delivered(_)
+    ));
+    assert_eq!(stored(&sandbox, "orders")[0]["firstName"], "Иван Петрович");
+}
+
+#[test]
 fn a_retry_after_a_lost_answer_makes_no_duplicate() {
     let sandbox = sandbox();
     let patient = client(&sandbox, Duration::from_secs(5));

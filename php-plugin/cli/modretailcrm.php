@@ -6,17 +6,41 @@
 //   php modretailcrm.php --config=… retry dead | ID [ID …]              send dead letters again
 //   php modretailcrm.php --config=… discard ID                          drop a pending or dead record
 //   php modretailcrm.php --config=… purge [days]                        drop delivered records older than days (30)
+//   php modretailcrm.php --site=/path/to/modx icml [--shop=… --company=… --parents=… --output=… --site-url=…]
+//                                                                       write the ICML catalogue (JSON summary)
 //
 // Settings: a JSON object of the modretailcrm_* system settings (the same names as in MODX),
-// from --config=FILE or the MODRETAILCRM_CONFIG environment variable. Exit status: 0 done,
-// 1 the command failed, 2 bad usage.
+// from --config=FILE or the MODRETAILCRM_CONFIG environment variable, or read from the MODX
+// site in --site=DIR (the folder with config.core.php: its database and system settings).
+// `icml` needs --site; it writes to --output, else the modretailcrm_icml_file setting, else
+// {assets_path}modretailcrm/icml.xml, and leaves the file untouched when the catalogue did
+// not change. Exit status: 0 done, 1 the command failed, 2 bad usage.
 
 declare(strict_types=1);
 
+require_once __DIR__ . '/../lib/IcmlCatalog.php';
+require_once __DIR__ . '/../lib/ModxSite.php';
+
+use ModRetailCrm\Plugin\IcmlCatalog;
+use ModRetailCrm\Plugin\ModxSite;
+
+const USAGE = 'usage: php modretailcrm.php --config=settings.json | --site=/path/to/modx'
+    . " flush [seconds] | status | retry dead|ID… | discard ID | purge [days]\n"
+    . '       php modretailcrm.php --site=/path/to/modx icml [--shop=NAME] [--company=NAME] [--parents=IDS] [--output=FILE] [--site-url=URL]';
+
+/** The options icml takes, besides --site and --config. */
+const ICML_OPTIONS = ['shop', 'company', 'parents', 'output', 'site-url'];
+
 function usage(string $problem): never
 {
-    fwrite(STDERR, "modretailcrm: $problem\nusage: php modretailcrm.php --config=settings.json flush [seconds] | status | retry dead|ID… | discard ID | purge [days]\n");
+    fwrite(STDERR, "modretailcrm: $problem\n" . USAGE . "\n");
     exit(2);
+}
+
+function failed(Throwable $e): never
+{
+    fwrite(STDERR, 'modretailcrm: ' . get_class($e) . ': ' . $e->getMessage() . "\n");
+    exit(1);
 }
 
 function discard(ModRetailCrm\Integration $integration, string $id): array
@@ -25,42 +49,100 @@ function discard(ModRetailCrm\Integration $integration, string $id): array
     return ['discarded' => (int) $id];
 }
 
+/** The ICML catalogue of the site, written where the options or settings say. */
+function icml(ModxSite $site, array $options): array
+{
+    $settings = $site->settings('modretailcrm_', ['site_name', 'friendly_urls', 'site_url']);
+    if (isset($options['site-url'])) {
+        $settings['site_url'] = $options['site-url'];
+    }
+    $path = IcmlCatalog::path($options['output'] ?? null, $settings);
+    $dir = dirname($path);
+    if (!is_dir($dir) && !mkdir($dir, 0775, true) && !is_dir($dir)) {
+        throw new RuntimeException("cannot create the folder $dir");
+    }
+    $catalog = new IcmlCatalog($site->pdo, IcmlCatalog::tables($site->prefix));
+    return $catalog->export($path, $options, $settings);
+}
+
 if (!extension_loaded('modretailcrm')) {
     fwrite(STDERR, "modretailcrm: the modretailcrm PHP extension is not loaded (php -m lists the loaded ones)\n");
     exit(1);
 }
 
-$args = array_slice($argv, 1);
 $configFile = getenv('MODRETAILCRM_CONFIG') ?: null;
-foreach ($args as $i => $arg) {
-    if (str_starts_with($arg, '--config=')) {
-        $configFile = substr($arg, strlen('--config='));
-        unset($args[$i]);
+$siteDir = null;
+$options = [];
+$args = [];
+foreach (array_slice($argv, 1) as $arg) {
+    if (preg_match('/^--([a-z-]+)=(.*)$/s', $arg, $m)) {
+        match (true) {
+            $m[1] === 'config' => $configFile = $m[2],
+            $m[1] === 'site' => $siteDir = $m[2],
+            in_array($m[1], ICML_OPTIONS, true) => $options[$m[1]] = $m[2],
+            default => usage("unknown option --{$m[1]}"),
+        };
+    } else {
+        $args[] = $arg;
     }
-}
-$args = array_values($args);
-if ($configFile === null) {
-    usage('no settings: pass --config=FILE or set MODRETAILCRM_CONFIG');
-}
-$settings = json_decode((string) @file_get_contents($configFile), true);
-if (!is_array($settings)) {
-    usage("cannot read the settings from $configFile (a JSON object of modretailcrm_* settings)");
 }
 
 $command = $args[0] ?? usage('no command');
 $rest = array_slice($args, 1);
-try {
-    $integration = new ModRetailCrm\Integration($settings);
-    $result = match ($command) {
-        'flush' => $integration->flush(isset($rest[0]) ? (float) $rest[0] : null),
-        'status' => $integration->status(),
-        'retry' => ['requeued' => $integration->retry(($rest[0] ?? '') === 'dead' ? 'dead' : array_map('intval', $rest))],
-        'discard' => discard($integration, $rest[0] ?? usage('discard needs a record id')),
-        'purge' => ['purged' => $integration->purge(isset($rest[0]) ? (int) $rest[0] : null)],
-        default => usage("unknown command '$command'"),
-    };
-} catch (ModRetailCrm\Exception $e) {
-    fwrite(STDERR, 'modretailcrm: ' . get_class($e) . ': ' . $e->getMessage() . "\n");
-    exit(1);
+if ($options !== [] && $command !== 'icml') {
+    usage('--' . implode(', --', array_keys($options)) . " only go with icml");
+}
+
+$site = null;
+if ($siteDir !== null) {
+    try {
+        $site = ModxSite::open($siteDir);
+    } catch (Throwable $e) {
+        failed($e);
+    }
+}
+
+if ($command === 'icml') {
+    if ($site === null) {
+        usage('icml reads the catalogue from the MODX database: pass --site=/path/to/modx');
+    }
+    try {
+        $result = icml($site, $options);
+    } catch (Throwable $e) {
+        failed($e);
+    }
+} else {
+    if ($site !== null) {
+        try {
+            $settings = $site->settings('modretailcrm_');
+        } catch (Throwable $e) {
+            failed($e);
+        }
+        $settings = ['core_path' => $settings['core_path']] + array_filter(
+            $settings,
+            fn(string $key) => str_starts_with($key, 'modretailcrm_'),
+            ARRAY_FILTER_USE_KEY,
+        );
+    } elseif ($configFile === null) {
+        usage('no settings: pass --config=FILE or --site=DIR, or set MODRETAILCRM_CONFIG');
+    } else {
+        $settings = json_decode((string) @file_get_contents($configFile), true);
+        if (!is_array($settings)) {
+            usage("cannot read the settings from $configFile (a JSON object of modretailcrm_* settings)");
+        }
+    }
+    try {
+        $integration = new ModRetailCrm\Integration($settings);
+        $result = match ($command) {
+            'flush' => $integration->flush(isset($rest[0]) ? (float) $rest[0] : null),
+            'status' => $integration->status(),
+            'retry' => ['requeued' => $integration->retry(($rest[0] ?? '') === 'dead' ? 'dead' : array_map('intval', $rest))],
+            'discard' => discard($integration, $rest[0] ?? usage('discard needs a record id')),
+            'purge' => ['purged' => $integration->purge(isset($rest[0]) ? (int) $rest[0] : null)],
+            default => usage("unknown command '$command'"),
+        };
+    } catch (ModRetailCrm\Exception $e) {
+        failed($e);
+    }
 }
 echo json_encode($result, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";

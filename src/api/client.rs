@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use super::crm_url::{ApiKey, CrmUrl};
 use super::encode::{build_query, form_body, path_segment};
 use super::error::ApiError;
+use super::ratelimit::{Gate, RateLimiter};
 use super::transport::{ApiRequest, ExchangeLog, Method, Transport, TransportSettings};
 
 /// Most entities one upload call may carry.
@@ -142,9 +143,28 @@ pub struct Client {
 
 impl Client {
     /// A client for the account in `settings`; `log`, when given, sees every exchange.
+    /// Requests are paced by this process's [`RateLimiter`] for the key, at
+    /// `settings.transport.rate_limit` a second.
     pub fn new(settings: ClientSettings, log: Option<Arc<dyn ExchangeLog>>) -> Self {
+        let limiter = RateLimiter::shared(settings.api_key.expose(), settings.transport.rate_limit);
+        Self::gated(settings, log, limiter)
+    }
+
+    /// A client like [`Client::new`] whose every HTTP request (retries and the follow-up
+    /// calls of one delivery included) first waits on `gate` instead.
+    pub fn gated(
+        settings: ClientSettings,
+        log: Option<Arc<dyn ExchangeLog>>,
+        gate: Arc<dyn Gate>,
+    ) -> Self {
         Client {
-            transport: Transport::new(settings.url, settings.api_key, settings.transport, log),
+            transport: Transport::new(
+                settings.url,
+                settings.api_key,
+                settings.transport,
+                log,
+                gate,
+            ),
             site: settings.site,
         }
     }

@@ -1,15 +1,57 @@
-//! Client-side request throttle: at most N requests per second per API key in this process.
+//! Client-side request pacing. The transport waits on a [`Gate`] before every HTTP request
+//! it sends, retries included. The default gate is [`RateLimiter`]: at most N requests per
+//! second per API key in this process.
 //!
 //! RetailCRM allows 10 requests per second per key and answers 503 past that; pacing
 //! requests here avoids spending round trips on refusals. Every client in the process that
-//! uses the same key shares one limiter.
+//! uses the same key shares one limiter. The shop integration passes a gate of its own that
+//! paces every process of the shop together (see `crate::sync::pacing`).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use super::error::{ApiError, TransportKind};
+
 /// RetailCRM's documented limit for ordinary API methods.
 pub const DEFAULT_PER_SECOND: u32 = 10;
+
+/// What [`Gate::admit`] returns: a future that ends when the request may go.
+pub type Admission<'a> = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>>;
+
+/// Decides when the next HTTP request may be sent.
+pub trait Gate: Send + Sync {
+    /// Waits until one request may be sent and counts it as sent. Fails, and nothing may be
+    /// sent, when that moment would come after `deadline` (see [`no_token_in_time`]).
+    fn admit(&self, deadline: Instant) -> Admission<'_>;
+}
+
+/// Waits until `take` yields a token. `take` takes one now (`Ok(Ok(()))`) or says how long
+/// until the next one comes (`Ok(Err(wait))`). Returns `false`, without waiting, when the
+/// next token would come after `deadline`.
+pub async fn wait_for_token<E>(
+    deadline: Instant,
+    mut take: impl FnMut() -> Result<Result<(), Duration>, E>,
+) -> Result<bool, E> {
+    loop {
+        match take()? {
+            Ok(()) => return Ok(true),
+            Err(wait) if Instant::now() + wait < deadline => tokio::time::sleep(wait).await,
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// The error of a request a [`Gate`] did not let go before its deadline: a timeout, so
+/// the caller retries it later.
+pub fn no_token_in_time() -> ApiError {
+    ApiError::Transport {
+        kind: TransportKind::Timeout,
+        message: "the time budget ran out before the rate limit let the request go".into(),
+    }
+}
 
 /// The process's limiters by key and rate.
 type Registry = HashMap<(String, u32), Arc<RateLimiter>>;
@@ -74,12 +116,21 @@ impl RateLimiter {
             Err(Duration::from_secs_f64((1.0 - bucket.tokens) / rate))
         }
     }
+}
 
-    /// Waits until a request may be sent.
-    pub async fn acquire(&self) {
-        while let Err(wait) = self.try_acquire(Instant::now()) {
-            tokio::time::sleep(wait).await;
-        }
+impl Gate for RateLimiter {
+    fn admit(&self, deadline: Instant) -> Admission<'_> {
+        Box::pin(async move {
+            let taken = wait_for_token(deadline, || {
+                Ok::<_, ApiError>(self.try_acquire(Instant::now()))
+            })
+            .await?;
+            if taken {
+                Ok(())
+            } else {
+                Err(no_token_in_time())
+            }
+        })
     }
 }
 
@@ -118,6 +169,18 @@ mod tests {
         assert!(limiter.try_acquire(later).is_ok());
         assert!(limiter.try_acquire(later).is_ok());
         assert!(limiter.try_acquire(later).is_err());
+    }
+
+    #[test]
+    fn the_gate_refuses_when_the_next_token_comes_after_the_deadline() {
+        let limiter = RateLimiter::new(1);
+        let soon = Instant::now() + Duration::from_millis(100);
+        crate::runtime::block_on(async {
+            assert!(limiter.admit(soon).await.is_ok());
+            let refused = limiter.admit(soon).await.unwrap_err();
+            assert_eq!(refused.to_string(), no_token_in_time().to_string());
+        })
+        .unwrap();
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! HTTP transport: one kept-alive reqwest client per process, rate limited, with backoff
-//! on 503/429, turning every answer into JSON or a classified [`ApiError`].
+//! HTTP transport: one kept-alive reqwest client per process, every request paced by a
+//! [`Gate`], with backoff on 503/429, turning every answer into JSON or a classified
+//! [`ApiError`].
 
 use std::collections::HashMap;
 use std::error::Error as _;
@@ -12,7 +13,7 @@ use serde_json::Value;
 
 use super::crm_url::{ApiKey, CrmUrl};
 use super::error::{ApiError, ErrorResponse, TransportKind};
-use super::ratelimit::{DEFAULT_PER_SECOND, RateLimiter};
+use super::ratelimit::{DEFAULT_PER_SECOND, Gate};
 use crate::runtime::ProcessLocal;
 
 /// The `User-Agent` every request carries.
@@ -25,7 +26,8 @@ pub struct TransportSettings {
     pub connect_timeout: Duration,
     /// How long one call may take in all, retries and waits included.
     pub timeout: Duration,
-    /// Requests per second allowed for the key in this process (0 = no limit).
+    /// Requests per second allowed for the key in this process (0 = no limit), when the
+    /// client paces with its default gate (see [`crate::api::client::Client::new`]).
     pub rate_limit: u32,
     /// How many times a 503/429 answer is retried before giving up.
     pub max_retries: u32,
@@ -106,37 +108,43 @@ pub struct Transport {
     base: CrmUrl,
     key: ApiKey,
     settings: TransportSettings,
-    limiter: Arc<RateLimiter>,
+    gate: Arc<dyn Gate>,
     log: Option<Arc<dyn ExchangeLog>>,
 }
 
 impl Transport {
-    /// A transport for `base` with `key`; nothing is connected until the first call.
+    /// A transport for `base` with `key` that waits on `gate` before every request it sends;
+    /// nothing is connected until the first call.
     pub fn new(
         base: CrmUrl,
         key: ApiKey,
         settings: TransportSettings,
         log: Option<Arc<dyn ExchangeLog>>,
+        gate: Arc<dyn Gate>,
     ) -> Self {
-        let limiter = RateLimiter::shared(key.expose(), settings.rate_limit);
         Transport {
             base,
             key,
             settings,
-            limiter,
+            gate,
             log,
         }
     }
 
     /// Sends a request, retrying 503/429 answers with backoff within the call's timeout,
-    /// and returns the decoded JSON of a successful answer.
+    /// and returns the decoded JSON of a successful answer. Every attempt waits on the gate
+    /// first; when the gate does not let it go before the call's deadline, the call fails
+    /// with a timeout and nothing more is sent.
     pub async fn send(&self, request: &ApiRequest) -> Result<Value, ApiError> {
         let deadline = Instant::now() + self.settings.timeout;
+        // Built (the first time: certificates loaded) before the gate lets the request go,
+        // so that the request leaves right after its token is taken.
+        let http = shared_http_client(&self.base, self.settings.connect_timeout)?;
         let mut attempts = 0;
         loop {
             attempts += 1;
-            self.limiter.acquire().await;
-            let answer = self.exchange(request, deadline).await?;
+            self.gate.admit(deadline).await?;
+            let answer = self.exchange(&http, request, deadline).await?;
             if !matches!(answer.status, 429 | 503) {
                 return interpret(answer);
             }
@@ -154,9 +162,14 @@ impl Transport {
         }
     }
 
-    async fn exchange(&self, request: &ApiRequest, deadline: Instant) -> Result<Answer, ApiError> {
+    async fn exchange(
+        &self,
+        http: &reqwest::Client,
+        request: &ApiRequest,
+        deadline: Instant,
+    ) -> Result<Answer, ApiError> {
         let started = Instant::now();
-        let result = self.round_trip(request, deadline).await;
+        let result = self.round_trip(http, request, deadline).await;
         let (status, response_body, failed) = match &result {
             Ok(answer) => (
                 Some(answer.status),
@@ -181,10 +194,10 @@ impl Transport {
 
     async fn round_trip(
         &self,
+        http: &reqwest::Client,
         request: &ApiRequest,
         deadline: Instant,
     ) -> Result<Answer, ApiError> {
-        let http = shared_http_client(&self.base, self.settings.connect_timeout)?;
         let url = format!("{}/api/{}", self.base.as_str(), route_of(request));
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {

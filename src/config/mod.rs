@@ -4,8 +4,10 @@
 
 pub mod client;
 pub mod custom;
+pub mod inactive;
 pub mod integration;
 
 pub use client::{ClientOptions, DEFAULT_LOG_MAX_BYTES, LOG_FILES_KEPT};
 pub use custom::CustomClass;
+pub use inactive::InactiveNote;
 pub use integration::{IntegrationSettings, SendMode};

@@ -22,6 +22,10 @@ use crate::icml::decimal::Decimal;
 use crate::icml::error::Error;
 use crate::icml::model::{Category, Dimensions, Offer, Param, Shop, Unit, VatRate};
 
+mod modifications;
+
+pub use modifications::modification_offer_id;
+
 /// A value read from a [`Record`], borrowed where the source allows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field<'a> {

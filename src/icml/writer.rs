@@ -44,6 +44,9 @@ pub struct Summary {
     pub bytes: u64,
     /// Where it was published (the target path as given).
     pub path: PathBuf,
+    /// `false` when the published file already held this catalogue (apart from its date):
+    /// it was left as it was, modification time included, and the new one discarded.
+    pub changed: bool,
 }
 
 /// Where the writer is in the document.
@@ -231,6 +234,15 @@ impl Writer {
         self.io(synced)?;
         let size = self.file.metadata().map(|m| m.len());
         let bytes = self.io(size)?;
+        if same_apart_from_date(&self.temp, &self.target, bytes) {
+            self.settled = true;
+            fs::remove_file(&self.temp).map_err(|source| Error::Io {
+                action: "remove",
+                path: self.temp.clone(),
+                source,
+            })?;
+            return Ok(self.summary(bytes, false));
+        }
         fs::rename(&self.temp, &self.target).map_err(|source| Error::Io {
             action: "publish the catalogue at",
             path: self.target.clone(),
@@ -245,12 +257,17 @@ impl Writer {
                 path: directory.to_path_buf(),
                 source,
             })?;
-        Ok(Summary {
+        Ok(self.summary(bytes, true))
+    }
+
+    fn summary(&self, bytes: u64, changed: bool) -> Summary {
+        Summary {
             categories: self.categories.len(),
             offers: self.offers,
             bytes,
             path: self.target.clone(),
-        })
+            changed,
+        }
     }
 
     /// Stops without publishing and removes the temporary file; the target is untouched.
@@ -664,6 +681,64 @@ fn remove_stale(directory: &Path, prefix: &str) {
     }
 }
 
+/// Whether the file `old` exists and holds the same bytes as `new` (`size` bytes long)
+/// apart from the `yml_catalog` date, which both have at the same place (it has a fixed
+/// length). Any error reading either means "not the same".
+fn same_apart_from_date(new: &Path, old: &Path, size: u64) -> bool {
+    let same_size = fs::metadata(old).is_ok_and(|m| m.is_file() && m.len() == size);
+    same_size && compare_apart_from_date(new, old).unwrap_or(false)
+}
+
+fn compare_apart_from_date(new: &Path, old: &Path) -> io::Result<bool> {
+    const CHUNK: usize = 64 * 1024;
+    let (mut new, mut old) = (File::open(new)?, File::open(old)?);
+    let (mut a, mut b) = (vec![0u8; CHUNK], vec![0u8; CHUNK]);
+    let mut first = true;
+    loop {
+        let read = read_full(&mut new, &mut a)?;
+        if read_full(&mut old, &mut b)? != read {
+            return Ok(false);
+        }
+        if read == 0 {
+            return Ok(true);
+        }
+        if first {
+            first = false;
+            if let Some(date) = date_range(&a[..read]) {
+                b[date.clone()].copy_from_slice(&a[date]);
+            }
+        }
+        if a[..read] != b[..read] {
+            return Ok(false);
+        }
+    }
+}
+
+/// Reads until `buffer` is full or the file ends; returns the bytes read.
+fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match io::Read::read(file, &mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
+}
+
+/// Where the value of `<yml_catalog date="…">` is in the start of a document we wrote.
+fn date_range(start: &[u8]) -> Option<std::ops::Range<usize>> {
+    const ATTRIBUTE: &[u8] = b"<yml_catalog date=\"";
+    let from = start
+        .windows(ATTRIBUTE.len())
+        .position(|window| window == ATTRIBUTE)?
+        + ATTRIBUTE.len();
+    let length = start.get(from..)?.iter().position(|&b| b == b'"')?;
+    Some(from..from + length)
+}
+
 /// The current UTC time as `Y-m-d H:i:s`.
 fn now() -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
@@ -877,6 +952,7 @@ mod tests {
                 offers: 3,
                 bytes: written.len() as u64,
                 path: path.clone(),
+                changed: true,
             }
         );
         xmllint(&path);
@@ -1265,6 +1341,62 @@ mod tests {
         assert!(writer.add_offers(&good).is_ok());
         assert!(writer.finish().is_ok());
         assert_eq!(read(&with_refusals), read(&clean));
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    /// Writes offers `ids` to `path` with the catalogue date `date`.
+    fn write_dated(path: &Path, date: &str, ids: &[&str]) -> Summary {
+        let dated = Shop {
+            date: Some(date.into()),
+            ..shop()
+        };
+        let mut writer = Writer::create(path, &dated).unwrap_or_else(|e| panic!("{e}"));
+        for id in ids {
+            writer
+                .add_offer(&offer(id, "Same name"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        writer.finish().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn modified(path: &Path) -> std::time::SystemTime {
+        fs::metadata(path)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn an_unchanged_catalogue_leaves_the_published_file_alone() {
+        let dir = scratch_dir("unchanged");
+        let path = dir.join("catalog.xml");
+        assert!(write_dated(&path, "2026-11-29 07:16:52", &["1", "2"]).changed);
+        let first = read(&path);
+        // An old modification time: a rewrite, however quick, would change it.
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_modified(old))
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        let again = write_dated(&path, "2026-11-30 08:00:00", &["1", "2"]);
+        assert!(!again.changed);
+        assert_eq!(again.bytes, first.len() as u64);
+        assert_eq!(read(&path), first, "the old file, its date included, stays");
+        assert_eq!(modified(&path), old);
+        assert_eq!(entries(&dir), ["catalog.xml"]);
+
+        // Same size, one byte different: rewritten.
+        let other = write_dated(&path, "2026-11-30 08:00:00", &["1", "3"]);
+        assert!(other.changed);
+        assert_ne!(modified(&path), old);
+        let second = read(&path);
+        assert_eq!(second.len(), first.len());
+        assert!(second.contains("2026-11-30 08:00:00") && second.contains("<offer id=\"3\""));
+        // A different size: rewritten.
+        assert!(write_dated(&path, "2026-11-30 08:00:00", &["1"]).changed);
+        assert!(!read(&path).contains("<offer id=\"3\""));
+        assert_eq!(entries(&dir), ["catalog.xml"]);
         let _ = fs::remove_dir_all(dir);
     }
 

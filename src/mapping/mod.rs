@@ -17,7 +17,7 @@ pub mod ids;
 mod items;
 mod names;
 mod order;
-mod read;
+pub(crate) mod read;
 mod status;
 
 #[cfg(test)]

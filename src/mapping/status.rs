@@ -35,6 +35,10 @@ pub struct StatusChangeInput<'a> {
     pub status: &'a Value,
     /// When the change happened, `Y-m-d H:i:s`; the payment's `paidAt`.
     pub paid_at: &'a str,
+    /// The msPayment row of the order's `payment`, when the plugin passed it: its CRM code
+    /// lets a paid status create the payment the CRM does not have (an order created
+    /// before the payment had a code).
+    pub payment: Option<&'a Value>,
 }
 
 /// An edit of the payment the order was created with.
@@ -42,7 +46,8 @@ pub struct StatusChangeInput<'a> {
 pub struct PaymentEdit {
     /// The payment's `externalId` (`payments/{externalId}/edit?by=externalId`).
     pub external_id: String,
-    /// `{status: "paid", amount, paidAt}`.
+    /// `{status: "paid", amount, paidAt}`, and `type` (the payment's CRM code) when known,
+    /// for creating the payment if the CRM has none by that `externalId`.
     pub payload: Value,
 }
 
@@ -61,7 +66,9 @@ pub struct StatusChange {
 
 /// The edits for `input`, or `None` when the status is neither synced nor paid. Status ids
 /// are compared as numbers. A paid status needs a non-empty `paid_at` (the baseline could
-/// send a null `paidAt`).
+/// send a null `paidAt`); when the order's payment row is given without a CRM code, the
+/// payment is not marked (the CRM cannot hold an untyped payment) and is listed in
+/// `unmapped`.
 pub fn status_change(
     input: &StatusChangeInput,
     rules: &StatusRules,
@@ -89,9 +96,17 @@ pub fn status_change(
             return Err(MappingError::missing("paid_at"));
         }
         let amount = cents(required_number(input.order, "cost", "order.cost")?);
-        Some(PaymentEdit {
+        let mut payload = json!({ "status": "paid", "amount": money(amount), "paidAt": paid_at });
+        match input.payment.filter(|row| !row.is_null()) {
+            None => Some(payload),
+            Some(row) => code(Some(row), "payment", &mut unmapped).map(|kind| {
+                payload["type"] = json!(kind);
+                payload
+            }),
+        }
+        .map(|payload| PaymentEdit {
             external_id: payment_external_id(&order_external_id),
-            payload: json!({ "status": "paid", "amount": money(amount), "paidAt": paid_at }),
+            payload,
         })
     } else {
         None

@@ -52,8 +52,10 @@ mod error;
 mod keys;
 mod lease;
 mod ops;
+mod order_ids;
 mod ratelimit;
 mod schema;
+mod shared;
 mod store;
 
 #[cfg(test)]
@@ -62,4 +64,5 @@ mod tests;
 pub use claim::Claimed;
 pub use error::{OutboxError, Result};
 pub use ops::{DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection, Unmapped};
+pub use shared::open_shared;
 pub use store::{NewRecord, Outbox, OutboxSettings};

@@ -27,6 +27,11 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 /// - `activity`: one row with the last success and the last error, kept when records are
 ///   purged.
 /// - `rate_limits`: the token buckets shared by every process using the file.
+///
+/// Version 2: `unmapped`, the shop references changes went without (no CRM code).
+///
+/// Version 3: `order_ids`, the CRM `externalId` each site order was given (see
+/// `order_ids.rs`).
 const MIGRATIONS: &[&str] = &[
     "
     CREATE TABLE records (
@@ -82,6 +87,12 @@ const MIGRATIONS: &[&str] = &[
         last_seen  INTEGER NOT NULL,
         seen       INTEGER NOT NULL
     ) WITHOUT ROWID;
+",
+    "
+    CREATE TABLE order_ids (
+        site_order_id INTEGER PRIMARY KEY,
+        external_id   TEXT    NOT NULL UNIQUE
+    );
 ",
 ];
 

@@ -68,16 +68,28 @@ impl Writer {
             .map_err(exception)
     }
 
-    /// Writes one offer from a product array (miniShop2 or ICML field names).
+    /// Writes one offer from a product array (miniShop2 or ICML field names), and one more
+    /// for each msOptionsPrice2 modification in its `modifications` list
+    /// (`mod-{product}-{modification}`): all of them, or none when one is refused.
     pub fn add_offer(&mut self, offer: &Zval) -> PhpResult<()> {
         let Writer { writer, mapping } = self;
         let record = PhpRecord(table(offer, "$offer")?);
         let offer = mapping.offer(&record).map_err(exception)?;
-        open(writer)?.add_offer(&offer).map_err(exception)
+        let modifications = mapping.modifications(&record, &offer).map_err(exception)?;
+        let writer = open(writer)?;
+        if modifications.is_empty() {
+            writer.add_offer(&offer).map_err(exception)
+        } else {
+            let mut all = Vec::with_capacity(1 + modifications.len());
+            all.push(offer);
+            all.extend(modifications);
+            writer.add_offers(&all).map_err(exception)
+        }
     }
 
-    /// Writes a list of product arrays: all of them, or none when one is refused (the
-    /// exception names its index and id). Returns how many were written.
+    /// Writes a list of product arrays (each with its modifications, as `addOffer`): all of
+    /// them, or none when one is refused (the exception names its index and id). Returns
+    /// how many offers were written.
     pub fn add_offers(&mut self, offers: &Zval) -> PhpResult<i64> {
         let Writer { writer, mapping } = self;
         let list = table(offers, "$offers")?;
@@ -85,31 +97,40 @@ impl Writer {
             .enumerate()
             .map(|(index, item)| item_table(item, index).map(PhpRecord))
             .collect::<PhpResult<Vec<_>>>()?;
-        let mapped = |index: usize, record| {
-            let offer = mapping.offer(record);
-            offer.map_err(|e| validation(format!("$offers[{index}]: {e}")))
+        // A product's offer and its modifications' offers, errors naming the product.
+        let expand = |index: usize, record| {
+            let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
+            let offer = mapping.offer(record).map_err(named)?;
+            let modifications = mapping.modifications(record, &offer).map_err(named)?;
+            Ok::<_, PhpException>((offer, modifications))
         };
-        let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
         // Once offers are being written, each goes into the document as soon as it is mapped
         // (no batch of mapped offers held); any refusal takes the whole batch back.
         if let Some(mut batch) = writer.as_mut().and_then(icml::Writer::batch) {
             for (index, record) in records.iter().enumerate() {
-                batch.add(&mapped(index, record)?);
+                let (offer, modifications) = expand(index, record)?;
+                batch.add(&offer);
+                modifications
+                    .iter()
+                    .for_each(|modification| batch.add(modification));
             }
-            batch.commit().map_err(exception)?;
-            return Ok(count);
+            let written = batch.commit().map_err(exception)?;
+            return Ok(i64::try_from(written).unwrap_or(i64::MAX));
         }
-        let batch = records
-            .iter()
-            .enumerate()
-            .map(|(index, record)| mapped(index, record))
-            .collect::<PhpResult<Vec<_>>>()?;
-        open(writer)?.add_offers(&batch).map_err(exception)?;
-        Ok(count)
+        let mut all = Vec::with_capacity(records.len());
+        for (index, record) in records.iter().enumerate() {
+            let (offer, modifications) = expand(index, record)?;
+            all.push(offer);
+            all.extend(modifications);
+        }
+        open(writer)?.add_offers(&all).map_err(exception)?;
+        Ok(i64::try_from(all.len()).unwrap_or(i64::MAX))
     }
 
     /// Completes the catalogue and publishes it at the path by atomic rename. Returns
-    /// `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …]`.
+    /// `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …, 'changed' => bool]`;
+    /// `changed` is false when the published file already held this catalogue apart from
+    /// its date: it is then left as it was (modification time included).
     pub fn finish(&mut self) -> PhpResult<Zval> {
         let writer = self.writer.take().ok_or_else(closed)?;
         let summary = writer.finish().map_err(exception)?;
@@ -118,6 +139,7 @@ impl Writer {
             "offers": summary.offers,
             "bytes": summary.bytes,
             "path": summary.path.to_string_lossy(),
+            "changed": summary.changed,
         }))
     }
 

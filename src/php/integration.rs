@@ -4,11 +4,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendCallable, Zval};
+use ext_php_rs::types::{ZendCallable, ZendClassObject, Zval};
 use serde_json::{Value, json};
 
-use crate::config::{DEFAULT_LOG_MAX_BYTES, IntegrationSettings, SendMode};
+use crate::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, IntegrationSettings, SendMode};
 use crate::mapping::{OrderInput, StatusChangeInput};
 use crate::outbox::{OutboxError, OutboxStatus, RetrySelection};
 use crate::php::args;
@@ -17,6 +18,7 @@ use crate::php::custom;
 use crate::php::exceptions::{Kind, config, internal, validation};
 use crate::php::log::PhpLog;
 use crate::runtime;
+use crate::sync::background;
 use crate::sync::change::Change;
 use crate::sync::engine::{Engine, FlushReport, Settled};
 use crate::sync::events::{self, EventChanges, Skip};
@@ -49,23 +51,46 @@ impl Integration {
     /// `modretailcrm_custom_orders_class`). Opens (or creates) the outbox file.
     pub fn __construct(settings: &Zval) -> PhpResult<Self> {
         let map = args::optional_map(Some(settings), "$settings")?;
-        let settings = IntegrationSettings::parse(&map)
-            .map_err(config)?
-            .ok_or_else(|| config("the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode"))?;
-        let log = PhpLog::new(
-            settings.log,
-            settings.log_file.clone(),
-            DEFAULT_LOG_MAX_BYTES,
-            None,
-        );
-        let (send_mode, sync_budget) = (settings.send_mode, settings.sync_budget);
-        let engine = Engine::open(settings, Some(log.sink())).map_err(outbox_error)?;
-        Ok(Integration {
-            engine,
-            send_mode,
-            sync_budget,
-            log,
-        })
+        Self::open(&map).map_err(Inactive::exception)
+    }
+
+    /// For the MODX plugin: the integration the site's settings describe, or `null` when it
+    /// is inactive (settings empty or wrong, outbox unusable). Why is told to `$log`
+    /// (`function (string $message)`, default PHP's `error_log`) once — not on every request,
+    /// nor in every PHP worker — until the settings make it active again. The plugin logs it
+    /// as an error: a site whose orders do not reach the CRM must see it in MODX's log.
+    pub fn for_site(
+        settings: &Zval,
+        log: Option<&Zval>,
+    ) -> PhpResult<Option<ZBox<ZendClassObject<Integration>>>> {
+        let map = args::optional_map(Some(settings), "$settings")?;
+        let log = match log.map(Zval::dereference) {
+            Some(log) if log.is_callable() => Some(log),
+            Some(log) if !log.is_null() => return Err(validation("$log must be callable")),
+            _ => None,
+        };
+        let note = InactiveNote::for_settings(&map);
+        match Self::open(&map) {
+            Ok(integration) => {
+                note.clear();
+                Ok(Some(ZendClassObject::new(integration)))
+            }
+            Err(inactive) => {
+                let message = inactive.to_string();
+                if note.is_news(&message) {
+                    let told = match log {
+                        Some(log) => {
+                            ZendCallable::new(log).and_then(|log| log.try_call(vec![&message]))
+                        }
+                        None => ZendCallable::try_from_name("error_log").and_then(|log| {
+                            log.try_call(vec![&format!("modretailcrm: {message}")])
+                        }),
+                    };
+                    told.map_err(|e| internal(format!("the log callback failed: {e}")))?;
+                }
+                Ok(None)
+            }
+        }
     }
 
     /// Queues a change (`customer.create`, `customer.edit`, `order.create`, `order.edit`,
@@ -150,9 +175,11 @@ impl Integration {
     }
 
     /// `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
-    /// msOrderStatus `toArray()`) and `paid_at` (`Y-m-d H:i:s`, for a paid status). Statuses
-    /// in `modretailcrm_sync_statuses` with a CRM code change the CRM order's status; those in
-    /// `modretailcrm_paid_statuses` (default 2) mark its payment paid with amount and date.
+    /// msOrderStatus `toArray()`), `paid_at` (`Y-m-d H:i:s`, for a paid status) and `payment`
+    /// (the order's msPayment `toArray()`). Statuses in `modretailcrm_sync_statuses` with a
+    /// CRM code change the CRM order's status; those in `modretailcrm_paid_statuses` (default
+    /// 2) mark its payment paid with amount and date, creating the payment when the CRM does
+    /// not have it (an order sent before its payment method had a code).
     pub fn on_order_status_change(&self, data: &Zval) -> PhpResult<Zval> {
         let data = args::optional_map(Some(data), "$data")?;
         let order = data
@@ -169,6 +196,7 @@ impl Integration {
             order,
             status,
             paid_at,
+            payment: data.get("payment"),
         };
         let changes = events::status_changed(self.engine.settings(), &input)
             .map_err(|e| validation(e.to_string()))?;
@@ -198,16 +226,26 @@ impl Integration {
     }
 
     /// For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
-    /// `deferred` mode: ends the response first where PHP-FPM allows it
-    /// (`fastcgi_finish_request()`), so the visitor never waits for the CRM, then delivers
-    /// due changes for at most `$seconds` (default 10). Never throws: a shutdown function has
-    /// no caller to catch it; problems go to the log. Returns the flush report, or null.
+    /// `deferred` mode: delivers due changes for at most `$seconds` (default 10) without the
+    /// visitor waiting for the CRM. Where the SAPI can end the response first
+    /// (`fastcgi_finish_request()` of PHP-FPM, `litespeed_finish_request()` of LiteSpeed)
+    /// it does, then flushes here; on the CLI (nobody waits, the process ends) it flushes
+    /// here; elsewhere (Apache mod_php, the built-in server) it hands the flush to a
+    /// background thread of this process and returns at once: the response goes out and
+    /// the process lives on. One such thread runs per process; a call while it runs adds
+    /// this outbox to its work. The thread logs to the integration's log file (inside MODX
+    /// there always is one); lines meant for `error_log` are passed on by the next PHP call
+    /// of the process that delivers. Never throws: a shutdown function has no caller to
+    /// catch it; problems go to the log. Returns the flush report of a flush made here,
+    /// else null.
     pub fn deliver_after_response(&self, seconds: Option<&Zval>) -> Option<Zval> {
-        if let Ok(finish) = ZendCallable::try_from_name("fastcgi_finish_request") {
-            let _ = finish.try_call(vec![]);
-        }
-        match self.flush(seconds) {
-            Ok(report) => Some(report),
+        let delivered = if end_response() || sapi_name().is_none_or(|name| name == "cli") {
+            self.flush(seconds).map(Some)
+        } else {
+            self.deliver_in_background(seconds)
+        };
+        match delivered {
+            Ok(report) => report,
             Err(error) => {
                 log_to_php(&format!(
                     "modretailcrm: delivery after the response failed: {error:?}"
@@ -273,6 +311,27 @@ impl Integration {
 }
 
 impl Integration {
+    /// The integration `settings` describe, or why there is none.
+    fn open(settings: &serde_json::Map<String, Value>) -> Result<Self, Inactive> {
+        let settings = IntegrationSettings::parse(settings)
+            .map_err(Inactive::Settings)?
+            .ok_or(Inactive::NotConfigured)?;
+        let log = PhpLog::new(
+            settings.log,
+            settings.log_file.clone(),
+            DEFAULT_LOG_MAX_BYTES,
+            None,
+        );
+        let (send_mode, sync_budget) = (settings.send_mode, settings.sync_budget);
+        let engine = Engine::open(settings, Some(log.sink())).map_err(Inactive::Outbox)?;
+        Ok(Integration {
+            engine,
+            send_mode,
+            sync_budget,
+            log,
+        })
+    }
+
     /// Queues one change and, in `sync` mode, delivers it within the budget.
     fn queue(&self, change: &Change) -> PhpResult<Value> {
         let id = self.engine.enqueue(change).map_err(outbox_error)?;
@@ -327,7 +386,9 @@ impl Integration {
     }
 
     /// Queues an event's changes: `['state' => the last record's state, 'records' => […],
-    /// 'unmapped' => […]]`, or `['state' => 'skipped', 'reason' => …]`.
+    /// 'unmapped' => […]]`, or `['state' => 'skipped', 'reason' => …]`. An order's changes
+    /// go under the `externalId` the outbox gave the order (its number's, unless another
+    /// site order with the same number took it first).
     fn queue_all(&self, event: EventChanges) -> PhpResult<Zval> {
         if let Some(skip) = event.skipped {
             let reason = match skip {
@@ -354,6 +415,21 @@ impl Integration {
             .outbox()
             .note_unmapped(&event.unmapped, SystemTime::now())
             .map_err(outbox_error)?;
+        let event = match &event.order {
+            Some(order) => {
+                let given = self
+                    .engine
+                    .outbox()
+                    .order_external_id(order.id, &order.external_id)
+                    .map_err(outbox_error)?;
+                if given == order.external_id {
+                    event
+                } else {
+                    event.with_order_external_id(&given)
+                }
+            }
+            None => event,
+        };
         let mut records = Vec::with_capacity(event.changes.len());
         for change in &event.changes {
             records.push(self.queue(change)?);
@@ -366,12 +442,86 @@ impl Integration {
         to_zval(&json!({"state": state, "records": records, "unmapped": event.unmapped}))
     }
 
+    /// Hands a flush of `seconds` to the process's background thread; flushes here when no
+    /// thread can be started.
+    fn deliver_in_background(&self, seconds: Option<&Zval>) -> PhpResult<Option<Zval>> {
+        let budget = seconds_arg(seconds, "$seconds", DEFAULT_FLUSH_BUDGET)?;
+        self.log.pass_lines()?;
+        let engine = self
+            .engine
+            .worker_with_log(Some(self.log.background_sink()));
+        match background::deliver(engine, budget) {
+            Ok(()) => Ok(None),
+            Err(error) => {
+                log_to_php(&format!(
+                    "modretailcrm: cannot start a thread to deliver after the response ({error}); delivering now"
+                ));
+                self.flush(seconds).map(Some)
+            }
+        }
+    }
+
     fn run_flush(&self, budget: Duration, watch: Option<i64>) -> PhpResult<FlushReport> {
         let report = runtime::block_on(self.engine.flush(budget, watch))
             .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
         self.log.pass_lines()?;
         report.map_err(outbox_error)
     }
+}
+
+/// Why a site has no integration.
+#[derive(Debug)]
+enum Inactive {
+    /// `modretailcrm_url`, `modretailcrm_apiKey` and `modretailcrm_siteCode` are all empty.
+    NotConfigured,
+    /// A setting is missing or wrong; the text names it.
+    Settings(String),
+    /// The outbox file cannot be opened.
+    Outbox(OutboxError),
+}
+
+impl std::fmt::Display for Inactive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inactive::NotConfigured => f.write_str(
+                "inactive: modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode are empty, \
+                 so orders and customers are not sent to RetailCRM",
+            ),
+            Inactive::Settings(problem) => write!(f, "inactive, the settings are wrong: {problem}"),
+            Inactive::Outbox(error) => write!(f, "inactive, the outbox cannot be used: {error}"),
+        }
+    }
+}
+
+impl Inactive {
+    /// The exception `new Integration()` throws.
+    fn exception(self) -> PhpException {
+        match self {
+            Inactive::NotConfigured => config(
+                "the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode",
+            ),
+            Inactive::Settings(problem) => config(problem),
+            Inactive::Outbox(error) => outbox_error(error),
+        }
+    }
+}
+
+/// Ends the response to the visitor where the SAPI can: `fastcgi_finish_request()` (PHP-FPM)
+/// or `litespeed_finish_request()` (LiteSpeed). Whether one was there to call.
+fn end_response() -> bool {
+    ["fastcgi_finish_request", "litespeed_finish_request"]
+        .into_iter()
+        .any(|name| {
+            ZendCallable::try_from_name(name).is_ok_and(|finish| finish.try_call(vec![]).is_ok())
+        })
+}
+
+/// `php_sapi_name()`: `cli`, `fpm-fcgi`, `apache2handler`, `cli-server` …
+fn sapi_name() -> Option<String> {
+    ZendCallable::try_from_name("php_sapi_name")
+        .and_then(|name| name.try_call(vec![]))
+        .ok()
+        .and_then(|name| name.str().map(str::to_string))
 }
 
 /// Writes a line to PHP's error log (MODX's, inside MODX).

@@ -1,5 +1,10 @@
 //! Where the API log of a PHP object goes: a rotated file written from Rust, or lines
 //! handed to a PHP callable (`error_log` by default) after each call.
+//!
+//! A delivery on a background thread (see [`crate::sync::background`]) may not call PHP. A
+//! file log it writes itself; lines meant for `error_log` wait in this process until the
+//! next PHP call that passes lines to `error_log` (the next flush, sync send or
+//! `deliverAfterResponse` of any object in the process).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,6 +16,9 @@ use crate::api::transport::ExchangeLog;
 use crate::config::LOG_FILES_KEPT;
 use crate::logging::{ApiLog, BufferSink, FileSink};
 use crate::php::exceptions::internal;
+
+/// Lines a background delivery logged for PHP's `error_log`, waiting for a PHP call.
+static LATE_LINES: BufferSink = BufferSink::new();
 
 /// The log of one PHP object.
 pub struct PhpLog {
@@ -54,13 +62,29 @@ impl PhpLog {
         Arc::clone(&self.sink)
     }
 
-    /// Hands the lines written since the last call to the PHP callable. An exception the
-    /// callable throws reaches the PHP caller unchanged.
+    /// The sink to give a transport on a background thread, which must not call PHP and
+    /// may outlive this object: the same file, or else the process's buffer of lines for
+    /// `error_log`, passed on by the next [`PhpLog::pass_lines`] that writes to `error_log`.
+    pub fn background_sink(&self) -> Arc<dyn ExchangeLog> {
+        match &self.buffer {
+            None => self.sink(),
+            Some((buffer, _)) => Arc::new(ApiLog::new(buffer.verbose(), &LATE_LINES)),
+        }
+    }
+
+    /// Hands the lines written since the last call to the PHP callable, after the lines a
+    /// background delivery left for `error_log` when that is where this log goes. An
+    /// exception the callable throws reaches the PHP caller unchanged.
     pub fn pass_lines(&self) -> PhpResult<()> {
         let Some((buffer, callable)) = &self.buffer else {
             return Ok(());
         };
-        for line in buffer.sink().drain() {
+        let mut lines = match callable {
+            Some(_) => Vec::new(),
+            None => LATE_LINES.drain(),
+        };
+        lines.append(&mut buffer.sink().drain());
+        for line in lines {
             let target = match callable {
                 Some(callable) => ZendCallable::new(callable),
                 None => ZendCallable::try_from_name("error_log"),

@@ -1,11 +1,13 @@
 //! Sending one change to the CRM so that sending it again is harmless.
 //!
 //! A create whose `externalId` the CRM already has counts as delivered (the request may
-//! have reached the CRM before a timeout) and is followed by an edit carrying the payload;
+//! have reached the CRM before a timeout) and is followed by an edit carrying the payload —
+//! for an order only when the CRM's order is this one (same date, customer and quantities):
+//! another order holding the id is refused, never overwritten;
 //! a customer edit for a customer the CRM does not have becomes a create; an order create
 //! refused because its customer is missing creates the customer from the order's contact
-//! data first. A 460 (a batch upload partly refused) is set aside with the CRM's lists of
-//! what was and was not uploaded.
+//! data first; a paid mark for a payment the CRM lacks creates it. A 460 (a batch upload
+//! partly refused) is set aside with the CRM's lists of what was and was not uploaded.
 
 use serde_json::{Map, Value, json};
 
@@ -61,15 +63,7 @@ async fn send(client: &Client, change: &Change) -> Result<Value, ApiError> {
                 .edit(Entity::Order, order.clone(), By::ExternalId, None)
                 .await
         }
-        Change::PaymentEdit(payment) => {
-            // `order` only orders the payment after its order in the outbox; the CRM finds
-            // the payment by its own externalId.
-            let mut payment = payment.clone();
-            if let Some(fields) = payment.as_object_mut() {
-                fields.shift_remove("order");
-            }
-            client.payment_edit(payment, By::ExternalId, None).await
-        }
+        Change::PaymentEdit(payment) => mark_payment(client, payment).await,
         Change::Request {
             method,
             route,
@@ -78,16 +72,88 @@ async fn send(client: &Client, change: &Change) -> Result<Value, ApiError> {
     }
 }
 
-/// Creates the entity; when the CRM already has its `externalId`, edits it instead.
+/// Edits the payment found by its `externalId`. `order` only orders the change after its
+/// order in the outbox, and `type` is kept for a payment the CRM does not have (the order
+/// went without one because its payment method had no code then): that payment is created,
+/// on the order, with the edit's fields.
+async fn mark_payment(client: &Client, payment: &Value) -> Result<Value, ApiError> {
+    let mut edit = payment.clone();
+    if let Some(fields) = edit.as_object_mut() {
+        fields.shift_remove("order");
+        fields.shift_remove("type");
+    }
+    match client.payment_edit(edit, By::ExternalId, None).await {
+        Err(error) if is_not_found(&error) && payment.get("type").is_some() => {
+            client.payment_create(payment.clone(), None).await
+        }
+        other => other,
+    }
+}
+
+/// Creates the entity; when the CRM already has its `externalId`, edits it instead — for an
+/// order only when the CRM's order is this one (an earlier attempt whose answer was lost),
+/// never another order that happens to hold the id.
 async fn create_or_edit(client: &Client, entity: Entity, data: &Value) -> Result<Value, ApiError> {
     match client.create(entity, data.clone(), None).await {
         Err(error) if is_duplicate(&error) => {
+            if entity == Entity::Order {
+                let id = data
+                    .get("externalId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let theirs = client.get(Entity::Order, id, By::ExternalId, None).await?;
+                if !same_order(data, theirs.get("order").unwrap_or(&Value::Null)) {
+                    return Err(not_this_order(error, id));
+                }
+            }
             let mut edit = data.clone();
             if let Some(fields) = edit.as_object_mut() {
                 // Payments are edited on their own; an order edit does not take them.
                 fields.shift_remove("payments");
             }
             client.edit(entity, edit, By::ExternalId, None).await
+        }
+        other => other,
+    }
+}
+
+/// Whether the CRM's order is the one `ours` describes: same creation time (when `ours`
+/// gives one), customer, and item quantities. Offers and names are left out: the CRM may
+/// link or rename an item (an offer missing from its catalogue, say).
+fn same_order(ours: &Value, theirs: &Value) -> bool {
+    let customer = |order: &Value| order.pointer("/customer/externalId").cloned();
+    let created = |order: &Value| order.get("createdAt").cloned();
+    let quantities = |order: &Value| {
+        let mut quantities: Vec<String> = order
+            .get("items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|item| {
+                format!(
+                    "{}",
+                    item.get("quantity").and_then(Value::as_f64).unwrap_or(0.0)
+                )
+            })
+            .collect();
+        quantities.sort();
+        quantities
+    };
+    (created(ours).is_none() || created(ours) == created(theirs))
+        && customer(ours) == customer(theirs)
+        && quantities(ours) == quantities(theirs)
+}
+
+/// The refusal for an order whose `externalId` another CRM order holds.
+fn not_this_order(duplicate: ApiError, id: &str) -> ApiError {
+    match duplicate {
+        ApiError::Response(mut response) => {
+            response.error_msg = format!(
+                "the CRM already has another order with externalId {id} (other customer, date \
+                 or items); it was not overwritten. Two site orders with one number? Send this \
+                 one under another externalId, or discard it"
+            );
+            ApiError::Response(response)
         }
         other => other,
     }

@@ -1,5 +1,6 @@
 //! The delivery engine: queue a change durably, then deliver due changes from the outbox
-//! within a time budget, one at a time, under the rate limit every process shares.
+//! within a time budget, one at a time, every HTTP request under the rate limit every
+//! process shares (see [`super::pacing`]).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -10,11 +11,13 @@ use serde_json::{Value, json};
 
 use super::change::Change;
 use super::deliver::{Outcome, deliver};
+use super::pacing::SharedLimit;
 use crate::api::client::{Client, ClientSettings};
 use crate::api::error::ApiError;
+use crate::api::ratelimit::Gate;
 use crate::api::transport::ExchangeLog;
 use crate::config::IntegrationSettings;
-use crate::outbox::{Claimed, NewRecord, Outbox, OutboxError, OutboxSettings};
+use crate::outbox::{Claimed, NewRecord, Outbox, OutboxError, OutboxSettings, open_shared};
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker
 /// that dies mid-call frees it soon after.
@@ -47,8 +50,9 @@ pub enum Settled {
 }
 
 /// Delivers the outbox of one shop to its CRM.
+#[derive(Clone)]
 pub struct Engine {
-    outbox: Outbox,
+    outbox: Arc<Outbox>,
     settings: IntegrationSettings,
     log: Option<Arc<dyn ExchangeLog>>,
     worker: String,
@@ -56,7 +60,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens the shop's outbox; nothing is sent until [`Engine::flush`].
+    /// Opens the shop's outbox (or takes the one this process already has open); nothing is
+    /// sent until [`Engine::flush`].
     pub fn open(
         settings: IntegrationSettings,
         log: Option<Arc<dyn ExchangeLog>>,
@@ -66,16 +71,25 @@ impl Engine {
             backoff_cap: settings.retry_delay_max,
             ..OutboxSettings::default()
         };
-        let outbox = Outbox::open_with(&settings.queue_path, tuning)?;
-        let worker = format!("pid{}-{:08x}", std::process::id(), fastrand::u32(..));
+        let outbox = open_shared(&settings.queue_path, tuning)?;
         let rate_key = key_fingerprint(settings.api_key.expose());
         Ok(Engine {
             outbox,
             settings,
             log,
-            worker,
+            worker: worker_name(),
             rate_key,
         })
+    }
+
+    /// The same engine as another worker (its own lease owner name) whose exchanges go to
+    /// `log`: for delivering on another thread.
+    pub fn worker_with_log(&self, log: Option<Arc<dyn ExchangeLog>>) -> Engine {
+        Engine {
+            log,
+            worker: worker_name(),
+            ..self.clone()
+        }
     }
 
     /// The settings the engine was opened with.
@@ -101,12 +115,21 @@ impl Engine {
 
     /// Delivers due records one at a time until none is due or `budget` runs out. When
     /// `watch` names a record, stops as soon as that record is settled and reports how.
+    /// Every HTTP request waits for a token of the shared rate limit; a request whose token
+    /// would come after the budget's end is not sent, its record is retried later and the
+    /// flush ends with `budget_exhausted`.
     pub async fn flush(
         &self,
         budget: Duration,
         watch: Option<i64>,
     ) -> Result<FlushReport, OutboxError> {
         let deadline = Instant::now() + budget;
+        let gate = Arc::new(SharedLimit::new(
+            Arc::clone(&self.outbox),
+            self.rate_key.clone(),
+            self.settings.rate_limit,
+            deadline,
+        ));
         let mut report = FlushReport::default();
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -122,50 +145,32 @@ impl Engine {
             else {
                 return Ok(report);
             };
-            let settled = if self.wait_for_token(deadline).await? {
-                self.deliver(&claimed, timeout).await?
-            } else {
-                report.budget_exhausted = true;
-                let reason = "the flush's time budget ran out before the rate limit let it send";
-                self.outbox
-                    .retry_later(&claimed, reason, None, SystemTime::now())?;
-                Settled::Retrying(reason.into())
-            };
+            let client = self.client(timeout, Arc::clone(&gate) as Arc<dyn Gate>);
+            let settled = self.deliver(&claimed, &client).await?;
             match &settled {
                 Settled::Delivered(_) => report.delivered += 1,
                 Settled::Retrying(_) => report.retried += 1,
                 Settled::Dead(_) => report.dead += 1,
             }
+            report.budget_exhausted = gate.ran_out();
             if watch == Some(claimed.id) {
                 report.watched = Some(settled);
+                return Ok(report);
+            }
+            if report.budget_exhausted {
                 return Ok(report);
             }
         }
     }
 
-    /// Waits for a token of the shared rate limit; `false` when the deadline comes first.
-    async fn wait_for_token(&self, deadline: Instant) -> Result<bool, OutboxError> {
-        loop {
-            match self.outbox.take_token(
-                &self.rate_key,
-                self.settings.rate_limit,
-                SystemTime::now(),
-            )? {
-                Ok(()) => return Ok(true),
-                Err(wait) if Instant::now() + wait < deadline => tokio::time::sleep(wait).await,
-                Err(_) => return Ok(false),
-            }
-        }
-    }
-
     /// Sends one claimed record and records how it went.
-    async fn deliver(&self, claimed: &Claimed, timeout: Duration) -> Result<Settled, OutboxError> {
+    async fn deliver(&self, claimed: &Claimed, client: &Client) -> Result<Settled, OutboxError> {
         let (settled, details) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
             Err(problem) => (
                 Settled::Dead(format!("the queued record cannot be sent: {problem}")),
                 None,
             ),
-            Ok(change) => match deliver(&self.client(timeout), &change).await {
+            Ok(change) => match deliver(client, &change).await {
                 Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None),
                 Outcome::RetryLater(error) => {
                     (Settled::Retrying(error.to_string()), Some(details(&error)))
@@ -194,7 +199,7 @@ impl Engine {
         }
     }
 
-    fn client(&self, timeout: Duration) -> Client {
+    fn client(&self, timeout: Duration, gate: Arc<dyn Gate>) -> Client {
         let transport = crate::api::transport::TransportSettings {
             timeout,
             ..self.settings.transport.clone()
@@ -205,8 +210,13 @@ impl Engine {
             site: Some(self.settings.site.clone()),
             transport,
         };
-        Client::new(settings, self.log.clone())
+        Client::gated(settings, self.log.clone(), gate)
     }
+}
+
+/// A lease owner name unique to one engine: the process id and a random part.
+fn worker_name() -> String {
+    format!("pid{}-{:08x}", std::process::id(), fastrand::u32(..))
 }
 
 /// The payload stored for a change: the entity, or `{method, route, params}` for a request.

@@ -5,6 +5,8 @@ use serde_json::{Value, json};
 
 use super::change::Change;
 use crate::config::IntegrationSettings;
+use crate::mapping::ids::payment_external_id;
+use crate::mapping::read::id;
 use crate::mapping::{self, MappingError, OrderInput, StatusChangeInput};
 
 /// Why an event queues nothing.
@@ -27,6 +29,17 @@ pub struct EventChanges {
     /// References without a CRM code and other things not carried over (the changes are
     /// queued all the same).
     pub unmapped: Vec<String>,
+    /// The site order the changes concern, when they concern one.
+    pub order: Option<SiteOrder>,
+}
+
+/// A site order and the `externalId` its number gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteOrder {
+    /// miniShop2's order id (`msOrder.id`).
+    pub id: i64,
+    /// The `externalId` from its number (`num` with `/` → `-`).
+    pub external_id: String,
 }
 
 impl EventChanges {
@@ -35,8 +48,72 @@ impl EventChanges {
             changes: Vec::new(),
             skipped: Some(why),
             unmapped: Vec::new(),
+            order: None,
         }
     }
+
+    /// The changes sent under `external_id` instead of the order's own (another site order
+    /// holds that one, see [`crate::outbox::Outbox::order_external_id`]): the order's
+    /// `externalId`, and its payment's, which is derived from it.
+    pub fn with_order_external_id(self, external_id: &str) -> Self {
+        let Some(order) = &self.order else {
+            return self;
+        };
+        let (order_from, payment_from) = (
+            order.external_id.clone(),
+            payment_external_id(&order.external_id),
+        );
+        let payment_to = payment_external_id(external_id);
+        let rename = |value: &mut Value, pointer: &str, from: &str, to: &str| {
+            if let Some(slot) = value.pointer_mut(pointer)
+                && slot.as_str() == Some(from)
+            {
+                *slot = json!(to);
+            }
+        };
+        let changes = self
+            .changes
+            .into_iter()
+            .map(|change| match change {
+                Change::OrderCreate(mut order) => {
+                    rename(&mut order, "/externalId", &order_from, external_id);
+                    if let Some(Value::Array(payments)) = order.get_mut("payments") {
+                        for payment in payments {
+                            rename(payment, "/externalId", &payment_from, &payment_to);
+                        }
+                    }
+                    Change::OrderCreate(order)
+                }
+                Change::OrderEdit(mut order) => {
+                    rename(&mut order, "/externalId", &order_from, external_id);
+                    Change::OrderEdit(order)
+                }
+                Change::PaymentEdit(mut payment) => {
+                    rename(&mut payment, "/externalId", &payment_from, &payment_to);
+                    rename(&mut payment, "/order/externalId", &order_from, external_id);
+                    Change::PaymentEdit(payment)
+                }
+                other => other,
+            })
+            .collect();
+        let order = self.order.map(|order| SiteOrder {
+            external_id: external_id.to_string(),
+            ..order
+        });
+        EventChanges {
+            changes,
+            order,
+            ..self
+        }
+    }
+}
+
+/// The site order `row` (an msOrder `toArray()`) is, with the `externalId` its number gives.
+fn site_order(row: &Value, external_id: &str) -> Option<SiteOrder> {
+    row.get("id").and_then(id).map(|id| SiteOrder {
+        id,
+        external_id: external_id.to_string(),
+    })
 }
 
 /// A user was saved (`OnUserSave`): a customer create (`mode` = `new`) or edit, when the save
@@ -64,6 +141,7 @@ pub fn user_saved(
         changes: vec![change],
         skipped: None,
         unmapped: Vec::new(),
+        order: None,
     })
 }
 
@@ -76,6 +154,7 @@ pub fn order_created(
     Ok(EventChanges {
         changes: vec![Change::OrderCreate(mapped.payload)],
         skipped: None,
+        order: site_order(input.order, &mapped.external_id),
         unmapped: mapped.unmapped,
     })
 }
@@ -105,6 +184,7 @@ pub fn status_changed(
     Ok(EventChanges {
         changes,
         skipped: None,
+        order: site_order(input.order, &change.order_external_id),
         unmapped: change.unmapped,
     })
 }

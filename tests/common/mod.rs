@@ -62,14 +62,33 @@ pub fn run_php_test(script: &str, sandbox: &RunningSandbox) -> String {
             ("MODRETAILCRM_SO", &so),
         ],
     );
+    assert_php_passed(script, &output)
+}
+
+/// Fails the test with the output unless `output` is a success that printed `PASS `;
+/// returns the standard output.
+pub fn assert_php_passed(what: &str, output: &Output) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success() && stdout.contains("PASS "),
-        "{script} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        "{what} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
         output.status
     );
     stdout
+}
+
+/// Runs the PHP test script `tests/php/{script}` with `php -n`: no extension, no php.ini.
+pub fn run_php_without_extension(script: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/php")
+        .join(script);
+    let output = Command::new("timeout")
+        .args(["120", "php", "-n"])
+        .arg(&path)
+        .output()
+        .expect("php runs (scripts/setup.sh installs php-cli)");
+    assert_php_passed(script, &output)
 }
 
 /// A sandbox on a free loopback port with the default seed.

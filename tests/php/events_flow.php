@@ -77,4 +77,30 @@ $unmapped = $shop->status()['unmapped'];
 same(1, count($unmapped));
 same($uncoded['unmapped'][0], $unmapped[0]['reference']);
 same(1, $unmapped[0]['seen']);
+
+// An order sent while its payment method had no code goes without a payment; once the shop
+// owner gives the method a code, the paid status creates the payment on that order.
+$unpaidOrder = ['num' => '2611/8', 'id' => 8] + $order;
+$noPayment = $shop->onOrderCreate([
+    'order' => $unpaidOrder, 'address' => $related['Address'], 'products' => array_values($related['Products']),
+    'delivery' => $related['Delivery'] + ['retailcrm_delivery_code' => 'courier'], 'payment' => $related['Payment'],
+    'status' => null, 'user' => $user, 'profile' => $profile, 'promo' => null,
+]);
+same('delivered', $noPayment['state']);
+$paidStatus = $statuses[2] + ['retailcrm_status_code' => 'prepayed'];
+$stillUncoded = $shop->onOrderStatusChange(['order' => $unpaidOrder, 'status' => $paidStatus,
+    'paid_at' => '2026-11-29 09:00:00', 'payment' => $related['Payment']]);
+same('delivered', $stillUncoded['state']);
+same(1, count($stillUncoded['records']), 'only the status: an untyped payment cannot be marked');
+check(str_contains($stillUncoded['unmapped'][0], 'retailcrm_payment_code'), json_encode($stillUncoded));
+$coded = $shop->onOrderStatusChange(['order' => $unpaidOrder, 'status' => $paidStatus,
+    'paid_at' => '2026-11-29 09:30:00', 'payment' => $related['Payment'] + ['retailcrm_payment_code' => 'cash']]);
+same('delivered', $coded['state']);
+same(2, count($coded['records']));
+$crmOrder = array_values(array_filter(crm_state()['orders'], fn($o) => $o['externalId'] === '2611-8'))[0];
+same(1, count($crmOrder['payments']), 'the payment was created on the order');
+$payment = array_values($crmOrder['payments'])[0];
+same(['2611-8-payment', 'cash', 'paid', $order['cost'], '2026-11-29 09:30:00'],
+    [$payment['externalId'], $payment['type'], $payment['status'], $payment['amount'], $payment['paidAt']]);
+same(0, $shop->status()['dead'], 'nothing set aside');
 done();

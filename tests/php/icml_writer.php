@@ -91,7 +91,7 @@ throws(ValidationException::class, fn () => $writer->addCategory(category(9, 'La
     'category "9" comes after the first offer');
 $writer->addOffer(product(['id' => 8, 'pagetitle' => 'After the errors']));
 $summary = $writer->finish();
-same(['categories' => 3, 'offers' => 5, 'bytes' => filesize($path), 'path' => $path], $summary, 'finish() summary');
+same(['categories' => 3, 'offers' => 5, 'bytes' => filesize($path), 'path' => $path, 'changed' => true], $summary, 'finish() summary');
 throws(ValidationException::class, fn () => $writer->finish(), 'already finished');
 throws(ValidationException::class, fn () => $writer->addOffer(product()), 'already finished');
 same(['catalog.xml'], array_values(array_diff(scandir($dir), ['.', '..'])), 'files after finish');
@@ -205,5 +205,21 @@ throws(ValidationException::class, fn () => $aborted->addOffer(product()), 'alre
 })();
 same(['catalog.xml', 'custom.xml'], array_values(array_diff(scandir($dir), ['.', '..'])), 'no temporary file left');
 same($before, file_get_contents($path), 'the published file is untouched');
+
+// --- msOptionsPrice2 modifications: offers of their own, counted, refused with their product ---
+$mods = new Writer("$dir/modifications.xml", $shop);
+same(3, $mods->addOffers([
+    product(['modifications' => [['id' => 1, 'rid' => 3, 'name' => 'Red', 'price' => '1500', 'count' => 2, 'options' => ['color' => 'red']],
+        ['id' => 2, 'rid' => 3, 'name' => 'Gone', 'active' => false]]]),
+    product(['id' => 4]),
+]), 'addOffers counts the modifications written');
+throws(ValidationException::class, fn () => $mods->addOffers([product(['id' => 5]), product(['id' => 6, 'modifications' => [['id' => 1, 'price' => 'abc']]])]),
+    '$offers[1]: offer "mod-6-1": price must be a number, got "abc"');
+throws(ValidationException::class, fn () => $mods->addOffer(product(['id' => 7, 'modifications' => [['name' => 'no id']]])),
+    'offer "7": a modification has no id');
+same(3, $mods->finish()['offers'], 'nothing of the refused products was written');
+$o = simplexml_load_file("$dir/modifications.xml")->shop->offers->offer;
+same(['3', 'mod-3-1', '4'], [(string) $o[0]['id'], (string) $o[1]['id'], (string) $o[2]['id']]);
+same(['Test T-Shirt - Red', '3', '1500', '2'], [(string) $o[1]->name, (string) $o[1]['productId'], (string) $o[1]->price, (string) $o[1]['quantity']]);
 
 done();

@@ -3,6 +3,9 @@
 // filled settings, or a CRM that cannot be reached. No exception escapes the plugin, and the log
 // says what happened (once, not on every event).
 require __DIR__ . '/lib.php';
+// The site's core folder: where the note that the integration is inactive is kept, shared by
+// every PHP process of the site (a child process of this test is given the same folder).
+define('MODX_CORE_PATH', getenv('TEST_CORE_PATH') ?: temp_dir() . '/core/');
 require __DIR__ . '/modx/harness.php';
 
 const CHECKOUT = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
@@ -22,11 +25,35 @@ function checkout(modX $modx): void
     }
 }
 
-// 1. Not configured at all: silent (at most one INFO line per request), nothing sent.
-$modx = new modX(['modretailcrm_url' => '', 'modretailcrm_apiKey' => '', 'modretailcrm_siteCode' => '']);
+/** The MODX log of the checkout run by another PHP process of the same site with $config. */
+function checkout_in_another_process(array $config): array
+{
+    $command = [PHP_BINARY, '-n', '-d', 'extension=' . env('MODRETAILCRM_SO'), __FILE__, 'child'];
+    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
+        ['TEST_CORE_PATH' => MODX_CORE_PATH, 'TEST_CONFIG' => json_encode($config)] + getenv());
+    $out = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
+    same(0, proc_close($process), "the other process ran: $out $err");
+    return json_decode($out, true, 512, JSON_THROW_ON_ERROR);
+}
+
+if (($argv[1] ?? '') === 'child') {
+    $modx = new modX(json_decode(getenv('TEST_CONFIG'), true));
+    checkout($modx);
+    echo json_encode($modx->logged());
+    exit(0);
+}
+
+// 1. Not configured at all: nothing sent, and MODX's error log (which by default shows errors
+// only) says so once — not on every request, nor in every PHP worker.
+$empty = ['modretailcrm_url' => '', 'modretailcrm_apiKey' => '', 'modretailcrm_siteCode' => ''];
+$modx = new modX($empty);
 checkout($modx);
-same([], $modx->logged(modX::LOG_LEVEL_WARN), 'empty settings are not an error');
-check(count($modx->logged()) <= 2, 'at most one line per request: ' . json_encode($modx->logged()));
+same(1, count($modx->logged(modX::LOG_LEVEL_ERROR)), 'one error line for two requests: ' . json_encode($modx->logged()));
+same($modx->logged(), $modx->logged(modX::LOG_LEVEL_ERROR), 'and nothing else');
+check(str_contains($modx->logged()[0], 'modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode are empty'),
+    $modx->logged()[0]);
+same([], checkout_in_another_process($empty), 'another worker of the site does not say it again');
 same([], control('GET', 'requests')['requests'], 'nothing sent');
 
 // 2. Partly configured, every web event of the capture in one request: one clear error naming what is missing, nothing sent.
@@ -38,8 +65,9 @@ foreach (captured_events(CHECKOUT) as $event) {
     }
 }
 $errors = $modx->logged(modX::LOG_LEVEL_ERROR);
-same(1, count($errors), 'one error line for a whole request: ' . json_encode($modx->logged()));
+same(1, count($errors), 'a new reason, one error line: ' . json_encode($modx->logged()));
 check(str_contains($errors[0], 'modretailcrm_apiKey'), 'the error names the missing setting: ' . $errors[0]);
+same([], checkout_in_another_process($modx->config), 'said once for the whole site');
 same([], control('GET', 'requests')['requests'], 'nothing sent');
 
 // 3. The CRM is down (connection refused), sync mode: the checkout completes, the changes stay

@@ -2,9 +2,9 @@
 /**
  * modRetailCRM — MODX Revolution 2.8 plugin for miniShop2 4.x.
  *
- * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus. (OnMODXInit and
- * msOnManagerCustomCssJs, which add and show the retailcrm_*_code fields, are not part of this
- * file yet.)
+ * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus (forwarded to the
+ * extension), and OnMODXInit and msOnManagerCustomCssJs, which add the retailcrm_*_code fields to
+ * miniShop2's model and settings page and work without the extension.
  *
  * The plugin is thin: it gathers the toArray() of the objects an event concerns and hands them
  * to the modretailcrm extension (ModRetailCrm\Integration), which maps, queues durably and
@@ -15,57 +15,103 @@
  * ($order->getOne() inside miniShop2's "before" events makes the following save() write stale
  * data back). Status changes run with an anonymous $modx->user: the order's user_id is used.
  *
- * MODX runs this code as the body of a function, once compiled per request: `static` variables
- * live for one request, and there is no `use` or `declare` (hence the full class names).
+ * MODX 2.8 includes this code anew for every event (modScript::process() includes the cached
+ * file inside the method), so neither local nor `static` variables survive from one event to the
+ * next: what a request must remember lives in $GLOBALS['modretailcrm_plugin'] — the integration,
+ * whether its delivery after the response is registered, whether a missing extension was
+ * reported. No `use` or `declare` (the code may be stored in the database; hence full names).
  *
  * @var modX $modx
  * @var array $scriptProperties
  */
 
-static $integration = null;        // ModRetailCrm\Integration, or false when inactive
-static $extensionReported = false;
-static $shutdownRegistered = false;
+$request = &$GLOBALS['modretailcrm_plugin'];
+// integration: ModRetailCrm\Integration, false when inactive, null until the first shop event.
+$request ??= ['integration' => null, 'extension_reported' => false, 'shutdown_registered' => false];
+
+if (!isset($modx->event)) {
+    return;
+}
+
+// The retailcrm_*_code fields of miniShop2's references, in the model and in the manager. These
+// two events need neither the extension nor the settings: the codes stay editable and saved
+// while the integration is inactive.
+try {
+    switch ($modx->event->name) {
+        case 'OnMODXInit':
+            $ms2Model = $modx->getOption('core_path', null, MODX_CORE_PATH) . 'components/minishop2/model/';
+            if (!isset($modx->packages['minishop2'])) {
+                if (!is_dir($ms2Model . 'minishop2/')) {
+                    return; // no miniShop2 on this site
+                }
+                $modx->addPackage('minishop2', $ms2Model);
+            }
+            $codeFields = [
+                'msDelivery' => 'retailcrm_delivery_code',
+                'msPayment' => 'retailcrm_payment_code',
+                'msOrderStatus' => 'retailcrm_status_code',
+            ];
+            foreach ($codeFields as $class => $field) {
+                // The class map first: xPDO 2 never loads it once $modx->map[$class] exists.
+                if ($modx->loadClass($class) === false || !isset($modx->map[$class]['fields'])) {
+                    continue;
+                }
+                $modx->map[$class]['fields'][$field] = null;
+                $modx->map[$class]['fieldMeta'][$field] = [
+                    'dbtype' => 'varchar', 'precision' => '255', 'phptype' => 'string', 'null' => true,
+                ];
+            }
+            return;
+
+        case 'msOnManagerCustomCssJs':
+            $controller = $scriptProperties['controller'] ?? null;
+            if (($scriptProperties['page'] ?? '') === 'settings' && is_object($controller)) {
+                $controller->addLexiconTopic('modretailcrm:default');
+                $controller->addLastJavascript($modx->getOption('assets_url')
+                    . 'components/modretailcrm/js/mgr/crm-codes.js');
+            }
+            return;
+    }
+} catch (\Throwable $e) {
+    $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] {$modx->event->name} failed: " . $e->getMessage());
+    return;
+}
 
 $events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
-if (!isset($modx->event) || !in_array($modx->event->name, $events, true)) {
+if (!in_array($modx->event->name, $events, true)) {
     return;
 }
 
 if (!extension_loaded('modretailcrm')) {
-    if (!$extensionReported) {
-        $extensionReported = true;
+    if (!$request['extension_reported']) {
+        $request['extension_reported'] = true;
         $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] the PHP extension "modretailcrm" is not loaded'
             . ' (add extension=modretailcrm.so to php.ini): orders and customers are NOT sent to RetailCRM.');
     }
     return;
 }
 
-if ($integration === null) {
-    $integration = false;
+if ($request['integration'] === null) {
     $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
     foreach ($modx->config as $key => $value) {
         if (is_string($key) && strncmp($key, 'modretailcrm_', 13) === 0) {
             $settings[$key] = $value;
         }
     }
-    $configured = false;
-    foreach (['modretailcrm_url', 'modretailcrm_apiKey', 'modretailcrm_siteCode'] as $key) {
-        $configured = $configured || trim((string) ($settings[$key] ?? '')) !== '';
-    }
-    if (!$configured) {
-        $modx->log(modX::LOG_LEVEL_INFO, '[modRetailCRM] not configured (modretailcrm_url, modretailcrm_apiKey,'
-            . ' modretailcrm_siteCode are empty): inactive.');
-    } else {
-        try {
-            $integration = new \ModRetailCrm\Integration($settings);
-        } catch (\Throwable $e) {
-            $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] inactive, the settings are wrong: ' . $e->getMessage());
-        }
+    // Null when inactive; the extension tells why once, not on every request.
+    try {
+        $request['integration'] = \ModRetailCrm\Integration::forSite($settings, static function (string $message) use ($modx): void {
+            $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
+        }) ?? false;
+    } catch (\Throwable $e) {
+        $request['integration'] = false;
+        $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] inactive: ' . $e->getMessage());
     }
 }
-if ($integration === false) {
+if ($request['integration'] === false) {
     return;
 }
+$integration = $request['integration'];
 
 // toArray() of one object found by id or criteria, or null.
 $load = static function (string $class, $criteria) use ($modx): ?array {
@@ -138,6 +184,7 @@ try {
                     'order' => $order->toArray(),
                     'status' => $status,
                     'paid_at' => date('Y-m-d H:i:s'),
+                    'payment' => $load('msPayment', (int) $order->get('payment')),
                 ]);
             }
             break;
@@ -156,8 +203,8 @@ try {
             $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName: not delivered ($state), kept in the outbox: "
                 . implode('; ', array_unique($errors)));
         }
-        if (!$shutdownRegistered && $state !== 'skipped' && $integration->sendMode() === 'deferred') {
-            $shutdownRegistered = true;
+        if (!$request['shutdown_registered'] && $state !== 'skipped' && $integration->sendMode() === 'deferred') {
+            $request['shutdown_registered'] = true;
             register_shutdown_function([$integration, 'deliverAfterResponse'], 10);
         }
     }

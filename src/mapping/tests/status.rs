@@ -41,6 +41,7 @@ fn change(order: &Value, status: &Value, rules: &StatusRules) -> Option<StatusCh
         order,
         status,
         paid_at: PAID_AT,
+        payment: None,
     };
     status_change(&input, rules).unwrap()
 }
@@ -126,6 +127,7 @@ fn paid_status_without_a_date_or_a_status_id_is_an_error() {
         order: &order,
         status: &json!({"id": 2}),
         paid_at: " ",
+        payment: None,
     };
     assert_eq!(
         status_change(&input, &StatusRules::default()),
@@ -135,11 +137,41 @@ fn paid_status_without_a_date_or_a_status_id_is_an_error() {
         order: &order,
         status: &json!({"name": "x"}),
         paid_at: PAID_AT,
+        payment: None,
     };
     assert_eq!(
         status_change(&input, &StatusRules::default())
             .unwrap_err()
             .to_string(),
         "status.id is missing"
+    );
+}
+
+#[test]
+fn paid_status_carries_the_payment_type_or_lists_a_payment_without_code() {
+    let order = json!({"num": "2611/1", "cost": "2967.18"});
+    let status = json!({"id": 2, "name": "Paid"});
+    let with_payment = |payment: &Value| {
+        let input = StatusChangeInput {
+            order: &order,
+            status: &status,
+            paid_at: PAID_AT,
+            payment: Some(payment),
+        };
+        status_change(&input, &StatusRules::default())
+            .unwrap()
+            .unwrap()
+    };
+    let coded =
+        with_payment(&json!({"id": 2, "name": "Card", "retailcrm_payment_code": "bank-card"}));
+    assert_eq!(
+        coded.payment_edit.unwrap().payload,
+        json!({"status": "paid", "amount": 2967.18, "paidAt": PAID_AT, "type": "bank-card"})
+    );
+    let uncoded = with_payment(&json!({"id": 1, "name": "Cash", "retailcrm_payment_code": null}));
+    assert_eq!(uncoded.payment_edit, None);
+    assert_eq!(
+        uncoded.unmapped,
+        ["payment 1 (Cash) has no retailcrm_payment_code"]
     );
 }

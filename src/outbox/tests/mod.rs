@@ -5,6 +5,7 @@ mod concurrency;
 mod failures;
 mod open;
 mod order;
+mod order_ids;
 mod ratelimit;
 mod timing;
 mod unmapped;

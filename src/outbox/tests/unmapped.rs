@@ -1,5 +1,5 @@
-//! References without a CRM code, as `status` shows them; and the migration that adds them to
-//! an outbox made by the first schema version.
+//! References without a CRM code, as `status` shows them; and the migrations that add them
+//! (and the order ids) to an outbox made by the first schema version.
 
 use super::{TempDir, at, open};
 
@@ -37,7 +37,7 @@ fn an_outbox_of_the_first_schema_version_is_migrated() {
     drop(open(&path));
     {
         let old = rusqlite::Connection::open(&path).unwrap();
-        old.execute_batch("DROP TABLE unmapped; PRAGMA user_version = 1;")
+        old.execute_batch("DROP TABLE unmapped; DROP TABLE order_ids; PRAGMA user_version = 1;")
             .unwrap();
     }
     let outbox = open(&path);
@@ -45,4 +45,5 @@ fn an_outbox_of_the_first_schema_version_is_migrated() {
         .note_unmapped(&["delivery 3 has no retailcrm_delivery_code".into()], at(1))
         .unwrap();
     assert_eq!(outbox.status(at(2)).unwrap().unmapped.len(), 1);
+    assert_eq!(outbox.order_external_id(7, "2611-7").unwrap(), "2611-7");
 }

@@ -6,13 +6,19 @@
 // brings its parameters (objects with their recorded types) and the related objects it carried,
 // which are "saved" so later getObject() calls find them. Events replay in events.jsonl order.
 //
-// Like MODX 2.8 (modScript::loadScript), a plugin file is compiled into a function body per
-// request: `static` variables live for one request, `$modx` is global, and the event's
-// parameters are `$scriptProperties` (and extracted as local variables).
+// A plugin (or snippet) file runs as MODX 2.8.7 runs one: modScript::loadScript() writes the code
+// to core/cache/includes/elements/modplugin/{id}.include.cache.php and modScript::process()
+// includes that file for every event, inside the method, with `$modx` and `$scriptProperties` in
+// scope and the parameters extracted — so neither local nor `static` variables survive from one
+// event to the next (checked on a real 2.8.7 site). Only globals last, for the request: a new
+// request (newRequest()) starts without the globals the plugin created.
 //
-// Needs no extension: the test of a site without modretailcrm loads it too.
+// Needs no extension: the test of a site without modretailcrm loads it too. The xPDO class model
+// (packages, loadClass, $map: xPDOClassMap) is the fake MODX site's: ./site/core/xpdo/xpdo.class.php.
 
 declare(strict_types=1);
+
+require_once __DIR__ . '/site/core/xpdo/xpdo.class.php';
 
 if (!defined('MODX_CORE_PATH')) {
     define('MODX_CORE_PATH', sys_get_temp_dir() . '/modretailcrm-harness-core-' . getmypid() . '/');
@@ -183,6 +189,8 @@ final class modContextStub
 
 class modX
 {
+    use xPDOClassMap;
+
     public const LOG_LEVEL_FATAL = 0;
     public const LOG_LEVEL_ERROR = 1;
     public const LOG_LEVEL_WARN = 2;
@@ -198,19 +206,16 @@ class modX
     public array $userGroups = [];
     /** class => id => row */
     private array $db;
-    /** Requests started in this process (each modX starts one): names the compiled plugin. */
-    private static int $requests = 0;
-    private int $request;
-    /** plugin file => function name compiled for the current request */
-    private array $compiled = [];
+    /** Names of the globals plugin runs created in the current request (of any modX). */
+    private static array $pluginGlobals = [];
 
     public function __construct(array $config = [], ?array $database = null)
     {
         $this->config = $config + ['core_path' => MODX_CORE_PATH, 'extension_packages' => '[]'];
         $this->context = new modContextStub('web');
         $this->db = $database ?? ShopFixtures::database();
-        $this->request = ++self::$requests;
         $GLOBALS['modx'] = $this;
+        $this->newRequest();
     }
 
     public function log(int $level, string $message, string $target = '', string $def = '', string $file = '', string $line = ''): void
@@ -272,23 +277,37 @@ class modX
         }
     }
 
-    /** Starts another HTTP request: the plugin's static state starts over. */
+    /** Starts another HTTP request (as each new modX does): the plugin's globals are gone. */
     public function newRequest(): void
     {
-        $this->request = ++self::$requests;
-        $this->compiled = [];
+        foreach (self::$pluginGlobals as $name) {
+            unset($GLOBALS[$name]);
+        }
+        self::$pluginGlobals = [];
     }
 
     /** Runs $file as MODX runs a plugin for $eventName with $params. Returns its return value. */
     public function runPlugin(string $file, string $eventName, array $params): mixed
     {
         $this->event = new modSystemEvent($eventName, $params);
-        $function = $this->compiled[$file] ??= $this->compile($file);
         try {
-            return $function($params);
+            $before = array_keys($GLOBALS);
+            try {
+                return $this->includePlugin($file, $params);
+            } finally {
+                self::$pluginGlobals = array_unique([...self::$pluginGlobals, ...array_diff(array_keys($GLOBALS), $before)]);
+            }
         } finally {
             $this->event = null;
         }
+    }
+
+    /** modPlugin::process(): `$modx` and `$scriptProperties` in scope, the parameters extracted. */
+    private function includePlugin(string $file, array $scriptProperties): mixed
+    {
+        $modx = $this;
+        extract($scriptProperties, EXTR_SKIP);
+        return include $file;
     }
 
     /**
@@ -339,29 +358,41 @@ class modX
         }
         return $object;
     }
+}
 
-    /** Wraps the plugin code in a function the way modScript::loadScript does. */
-    private function compile(string $file): Closure
+/** The manager page controller msOnManagerCustomCssJs receives: records what the plugin adds. */
+final class modManagerControllerStub
+{
+    public array $css = [];
+    public array $javascripts = [];
+    public array $lastJavascripts = [];
+    public array $html = [];
+    public array $lexiconTopics = [];
+
+    public function addCss($script)
     {
-        $code = file_get_contents($file);
-        if ($code === false) {
-            throw new RuntimeException("plugin $file is missing");
-        }
-        $code = preg_replace('/^\s*<\?php/', '', $code);
-        $code = preg_replace('/\?>\s*$/', '', $code);
-        $name = 'elements_modplugin_' . md5($file) . '_r' . $this->request;
-        $source = "<?php\nfunction $name(\$scriptProperties = array()) {\nglobal \$modx;\n"
-            . "if (is_array(\$scriptProperties)) {\nextract(\$scriptProperties, EXTR_SKIP);\n}\n"
-            . $code . "\n}\n";
-        $dir = sys_get_temp_dir() . '/modretailcrm-harness-' . getmypid();
-        if (!is_dir($dir)) {
-            mkdir($dir, 0700, true);
-            register_shutdown_function(fn() => exec('rm -rf ' . escapeshellarg($dir)));
-        }
-        $cache = "$dir/$name.include.cache.php";
-        file_put_contents($cache, $source);
-        include $cache;
-        return Closure::fromCallable($name);
+        $this->css[] = $script;
+    }
+
+    public function addJavascript($script)
+    {
+        $this->javascripts[] = $script;
+    }
+
+    public function addLastJavascript($script)
+    {
+        $this->lastJavascripts[] = $script;
+    }
+
+    public function addHtml($script)
+    {
+        $this->html[] = $script;
+    }
+
+    public function addLexiconTopic($topic)
+    {
+        $this->lexiconTopics[] = $topic;
+        return implode(',', $this->lexiconTopics);
     }
 }
 

@@ -1,0 +1,455 @@
+<?php
+/**
+ * modRetailCRM — the miniShop2 catalogue read from the MODX database and streamed to the
+ * modretailcrm extension's ICML writer (ModRetailCrm\Icml\Writer), for the `icml` snippet
+ * and the `icml` CLI command.
+ *
+ * Thin: rows are gathered into miniShop2-shaped arrays (msProduct + msProductData fields,
+ * `options`, msOptionsPrice2 `modifications`); the ICML mapping happens in the extension.
+ *
+ * Memory does not grow with the catalogue: rows are read in pages (`WHERE id > ? ORDER BY
+ * id LIMIT n`), each page read completely before the next query, each product written
+ * before the next page. On MySQL the queries are unbuffered (the rows come from the server
+ * as they are read, not copied into PHP first), and a page keeps each statement short, so
+ * MyISAM tables (miniShop2's default) are not locked for the whole export. Only the
+ * categories (few) are held.
+ */
+
+declare(strict_types=1);
+
+namespace ModRetailCrm\Plugin;
+
+use ModRetailCrm\Icml\Writer;
+use ModRetailCrm\ValidationException;
+use PDO;
+use PDOException;
+use RuntimeException;
+
+final class IcmlCatalog
+{
+    /** Rows per query. */
+    public const PAGE_SIZE = 500;
+
+    /** Refused products whose message is kept in the summary (the rest are counted). */
+    private const REFUSALS_KEPT = 20;
+
+    /** The tables read, by miniShop2/MODX class, with their names without the prefix. */
+    public const TABLES = [
+        'modResource' => 'site_content',
+        'msProductData' => 'ms2_products',
+        'msProductOption' => 'ms2_product_options',
+        'msCategoryMember' => 'ms2_product_categories',
+        'msVendor' => 'ms2_vendors',
+        'msOption' => 'ms2_options',
+        'msopModification' => 'msop_modifications',
+        'msopModificationOption' => 'msop_modification_options',
+    ];
+
+    /** The unit of every offer, as the older modRetailCRM snippet wrote it. */
+    private const UNIT = ['code' => 'pcs', 'name' => 'Штука', 'sym' => 'шт.'];
+
+    /** Param names of msProductData fields; msOption captions are added for options. */
+    private const PARAMS = ['article' => 'Артикул', 'color' => 'Цвет', 'size' => 'Размер'];
+
+    /**
+     * @param array<string, string> $tables class => quoted table name (as
+     *   $modx->getTableName() gives it), for every key of TABLES; see tables()
+     */
+    public function __construct(
+        private readonly PDO $pdo,
+        private readonly array $tables,
+        private readonly int $pageSize = self::PAGE_SIZE,
+    ) {
+        foreach (array_keys(self::TABLES) as $class) {
+            if (!isset($tables[$class])) {
+                throw new RuntimeException("IcmlCatalog: no table name for $class");
+            }
+        }
+        if ($pageSize < 1) {
+            throw new RuntimeException('IcmlCatalog: the page size must be at least 1');
+        }
+    }
+
+    /**
+     * Table names for a database whose tables have the prefix $prefix (`modx_`), quoted
+     * with backticks (MySQL; SQLite accepts them too). $known: class => name already known
+     * (from $modx->getTableName()), kept.
+     *
+     * @param array<string, string|null> $known
+     * @return array<string, string>
+     */
+    public static function tables(string $prefix, array $known = []): array
+    {
+        $tables = [];
+        foreach (self::TABLES as $class => $name) {
+            $given = $known[$class] ?? null;
+            $tables[$class] = is_string($given) && $given !== '' ? $given : '`' . $prefix . $name . '`';
+        }
+        return $tables;
+    }
+
+    /**
+     * The path of the ICML file: $file, else the `modretailcrm_icml_file` setting, else
+     * `{assets_path}modretailcrm/icml.xml`; `{assets_path}`, `{core_path}` and `{base_path}`
+     * are replaced from $settings.
+     *
+     * @param array<string, mixed> $settings
+     */
+    public static function path(?string $file, array $settings): string
+    {
+        $file = trim((string) $file);
+        if ($file === '') {
+            $file = trim((string) ($settings['modretailcrm_icml_file'] ?? ''));
+        }
+        if ($file === '') {
+            $file = '{assets_path}modretailcrm/icml.xml';
+        }
+        $placeholders = [];
+        foreach (['assets_path', 'core_path', 'base_path'] as $key) {
+            $placeholders['{' . $key . '}'] = (string) ($settings[$key] ?? '');
+        }
+        return strtr($file, $placeholders);
+    }
+
+    /**
+     * Writes the catalogue to $path and publishes it (atomic rename; an unchanged catalogue
+     * leaves the file as it was).
+     *
+     * $params: `shop`, `company` (default: `site_name`), `parents` (comma list of resource ids,
+     * default 0 = the whole catalogue: the categories listed and every category below them).
+     * $settings: `site_name`, `site_url` (URLs and pictures are made absolute with it),
+     * `friendly_urls`, `modretailcrm_allow_msoptionsprice`.
+     *
+     * Returns the writer's summary (`categories`, `offers` — products and modifications —,
+     * `bytes`, `path`, `changed`) plus `products` (written), `refused` (count) and `refusals`
+     * (the first messages): a product the writer refuses is left out (with its
+     * modifications), the rest is published.
+     *
+     * @param array<string, mixed> $params
+     * @param array<string, mixed> $settings
+     * @return array<string, mixed>
+     */
+    public function export(string $path, array $params, array $settings): array
+    {
+        $siteName = (string) ($settings['site_name'] ?? '');
+        $shop = [
+            'name' => self::text($params['shop'] ?? null) ?? $siteName,
+            'company' => self::text($params['company'] ?? null) ?? $siteName,
+        ];
+        $siteUrl = rtrim((string) ($settings['site_url'] ?? ''), '/') . '/';
+        $friendly = self::flag($settings['friendly_urls'] ?? false);
+
+        $buffered = $this->unbuffered();
+        try {
+            $options = ['params' => self::PARAMS + $this->optionCaptions(), 'unit' => self::UNIT];
+            if (preg_match('~^https?://~i', $siteUrl)) {
+                $options['base_url'] = $siteUrl;
+            }
+            $modifications = self::flag($settings['modretailcrm_allow_msoptionsprice'] ?? false)
+                && $this->exists('msopModification');
+            $categories = $this->categories(self::ids((string) ($params['parents'] ?? '0')));
+            $writer = new Writer($path, $shop, $options);
+            foreach ($categories as $category) {
+                $writer->addCategory($category);
+            }
+            $counts = ['products' => 0, 'refused' => 0, 'refusals' => []];
+            $after = 0;
+            while (($page = $this->products($after, $categories)) !== null) {
+                [$after, $products] = $page;
+                if ($products === []) {
+                    continue;
+                }
+                $ids = array_keys($products);
+                $products = $this->withOptions($products, $ids);
+                $products = $this->withCategories($products, $ids, $categories);
+                if ($modifications) {
+                    $products = $this->withModifications($products, $ids);
+                }
+                foreach ($products as $product) {
+                    $this->write($writer, $this->shaped($product, $siteUrl, $friendly), $counts);
+                }
+            }
+            $summary = $writer->finish();
+        } finally {
+            $this->restore($buffered);
+        }
+        return $summary + $counts;
+    }
+
+    /** Writes one product (with its modifications); a refused one is counted and left out. */
+    private function write(Writer $writer, array $product, array &$counts): void
+    {
+        try {
+            $writer->addOffer($product);
+            $counts['products']++;
+        } catch (ValidationException $e) {
+            $counts['refused']++;
+            if (count($counts['refusals']) < self::REFUSALS_KEPT) {
+                $counts['refusals'][] = $e->getMessage();
+            }
+        }
+    }
+
+    /**
+     * The published, not deleted msCategory resources under $parents (all of them for [0]),
+     * id => ['id', 'pagetitle', 'parent'], in id order. Folders that are not categories are
+     * followed, so categories below a plain document count as under it.
+     *
+     * @param list<int> $parents
+     * @return array<int, array{id: int, pagetitle: string, parent: int}>
+     */
+    private function categories(array $parents): array
+    {
+        $table = $this->tables['modResource'];
+        $sql = "SELECT id, parent, pagetitle, class_key, published, deleted FROM $table"
+            . " WHERE id > ? AND (class_key = 'msCategory' OR isfolder = 1) ORDER BY id LIMIT {$this->pageSize}";
+        $children = [];
+        $exportable = [];
+        $after = 0;
+        do {
+            $rows = $this->page($sql, [$after]);
+            foreach ($rows as $row) {
+                $id = (int) $row['id'];
+                $after = $id;
+                $children[(int) $row['parent']][] = $id;
+                if ($row['class_key'] === 'msCategory' && self::flag($row['published']) && !self::flag($row['deleted'])) {
+                    $exportable[$id] = ['id' => $id, 'pagetitle' => (string) $row['pagetitle'], 'parent' => (int) $row['parent']];
+                }
+            }
+        } while (count($rows) === $this->pageSize);
+
+        if (in_array(0, $parents, true)) {
+            return $exportable;
+        }
+        $under = [];
+        $queue = $parents;
+        while ($queue !== []) {
+            $id = array_pop($queue);
+            if (isset($under[$id])) {
+                continue;
+            }
+            $under[$id] = true;
+            foreach ($children[$id] ?? [] as $child) {
+                $queue[] = $child;
+            }
+        }
+        return array_intersect_key($exportable, $under);
+    }
+
+    /**
+     * The next page of published, not deleted products after id $after, keeping those whose
+     * parent is an exported category: [last id read, id => row], or null when none is left.
+     *
+     * @param array<int, mixed> $categories
+     * @return array{0: int, 1: array<int, array<string, mixed>>}|null
+     */
+    private function products(int $after, array $categories): ?array
+    {
+        $t = $this->tables;
+        $sql = "SELECT c.id, c.pagetitle, c.longtitle, c.parent, c.uri, c.published, d.*, v.name AS `vendor.name`"
+            . " FROM {$t['modResource']} c JOIN {$t['msProductData']} d ON d.id = c.id"
+            . " LEFT JOIN {$t['msVendor']} v ON v.id = d.vendor"
+            . " WHERE c.id > ? AND c.class_key = 'msProduct' AND c.published = 1 AND c.deleted = 0"
+            . " ORDER BY c.id LIMIT {$this->pageSize}";
+        $rows = $this->page($sql, [$after]);
+        if ($rows === []) {
+            return null;
+        }
+        $products = [];
+        foreach ($rows as $row) {
+            $after = (int) $row['id'];
+            if (isset($categories[(int) $row['parent']])) {
+                $products[$after] = $row;
+            }
+        }
+        return [$after, $products];
+    }
+
+    /** Adds `options` (key => value, or a list when the key has several) from msProductOption. */
+    private function withOptions(array $products, array $ids): array
+    {
+        $table = $this->tables['msProductOption'];
+        $rows = $this->page("SELECT product_id, `key`, value FROM $table WHERE product_id IN ("
+            . self::placeholders($ids) . ') ORDER BY product_id, `key`', $ids);
+        $options = [];
+        foreach ($rows as $row) {
+            if ($row['value'] !== null && $row['value'] !== '') {
+                $options[(int) $row['product_id']][$row['key']][] = $row['value'];
+            }
+        }
+        foreach ($options as $id => $values) {
+            $products[$id]['options'] = array_map(fn(array $v) => count($v) === 1 ? $v[0] : $v, $values);
+        }
+        return $products;
+    }
+
+    /**
+     * Adds the exported categories a product is also a member of (msCategoryMember): its
+     * `parent` becomes the list `categoryId`.
+     */
+    private function withCategories(array $products, array $ids, array $categories): array
+    {
+        $table = $this->tables['msCategoryMember'];
+        $rows = $this->page("SELECT product_id, category_id FROM $table WHERE product_id IN ("
+            . self::placeholders($ids) . ') ORDER BY product_id, category_id', $ids);
+        foreach ($rows as $row) {
+            $id = (int) $row['product_id'];
+            $category = (int) $row['category_id'];
+            if (!isset($categories[$category])) {
+                continue;
+            }
+            $products[$id]['categoryId'] ??= [(int) $products[$id]['parent']];
+            if (!in_array($category, $products[$id]['categoryId'], true)) {
+                $products[$id]['categoryId'][] = $category;
+            }
+            unset($products[$id]['parent']);
+        }
+        return $products;
+    }
+
+    /** Adds `modifications`: the product's msopModification rows with their `options`. */
+    private function withModifications(array $products, array $ids): array
+    {
+        $table = $this->tables['msopModification'];
+        $rows = $this->page("SELECT * FROM $table WHERE rid IN (" . self::placeholders($ids)
+            . ') ORDER BY rid, `rank`, id', $ids);
+        if ($rows === []) {
+            return $products;
+        }
+        $byId = [];
+        foreach ($rows as $row) {
+            $byId[(int) $row['id']] = (int) $row['rid'];
+            $row['options'] = [];
+            $products[(int) $row['rid']]['modifications'][(int) $row['id']] = $row;
+        }
+        if ($this->exists('msopModificationOption')) {
+            $mids = array_keys($byId);
+            $table = $this->tables['msopModificationOption'];
+            $options = $this->page("SELECT mid, `key`, value FROM $table WHERE mid IN ("
+                . self::placeholders($mids) . ') ORDER BY mid, `key`', $mids);
+            foreach ($options as $option) {
+                $mid = (int) $option['mid'];
+                $products[$byId[$mid]]['modifications'][$mid]['options'][$option['key']] = $option['value'];
+            }
+        }
+        foreach ($products as $id => $product) {
+            if (isset($product['modifications'])) {
+                $products[$id]['modifications'] = array_values($product['modifications']);
+            }
+        }
+        return $products;
+    }
+
+    /** The row as the extension reads it: `uri` as MODX links the page, `image` absolute. */
+    private function shaped(array $product, string $siteUrl, bool $friendly): array
+    {
+        $uri = (string) ($product['uri'] ?? '');
+        $product['uri'] = $friendly && $uri !== '' ? $uri : 'index.php?id=' . $product['id'];
+        $image = (string) ($product['image'] ?? '');
+        if ($image !== '' && !str_contains($image, '://') && str_starts_with($image, '/')) {
+            // miniShop2 stores the picture's path from the host's root (MODX_BASE_URL included).
+            $origin = preg_match('~^(https?://[^/]+)~i', $siteUrl, $m) ? $m[1] : '';
+            $product['image'] = $origin . $image;
+        }
+        return $product;
+    }
+
+    /** msOption key => caption, for naming product options as params. */
+    private function optionCaptions(): array
+    {
+        if (!$this->exists('msOption')) {
+            return [];
+        }
+        $table = $this->tables['msOption'];
+        $captions = [];
+        $after = 0;
+        do {
+            $rows = $this->page("SELECT id, `key`, caption FROM $table WHERE id > ? ORDER BY id LIMIT {$this->pageSize}", [$after]);
+            foreach ($rows as $row) {
+                $after = (int) $row['id'];
+                $caption = trim((string) $row['caption']);
+                $captions[(string) $row['key']] = $caption !== '' ? $caption : (string) $row['key'];
+            }
+        } while (count($rows) === $this->pageSize);
+        return $captions;
+    }
+
+    /** Runs one query and reads all its rows (at most a page) before returning. */
+    private function page(string $sql, array $values): array
+    {
+        $statement = $this->pdo->prepare($sql);
+        $statement->execute(array_values($values));
+        $rows = $statement->fetchAll(PDO::FETCH_ASSOC);
+        $statement->closeCursor();
+        return $rows;
+    }
+
+    /** Whether the table of $class exists. */
+    private function exists(string $class): bool
+    {
+        try {
+            $this->page("SELECT 1 FROM {$this->tables[$class]} WHERE 1 = 0", []);
+            return true;
+        } catch (PDOException) {
+            return false;
+        }
+    }
+
+    /** Errors as exceptions and, on MySQL, unbuffered queries; returns what to restore. */
+    private function unbuffered(): array
+    {
+        $before = ['mode' => $this->pdo->getAttribute(PDO::ATTR_ERRMODE)];
+        $this->pdo->setAttribute(PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION);
+        if ($this->pdo->getAttribute(PDO::ATTR_DRIVER_NAME) === 'mysql') {
+            $before['buffered'] = $this->pdo->getAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY);
+            $this->pdo->setAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY, false);
+        }
+        return $before;
+    }
+
+    private function restore(array $before): void
+    {
+        $this->pdo->setAttribute(PDO::ATTR_ERRMODE, $before['mode']);
+        if (isset($before['buffered'])) {
+            $this->pdo->setAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY, $before['buffered']);
+        }
+    }
+
+    /** `?, ?, ?` for $values. */
+    private static function placeholders(array $values): string
+    {
+        return implode(', ', array_fill(0, count($values), '?'));
+    }
+
+    /**
+     * The resource ids of a `parents` list (`0` or empty: the whole catalogue).
+     *
+     * @return list<int>
+     */
+    public static function ids(string $list): array
+    {
+        $ids = [];
+        foreach (explode(',', $list) as $part) {
+            $part = trim($part);
+            if (preg_match('/^\d+$/', $part)) {
+                $ids[] = (int) $part;
+            }
+        }
+        return $ids === [] ? [0] : array_values(array_unique($ids));
+    }
+
+    /** A MODX setting's truth: 1, true, yes, on. */
+    public static function flag(mixed $value): bool
+    {
+        if (is_bool($value)) {
+            return $value;
+        }
+        return in_array(strtolower(trim((string) $value)), ['1', 'true', 'yes', 'on'], true);
+    }
+
+    private static function text(mixed $value): ?string
+    {
+        $text = is_scalar($value) ? trim((string) $value) : '';
+        return $text === '' ? null : $text;
+    }
+}

@@ -1,0 +1,54 @@
+//! The CRM `externalId` of each site order.
+//!
+//! An order's `externalId` comes from its miniShop2 number (`2611/16` → `2611-16`, the older
+//! component's rule, which migrated CRM data depends on). miniShop2 numbers an order by
+//! reading the last number and adding one, without a lock, so two checkouts at the same
+//! moment can get the same number (seen on a real site: eight parallel checkouts, two pairs
+//! of equal numbers). Sent as they are, the second order would land on the first one in the
+//! CRM. So the outbox, which every PHP process shares, remembers which site order holds
+//! which `externalId`: the first order keeps the id its number gives, another order whose
+//! number gives a taken id gets `{id}-id{site order id}`, and every later change of an order
+//! (status, payment) is sent under the id the order got.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::error::Result;
+use super::store::Outbox;
+
+impl Outbox {
+    /// The `externalId` of site order `site_order_id`: the one it was given before, else
+    /// `proposed` when no other order holds it, else `{proposed}-id{site_order_id}`; given
+    /// to the order for good when this returns.
+    pub fn order_external_id(&self, site_order_id: i64, proposed: &str) -> Result<String> {
+        self.write(|tx| {
+            let given: Option<String> = tx
+                .query_row(
+                    "SELECT external_id FROM order_ids WHERE site_order_id = ?1",
+                    [site_order_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(given) = given {
+                return Ok(given);
+            }
+            let taken = tx
+                .query_row(
+                    "SELECT 1 FROM order_ids WHERE external_id = ?1",
+                    [proposed],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            let external_id = if taken {
+                format!("{proposed}-id{site_order_id}")
+            } else {
+                proposed.to_string()
+            };
+            tx.execute(
+                "INSERT INTO order_ids (site_order_id, external_id) VALUES (?1, ?2)",
+                params![site_order_id, external_id],
+            )?;
+            Ok(external_id)
+        })
+    }
+}

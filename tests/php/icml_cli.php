@@ -1,0 +1,111 @@
+<?php
+// The cron CLI (php-plugin/cli/modretailcrm.php) on a MODX site folder: `--site=DIR icml` reads
+// the database connection from config.core.php → core/config/config.inc.php and the settings
+// from the site's tables, writes {assets_path}modretailcrm/icml.xml (the same document as the
+// reader test's, byte for byte apart from the date), finds it unchanged the second time; the
+// icml options; `--site` for the outbox commands; usage errors. Needs pdo_sqlite, ICML_DIR and
+// MODRETAILCRM_SO.
+
+declare(strict_types=1);
+
+require __DIR__ . '/lib.php';
+require __DIR__ . '/modx/catalog.php';
+
+$dir = env('ICML_DIR');
+$cli = dirname(__DIR__, 2) . '/php-plugin/cli/modretailcrm.php';
+
+/** Runs the CLI with PDO SQLite; returns [exit code, stdout, stderr]. */
+function cli(string $cli, string ...$args): array
+{
+    $command = array_merge(['php', '-n', '-d', 'extension=pdo', '-d', 'extension=pdo_sqlite',
+        '-d', 'extension=' . env('MODRETAILCRM_SO'), $cli], $args);
+    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+    $out = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
+    return [proc_close($process), $out, $err];
+}
+
+/** Runs the CLI, expects success, returns its JSON answer. */
+function cli_json(string $cli, string ...$args): array
+{
+    [$code, $out, $err] = cli($cli, ...$args);
+    same(0, $code, implode(' ', $args) . ": $err");
+    $result = json_decode($out, true);
+    check(is_array($result), "JSON out: $out");
+    return $result;
+}
+
+// A MODX site: config.core.php, core/config/config.inc.php (as MODX's installer writes them,
+// MODX_SITE_URL as a CLI process gets it: http, the installed host) and its database.
+$site = "$dir/site";
+mkdir("$site/core/config", 0777, true);
+file_put_contents("$site/config.core.php", "<?php\ndefine('MODX_CORE_PATH', " . var_export("$site/core/", true)
+    . ");\ndefine('MODX_CONFIG_KEY', 'config');\n");
+file_put_contents("$site/core/config/config.inc.php", '<?php
+$database_type = "sqlite";
+$database_dsn = ' . var_export("sqlite:$dir/site.sqlite", true) . ';
+$database_user = "";
+$database_password = "";
+$table_prefix = "shop_";
+define("MODX_BASE_PATH", ' . var_export("$site/", true) . ');
+define("MODX_ASSETS_PATH", ' . var_export("$site/assets/", true) . ');
+define("MODX_SITE_URL", "http://shop.example/");
+');
+$db = CatalogDb::create("$dir/site.sqlite", [], 'shop_');
+fill_catalog($db);
+$db->setting('site_url', 'https://shop.example/', 'web');
+$db->setting('modretailcrm_queue_path', "$dir/outbox.sqlite");
+$db->setting('modretailcrm_send_mode', 'queue');
+$db->setting('modretailcrm_url', 'https://crm.example');
+$db->setting('modretailcrm_apiKey', 'key');
+$db->setting('modretailcrm_siteCode', 'shop');
+
+// --- icml ----------------------------------------------------------------------------------
+$path = "$site/assets/modretailcrm/icml.xml";
+$summary = cli_json($cli, "--site=$site", 'icml');
+same(['categories' => 5, 'offers' => 6, 'bytes' => filesize($path), 'path' => $path, 'changed' => true,
+    'products' => 4, 'refused' => 1, 'refusals' => ['offer "16": price must be a number, got "abc"']], $summary);
+$expected = (string) file_get_contents(__DIR__ . '/icml_catalog.expected.xml');
+$written = (string) file_get_contents($path);
+$date = '/<yml_catalog date="[^"]+">/';
+same(preg_replace($date, '', $expected), preg_replace($date, '', $written),
+    'the reader test\'s document: site name, friendly URLs, msOptionsPrice2 and the web context\'s https site_url from the database');
+touch($path, 1000000000);
+same(false, cli_json($cli, "--site=$site", 'icml')['changed'], 'second run: unchanged');
+clearstatcache();
+same(1000000000, filemtime($path), 'the file is left alone');
+
+$other = cli_json($cli, "--site=$site", 'icml', '--parents=8', '--shop=Other & Co', '--company=Other Ltd',
+    "--output=$dir/other.xml", '--site-url=https://other.example');
+same([1, 1, "$dir/other.xml"], [$other['categories'], $other['offers'], $other['path']]);
+$xml = simplexml_load_file("$dir/other.xml");
+same(['Other & Co', 'Other Ltd', 'https://other.example/index.php?id=15'],
+    [(string) $xml->shop->name, (string) $xml->shop->company, (string) $xml->shop->offers->offer->url]);
+
+$db->setting('modretailcrm_icml_file', '{base_path}feeds/catalog.xml');
+same("$site/feeds/catalog.xml", cli_json($cli, "--site=$site", 'icml')['path'], 'the modretailcrm_icml_file setting');
+
+// --- --site for the outbox commands ----------------------------------------------------------
+$status = cli_json($cli, "--site=$site", 'status');
+same(0, $status['pending'], 'status with the settings of the site');
+check(is_file("$dir/outbox.sqlite"), 'the outbox named by the site\'s modretailcrm_queue_path');
+
+// --- usage and errors ----------------------------------------------------------------------
+[$code, , $err] = cli($cli, 'icml');
+same(2, $code);
+check(str_contains($err, 'pass --site='), $err);
+[$code, , $err] = cli($cli, "--site=$site", 'status', '--shop=x');
+same(2, $code);
+check(str_contains($err, '--shop only go with icml'), $err);
+[$code, , $err] = cli($cli, "--site=$site", 'icml', '--colour=red');
+same(2, $code);
+check(str_contains($err, 'unknown option --colour'), $err);
+[$code, , $err] = cli($cli, "--site=$dir/nowhere", 'icml');
+same(1, $code);
+check(str_contains($err, "$dir/nowhere is not a MODX site"), $err);
+unlink("$dir/site.sqlite");
+[$code, , $err] = cli($cli, "--site=$site", 'icml');
+same(1, $code);
+check(str_contains($err, 'PDOException'), $err);
+
+done();

@@ -1,0 +1,19 @@
+<?php
+// The fake miniShop2 4.4 package: msPayment's table and columns, as the captured site has them.
+$xpdo_meta_map['msPayment'] = [
+    'package' => 'minishop2',
+    'table' => 'ms2_payments',
+    'extends' => 'xPDOSimpleObject',
+    'fields' => ['name' => null, 'description' => null, 'price' => '0', 'logo' => null, 'rank' => 0, 'active' => 1,
+        'class' => null, 'properties' => null],
+    'fieldMeta' => [
+        'name' => ['dbtype' => 'varchar', 'precision' => '255', 'phptype' => 'string', 'null' => false],
+        'description' => ['dbtype' => 'text', 'phptype' => 'string', 'null' => true],
+        'price' => ['dbtype' => 'varchar', 'precision' => '11', 'phptype' => 'string', 'null' => true, 'default' => '0'],
+        'logo' => ['dbtype' => 'varchar', 'precision' => '255', 'phptype' => 'string', 'null' => true],
+        'rank' => ['dbtype' => 'int', 'precision' => '10', 'phptype' => 'integer', 'null' => true, 'default' => 0],
+        'active' => ['dbtype' => 'tinyint', 'precision' => '1', 'phptype' => 'integer', 'null' => true, 'default' => 1],
+        'class' => ['dbtype' => 'varchar', 'precision' => '50', 'phptype' => 'string', 'null' => true],
+        'properties' => ['dbtype' => 'text', 'phptype' => 'json', 'null' => true],
+    ],
+];

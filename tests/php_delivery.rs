@@ -1,0 +1,183 @@
+//! How the integration delivers through the real `php` with the real extension, against the
+//! CRM sandbox: every HTTP request under the shared rate limit, and delivery after the
+//! response on a SAPI that cannot end the response early.
+
+mod common;
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{RunningSandbox, SANDBOX_KEY, control, extension, run_php_test, sandbox};
+use serde_json::{Value, json};
+
+#[test]
+fn every_request_of_a_delivery_waits_for_the_shared_rate_limit() {
+    run_php_test("outbox_paced_requests.php", &sandbox());
+}
+
+/// `php -S` with the extension and a router from tests/php, on a free loopback port;
+/// stopped (by its process id) when dropped.
+struct BuiltInServer {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl BuiltInServer {
+    fn start(router: &str, env: &[(&str, &str)], dir: &Path) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let log = dir.join("server.log");
+        let router = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/php")
+            .join(router);
+        let child = Command::new("php")
+            .arg("-n")
+            .arg("-d")
+            .arg(format!("extension={}", extension().display()))
+            .arg("-S")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-t")
+            .arg(dir)
+            .arg(&router)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(File::create(&log).expect("the server log can be written"))
+            .spawn()
+            .expect("php -S starts");
+        let server = BuiltInServer { child, port, log };
+        server.wait_until("the built-in server accepts connections", || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        server
+    }
+
+    /// The whole HTTP response to `GET path`: it is complete when the server closes the
+    /// connection, which the built-in server does once the request, shutdown functions
+    /// included, is over.
+    fn get(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("a read timeout");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .expect("the request is sent");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap_or_else(|error| {
+            panic!(
+                "no complete response to GET {path} ({error}): did it wait for the CRM? server log:\n{}",
+                self.log()
+            )
+        });
+        response
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Checks `condition` until it holds; fails the test after a minute.
+    fn wait_until(&self, what: &str, mut condition: impl FnMut() -> bool) {
+        let give_up = Instant::now() + Duration::from_secs(60);
+        while !condition() {
+            assert!(
+                Instant::now() < give_up,
+                "gave up waiting until {what}; server log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for BuiltInServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The API requests the sandbox received, as `(path, status)`; `None` while unanswered.
+fn requests(sandbox: &RunningSandbox) -> Vec<(String, Option<u64>)> {
+    control(sandbox, "GET", "requests", Value::Null)["requests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or_default().to_string(),
+                r["status"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn without_fastcgi_finish_request_the_visitor_does_not_wait_for_the_crm() {
+    let sandbox = sandbox();
+    let dir = std::env::temp_dir().join(format!("modretailcrm-deferred-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a test folder");
+    let url = sandbox.url();
+    let server = BuiltInServer::start(
+        "deferred_router.php",
+        &[
+            ("CRM_URL", &url),
+            ("CRM_KEY", SANDBOX_KEY),
+            ("OUTBOX_DIR", dir.to_str().expect("a UTF-8 path")),
+        ],
+        &dir,
+    );
+    // The CRM answers nothing until the fault is cleared.
+    control(&sandbox, "POST", "faults", json!({"mode": "blackhole"}));
+
+    let first = server.get("/?order=1");
+    assert!(
+        first.contains(r#"{"sapi":"cli-server","state":"queued"}"#),
+        "{first}"
+    );
+    // The visitor has the response; the delivery it started is still waiting for the CRM.
+    server.wait_until("the delivery's request reaches the CRM", || {
+        requests(&sandbox) == [("/api/v5/orders/create".to_string(), None)]
+    });
+    // A second checkout meanwhile is answered too; the delivery under way takes its order.
+    let second = server.get("/?order=2");
+    assert!(second.contains(r#""state":"queued""#), "{second}");
+    assert_eq!(
+        requests(&sandbox),
+        [("/api/v5/orders/create".to_string(), None)],
+        "the CRM still holds the first request"
+    );
+
+    control(&sandbox, "DELETE", "faults", Value::Null);
+    let orders = || {
+        let state = control(&sandbox, "GET", "state", Value::Null);
+        let mut ids: Vec<String> = state["orders"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["externalId"].as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids
+    };
+    server.wait_until("both orders reach the CRM", || orders().len() >= 2);
+    assert_eq!(orders(), ["800-1", "800-2"], "each order once");
+    let created = requests(&sandbox)
+        .into_iter()
+        .filter(|(path, status)| path == "/api/v5/orders/create" && *status == Some(201))
+        .count();
+    assert_eq!(created, 2, "{:?}", requests(&sandbox));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
