@@ -177,7 +177,8 @@ switch ($mode) {
         } else {
             for ($i = 0; $i < $n; $i += 1000) {
                 $batch = [];
-                for ($j = $i; $j < min($n, $i + 1000); $j++) {
+                $end = min($n, $i + 1000);
+                for ($j = $i; $j < $end; $j++) {
                     $batch[] = product($template, $j);
                 }
                 $writer->addOffers($batch);

@@ -17,6 +17,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::ops::{Div, Rem};
 
 /// An exact decimal number (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,29 +223,73 @@ impl Ord for Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Digits from the right into a buffer: at most 39 digits, a point, a sign, a zero.
-        let mut buffer = [0u8; 48];
-        let mut at = buffer.len();
-        let mut push = |byte: u8| {
-            at -= 1;
-            buffer[at] = byte;
-        };
-        let mut rest = self.mantissa.unsigned_abs();
-        let mut written = 0;
-        while rest > 0 || written <= self.scale {
-            if written == self.scale && self.scale > 0 {
-                push(b'.');
-            }
-            // The remainder is a single digit.
-            push(b'0' + (rest % 10) as u8);
-            rest /= 10;
-            written += 1;
-        }
-        if self.mantissa < 0 {
-            push(b'-');
-        }
-        f.write_str(std::str::from_utf8(&buffer[at..]).unwrap_or_default())
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        f.write_str(self.text(&mut buffer))
     }
+}
+
+/// Room for the longest form: 39 digits, a point, a sign and a zero.
+const DIGITS_BUFFER: usize = 48;
+
+impl Decimal {
+    /// The shortest form as a `String`, as `to_string` gives it without the formatting
+    /// machinery (integer ids become texts this way on the mapping's hot path).
+    pub fn to_text(self) -> String {
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        self.text(&mut buffer).to_owned()
+    }
+
+    /// Appends the shortest form, as `Display` prints it, to `out`.
+    pub fn push_to(self, out: &mut Vec<u8>) {
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        out.extend_from_slice(self.digits(&mut buffer));
+    }
+
+    /// The shortest form in `buffer`.
+    fn text(self, buffer: &mut [u8; DIGITS_BUFFER]) -> &str {
+        // Only ASCII digits, a point and a sign are written.
+        std::str::from_utf8(self.digits(buffer)).unwrap_or_default()
+    }
+
+    /// The shortest form, written from the right into the end of `buffer`.
+    fn digits(self, buffer: &mut [u8; DIGITS_BUFFER]) -> &[u8] {
+        let magnitude = self.mantissa.unsigned_abs();
+        // u64 arithmetic where it fits (the common case) is much cheaper than u128.
+        let mut at = match u64::try_from(magnitude) {
+            Ok(small) => push_digits(buffer, small, self.scale),
+            Err(_) => push_digits(buffer, magnitude, self.scale),
+        };
+        if self.mantissa < 0 {
+            at -= 1;
+            buffer[at] = b'-';
+        }
+        &buffer[at..]
+    }
+}
+
+/// Writes `magnitude / 10^scale` into the end of `buffer` (with a point when `scale > 0`, a
+/// zero before it when the value is below 1); returns where it starts.
+fn push_digits<T>(buffer: &mut [u8; DIGITS_BUFFER], magnitude: T, scale: u32) -> usize
+where
+    T: Copy + PartialOrd + From<u8> + Div<Output = T> + Rem<Output = T> + TryInto<u8>,
+{
+    let (zero, ten) = (T::from(0), T::from(10));
+    let mut at = buffer.len();
+    let mut rest = magnitude;
+    let mut written = 0;
+    while rest > zero || written <= scale {
+        if written == scale && scale > 0 {
+            at -= 1;
+            buffer[at] = b'.';
+        }
+        // The remainder is a single digit.
+        let digit: u8 = (rest % ten).try_into().unwrap_or_default();
+        at -= 1;
+        buffer[at] = b'0' + digit;
+        rest = rest / ten;
+        written += 1;
+    }
+    at
 }
 
 /// A small text buffer on the stack (for a float's digits); writing more than it holds fails.

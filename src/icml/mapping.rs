@@ -82,7 +82,10 @@ impl Field<'_> {
     fn is_present(&self) -> bool {
         match self {
             Field::Null => false,
-            Field::Str(text) => !text.trim().is_empty(),
+            // Most texts start with a visible ASCII character: no need to trim them.
+            Field::Str(text) => {
+                text.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !text.trim().is_empty()
+            }
             Field::List(items) => !items.is_empty(),
             Field::Map(entries) => !entries.is_empty(),
             _ => true,
@@ -411,7 +414,7 @@ impl Mapping {
             }
         }
         if let Some(list) = listed {
-            each_item(list, &mut |mut item| {
+            each_item(list, |mut item| {
                 let Some(name) = item.take("name") else {
                     return Err(format!(
                         "param must be a list of ['name' => …, 'code' => …, 'value' => …], got {}",
@@ -504,9 +507,9 @@ fn describe(field: &Field<'_>) -> String {
 fn text<'a>(field: Field<'a>, what: &str) -> Result<Cow<'a, str>, String> {
     match field {
         Field::Str(text) => Ok(text),
-        Field::Int(number) => Ok(Cow::Owned(number.to_string())),
+        Field::Int(number) => Ok(Cow::Owned(Decimal::from(number).to_text())),
         Field::Float(number) => Decimal::from_f64(number)
-            .map(|number| Cow::Owned(number.to_string()))
+            .map(|number| Cow::Owned(number.to_text()))
             .map_err(|e| format!("{what} {e}, got {}", describe(&field))),
         other => Err(format!(
             "{what} must be a string or a number, got {}",
@@ -535,17 +538,20 @@ fn number(field: &Field<'_>, what: &str) -> Result<Decimal, String> {
 /// the value itself when it is not one.
 fn each_item<'a>(
     field: Field<'a>,
-    f: &mut dyn FnMut(Field<'a>) -> Result<(), String>,
+    mut f: impl FnMut(Field<'a>) -> Result<(), String>,
 ) -> Result<(), String> {
     match field {
-        Field::List(items) => items.into_iter().filter(Field::is_present).try_for_each(f),
+        Field::List(items) => items
+            .into_iter()
+            .filter(Field::is_present)
+            .try_for_each(&mut f),
         Field::Str(text) if text.trim_start().starts_with('[') => {
             match serde_json::from_str::<Vec<Value>>(&text) {
                 Ok(items) => items
                     .into_iter()
                     .map(owned_field)
                     .filter(Field::is_present)
-                    .try_for_each(f),
+                    .try_for_each(&mut f),
                 Err(_) => f(Field::Str(text)),
             }
         }
@@ -582,7 +588,7 @@ fn number_field(number: &serde_json::Number) -> Field<'static> {
 fn texts<'a>(field: Option<Field<'a>>, what: &str) -> Result<Vec<Cow<'a, str>>, String> {
     let mut out = Vec::new();
     if let Some(field) = field {
-        each_item(field, &mut |item| {
+        each_item(field, |item| {
             out.push(text(item, what)?);
             Ok(())
         })?;
@@ -594,7 +600,7 @@ fn texts<'a>(field: Option<Field<'a>>, what: &str) -> Result<Vec<Cow<'a, str>>, 
 /// `true` as `1`; `false` and empty values give no param.
 fn param_value<'a>(field: Field<'a>, what: &str) -> Result<Option<Cow<'a, str>>, String> {
     let mut joined: Option<Cow<'a, str>> = None;
-    each_item(field, &mut |item| {
+    each_item(field, |item| {
         let value = match item {
             Field::Bool(true) => Cow::Borrowed("1"),
             Field::Bool(false) => return Ok(()),
@@ -602,11 +608,18 @@ fn param_value<'a>(field: Field<'a>, what: &str) -> Result<Option<Cow<'a, str>>,
         };
         joined = Some(match joined.take() {
             None => value,
-            Some(before) => {
-                let mut both = before.into_owned();
+            Some(Cow::Borrowed(first)) => {
+                // Room for a few more items like these, so that the list grows in place.
+                let mut both = String::with_capacity(2 * (first.len() + value.len() + 2));
+                both.push_str(first);
                 both.push_str(", ");
                 both.push_str(&value);
                 Cow::Owned(both)
+            }
+            Some(Cow::Owned(mut list)) => {
+                list.push_str(", ");
+                list.push_str(&value);
+                Cow::Owned(list)
             }
         });
         Ok(())

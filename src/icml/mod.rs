@@ -44,4 +44,4 @@ pub use decimal::Decimal;
 pub use error::Error;
 pub use mapping::{Field, Mapping, Record};
 pub use model::{Category, Dimensions, Offer, Param, Shop, Unit, VatRate};
-pub use writer::{Summary, Writer};
+pub use writer::{Batch, Summary, Writer};

@@ -10,8 +10,9 @@
 //! parser turns CR LF into LF) and tab, LF and CR in attribute values (a parser turns them into
 //! spaces).
 //!
-//! Cleaning and escaping are one pass over the bytes that appends to a reused buffer: a
-//! catalogue is mostly text, and this is the writer's hot path.
+//! Cleaning and escaping append to the writer's buffer: a catalogue is mostly text, and this
+//! is the writer's hot path. Most values need neither; they are recognised eight bytes at a
+//! time and copied in one piece.
 
 /// What a byte needs in element content or in an attribute value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -59,18 +60,20 @@ const CONTENT: [Action; 256] = actions(false);
 const ATTRIBUTE: [Action; 256] = actions(true);
 
 /// Appends `text` to `out` as element content.
-pub fn push_content(out: &mut String, text: &str) {
+pub fn push_content(out: &mut Vec<u8>, text: &str) {
     push(out, text, &CONTENT, false);
 }
 
 /// Appends `text` to `out` as a double-quoted attribute value.
-pub fn push_attribute(out: &mut String, text: &str) {
+pub fn push_attribute(out: &mut Vec<u8>, text: &str) {
     push(out, text, &ATTRIBUTE, true);
 }
 
 /// Whether `text` is empty once forbidden characters and whitespace are left out.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || !allowed(c))
+    // Most texts start with a visible ASCII character.
+    !text.as_bytes().first().is_some_and(u8::is_ascii_graphic)
+        && text.chars().all(|c| c.is_whitespace() || !allowed(c))
 }
 
 /// Whether XML 1.0 allows `c` in a document.
@@ -81,72 +84,92 @@ fn allowed(c: char) -> bool {
     )
 }
 
-fn push(out: &mut String, text: &str, table: &[Action; 256], attribute: bool) {
+fn push(out: &mut Vec<u8>, text: &str, table: &[Action; 256], attribute: bool) {
     let bytes = text.as_bytes();
-    out.reserve(bytes.len());
-    // `copied` is where the text not yet appended starts; it only ever stops at an ASCII
-    // byte or at the first byte of a character, so every slice is whole characters.
+    // Most values need nothing: they are copied in one piece.
+    let Some(first) = first_action(bytes, table, attribute) else {
+        out.extend_from_slice(bytes);
+        return;
+    };
+    // `copied` is where the bytes not yet appended start; `at` stops only at an ASCII byte
+    // or at 0xEF, the first byte of a character, so every piece is whole characters.
     let mut copied = 0;
-    let mut at = 0;
+    let mut at = first;
     while at < bytes.len() {
-        // Eight bytes at a time while none of them can need an action.
-        if let Some(chunk) = bytes.get(at..at + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if !may_need_action(u64::from_le_bytes(word), attribute) {
-                at += 8;
-                continue;
-            }
+        let action = table[usize::from(bytes[at])];
+        if action == Action::Copy {
+            at += 1;
+            continue;
         }
-        let end = (at + 8).min(bytes.len());
-        while at < end {
-            let action = table[usize::from(bytes[at])];
-            if action == Action::Copy {
-                at += 1;
-                continue;
-            }
-            out.push_str(text.get(copied..at).unwrap_or_default());
-            let mut width = 1;
-            match action {
-                Action::Escape(reference) => out.push_str(reference),
-                Action::CheckNonCharacter => {
-                    // 0xEF always starts a three-byte character in a str.
-                    width = 3;
-                    if !matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF])) {
-                        out.push_str(text.get(at..at + 3).unwrap_or_default());
-                    }
+        out.extend_from_slice(&bytes[copied..at]);
+        let mut width = 1;
+        match action {
+            Action::Escape(reference) => out.extend_from_slice(reference.as_bytes()),
+            Action::CheckNonCharacter => {
+                // 0xEF always starts a three-byte character in a str.
+                width = 3;
+                if let Some(character) = bytes.get(at..at + 3)
+                    && !matches!(character, [_, 0xBF, 0xBE | 0xBF])
+                {
+                    out.extend_from_slice(character);
                 }
-                Action::Drop | Action::Copy => {}
             }
-            at += width;
-            copied = at;
+            Action::Drop | Action::Copy => {}
         }
+        at += width;
+        copied = at;
     }
-    out.push_str(text.get(copied..).unwrap_or_default());
+    out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
+}
+
+/// The index of the first byte that needs an action, eight bytes at a time while none of
+/// them can.
+fn first_action(bytes: &[u8], table: &[Action; 256], attribute: bool) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        if may_need_action(u64::from_le_bytes(eight), attribute) {
+            break;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    rest.iter()
+        .position(|&byte| table[usize::from(byte)] != Action::Copy)
+        .map(|offset| at + offset)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether some byte of `word` is below `limit` (at most 0x80).
-fn has_byte_below(word: u64, limit: u8) -> bool {
-    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGH_BITS != 0
+/// The high bit set in every byte of `word` below `limit` (at most 0x80); a byte above one
+/// that is may be marked too, which only costs a closer look.
+fn below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word
 }
 
-/// Whether some byte of `word` is `byte`.
-fn has_byte(word: u64, byte: u8) -> bool {
-    has_byte_below(word ^ (ONES * u64::from(byte)), 1)
+/// The high bit set in every byte of `word` that is `byte` (same caveat as [`below`]).
+fn equal(word: u64, byte: u8) -> u64 {
+    below(word ^ (ONES * u64::from(byte)), 1)
 }
 
 /// Whether one of eight bytes may need an action (a control byte, `&`, `<`, `>`, 0xEF, and
 /// quotes in attributes); false positives are fine, the bytes are then looked at one by one.
+/// Branch-free: `<` and `>` (0x3C, 0x3E) are one test with bit 1 set; in attributes `"`,
+/// `&` and `'` (0x22, 0x26, 0x27) are one test with bits 0 and 2 set (`#` gets a closer look).
 fn may_need_action(word: u64, attribute: bool) -> bool {
-    has_byte_below(word, 0x20)
-        || has_byte(word, b'&')
-        || has_byte(word, b'<')
-        || has_byte(word, b'>')
-        || has_byte(word, 0xEF)
-        || (attribute && (has_byte(word, b'"') || has_byte(word, b'\'')))
+    let quotes_and_ampersand = if attribute {
+        equal(word | (ONES * 0x05), 0x27)
+    } else {
+        equal(word, b'&')
+    };
+    let found = below(word, 0x20)
+        | quotes_and_ampersand
+        | equal(word | (ONES * 0x02), 0x3E)
+        | equal(word, 0xEF);
+    found & HIGH_BITS != 0
 }
 
 #[cfg(test)]
@@ -154,15 +177,15 @@ mod tests {
     use super::*;
 
     fn content(text: &str) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         push_content(&mut out, text);
-        out
+        String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn attribute(text: &str) -> String {
-        let mut out = String::from("kept ");
+        let mut out = b"kept ".to_vec();
         push_attribute(&mut out, text);
-        out.split_off(5)
+        String::from_utf8(out.split_off(5)).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]

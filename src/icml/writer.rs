@@ -2,10 +2,11 @@
 //!
 //! The document goes to a temporary file beside the target (same directory, so the final
 //! rename cannot cross file systems), named `.{target}.{pid}-{random}.tmp`. Offers are
-//! written as they come through quick-xml into a buffer that is flushed to the file every
-//! [`FLUSH_BYTES`]; memory does not grow with the catalogue. Only the categories are held
-//! (they are few), because a category's `parentId` is kept only when that parent is in the
-//! catalogue, and cycles are refused before anything is written.
+//! written as they come into a buffer that is flushed to the file every [`FLUSH_BYTES`]; memory
+//! does not grow with the catalogue. ICML's structure is fixed, so the markup is literal text
+//! and only values go through [`text`] escaping and [`Decimal`] formatting. Only the categories
+//! are held (they are few), because a category's `parentId` is kept only when that parent is
+//! in the catalogue, and cycles are refused before anything is written.
 //!
 //! [`Writer::finish`] closes the elements, flushes, `fsync`s the file, renames it onto the
 //! target and `fsync`s the directory: a reader of the target (the CRM fetching the
@@ -15,12 +16,12 @@
 //! is gone (on systems with `/proc`).
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -59,15 +60,59 @@ enum Stage {
     Failed(String),
 }
 
-/// quick-xml writing into the buffer, with the reused escaping buffer beside it.
+/// The document being written, as bytes: the writer flushes them to the file. Elements are
+/// indented by two spaces a level, one to a line; an element's text stays on its line.
 struct Xml {
-    out: quick_xml::Writer<Vec<u8>>,
-    /// The start tag being built (name and escaped attributes), reused.
-    tag: String,
-    /// Length of the name at the start of `tag`.
-    tag_name: usize,
-    /// Escaped text of the element being written, reused.
-    scratch: String,
+    out: Vec<u8>,
+}
+
+/// An element holding text: its start tag on a new, indented line, and its end tag.
+#[derive(Clone, Copy)]
+struct Element {
+    start: &'static str,
+    end: &'static str,
+}
+
+/// The [`Element`] `$name` indented by `$indent`.
+macro_rules! element {
+    ($indent:literal, $name:literal) => {
+        Element {
+            start: concat!("\n", $indent, "<", $name, ">"),
+            end: concat!("</", $name, ">"),
+        }
+    };
+}
+
+/// The [`Element`] `$name` inside `<offer>`.
+macro_rules! in_offer {
+    ($name:literal) => {
+        element!("        ", $name)
+    };
+}
+
+/// The ids of the catalogue's categories, looked up for every `<categoryId>` of every offer.
+type CategoryIds = HashSet<String, BuildHasherDefault<IdHasher>>;
+
+/// FNV-1a: ids are short and come from the shop's own categories, so a hash several times
+/// cheaper than the standard one (built to withstand keys crafted against it) is enough.
+struct IdHasher(u64);
+
+impl Default for IdHasher {
+    fn default() -> IdHasher {
+        IdHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// A streaming ICML writer: [`Writer::create`] → categories → offers → [`Writer::finish`].
@@ -80,7 +125,7 @@ pub struct Writer {
     xml: Xml,
     stage: Stage,
     categories: Vec<Category>,
-    category_ids: HashSet<String>,
+    category_ids: CategoryIds,
     offers: u64,
 }
 
@@ -99,15 +144,14 @@ impl Writer {
             xml: Xml::new(),
             stage: Stage::Categories,
             categories: Vec::new(),
-            category_ids: HashSet::new(),
+            category_ids: CategoryIds::default(),
             offers: 0,
         };
         let date = match &shop.date {
             Some(date) => date.clone(),
             None => now(),
         };
-        let header = writer.xml.header(shop, &date);
-        writer.io(header)?;
+        writer.xml.header(shop, &date);
         Ok(writer)
     }
 
@@ -151,15 +195,29 @@ impl Writer {
             self.start_offers()?;
         }
         for offer in offers {
-            let written = self.xml.offer(offer, &self.category_ids);
-            self.io(written)?;
-            self.offers += 1;
-            if self.xml.out.get_ref().len() >= FLUSH_BYTES {
-                let flushed = self.flush();
-                self.io(flushed)?;
-            }
+            self.xml.offer(offer, &self.category_ids);
+            self.written(1)?;
         }
         Ok(())
+    }
+
+    /// Starts a [`Batch`]: offers written into the document as they come and kept only when
+    /// none is refused, the all-or-nothing of [`add_offers`](Self::add_offers) without
+    /// holding the offers. Only once the categories are written and nothing failed; `None`
+    /// before the first offer (use `add_offers`, which also writes the categories) and after
+    /// a failure.
+    pub fn batch(&mut self) -> Option<Batch<'_>> {
+        if !matches!(self.stage, Stage::Offers) {
+            return None;
+        }
+        let start = self.xml.out.len();
+        Some(Batch {
+            writer: self,
+            start,
+            written: 0,
+            refused: None,
+            committed: false,
+        })
     }
 
     /// Completes the document and publishes it atomically at the target (see the module
@@ -171,8 +229,7 @@ impl Writer {
         if matches!(self.stage, Stage::Categories) {
             self.start_offers()?;
         }
-        let closed = self.xml.footer();
-        self.io(closed)?;
+        self.xml.footer();
         let synced = self.flush().and_then(|()| self.file.sync_all());
         self.io(synced)?;
         let size = self.file.metadata().map(|m| m.len());
@@ -230,11 +287,20 @@ impl Writer {
         }
     }
 
+    /// Counts `count` offers just written to the buffer; flushes it once it is full.
+    fn written(&mut self, count: u64) -> Result<(), Error> {
+        self.offers += count;
+        if self.xml.out.len() >= FLUSH_BYTES {
+            let flushed = self.flush();
+            self.io(flushed)?;
+        }
+        Ok(())
+    }
+
     /// Writes the buffer to the file.
     fn flush(&mut self) -> io::Result<()> {
-        let buffer = self.xml.out.get_mut();
-        self.file.write_all(buffer)?;
-        buffer.clear();
+        self.file.write_all(&self.xml.out)?;
+        self.xml.out.clear();
         Ok(())
     }
 
@@ -256,216 +322,225 @@ impl Writer {
             self.stage = Stage::Failed(error.to_string());
             return Err(error);
         }
-        let written = self.xml.categories(&self.categories);
-        self.io(written)?;
+        self.xml.categories(&self.categories);
         self.stage = Stage::Offers;
         Ok(())
+    }
+}
+
+/// Offers written into the document as they come, kept only if none is refused (see
+/// [`Writer::batch`]). Dropped without [`commit`](Batch::commit), it takes its offers back.
+pub struct Batch<'w> {
+    writer: &'w mut Writer,
+    /// Where the batch starts in the buffer (which is not flushed during a batch).
+    start: usize,
+    /// Offers written so far.
+    written: u64,
+    /// The first offer refused; nothing is written after it.
+    refused: Option<Error>,
+    committed: bool,
+}
+
+impl Batch<'_> {
+    /// Checks `offer` ([`Offer::validate`]) and writes it. After a refused offer the rest
+    /// are ignored: [`commit`](Self::commit) reports the first refusal.
+    pub fn add(&mut self, offer: &Offer<'_>) {
+        if self.refused.is_some() {
+            return;
+        }
+        match offer.validate() {
+            Ok(()) => {
+                self.writer.xml.offer(offer, &self.writer.category_ids);
+                self.written += 1;
+            }
+            Err(error) => self.refused = Some(error),
+        }
+    }
+
+    /// Keeps the batch and returns how many offers it wrote, or takes it back and returns
+    /// the first refusal.
+    pub fn commit(mut self) -> Result<u64, Error> {
+        if let Some(refused) = self.refused.take() {
+            return Err(refused);
+        }
+        self.committed = true;
+        self.writer.written(self.written)?;
+        Ok(self.written)
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.writer.xml.out.truncate(self.start);
+        }
     }
 }
 
 impl Xml {
     fn new() -> Xml {
         Xml {
-            out: quick_xml::Writer::new_with_indent(Vec::with_capacity(2 * FLUSH_BYTES), b' ', 2),
-            tag: String::new(),
-            tag_name: 0,
-            scratch: String::new(),
+            out: Vec::with_capacity(2 * FLUSH_BYTES),
         }
     }
 
-    fn header(&mut self, shop: &Shop, date: &str) -> io::Result<()> {
-        self.out
-            .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        self.tag("yml_catalog");
-        self.attribute("date", date);
-        self.open()?;
-        self.out
-            .write_event(Event::Start(BytesStart::new("shop")))?;
-        self.text("name", &shop.name)?;
-        self.text("company", &shop.company)
+    fn header(&mut self, shop: &Shop, date: &str) {
+        self.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<yml_catalog date=\"");
+        text::push_attribute(&mut self.out, date);
+        self.raw("\">\n  <shop>");
+        self.text(element!("    ", "name"), &shop.name);
+        self.text(element!("    ", "company"), &shop.company);
     }
 
-    fn categories(&mut self, categories: &[Category]) -> io::Result<()> {
+    fn categories(&mut self, categories: &[Category]) {
         if categories.is_empty() {
-            self.out
-                .write_event(Event::Empty(BytesStart::new("categories")))?;
+            self.raw("\n    <categories/>");
         } else {
-            self.out
-                .write_event(Event::Start(BytesStart::new("categories")))?;
+            self.raw("\n    <categories>");
             for category in categories {
-                self.tag("category");
-                self.attribute("id", &category.id);
+                self.raw("\n      <category id=\"");
+                text::push_attribute(&mut self.out, &category.id);
                 if let Some(parent) = &category.parent_id {
-                    self.attribute("parentId", parent);
+                    self.raw("\" parentId=\"");
+                    text::push_attribute(&mut self.out, parent);
                 }
-                self.tagged_text(&category.name)?;
+                self.raw("\">");
+                text::push_content(&mut self.out, &category.name);
+                self.raw("</category>");
             }
-            self.out
-                .write_event(Event::End(BytesEnd::new("categories")))?;
+            self.raw("\n    </categories>");
         }
-        self.out
-            .write_event(Event::Start(BytesStart::new("offers")))
+        self.raw("\n    <offers>");
     }
 
-    fn offer(&mut self, offer: &Offer<'_>, category_ids: &HashSet<String>) -> io::Result<()> {
-        self.tag("offer");
-        self.attribute("id", &offer.id);
+    fn offer(&mut self, offer: &Offer<'_>, category_ids: &CategoryIds) {
+        self.raw("\n      <offer id=\"");
+        text::push_attribute(&mut self.out, &offer.id);
         if let Some(product_id) = &offer.product_id {
-            self.attribute("productId", product_id);
+            self.raw("\" productId=\"");
+            text::push_attribute(&mut self.out, product_id);
         }
         if let Some(quantity) = offer.quantity {
-            self.number_attribute("quantity", quantity, MEASURE_PLACES);
+            self.raw("\" quantity=\"");
+            quantity.round(MEASURE_PLACES).push_to(&mut self.out);
         }
-        self.open()?;
+        self.raw("\">");
         if let Some(url) = &offer.url {
-            self.text("url", url)?;
+            self.text(in_offer!("url"), url);
         }
         if let Some(price) = offer.price {
-            self.number("price", price, MONEY_PLACES)?;
+            self.number(in_offer!("price"), price, MONEY_PLACES);
         }
         if let Some(price) = offer.purchase_price {
-            self.number("purchasePrice", price, MONEY_PLACES)?;
+            self.number(in_offer!("purchasePrice"), price, MONEY_PLACES);
         }
         for id in &offer.category_ids {
             if category_ids.contains(id.as_ref()) {
-                self.text("categoryId", id)?;
+                self.text(in_offer!("categoryId"), id);
             }
         }
         for picture in &offer.pictures {
-            self.text("picture", picture)?;
+            self.text(in_offer!("picture"), picture);
         }
-        self.text("name", &offer.name)?;
-        self.text(
-            "productName",
-            offer.product_name.as_deref().unwrap_or(&offer.name),
-        )?;
+        let name = self.text(in_offer!("name"), &offer.name);
+        match &offer.product_name {
+            Some(product_name) => {
+                self.text(in_offer!("productName"), product_name);
+            }
+            // The name again, escaped once.
+            None => self.copy(in_offer!("productName"), name),
+        }
         if let Some(xml_id) = &offer.xml_id {
-            self.text("xmlId", xml_id)?;
+            self.text(in_offer!("xmlId"), xml_id);
         }
         for param in &offer.params {
-            self.tag("param");
-            self.attribute("name", &param.name);
+            self.raw("\n        <param name=\"");
+            text::push_attribute(&mut self.out, &param.name);
             if let Some(code) = &param.code {
-                self.attribute("code", code);
+                self.raw("\" code=\"");
+                text::push_attribute(&mut self.out, code);
             }
-            self.tagged_text(&param.value)?;
+            self.raw("\">");
+            text::push_content(&mut self.out, &param.value);
+            self.raw("</param>");
         }
         if let Some(vendor) = &offer.vendor {
-            self.text("vendor", vendor)?;
+            self.text(in_offer!("vendor"), vendor);
         }
         if let Some(unit) = &offer.unit {
-            self.tag("unit");
-            self.attribute("code", &unit.code);
-            for (key, value) in [("name", &unit.name), ("sym", &unit.sym)] {
+            self.raw("\n        <unit code=\"");
+            text::push_attribute(&mut self.out, &unit.code);
+            for (key, value) in [("\" name=\"", &unit.name), ("\" sym=\"", &unit.sym)] {
                 if let Some(value) = value {
-                    self.attribute(key, value);
+                    self.raw(key);
+                    text::push_attribute(&mut self.out, value);
                 }
             }
-            let element = BytesStart::from_content(self.tag.as_str(), self.tag_name);
-            self.out.write_event(Event::Empty(element))?;
+            self.raw("\"/>");
         }
         match offer.vat_rate {
-            Some(VatRate::Percent(rate)) => self.number("vatRate", rate, MONEY_PLACES)?,
-            Some(VatRate::None) => self.text("vatRate", "none")?,
+            Some(VatRate::Percent(rate)) => self.number(in_offer!("vatRate"), rate, MONEY_PLACES),
+            Some(VatRate::None) => {
+                self.text(in_offer!("vatRate"), "none");
+            }
             None => {}
         }
         for barcode in &offer.barcodes {
-            self.text("barcode", barcode)?;
+            self.text(in_offer!("barcode"), barcode);
         }
         if let Some(weight) = offer.weight {
-            self.number("weight", weight, MEASURE_PLACES)?;
+            self.number(in_offer!("weight"), weight, MEASURE_PLACES);
         }
         if let Some(d) = offer.dimensions {
-            self.scratch.clear();
+            let dimensions = in_offer!("dimensions");
+            self.raw(dimensions.start);
             for (index, value) in [d.length, d.width, d.height].into_iter().enumerate() {
-                let separator = if index == 0 { "" } else { "/" };
-                // Writing into a String cannot fail.
-                let _ = write!(self.scratch, "{separator}{}", value.round(MEASURE_PLACES));
+                if index > 0 {
+                    self.raw("/");
+                }
+                value.round(MEASURE_PLACES).push_to(&mut self.out);
             }
-            self.escaped(BytesStart::new("dimensions"))?;
+            self.raw(dimensions.end);
         }
         if let Some(active) = offer.product_activity {
-            self.text("productActivity", if active { "Y" } else { "N" })?;
+            self.text(in_offer!("productActivity"), if active { "Y" } else { "N" });
         }
-        self.out.write_event(Event::End(BytesEnd::new("offer")))
+        self.raw("\n      </offer>");
     }
 
-    fn footer(&mut self) -> io::Result<()> {
-        for name in ["offers", "shop", "yml_catalog"] {
-            self.out.write_event(Event::End(BytesEnd::new(name)))?;
-        }
-        self.out.get_mut().push(b'\n');
-        Ok(())
+    fn footer(&mut self) {
+        self.raw("\n    </offers>\n  </shop>\n</yml_catalog>\n");
     }
 
-    /// Starts building the start tag `<name …>`.
-    fn tag(&mut self, name: &str) {
-        self.tag.clear();
-        self.tag.push_str(name);
-        self.tag_name = name.len();
+    /// Markup, written as it is.
+    fn raw(&mut self, markup: &str) {
+        self.out.extend_from_slice(markup.as_bytes());
     }
 
-    /// Adds `key="value"` to the start tag being built.
-    fn attribute(&mut self, key: &str, value: &str) {
-        self.tag.push(' ');
-        self.tag.push_str(key);
-        self.tag.push_str("=\"");
-        text::push_attribute(&mut self.tag, value);
-        self.tag.push('"');
+    /// `element` holding `value`; returns where the escaped value is in the buffer.
+    fn text(&mut self, element: Element, value: &str) -> Range<usize> {
+        self.raw(element.start);
+        let start = self.out.len();
+        text::push_content(&mut self.out, value);
+        let escaped = start..self.out.len();
+        self.raw(element.end);
+        escaped
     }
 
-    /// Adds `key="value"` with a number rounded to `places` to the start tag being built.
-    fn number_attribute(&mut self, key: &str, value: Decimal, places: u32) {
-        // Writing into a String cannot fail.
-        let _ = write!(self.tag, " {key}=\"{}\"", value.round(places));
+    /// `element` holding the escaped text at `escaped` in the buffer.
+    fn copy(&mut self, element: Element, escaped: Range<usize>) {
+        self.raw(element.start);
+        self.out.extend_from_within(escaped);
+        self.raw(element.end);
     }
 
-    /// Writes the start tag built.
-    fn open(&mut self) -> io::Result<()> {
-        let start = BytesStart::from_content(self.tag.as_str(), self.tag_name);
-        self.out.write_event(Event::Start(start))
-    }
-
-    /// `<name>value</name>`.
-    fn text(&mut self, name: &str, value: &str) -> io::Result<()> {
-        self.scratch.clear();
-        text::push_content(&mut self.scratch, value);
-        self.escaped(BytesStart::new(name))
-    }
-
-    /// The start tag built, `value`, the end tag.
-    fn tagged_text(&mut self, value: &str) -> io::Result<()> {
-        self.scratch.clear();
-        text::push_content(&mut self.scratch, value);
-        let Xml { tag, tag_name, .. } = self;
-        let start = BytesStart::from_content(tag.as_str(), *tag_name);
-        Self::contained(&mut self.out, &self.scratch, start)
-    }
-
-    /// `<name>value</name>` with a number rounded to `places`.
-    fn number(&mut self, name: &str, value: Decimal, places: u32) -> io::Result<()> {
-        self.scratch.clear();
-        // Writing into a String cannot fail.
-        let _ = write!(self.scratch, "{}", value.round(places));
-        self.escaped(BytesStart::new(name))
-    }
-
-    /// `start`, the scratch buffer (already escaped), the end tag.
-    fn escaped(&mut self, start: BytesStart<'_>) -> io::Result<()> {
-        Self::contained(&mut self.out, &self.scratch, start)
-    }
-
-    fn contained(
-        out: &mut quick_xml::Writer<Vec<u8>>,
-        escaped: &str,
-        start: BytesStart<'_>,
-    ) -> io::Result<()> {
-        out.write_event(Event::Start(start.borrow()))?;
-        out.write_event(Event::Text(BytesText::from_escaped(escaped)))?;
-        out.write_event(Event::End(start.to_end()))
+    /// `element` holding a number rounded to `places`.
+    fn number(&mut self, element: Element, value: Decimal, places: u32) {
+        self.raw(element.start);
+        value.round(places).push_to(&mut self.out);
+        self.raw(element.end);
     }
 }
-
 impl Drop for Writer {
     fn drop(&mut self) {
         if !self.settled {
@@ -676,7 +751,7 @@ fn now() -> String {
 mod tests {
     use std::process::Command;
 
-    use quick_xml::events::Event;
+    use quick_xml::events::{BytesStart, Event};
     use quick_xml::{Reader, XmlVersion};
 
     use super::*;
@@ -1322,6 +1397,49 @@ mod tests {
         assert!(write_dated(&path, "2026-11-30 08:00:00", &["1"]).changed);
         assert!(!read(&path).contains("<offer id=\"3\""));
         assert_eq!(entries(&dir), ["catalog.xml"]);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_batch_is_written_whole_or_not_at_all() {
+        let dir = scratch_dir("batch");
+        let good = [offer("1", "One"), offer("2", "Two"), offer("3", "Three")];
+        let bad = Offer {
+            price: Some(decimal("-1")),
+            ..offer("bad", "Bad")
+        };
+        let batched = dir.join("batched.xml");
+        let mut writer = Writer::create(&batched, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            writer.batch().is_none(),
+            "no batch before the categories are written"
+        );
+        assert!(writer.add_offers(&good[..1]).is_ok());
+        let mut refused = writer.batch().unwrap_or_else(|| panic!("a batch"));
+        for offer in [&good[1], &bad, &good[2]] {
+            refused.add(offer);
+        }
+        assert_eq!(
+            refused.commit().map_err(|e| e.to_string()),
+            Err("offer \"bad\": price must not be negative, got -1".into())
+        );
+        let mut dropped = writer.batch().unwrap_or_else(|| panic!("a batch"));
+        dropped.add(&good[1]);
+        drop(dropped);
+        let mut kept = writer.batch().unwrap_or_else(|| panic!("a batch"));
+        for offer in &good[1..] {
+            kept.add(offer);
+        }
+        assert_eq!(kept.commit().map_err(|e| e.to_string()), Ok(2));
+        assert_eq!(
+            writer.finish().map(|s| s.offers).map_err(|e| e.to_string()),
+            Ok(3)
+        );
+        let plain = dir.join("plain.xml");
+        let mut writer = Writer::create(&plain, &shop()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(writer.add_offers(&good).is_ok());
+        assert!(writer.finish().is_ok());
+        assert_eq!(read(&batched), read(&plain));
         let _ = fs::remove_dir_all(dir);
     }
 

@@ -93,21 +93,38 @@ impl Writer {
     pub fn add_offers(&mut self, offers: &Zval) -> PhpResult<i64> {
         let Writer { writer, mapping } = self;
         let list = table(offers, "$offers")?;
-        let records = list
-            .values()
+        let records = values(list)
             .enumerate()
-            .map(|(index, item)| table(item, &format!("$offers[{index}]")).map(PhpRecord))
+            .map(|(index, item)| item_table(item, index).map(PhpRecord))
             .collect::<PhpResult<Vec<_>>>()?;
-        let mut batch = Vec::with_capacity(records.len());
-        for (index, record) in records.iter().enumerate() {
+        // A product's offer and its modifications' offers, errors naming the product.
+        let expand = |index: usize, record| {
             let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
             let offer = mapping.offer(record).map_err(named)?;
             let modifications = mapping.modifications(record, &offer).map_err(named)?;
-            batch.push(offer);
-            batch.extend(modifications);
+            Ok::<_, PhpException>((offer, modifications))
+        };
+        // Once offers are being written, each goes into the document as soon as it is mapped
+        // (no batch of mapped offers held); any refusal takes the whole batch back.
+        if let Some(mut batch) = writer.as_mut().and_then(icml::Writer::batch) {
+            for (index, record) in records.iter().enumerate() {
+                let (offer, modifications) = expand(index, record)?;
+                batch.add(&offer);
+                modifications
+                    .iter()
+                    .for_each(|modification| batch.add(modification));
+            }
+            let written = batch.commit().map_err(exception)?;
+            return Ok(i64::try_from(written).unwrap_or(i64::MAX));
         }
-        open(writer)?.add_offers(&batch).map_err(exception)?;
-        Ok(i64::try_from(batch.len()).unwrap_or(i64::MAX))
+        let mut all = Vec::with_capacity(records.len());
+        for (index, record) in records.iter().enumerate() {
+            let (offer, modifications) = expand(index, record)?;
+            all.push(offer);
+            all.extend(modifications);
+        }
+        open(writer)?.add_offers(&all).map_err(exception)?;
+        Ok(i64::try_from(all.len()).unwrap_or(i64::MAX))
     }
 
     /// Completes the catalogue and publishes it at the path by atomic rename. Returns
@@ -155,12 +172,25 @@ fn exception(error: icml::Error) -> PhpException {
 }
 
 fn table<'a>(value: &'a Zval, name: &str) -> PhpResult<&'a ZendHashTable> {
-    value.dereference().array().ok_or_else(|| {
-        validation(format!(
-            "{name} must be an array, {} given",
-            type_name(value)
-        ))
-    })
+    value
+        .dereference()
+        .array()
+        .ok_or_else(|| not_an_array(name, value))
+}
+
+/// [`table`] for `$offers[index]`, naming it only when it is not an array.
+fn item_table(value: &Zval, index: usize) -> PhpResult<&ZendHashTable> {
+    value
+        .dereference()
+        .array()
+        .ok_or_else(|| not_an_array(&format!("$offers[{index}]"), value))
+}
+
+fn not_an_array(name: &str, value: &Zval) -> PhpException {
+    validation(format!(
+        "{name} must be an array, {} given",
+        type_name(value)
+    ))
 }
 
 /// PHP's `date('Y-m-d H:i:s')`: the current time in PHP's configured time zone.
@@ -190,26 +220,42 @@ impl Record for PhpRecord<'_> {
 
 fn field(value: &Zval, depth: usize) -> Field<'_> {
     let value = value.dereference();
+    // The common types first, through ext-php-rs's one-comparison type tests (`get_type`
+    // decodes every type flag).
+    if let Some(text) = value.zend_str() {
+        return text
+            .as_str()
+            .map_or(Field::Other("a string that is not valid UTF-8"), |text| {
+                Field::Str(Cow::Borrowed(text))
+            });
+    }
+    if let Some(number) = value.long() {
+        return Field::Int(number);
+    }
+    if let Some(number) = value.double() {
+        return Field::Float(number);
+    }
+    if let Some(array) = value.array() {
+        return if depth < MAX_DEPTH {
+            array_field(array, depth + 1)
+        } else {
+            Field::Other("an array nested too deep")
+        };
+    }
     match value.get_type() {
         DataType::Null | DataType::Undef => Field::Null,
         DataType::True => Field::Bool(true),
         DataType::False => Field::Bool(false),
-        DataType::Long => value.long().map_or(Field::Null, Field::Int),
-        DataType::Double => value.double().map_or(Field::Null, Field::Float),
-        DataType::String => value
-            .str()
-            .map_or(Field::Other("a string that is not valid UTF-8"), |text| {
-                Field::Str(Cow::Borrowed(text))
-            }),
-        DataType::Array => match value.array() {
-            Some(array) if depth < MAX_DEPTH => array_field(array, depth + 1),
-            _ => Field::Other("an array nested too deep"),
-        },
         _ => Field::Other(type_name(value)),
     }
 }
 
 fn array_field(array: &ZendHashTable, depth: usize) -> Field<'_> {
+    if let Some(len) = packed_list(array) {
+        let mut items = Vec::with_capacity(len as usize);
+        items.extend(values(array).map(|item| field(item, depth)));
+        return Field::List(items);
+    }
     if array.has_sequential_keys() {
         return Field::List(array.values().map(|item| field(item, depth)).collect());
     }
@@ -223,4 +269,32 @@ fn array_field(array: &ZendHashTable, depth: usize) -> Field<'_> {
         (key, field(item, depth))
     });
     Field::Map(entries.collect())
+}
+
+/// Zend's `HASH_FLAG_PACKED`: the array is a plain vector of values indexed from 0.
+const HASH_FLAG_PACKED: u32 = 1 << 2;
+
+/// The length of `array` when it is packed and without holes, PHP's usual list (keys 0, 1,
+/// 2 … in order); `None` for other arrays.
+fn packed_list(array: &ZendHashTable) -> Option<u32> {
+    // SAFETY: both views of the union are plain integers that Zend initialises with the array.
+    let flags = unsafe { array.u.flags };
+    let packed = flags & HASH_FLAG_PACKED != 0 && array.nNumUsed == array.nNumOfElements;
+    packed.then_some(array.nNumUsed)
+}
+
+/// The values of `array` in order. A packed list is read by index, which is much cheaper
+/// than ext-php-rs's iterator (four calls into PHP and a key copy per item).
+fn values(array: &ZendHashTable) -> impl Iterator<Item = &Zval> {
+    let (packed, other) = match packed_list(array) {
+        Some(len) => (
+            Some((0..len).filter_map(|index| array.get_index(i64::from(index)))),
+            None,
+        ),
+        None => (None, Some(array.values())),
+    };
+    packed
+        .into_iter()
+        .flatten()
+        .chain(other.into_iter().flatten())
 }

@@ -83,6 +83,10 @@ throws(ValidationException::class, fn () => $writer->addOffer(['pagetitle' => 'n
 throws(ValidationException::class, fn () => $writer->addOffer('not an array'), '$offer must be an array, string given');
 throws(ValidationException::class, fn () => $writer->addOffers([product(['id' => 6]), product(['id' => 7, 'weight' => 'heavy'])]),
     '$offers[1]: offer "7": weight must be a number, got "heavy"');
+throws(ValidationException::class, fn () => $writer->addOffers([product(['id' => 6]), product(['id' => 7, 'price' => -1]),
+    product(['id' => 8, 'weight' => 'heavy'])]), '$offers[2]: offer "8": weight must be a number, got "heavy"');
+throws(ValidationException::class, fn () => $writer->addOffers([product(['id' => 6]), product(['id' => 7, 'price' => -1])]),
+    'offer "7": price must not be negative, got -1');
 throws(ValidationException::class, fn () => $writer->addCategory(category(9, 'Late', 1)),
     'category "9" comes after the first offer');
 $writer->addOffer(product(['id' => 8, 'pagetitle' => 'After the errors']));
