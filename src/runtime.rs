@@ -56,8 +56,11 @@ impl<T> Default for ProcessLocal<T> {
 
 static RUNTIME: ProcessLocal<Runtime> = ProcessLocal::new();
 
-/// Runs a future to completion on this process's runtime (a single-threaded one: PHP calls
-/// in from one thread, and no worker threads are left behind in the PHP process).
+/// Runs a future to completion on this process's runtime: a current-thread one, so it keeps
+/// no worker threads of its own in the PHP process. PHP's thread calls in, and so does the
+/// background delivery thread when there is one ([`crate::sync::background`]): tokio lets
+/// several threads `block_on` a current-thread runtime, whichever holds its driver running
+/// the timers, sockets and connection tasks of all of them.
 pub fn block_on<F: Future>(future: F) -> std::io::Result<F::Output> {
     let runtime = RUNTIME.get_or_try_init(|| Builder::new_current_thread().enable_all().build())?;
     Ok(runtime.block_on(future))

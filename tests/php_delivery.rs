@@ -8,10 +8,11 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant, SystemTime};
 
 use common::{RunningSandbox, SANDBOX_KEY, control, extension, run_php_test, sandbox};
+use modretailcrm::outbox::Outbox;
 use serde_json::{Value, json};
 
 #[test]
@@ -82,6 +83,17 @@ impl BuiltInServer {
         response
     }
 
+    /// Stops the server as Ctrl-C does (SIGINT: PHP shuts its modules down) and returns
+    /// how it exited.
+    fn interrupt(&mut self) -> ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGINT was sent");
+        self.child.wait().expect("the server exits")
+    }
+
     fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -129,7 +141,7 @@ fn without_fastcgi_finish_request_the_visitor_does_not_wait_for_the_crm() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a test folder");
     let url = sandbox.url();
-    let server = BuiltInServer::start(
+    let mut server = BuiltInServer::start(
         "deferred_router.php",
         &[
             ("CRM_URL", &url),
@@ -178,6 +190,48 @@ fn without_fastcgi_finish_request_the_visitor_does_not_wait_for_the_crm() {
         .filter(|(path, status)| path == "/api/v5/orders/create" && *status == Some(201))
         .count();
     assert_eq!(created, 2, "{:?}", requests(&sandbox));
+
+    // While a delivery on the thread waits for the CRM, the next request of the process
+    // sends in sync mode: the two share the process's runtime and HTTP clients.
+    control(
+        &sandbox,
+        "POST",
+        "faults",
+        json!({"mode": "blackhole", "count": 1}),
+    );
+    control(&sandbox, "DELETE", "requests", Value::Null);
+    server.get("/?order=3");
+    server.wait_until("the third order's request reaches the CRM", || {
+        requests(&sandbox) == [("/api/v5/orders/create".to_string(), None)]
+    });
+    let sync = server.get("/?customer=1");
+    assert!(sync.contains(r#""state":"delivered""#), "{sync}");
+    assert_eq!(
+        requests(&sandbox),
+        [
+            ("/api/v5/orders/create".to_string(), None),
+            ("/api/v5/customers/create".to_string(), Some(201))
+        ],
+        "the CRM still holds the thread's request"
+    );
+    control(&sandbox, "DELETE", "faults", Value::Null);
+    server.wait_until("the third order reaches the CRM", || orders().len() >= 3);
+    assert_eq!(orders(), ["800-1", "800-2", "800-3"]);
+
+    // The server stops while a delivery waits for the CRM: the process exits cleanly (the
+    // module shutdown cancels the delivery and waits for its thread) and the order stays
+    // queued for a later delivery.
+    control(&sandbox, "POST", "faults", json!({"mode": "blackhole"}));
+    control(&sandbox, "DELETE", "requests", Value::Null);
+    server.get("/?order=4");
+    server.wait_until("the fourth order's request reaches the CRM", || {
+        requests(&sandbox) == [("/api/v5/orders/create".to_string(), None)]
+    });
+    let status = server.interrupt();
+    assert!(status.success(), "{status}; server log:\n{}", server.log());
+    let outbox = Outbox::open(&dir.join("outbox.sqlite")).expect("the outbox opens");
+    let queued = outbox.status(SystemTime::now()).expect("a status");
+    assert_eq!((queued.pending, queued.delivered), (1, 4), "{queued:?}");
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
