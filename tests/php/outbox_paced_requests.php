@@ -35,4 +35,19 @@ $delivered = array_count_values(array_map(fn (array $o): string => $o['externalI
 ksort($delivered);
 same(array_combine(array_map(fn (int $n): string => "700-$n", range(1, $orders)), array_fill(0, $orders, 1)), $delivered, 'every order once');
 same($orders, count($state['customers']), 'every customer once');
+
+// A request whose token would come after the flush's budget is not sent: its record is
+// retried later, by a flush with time enough, still without a 503.
+control('POST', 'rate-limit', ['per_second' => 1]);
+control('DELETE', 'requests');
+$slow = new ModRetailCrm\Integration(settings(temp_dir(), ['modretailcrm_rate_limit' => '1', 'modretailcrm_timeout' => '10']));
+$slow->enqueue('order.create', order_payload('710-1', '710'));
+// One token: the order's create goes (refused: no customer); the customer's would wait a second.
+same(['delivered' => 0, 'retried' => 1, 'dead' => 0, 'budget_exhausted' => true], $slow->flush(0.5));
+same(['/api/v5/orders/create 400'], array_map(fn (array $r): string => "{$r['path']} {$r['status']}", control('GET', 'requests')['requests']));
+same(['delivered' => 1, 'retried' => 0, 'dead' => 0, 'budget_exhausted' => false], $slow->flush(10));
+same(
+    ['/api/v5/orders/create 400', '/api/v5/orders/create 400', '/api/v5/customers/create 201', '/api/v5/orders/create 201'],
+    array_map(fn (array $r): string => "{$r['path']} {$r['status']}", control('GET', 'requests')['requests']),
+);
 done();
