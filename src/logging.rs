@@ -1,8 +1,10 @@
 //! The API call log: one line per HTTP exchange, written to a size-capped, rotated file or
 //! buffered for PHP to pass on (to MODX's error log).
 //!
-//! With verbose logging off only failed exchanges are written; with it on, all of them.
-//! Lines never contain the API key: the transport masks it before they get here.
+//! With verbose logging off only failed exchanges are written, without the request body (it
+//! holds customers' names, e-mails, phones and addresses; the outbox keeps what was sent);
+//! with it on, all of them, bodies included. Lines never contain the API key: the transport
+//! masks it before they get here.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -46,14 +48,18 @@ impl<S: LineSink> ApiLog<S> {
 impl<S: LineSink> ExchangeLog for ApiLog<S> {
     fn record(&self, exchange: &Exchange) {
         if self.verbose || exchange.failed {
-            self.sink
-                .write_line(&format_exchange(exchange, OffsetDateTime::now_utc()));
+            self.sink.write_line(&format_exchange(
+                exchange,
+                OffsetDateTime::now_utc(),
+                self.verbose,
+            ));
         }
     }
 }
 
-/// One log line for an exchange: time (UTC), level, method, route, status, duration, bodies.
-pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime) -> String {
+/// One log line for an exchange: time (UTC), level, method, route, status, duration, the
+/// response body, and the request body when `with_request` (else only its size).
+pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime, with_request: bool) -> String {
     let time = at
         .format(format_description!(
             "[year]-[month]-[day] [hour]:[minute]:[second]Z"
@@ -63,12 +69,16 @@ pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime) -> String {
     let status = exchange
         .status
         .map_or_else(|| "no answer".to_string(), |s| s.to_string());
+    let request = if with_request || exchange.request_body.is_empty() {
+        one_line(&exchange.request_body)
+    } else {
+        format!("{} bytes", exchange.request_body.len())
+    };
     format!(
-        "[{time}] modretailcrm {level} {} {} -> {status} in {} ms; request: {}; response: {}",
+        "[{time}] modretailcrm {level} {} {} -> {status} in {} ms; request: {request}; response: {}",
         exchange.method,
         exchange.route,
         exchange.duration.as_millis(),
-        one_line(&exchange.request_body),
         one_line(&exchange.response_body),
     )
 }
@@ -220,7 +230,7 @@ mod tests {
     fn formats_one_line_with_time_status_and_bodies() {
         let at = OffsetDateTime::from_unix_timestamp(1_764_403_200).unwrap();
         assert_eq!(
-            format_exchange(&exchange(false), at),
+            format_exchange(&exchange(false), at, true),
             "[2025-11-29 08:00:00Z] modretailcrm INFO POST v5/orders/create -> 201 in 12 ms; request: order=%7B%7D ; response: {\"success\":true}"
         );
     }
@@ -233,6 +243,11 @@ mod tests {
         let lines = quiet.sink().drain();
         assert_eq!(lines.len(), 1);
         assert!(lines[0].contains(" ERROR POST "));
+        assert!(
+            lines[0].contains("; request: 13 bytes; response: "),
+            "a quiet log keeps customer data out: {}",
+            lines[0]
+        );
         let verbose = ApiLog::new(true, BufferSink::default());
         verbose.record(&exchange(false));
         assert_eq!(verbose.sink().drain().len(), 1);
