@@ -165,6 +165,9 @@ const DEFAULT_PARAMS: [(&str, &str); 3] = [
 /// The option keys [`Mapping::from_options`] understands.
 const OPTION_KEYS: [&str; 5] = ["map", "base_url", "params", "unit", "vendors"];
 
+/// An offer's name and product name, as [`Mapping::offer`] reads them.
+type Names<'r> = (Option<Cow<'r, str>>, Option<Cow<'r, str>>);
+
 /// How a shop's records become offers (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
@@ -281,10 +284,7 @@ impl Mapping {
         offer: &mut Offer<'r>,
     ) -> Result<(), String> {
         let get = |target| self.get(record, target);
-        let name = get(Target::Name).map(|f| text(f, "name")).transpose()?;
-        let product_name = get(Target::ProductName)
-            .map(|f| text(f, "productName"))
-            .transpose()?;
+        let (name, product_name) = self.names(record)?;
         offer.product_id = Some(match get(Target::ProductId) {
             Some(field) => text(field, "productId")?,
             None => offer.id.clone(),
@@ -337,6 +337,27 @@ impl Mapping {
             .map(|f| activity(&f))
             .transpose()?;
         Ok(())
+    }
+
+    /// The offer's name and product name as read (the product name `None` when it is
+    /// known to equal the name). When both are read from the same present field (miniShop2's
+    /// `pagetitle`), it is read and converted once.
+    fn names<'r, R: Record + ?Sized>(&self, record: &'r R) -> Result<Names<'r>, String> {
+        let shared = match &self.sources[Target::Name as usize] {
+            Some(source) if self.sources[Target::ProductName as usize].as_ref() == Some(source) => {
+                record.field(source).filter(Field::is_present)
+            }
+            _ => None,
+        };
+        if let Some(field) = shared {
+            return Ok((Some(text(field, "name")?), None));
+        }
+        let name = self.get(record, Target::Name);
+        let product_name = self.get(record, Target::ProductName);
+        Ok((
+            name.map(|f| text(f, "name")).transpose()?,
+            product_name.map(|f| text(f, "productName")).transpose()?,
+        ))
     }
 
     /// The category `record` describes: `id`, `name` (else `pagetitle`), `parentId` (else
