@@ -51,6 +51,14 @@ pub enum Field<'a> {
 pub trait Record {
     /// The field `name`, `None` when the record has no such field.
     fn field(&self, name: &str) -> Option<Field<'_>>;
+
+    /// [`field`](Self::field) for the name a [`Mapping`] reads as its lookup key number
+    /// `slot` ([`Mapping::keys`]`()[slot]`), so that a record can prepare each key once (a
+    /// PHP array, its hash).
+    fn field_at(&self, slot: usize, name: &str) -> Option<Field<'_>> {
+        let _ = slot;
+        self.field(name)
+    }
 }
 
 impl Record for Map<String, Value> {
@@ -161,6 +169,9 @@ const DEFAULT_PARAMS: [(&str, &str); 3] = [
     ("color", "Цвет"),
     ("size", "Размер"),
 ];
+
+/// The record field holding miniShop2 product options, where params are looked up too.
+const OPTIONS: &str = "options";
 
 /// The option keys [`Mapping::from_options`] understands.
 const OPTION_KEYS: [&str; 5] = ["map", "base_url", "params", "unit", "vendors"];
@@ -345,7 +356,9 @@ impl Mapping {
     fn names<'r, R: Record + ?Sized>(&self, record: &'r R) -> Result<Names<'r>, String> {
         let shared = match &self.sources[Target::Name as usize] {
             Some(source) if self.sources[Target::ProductName as usize].as_ref() == Some(source) => {
-                record.field(source).filter(Field::is_present)
+                record
+                    .field_at(Target::Name as usize, source)
+                    .filter(Field::is_present)
             }
             _ => None,
         };
@@ -382,15 +395,39 @@ impl Mapping {
         })
     }
 
+    /// The names [`Record::field_at`] is asked for, by slot: each target's mapped field
+    /// (`""` when it has none), each target's ICML name, the params' fields, `options`,
+    /// `modifications`.
+    pub fn keys(&self) -> Vec<&str> {
+        let sources = self
+            .sources
+            .iter()
+            .map(|s| s.as_deref().unwrap_or_default());
+        let icml = TARGETS.iter().map(|(_, name, _)| *name);
+        let params = self.params.iter().map(|(field, _)| field.as_str());
+        sources
+            .chain(icml)
+            .chain(params)
+            .chain([OPTIONS, modifications::MODIFICATIONS])
+            .collect()
+    }
+
+    /// The slot of [`OPTIONS`] in [`keys`](Self::keys).
+    fn options_slot(&self) -> usize {
+        2 * TARGETS.len() + self.params.len()
+    }
+
     /// The field for `target`: the mapped record field if present, else the ICML-named one.
     fn get<'r, R: Record + ?Sized>(&self, record: &'r R, target: Target) -> Option<Field<'r>> {
         let (_, icml, _) = TARGETS[target as usize];
         let source = self.sources[target as usize].as_deref();
-        let mapped = source.and_then(|source| record.field(source));
+        let mapped = source.and_then(|source| record.field_at(target as usize, source));
         match mapped.filter(Field::is_present) {
             Some(field) => Some(field),
             None if source == Some(icml) => None,
-            None => record.field(icml).filter(Field::is_present),
+            None => record
+                .field_at(TARGETS.len() + target as usize, icml)
+                .filter(Field::is_present),
         }
     }
 
@@ -418,11 +455,11 @@ impl Mapping {
     ) -> Result<Vec<Param<'r>>, String> {
         let mut params = Vec::with_capacity(self.params.len());
         let mut options: Option<Option<Field<'r>>> = None;
-        for (field, name) in &self.params {
-            let value = match record.field(field).filter(Field::is_present) {
+        for (slot, (field, name)) in (2 * TARGETS.len()..).zip(&self.params) {
+            let value = match record.field_at(slot, field).filter(Field::is_present) {
                 Some(value) => Some(value),
                 None => options
-                    .get_or_insert_with(|| record.field("options"))
+                    .get_or_insert_with(|| record.field_at(self.options_slot(), OPTIONS))
                     .as_mut()
                     .and_then(|options| options.take(field)),
             };

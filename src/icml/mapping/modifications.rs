@@ -19,7 +19,7 @@ use crate::icml::error::Error;
 use crate::icml::model::{Offer, Param};
 
 /// The record field holding the modifications.
-const MODIFICATIONS: &str = "modifications";
+pub(super) const MODIFICATIONS: &str = "modifications";
 
 /// The offer id of msOptionsPrice2 modification `modification` of product `product`:
 /// `mod-{product}-{modification}`, the `offer.externalId` of order items for it.
@@ -37,7 +37,7 @@ impl Mapping {
         record: &'r R,
         product: &Offer<'r>,
     ) -> Result<Vec<Offer<'r>>, Error> {
-        let rows = match record.field(MODIFICATIONS) {
+        let rows = match record.field_at(self.options_slot() + 1, MODIFICATIONS) {
             None | Some(Field::Null) => return Ok(Vec::new()),
             Some(Field::List(rows)) => rows,
             Some(Field::Map(entries)) => entries.into_iter().map(|(_, row)| row).collect(),
