@@ -16,6 +16,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use bumpalo::Bump;
+use bumpalo::collections::String as ArenaString;
 use serde_json::{Map, Value};
 
 use crate::icml::decimal::Decimal;
@@ -271,19 +273,25 @@ impl Mapping {
         Ok(())
     }
 
-    /// The offer `record` describes, borrowing its strings. Errors name the offer and the
-    /// field: `offer "5": price must be a number, got "abc"`. The result is not validated
-    /// yet (the writer does that).
-    pub fn offer<'r, R: Record + ?Sized>(&'r self, record: &'r R) -> Result<Offer<'r>, Error> {
+    /// The offer `record` describes, borrowing its strings; the texts it makes (numbers as
+    /// text, absolute URLs, joined lists) are put in `arena`, which the caller may reset
+    /// once the offer is gone. Errors name the offer and the field:
+    /// `offer "5": price must be a number, got "abc"`. The result is not validated yet (the
+    /// writer does that).
+    pub fn offer<'r, R: Record + ?Sized>(
+        &'r self,
+        record: &'r R,
+        arena: &'r Bump,
+    ) -> Result<Offer<'r>, Error> {
         let id = match self.get(record, Target::Id) {
-            Some(id) => text(id, "id").map_err(|message| Error::offer(None, message))?,
+            Some(id) => text(id, "id", arena).map_err(|message| Error::offer(None, message))?,
             None => return Err(Error::offer(None, "id is missing")),
         };
         let mut offer = Offer {
             id,
             ..Offer::default()
         };
-        match self.fill(record, &mut offer) {
+        match self.fill(record, arena, &mut offer) {
             Ok(()) => Ok(offer),
             Err(message) => Err(Error::offer(Some(&offer.id), message)),
         }
@@ -292,19 +300,20 @@ impl Mapping {
     fn fill<'r, R: Record + ?Sized>(
         &'r self,
         record: &'r R,
+        arena: &'r Bump,
         offer: &mut Offer<'r>,
     ) -> Result<(), String> {
         let get = |target| self.get(record, target);
-        let (name, product_name) = self.names(record)?;
+        let (name, product_name) = self.names(record, arena)?;
         offer.product_id = Some(match get(Target::ProductId) {
-            Some(field) => text(field, "productId")?,
+            Some(field) => text(field, "productId", arena)?,
             None => offer.id.clone(),
         });
         offer.quantity = get(Target::Quantity)
             .map(|f| number(&f, "quantity"))
             .transpose()?;
         offer.url = get(Target::Url)
-            .map(|f| text(f, "url").map(|url| self.absolute(url)))
+            .map(|f| text(f, "url", arena).map(|url| self.absolute(url, arena)))
             .transpose()?;
         offer.price = get(Target::Price)
             .map(|f| number(&f, "price"))
@@ -312,10 +321,10 @@ impl Mapping {
         offer.purchase_price = get(Target::PurchasePrice)
             .map(|f| number(&f, "purchasePrice"))
             .transpose()?;
-        offer.category_ids = texts(get(Target::CategoryId), "categoryId")?;
-        offer.pictures = texts(get(Target::Picture), "picture")?;
+        offer.category_ids = texts(get(Target::CategoryId), "categoryId", arena)?;
+        offer.pictures = texts(get(Target::Picture), "picture", arena)?;
         for picture in &mut offer.pictures {
-            *picture = self.absolute(std::mem::take(picture));
+            *picture = self.absolute(std::mem::take(picture), arena);
         }
         offer.product_name = match (&name, product_name) {
             (Some(name), Some(product)) if *name == product => None,
@@ -325,18 +334,20 @@ impl Mapping {
             Some(name) => name,
             None => offer.product_name.take().unwrap_or_default(),
         };
-        offer.xml_id = get(Target::XmlId).map(|f| text(f, "xmlId")).transpose()?;
-        offer.params = self.params(record, get(Target::Param))?;
+        offer.xml_id = get(Target::XmlId)
+            .map(|f| text(f, "xmlId", arena))
+            .transpose()?;
+        offer.params = self.params(record, get(Target::Param), arena)?;
         offer.vendor = get(Target::Vendor)
             .map(|f| self.vendor(f))
             .transpose()?
             .flatten();
         offer.unit = match get(Target::Unit) {
-            Some(field) => Some(unit(field)?),
+            Some(field) => Some(unit(field, arena)?),
             None => self.unit.as_ref().map(Unit::borrowed),
         };
         offer.vat_rate = get(Target::VatRate).map(|f| vat_rate(&f)).transpose()?;
-        offer.barcodes = texts(get(Target::Barcode), "barcode")?;
+        offer.barcodes = texts(get(Target::Barcode), "barcode", arena)?;
         offer.weight = get(Target::Weight)
             .map(|f| number(&f, "weight"))
             .transpose()?
@@ -353,7 +364,11 @@ impl Mapping {
     /// The offer's name and product name as read (the product name `None` when it is
     /// known to equal the name). When both are read from the same present field (miniShop2's
     /// `pagetitle`), it is read and converted once.
-    fn names<'r, R: Record + ?Sized>(&self, record: &'r R) -> Result<Names<'r>, String> {
+    fn names<'r, R: Record + ?Sized>(
+        &self,
+        record: &'r R,
+        arena: &'r Bump,
+    ) -> Result<Names<'r>, String> {
         let shared = match &self.sources[Target::Name as usize] {
             Some(source) if self.sources[Target::ProductName as usize].as_ref() == Some(source) => {
                 record
@@ -363,13 +378,15 @@ impl Mapping {
             _ => None,
         };
         if let Some(field) = shared {
-            return Ok((Some(text(field, "name")?), None));
+            return Ok((Some(text(field, "name", arena)?), None));
         }
         let name = self.get(record, Target::Name);
         let product_name = self.get(record, Target::ProductName);
         Ok((
-            name.map(|f| text(f, "name")).transpose()?,
-            product_name.map(|f| text(f, "productName")).transpose()?,
+            name.map(|f| text(f, "name", arena)).transpose()?,
+            product_name
+                .map(|f| text(f, "productName", arena))
+                .transpose()?,
         ))
     }
 
@@ -431,16 +448,17 @@ impl Mapping {
         }
     }
 
-    /// `url` prefixed with the base URL when it is relative.
-    fn absolute<'u>(&self, url: Cow<'u, str>) -> Cow<'u, str> {
+    /// `url` prefixed with the base URL (in `arena`) when it is relative.
+    fn absolute<'u>(&self, url: Cow<'u, str>, arena: &'u Bump) -> Cow<'u, str> {
         match &self.base_url {
             Some(base) if !url.contains("://") => {
                 let path = url.trim_start_matches('/');
-                let mut absolute = String::with_capacity(base.len() + 1 + path.len());
+                let mut absolute =
+                    ArenaString::with_capacity_in(base.len() + 1 + path.len(), arena);
                 absolute.push_str(base);
                 absolute.push('/');
                 absolute.push_str(path);
-                Cow::Owned(absolute)
+                Cow::Borrowed(absolute.into_bump_str())
             }
             _ => url,
         }
@@ -452,6 +470,7 @@ impl Mapping {
         &'r self,
         record: &'r R,
         listed: Option<Field<'r>>,
+        arena: &'r Bump,
     ) -> Result<Vec<Param<'r>>, String> {
         let mut params = Vec::with_capacity(self.params.len());
         let mut options: Option<Option<Field<'r>>> = None;
@@ -463,7 +482,8 @@ impl Mapping {
                     .as_mut()
                     .and_then(|options| options.take(field)),
             };
-            if let Some(value) = value.map(|v| param_value(v, field)).transpose()?.flatten() {
+            let value = value.map(|v| param_value(v, field, arena)).transpose()?;
+            if let Some(value) = value.flatten() {
                 params.push(Param {
                     name: Cow::Borrowed(name),
                     code: Some(Cow::Borrowed(field)),
@@ -481,12 +501,14 @@ impl Mapping {
                 };
                 let code = item
                     .take("code")
-                    .map(|c| text(c, "param code"))
+                    .map(|c| text(c, "param code", arena))
                     .transpose()?;
-                let value = item.take("value").map(|v| param_value(v, "param value"));
+                let value = item
+                    .take("value")
+                    .map(|v| param_value(v, "param value", arena));
                 if let Some(value) = value.transpose()?.flatten() {
                     params.push(Param {
-                        name: text(name, "param name")?,
+                        name: text(name, "param name", arena)?,
                         code,
                         value,
                     });
@@ -512,6 +534,16 @@ impl Mapping {
 }
 
 impl Unit<'_> {
+    /// The same unit, owning its texts.
+    fn into_owned(self) -> Unit<'static> {
+        let own = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+        Unit {
+            code: own(self.code),
+            name: self.name.map(own),
+            sym: self.sym.map(own),
+        }
+    }
+
     /// The same unit, borrowing its texts.
     fn borrowed(&self) -> Unit<'_> {
         Unit {
@@ -561,13 +593,13 @@ fn describe(field: &Field<'_>) -> String {
     }
 }
 
-/// A string or a number as text (a string is borrowed).
-fn text<'a>(field: Field<'a>, what: &str) -> Result<Cow<'a, str>, String> {
+/// A string or a number as text (a string is borrowed, a number written in `arena`).
+fn text<'a>(field: Field<'a>, what: &str, arena: &'a Bump) -> Result<Cow<'a, str>, String> {
     match field {
         Field::Str(text) => Ok(text),
-        Field::Int(number) => Ok(Cow::Owned(Decimal::from(number).to_text())),
+        Field::Int(number) => Ok(Cow::Borrowed(Decimal::from(number).to_text_in(arena))),
         Field::Float(number) => Decimal::from_f64(number)
-            .map(|number| Cow::Owned(number.to_text()))
+            .map(|number| Cow::Borrowed(number.to_text_in(arena)))
             .map_err(|e| format!("{what} {e}, got {}", describe(&field))),
         other => Err(format!(
             "{what} must be a string or a number, got {}",
@@ -578,7 +610,7 @@ fn text<'a>(field: Field<'a>, what: &str) -> Result<Cow<'a, str>, String> {
 
 /// [`text`] as an owned string.
 fn owned_text(field: Field<'_>, what: &str) -> Result<String, String> {
-    text(field, what).map(Cow::into_owned)
+    text(field, what, &Bump::new()).map(Cow::into_owned)
 }
 
 /// An int, a float or a numeric string as a [`Decimal`].
@@ -643,53 +675,63 @@ fn number_field(number: &serde_json::Number) -> Field<'static> {
 }
 
 /// A list field's items as texts (a single value gives one).
-fn texts<'a>(field: Option<Field<'a>>, what: &str) -> Result<Vec<Cow<'a, str>>, String> {
+fn texts<'a>(
+    field: Option<Field<'a>>,
+    what: &str,
+    arena: &'a Bump,
+) -> Result<Vec<Cow<'a, str>>, String> {
     let mut out = Vec::new();
     if let Some(field) = field {
         each_item(field, |item| {
-            out.push(text(item, what)?);
+            out.push(text(item, what, arena)?);
             Ok(())
         })?;
     }
     Ok(out)
 }
 
-/// A param's value: texts and numbers as they are, the items of a list joined with `, `,
-/// `true` as `1`; `false` and empty values give no param.
-fn param_value<'a>(field: Field<'a>, what: &str) -> Result<Option<Cow<'a, str>>, String> {
-    let mut joined: Option<Cow<'a, str>> = None;
+/// A param's value: texts and numbers as they are, the items of a list joined with `, `
+/// (in `arena`), `true` as `1`; `false` and empty values give no param.
+fn param_value<'a>(
+    field: Field<'a>,
+    what: &str,
+    arena: &'a Bump,
+) -> Result<Option<Cow<'a, str>>, String> {
+    let mut first: Option<Cow<'a, str>> = None;
+    let mut joined: Option<ArenaString<'a>> = None;
     each_item(field, |item| {
         let value = match item {
             Field::Bool(true) => Cow::Borrowed("1"),
             Field::Bool(false) => return Ok(()),
-            item => text(item, what)?,
+            item => text(item, what, arena)?,
         };
-        joined = Some(match joined.take() {
-            None => value,
-            Some(Cow::Borrowed(first)) => {
-                // Room for a few more items like these, so that the list grows in place.
-                let mut both = String::with_capacity(2 * (first.len() + value.len() + 2));
-                both.push_str(first);
-                both.push_str(", ");
-                both.push_str(&value);
-                Cow::Owned(both)
-            }
-            Some(Cow::Owned(mut list)) => {
-                list.push_str(", ");
-                list.push_str(&value);
-                Cow::Owned(list)
-            }
-        });
+        if let Some(list) = &mut joined {
+            list.push_str(", ");
+            list.push_str(&value);
+        } else if let Some(head) = &first {
+            // Room for a few more items like these, so that the list grows in place.
+            let capacity = 2 * (head.len() + value.len() + 2);
+            let mut list = ArenaString::with_capacity_in(capacity, arena);
+            list.push_str(head);
+            list.push_str(", ");
+            list.push_str(&value);
+            joined = Some(list);
+        } else {
+            first = Some(value);
+        }
         Ok(())
     })?;
-    Ok(joined)
+    Ok(match joined {
+        Some(list) => Some(Cow::Borrowed(list.into_bump_str())),
+        None => first,
+    })
 }
 
 /// A unit: a code, or `code`, `name`, `sym`.
-fn unit(mut field: Field<'_>) -> Result<Unit<'_>, String> {
+fn unit<'a>(mut field: Field<'a>, arena: &'a Bump) -> Result<Unit<'a>, String> {
     match field {
         Field::Str(_) | Field::Int(_) => Ok(Unit {
-            code: text(field, "unit")?,
+            code: text(field, "unit", arena)?,
             name: None,
             sym: None,
         }),
@@ -697,7 +739,7 @@ fn unit(mut field: Field<'_>) -> Result<Unit<'_>, String> {
             let mut part = |key: &str| {
                 field
                     .take(key)
-                    .map(|value| text(value, &format!("unit {key}")))
+                    .map(|value| text(value, &format!("unit {key}"), arena))
                     .transpose()
             };
             Ok(Unit {
@@ -798,9 +840,11 @@ fn base_url(value: &Value) -> Result<String, Error> {
 
 /// The `unit` option: a code or `code`, `name`, `sym`, with a code.
 fn default_unit(value: &Value) -> Result<Unit<'static>, Error> {
-    let parsed = unit(owned_field(value.clone()))
+    let arena = Bump::new();
+    let parsed = unit(owned_field(value.clone()), &arena)
         .ok()
-        .filter(|unit| !unit.code.trim().is_empty());
+        .filter(|unit| !unit.code.trim().is_empty())
+        .map(Unit::into_owned);
     parsed.ok_or_else(|| {
         Error::Options(
             "option unit must be a code or ['code' => …, 'name' => …, 'sym' => …]".into(),
@@ -866,6 +910,11 @@ mod tests {
         product
     }
 
+    /// An arena for the offers of a test (leaked: a test is short).
+    fn arena() -> &'static Bump {
+        Box::leak(Box::default())
+    }
+
     fn record(value: Value) -> Map<String, Value> {
         match value {
             Value::Object(map) => map,
@@ -879,7 +928,7 @@ mod tests {
 
     fn offer_error(mapping: &Mapping, value: Value) -> String {
         let record = record(value);
-        match mapping.offer(&record) {
+        match mapping.offer(&record, arena()) {
             Ok(offer) => format!("no error: {offer:?}"),
             Err(error) => error.to_string(),
         }
@@ -897,7 +946,7 @@ mod tests {
     fn a_minishop2_product_maps_by_default() {
         let mapping = options(json!({"base_url": "https://shop.example/"}));
         let product = ms2_product();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         let expected = Offer {
             id: "3".into(),
             product_id: Some("3".into()),
@@ -936,7 +985,7 @@ mod tests {
             "vatRate": "none", "barcode": "4600000000001", "weight": "0.5",
             "dimensions": "10/20/30", "productActivity": "N"
         }));
-        let offer = mapping.offer(&input);
+        let offer = mapping.offer(&input, arena());
         let expected = Offer {
             id: "mod-5-3".into(),
             product_id: Some("5".into()),
@@ -987,7 +1036,7 @@ mod tests {
         product.insert("productId".into(), json!("3-base"));
         product.insert("vendor".into(), json!("Acme"));
         let mapping = options(json!({"base_url": "https://shop.example"}));
-        let offer = mapping.offer(&product);
+        let offer = mapping.offer(&product, arena());
         let offer = offer.map_err(|e| e.to_string());
         assert_eq!(
             offer.as_ref().map(|o| o.url.clone()),
@@ -1013,7 +1062,7 @@ mod tests {
         product.insert("count".into(), json!(3));
         product.insert("vendor".into(), json!(4));
         product.insert("options".into(), json!({"material": ["cotton", "lycra"]}));
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         let Ok(offer) = offer else {
             panic!("{offer:?}");
         };
@@ -1040,7 +1089,7 @@ mod tests {
         product.insert("color".into(), json!("[\"red\",\"blue\"]"));
         product.insert("size".into(), json!("[]"));
         let mapping = Mapping::default();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         assert_eq!(
             offer.map(|o| o.params),
             Ok(vec![
@@ -1055,7 +1104,7 @@ mod tests {
         let mut product = ms2_product();
         product.insert("vendor".into(), json!(7));
         let mapping = Mapping::default();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         assert_eq!(offer.map(|o| o.vendor), Ok(None));
     }
 
@@ -1064,7 +1113,7 @@ mod tests {
         let mut product = ms2_product();
         product.insert("weight".into(), json!(0.0));
         let mapping = Mapping::default();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         assert_eq!(offer.map(|o| o.weight), Ok(None));
     }
 
@@ -1082,7 +1131,7 @@ mod tests {
         ] {
             let input = record(json!({"id": 1, "name": "x", "dimensions": shape}));
             let mapping = Mapping::default();
-            let offer = mapping.offer(&input).map_err(|e| e.to_string());
+            let offer = mapping.offer(&input, arena()).map_err(|e| e.to_string());
             assert_eq!(offer.map(|o| o.dimensions), expected);
         }
     }
@@ -1178,7 +1227,10 @@ mod tests {
             }
         }
         let mapping = Mapping::default();
-        let error = mapping.offer(&Odd).map(|_| ()).map_err(|e| e.to_string());
+        let error = mapping
+            .offer(&Odd, arena())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
         assert_eq!(
             error,
             Err(r#"offer "9": price must be a number, got object"#.into())

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use bumpalo::Bump;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::flags::DataType;
@@ -32,6 +33,8 @@ pub struct Writer {
     mapping: Mapping,
     /// The mapping's lookup keys as PHP strings, by slot (see [`Mapping::keys`]).
     keys: Keys,
+    /// Texts the mapping makes for the offers being written, reset for each product.
+    arena: Bump,
 }
 
 #[php_impl]
@@ -59,6 +62,7 @@ impl Writer {
             writer: Some(writer),
             mapping,
             keys,
+            arena: Bump::new(),
         })
     }
 
@@ -82,10 +86,14 @@ impl Writer {
             writer,
             mapping,
             keys,
+            arena,
         } = self;
         let record = PhpRecord::new(table(offer, "$offer")?, keys);
-        let offer = mapping.offer(&record).map_err(exception)?;
-        let modifications = mapping.modifications(&record, &offer).map_err(exception)?;
+        arena.reset();
+        let offer = mapping.offer(&record, arena).map_err(exception)?;
+        let modifications = mapping
+            .modifications(&record, &offer, arena)
+            .map_err(exception)?;
         let writer = open(writer)?;
         if modifications.is_empty() {
             writer.add_offer(&offer).map_err(exception)
@@ -105,24 +113,19 @@ impl Writer {
             writer,
             mapping,
             keys,
+            arena,
         } = self;
         let list = table(offers, "$offers")?;
         let records = values(list)
             .enumerate()
             .map(|(index, item)| item_table(item, index).map(|item| PhpRecord::new(item, keys)))
             .collect::<PhpResult<Vec<_>>>()?;
-        // A product's offer and its modifications' offers, errors naming the product.
-        let expand = |index: usize, record| {
-            let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
-            let offer = mapping.offer(record).map_err(named)?;
-            let modifications = mapping.modifications(record, &offer).map_err(named)?;
-            Ok::<_, PhpException>((offer, modifications))
-        };
         // Once offers are being written, each goes into the document as soon as it is mapped
         // (no batch of mapped offers held); any refusal takes the whole batch back.
         if let Some(mut batch) = writer.as_mut().and_then(icml::Writer::batch) {
             for (index, record) in records.iter().enumerate() {
-                let (offer, modifications) = expand(index, record)?;
+                arena.reset();
+                let (offer, modifications) = expand(mapping, index, record, arena)?;
                 batch.add(&offer);
                 modifications
                     .iter()
@@ -131,9 +134,10 @@ impl Writer {
             let written = batch.commit().map_err(exception)?;
             return Ok(i64::try_from(written).unwrap_or(i64::MAX));
         }
+        arena.reset();
         let mut all = Vec::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {
-            let (offer, modifications) = expand(index, record)?;
+            let (offer, modifications) = expand(mapping, index, record, arena)?;
             all.push(offer);
             all.extend(modifications);
         }
@@ -165,6 +169,22 @@ impl Writer {
             None => Ok(()),
         }
     }
+}
+
+/// The offer of the product `record` (`$offers[index]`) and its modifications' offers
+/// (texts made in `arena`), errors naming the product.
+fn expand<'r>(
+    mapping: &'r Mapping,
+    index: usize,
+    record: &'r PhpRecord<'_>,
+    arena: &'r Bump,
+) -> PhpResult<(icml::Offer<'r>, Vec<icml::Offer<'r>>)> {
+    let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
+    let offer = mapping.offer(record, arena).map_err(named)?;
+    let modifications = mapping
+        .modifications(record, &offer, arena)
+        .map_err(named)?;
+    Ok((offer, modifications))
 }
 
 /// The writer, unless it is finished or aborted.
