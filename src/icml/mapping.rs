@@ -283,12 +283,26 @@ impl Mapping {
         record: &'r R,
         arena: &'r Bump,
     ) -> Result<Offer<'r>, Error> {
+        self.offer_reusing(record, arena, &mut Spare::default())
+    }
+
+    /// [`offer`](Self::offer) with its lists in the memory `spare` keeps from an earlier
+    /// offer (see [`Spare::keep`]).
+    pub fn offer_reusing<'r, R: Record + ?Sized>(
+        &'r self,
+        record: &'r R,
+        arena: &'r Bump,
+        spare: &mut Spare,
+    ) -> Result<Offer<'r>, Error> {
         let id = match self.get(record, Target::Id) {
             Some(id) => text(id, "id", arena).map_err(|message| Error::offer(None, message))?,
             None => return Err(Error::offer(None, "id is missing")),
         };
         let mut offer = Offer {
             id,
+            category_ids: emptied(std::mem::take(&mut spare.category_ids)),
+            pictures: emptied(std::mem::take(&mut spare.pictures)),
+            params: emptied(std::mem::take(&mut spare.params)),
             ..Offer::default()
         };
         match self.fill(record, arena, &mut offer) {
@@ -321,8 +335,9 @@ impl Mapping {
         offer.purchase_price = get(Target::PurchasePrice)
             .map(|f| number(&f, "purchasePrice"))
             .transpose()?;
-        offer.category_ids = texts(get(Target::CategoryId), "categoryId", arena)?;
-        offer.pictures = texts(get(Target::Picture), "picture", arena)?;
+        let category_ids = get(Target::CategoryId);
+        texts(category_ids, "categoryId", arena, &mut offer.category_ids)?;
+        texts(get(Target::Picture), "picture", arena, &mut offer.pictures)?;
         for picture in &mut offer.pictures {
             *picture = self.absolute(std::mem::take(picture), arena);
         }
@@ -337,7 +352,7 @@ impl Mapping {
         offer.xml_id = get(Target::XmlId)
             .map(|f| text(f, "xmlId", arena))
             .transpose()?;
-        offer.params = self.params(record, get(Target::Param), arena)?;
+        self.params(record, get(Target::Param), arena, &mut offer.params)?;
         offer.vendor = get(Target::Vendor)
             .map(|f| self.vendor(f))
             .transpose()?
@@ -347,7 +362,7 @@ impl Mapping {
             None => self.unit.as_ref().map(Unit::borrowed),
         };
         offer.vat_rate = get(Target::VatRate).map(|f| vat_rate(&f)).transpose()?;
-        offer.barcodes = texts(get(Target::Barcode), "barcode", arena)?;
+        texts(get(Target::Barcode), "barcode", arena, &mut offer.barcodes)?;
         offer.weight = get(Target::Weight)
             .map(|f| number(&f, "weight"))
             .transpose()?
@@ -464,15 +479,16 @@ impl Mapping {
         }
     }
 
-    /// The configured params (from the record or its `options`), then the record's
-    /// ICML-shaped `param` list.
+    /// Appends to `params` the configured params (from the record or its `options`), then
+    /// the record's ICML-shaped `param` list.
     fn params<'r, R: Record + ?Sized>(
         &'r self,
         record: &'r R,
         listed: Option<Field<'r>>,
         arena: &'r Bump,
-    ) -> Result<Vec<Param<'r>>, String> {
-        let mut params = Vec::with_capacity(self.params.len());
+        params: &mut Vec<Param<'r>>,
+    ) -> Result<(), String> {
+        params.reserve(self.params.len());
         let mut options: Option<Option<Field<'r>>> = None;
         for (slot, (field, name)) in (2 * TARGETS.len()..).zip(&self.params) {
             let value = match record.field_at(slot, field).filter(Field::is_present) {
@@ -516,7 +532,7 @@ impl Mapping {
                 Ok(())
             })?;
         }
-        Ok(params)
+        Ok(())
     }
 
     /// A vendor's name: a string as it is; an int is a miniShop2 vendor id, named by the
@@ -674,20 +690,44 @@ fn number_field(number: &serde_json::Number) -> Field<'static> {
     }
 }
 
-/// A list field's items as texts (a single value gives one).
+/// Appends to `out` a list field's items as texts (a single value gives one).
 fn texts<'a>(
     field: Option<Field<'a>>,
     what: &str,
     arena: &'a Bump,
-) -> Result<Vec<Cow<'a, str>>, String> {
-    let mut out = Vec::new();
+    out: &mut Vec<Cow<'a, str>>,
+) -> Result<(), String> {
     if let Some(field) = field {
         each_item(field, |item| {
             out.push(text(item, what, arena)?);
             Ok(())
         })?;
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The memory of an offer's lists, kept from one offer to the next so that mapping a
+/// product allocates none (see [`Mapping::offer_reusing`]).
+#[derive(Debug, Default)]
+pub struct Spare {
+    category_ids: Vec<Cow<'static, str>>,
+    pictures: Vec<Cow<'static, str>>,
+    params: Vec<Param<'static>>,
+}
+
+impl Spare {
+    /// Keeps the lists of `offer` (written, no longer needed), emptied.
+    pub fn keep(&mut self, offer: Offer<'_>) {
+        self.category_ids = emptied(offer.category_ids);
+        self.pictures = emptied(offer.pictures);
+        self.params = emptied(offer.params);
+    }
+}
+
+/// `list` emptied, as a list of `U`: the standard library collects in place, so the memory
+/// is kept when `T` and `U` have the same layout (texts of different lifetimes).
+fn emptied<T, U>(list: Vec<T>) -> Vec<U> {
+    list.into_iter().filter_map(|_| None).collect()
 }
 
 /// A param's value: texts and numbers as they are, the items of a list joined with `, `
@@ -966,6 +1006,22 @@ mod tests {
             ..Offer::default()
         };
         assert_eq!(offer, Ok(expected));
+    }
+
+    #[test]
+    fn lists_kept_from_an_earlier_offer_are_reused_empty() {
+        let mapping = Mapping::default();
+        let product = ms2_product();
+        let mut spare = Spare::default();
+        let first = mapping.offer_reusing(&product, arena(), &mut spare);
+        let expected = mapping.offer(&product, arena()).map_err(|e| e.to_string());
+        assert_eq!(first.map_err(|e| e.to_string()), expected);
+        if let Ok(offer) = mapping.offer(&product, arena()) {
+            spare.keep(offer);
+        }
+        assert!(spare.params.capacity() >= 3 && spare.params.is_empty());
+        let again = mapping.offer_reusing(&product, arena(), &mut spare);
+        assert_eq!(again.map_err(|e| e.to_string()), expected);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, ZendStr, Zval};
 use serde_json::json;
 
-use crate::icml::{self, Field, Mapping, Record};
+use crate::icml::{self, Field, Mapping, Record, Spare};
 use crate::php::args;
 use crate::php::convert::{to_zval, type_name};
 use crate::php::exceptions::{config, internal, validation};
@@ -35,6 +35,8 @@ pub struct Writer {
     keys: Keys,
     /// Texts the mapping makes for the offers being written, reset for each product.
     arena: Bump,
+    /// The memory of the last product offer's lists, for the next one.
+    spare: Spare,
 }
 
 #[php_impl]
@@ -63,6 +65,7 @@ impl Writer {
             mapping,
             keys,
             arena: Bump::new(),
+            spare: Spare::default(),
         })
     }
 
@@ -87,16 +90,21 @@ impl Writer {
             mapping,
             keys,
             arena,
+            spare,
         } = self;
         let record = PhpRecord::new(table(offer, "$offer")?, keys);
         arena.reset();
-        let offer = mapping.offer(&record, arena).map_err(exception)?;
+        let offer = mapping
+            .offer_reusing(&record, arena, spare)
+            .map_err(exception)?;
         let modifications = mapping
             .modifications(&record, &offer, arena)
             .map_err(exception)?;
         let writer = open(writer)?;
         if modifications.is_empty() {
-            writer.add_offer(&offer).map_err(exception)
+            let written = writer.add_offer(&offer);
+            spare.keep(offer);
+            written.map_err(exception)
         } else {
             let mut all = Vec::with_capacity(1 + modifications.len());
             all.push(offer);
@@ -114,6 +122,7 @@ impl Writer {
             mapping,
             keys,
             arena,
+            spare,
         } = self;
         let list = table(offers, "$offers")?;
         let records = values(list)
@@ -125,11 +134,12 @@ impl Writer {
         if let Some(mut batch) = writer.as_mut().and_then(icml::Writer::batch) {
             for (index, record) in records.iter().enumerate() {
                 arena.reset();
-                let (offer, modifications) = expand(mapping, index, record, arena)?;
+                let (offer, modifications) = expand(mapping, index, record, arena, spare)?;
                 batch.add(&offer);
                 modifications
                     .iter()
                     .for_each(|modification| batch.add(modification));
+                spare.keep(offer);
             }
             let written = batch.commit().map_err(exception)?;
             return Ok(i64::try_from(written).unwrap_or(i64::MAX));
@@ -137,7 +147,7 @@ impl Writer {
         arena.reset();
         let mut all = Vec::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {
-            let (offer, modifications) = expand(mapping, index, record, arena)?;
+            let (offer, modifications) = expand(mapping, index, record, arena, spare)?;
             all.push(offer);
             all.extend(modifications);
         }
@@ -172,15 +182,16 @@ impl Writer {
 }
 
 /// The offer of the product `record` (`$offers[index]`) and its modifications' offers
-/// (texts made in `arena`), errors naming the product.
+/// (texts made in `arena`, lists in what `spare` keeps), errors naming the product.
 fn expand<'r>(
     mapping: &'r Mapping,
     index: usize,
     record: &'r PhpRecord<'_>,
     arena: &'r Bump,
+    spare: &mut Spare,
 ) -> PhpResult<(icml::Offer<'r>, Vec<icml::Offer<'r>>)> {
     let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
-    let offer = mapping.offer(record, arena).map_err(named)?;
+    let offer = mapping.offer_reusing(record, arena, spare).map_err(named)?;
     let modifications = mapping
         .modifications(record, &offer, arena)
         .map_err(named)?;
