@@ -724,10 +724,18 @@ impl Spare {
     }
 }
 
-/// `list` emptied, as a list of `U`: the standard library collects in place, so the memory
-/// is kept when `T` and `U` have the same layout (texts of different lifetimes).
-fn emptied<T, U>(list: Vec<T>) -> Vec<U> {
-    list.into_iter().filter_map(|_| None).collect()
+/// `list` emptied, as a list of `U` keeping its memory when `T` and `U` have the same size
+/// and alignment (texts of different lifetimes); a new empty list otherwise.
+fn emptied<T, U>(mut list: Vec<T>) -> Vec<U> {
+    list.clear();
+    let same_layout = size_of::<T>() == size_of::<U>() && align_of::<T>() == align_of::<U>();
+    if !same_layout || size_of::<T>() == 0 {
+        return Vec::new();
+    }
+    let mut list = std::mem::ManuallyDrop::new(list);
+    // SAFETY: the list holds no item, and its memory was allocated for `capacity` items of
+    // the size and alignment of `U`, which is how a `Vec<U>` of that capacity frees it.
+    unsafe { Vec::from_raw_parts(list.as_mut_ptr().cast::<U>(), 0, list.capacity()) }
 }
 
 /// A param's value: texts and numbers as they are, the items of a list joined with `, `
