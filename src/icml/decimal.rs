@@ -19,6 +19,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Div, Rem};
 
+use bumpalo::Bump;
+
 /// An exact decimal number (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decimal {
@@ -232,11 +234,12 @@ impl fmt::Display for Decimal {
 const DIGITS_BUFFER: usize = 48;
 
 impl Decimal {
-    /// The shortest form as a `String`, as `to_string` gives it without the formatting
-    /// machinery (integer ids become texts this way on the mapping's hot path).
-    pub fn to_text(self) -> String {
+    /// The shortest form in `arena`, as `to_string` gives it without the formatting
+    /// machinery or an allocation of its own (integer ids become texts this way on the
+    /// mapping's hot path).
+    pub fn to_text_in(self, arena: &Bump) -> &str {
         let mut buffer = [0u8; DIGITS_BUFFER];
-        self.text(&mut buffer).to_owned()
+        arena.alloc_str(self.text(&mut buffer))
     }
 
     /// Appends the shortest form, as `Display` prints it, to `out`.

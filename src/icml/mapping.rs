@@ -16,6 +16,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use bumpalo::Bump;
+use bumpalo::collections::String as ArenaString;
 use serde_json::{Map, Value};
 
 use crate::icml::decimal::Decimal;
@@ -51,6 +53,14 @@ pub enum Field<'a> {
 pub trait Record {
     /// The field `name`, `None` when the record has no such field.
     fn field(&self, name: &str) -> Option<Field<'_>>;
+
+    /// [`field`](Self::field) for the name a [`Mapping`] reads as its lookup key number
+    /// `slot` ([`Mapping::keys`]`()[slot]`), so that a record can prepare each key once (a
+    /// PHP array, its hash).
+    fn field_at(&self, slot: usize, name: &str) -> Option<Field<'_>> {
+        let _ = slot;
+        self.field(name)
+    }
 }
 
 impl Record for Map<String, Value> {
@@ -162,8 +172,14 @@ const DEFAULT_PARAMS: [(&str, &str); 3] = [
     ("size", "Размер"),
 ];
 
+/// The record field holding miniShop2 product options, where params are looked up too.
+const OPTIONS: &str = "options";
+
 /// The option keys [`Mapping::from_options`] understands.
 const OPTION_KEYS: [&str; 5] = ["map", "base_url", "params", "unit", "vendors"];
+
+/// An offer's name and product name, as [`Mapping::offer`] reads them.
+type Names<'r> = (Option<Cow<'r, str>>, Option<Cow<'r, str>>);
 
 /// How a shop's records become offers (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
@@ -257,19 +273,39 @@ impl Mapping {
         Ok(())
     }
 
-    /// The offer `record` describes, borrowing its strings. Errors name the offer and the
-    /// field: `offer "5": price must be a number, got "abc"`. The result is not validated
-    /// yet (the writer does that).
-    pub fn offer<'r, R: Record + ?Sized>(&'r self, record: &'r R) -> Result<Offer<'r>, Error> {
+    /// The offer `record` describes, borrowing its strings; the texts it makes (numbers as
+    /// text, absolute URLs, joined lists) are put in `arena`, which the caller may reset
+    /// once the offer is gone. Errors name the offer and the field:
+    /// `offer "5": price must be a number, got "abc"`. The result is not validated yet (the
+    /// writer does that).
+    pub fn offer<'r, R: Record + ?Sized>(
+        &'r self,
+        record: &'r R,
+        arena: &'r Bump,
+    ) -> Result<Offer<'r>, Error> {
+        self.offer_reusing(record, arena, &mut Spare::default())
+    }
+
+    /// [`offer`](Self::offer) with its lists in the memory `spare` keeps from an earlier
+    /// offer (see [`Spare::keep`]).
+    pub fn offer_reusing<'r, R: Record + ?Sized>(
+        &'r self,
+        record: &'r R,
+        arena: &'r Bump,
+        spare: &mut Spare,
+    ) -> Result<Offer<'r>, Error> {
         let id = match self.get(record, Target::Id) {
-            Some(id) => text(id, "id").map_err(|message| Error::offer(None, message))?,
+            Some(id) => text(id, "id", arena).map_err(|message| Error::offer(None, message))?,
             None => return Err(Error::offer(None, "id is missing")),
         };
         let mut offer = Offer {
             id,
+            category_ids: emptied(std::mem::take(&mut spare.category_ids)),
+            pictures: emptied(std::mem::take(&mut spare.pictures)),
+            params: emptied(std::mem::take(&mut spare.params)),
             ..Offer::default()
         };
-        match self.fill(record, &mut offer) {
+        match self.fill(record, arena, &mut offer) {
             Ok(()) => Ok(offer),
             Err(message) => Err(Error::offer(Some(&offer.id), message)),
         }
@@ -278,22 +314,20 @@ impl Mapping {
     fn fill<'r, R: Record + ?Sized>(
         &'r self,
         record: &'r R,
+        arena: &'r Bump,
         offer: &mut Offer<'r>,
     ) -> Result<(), String> {
         let get = |target| self.get(record, target);
-        let name = get(Target::Name).map(|f| text(f, "name")).transpose()?;
-        let product_name = get(Target::ProductName)
-            .map(|f| text(f, "productName"))
-            .transpose()?;
+        let (name, product_name) = self.names(record, arena)?;
         offer.product_id = Some(match get(Target::ProductId) {
-            Some(field) => text(field, "productId")?,
+            Some(field) => text(field, "productId", arena)?,
             None => offer.id.clone(),
         });
         offer.quantity = get(Target::Quantity)
             .map(|f| number(&f, "quantity"))
             .transpose()?;
         offer.url = get(Target::Url)
-            .map(|f| text(f, "url").map(|url| self.absolute(url)))
+            .map(|f| text(f, "url", arena).map(|url| self.absolute(url, arena)))
             .transpose()?;
         offer.price = get(Target::Price)
             .map(|f| number(&f, "price"))
@@ -301,10 +335,11 @@ impl Mapping {
         offer.purchase_price = get(Target::PurchasePrice)
             .map(|f| number(&f, "purchasePrice"))
             .transpose()?;
-        offer.category_ids = texts(get(Target::CategoryId), "categoryId")?;
-        offer.pictures = texts(get(Target::Picture), "picture")?;
+        let category_ids = get(Target::CategoryId);
+        texts(category_ids, "categoryId", arena, &mut offer.category_ids)?;
+        texts(get(Target::Picture), "picture", arena, &mut offer.pictures)?;
         for picture in &mut offer.pictures {
-            *picture = self.absolute(std::mem::take(picture));
+            *picture = self.absolute(std::mem::take(picture), arena);
         }
         offer.product_name = match (&name, product_name) {
             (Some(name), Some(product)) if *name == product => None,
@@ -314,18 +349,20 @@ impl Mapping {
             Some(name) => name,
             None => offer.product_name.take().unwrap_or_default(),
         };
-        offer.xml_id = get(Target::XmlId).map(|f| text(f, "xmlId")).transpose()?;
-        offer.params = self.params(record, get(Target::Param))?;
+        offer.xml_id = get(Target::XmlId)
+            .map(|f| text(f, "xmlId", arena))
+            .transpose()?;
+        self.params(record, get(Target::Param), arena, &mut offer.params)?;
         offer.vendor = get(Target::Vendor)
             .map(|f| self.vendor(f))
             .transpose()?
             .flatten();
         offer.unit = match get(Target::Unit) {
-            Some(field) => Some(unit(field)?),
+            Some(field) => Some(unit(field, arena)?),
             None => self.unit.as_ref().map(Unit::borrowed),
         };
         offer.vat_rate = get(Target::VatRate).map(|f| vat_rate(&f)).transpose()?;
-        offer.barcodes = texts(get(Target::Barcode), "barcode")?;
+        texts(get(Target::Barcode), "barcode", arena, &mut offer.barcodes)?;
         offer.weight = get(Target::Weight)
             .map(|f| number(&f, "weight"))
             .transpose()?
@@ -337,6 +374,35 @@ impl Mapping {
             .map(|f| activity(&f))
             .transpose()?;
         Ok(())
+    }
+
+    /// The offer's name and product name as read (the product name `None` when it is
+    /// known to equal the name). When both are read from the same present field (miniShop2's
+    /// `pagetitle`), it is read and converted once.
+    fn names<'r, R: Record + ?Sized>(
+        &self,
+        record: &'r R,
+        arena: &'r Bump,
+    ) -> Result<Names<'r>, String> {
+        let shared = match &self.sources[Target::Name as usize] {
+            Some(source) if self.sources[Target::ProductName as usize].as_ref() == Some(source) => {
+                record
+                    .field_at(Target::Name as usize, source)
+                    .filter(Field::is_present)
+            }
+            _ => None,
+        };
+        if let Some(field) = shared {
+            return Ok((Some(text(field, "name", arena)?), None));
+        }
+        let name = self.get(record, Target::Name);
+        let product_name = self.get(record, Target::ProductName);
+        Ok((
+            name.map(|f| text(f, "name", arena)).transpose()?,
+            product_name
+                .map(|f| text(f, "productName", arena))
+                .transpose()?,
+        ))
     }
 
     /// The category `record` describes: `id`, `name` (else `pagetitle`), `parentId` (else
@@ -361,51 +427,79 @@ impl Mapping {
         })
     }
 
+    /// The names [`Record::field_at`] is asked for, by slot: each target's mapped field
+    /// (`""` when it has none), each target's ICML name, the params' fields, `options`,
+    /// `modifications`.
+    pub fn keys(&self) -> Vec<&str> {
+        let sources = self
+            .sources
+            .iter()
+            .map(|s| s.as_deref().unwrap_or_default());
+        let icml = TARGETS.iter().map(|(_, name, _)| *name);
+        let params = self.params.iter().map(|(field, _)| field.as_str());
+        sources
+            .chain(icml)
+            .chain(params)
+            .chain([OPTIONS, modifications::MODIFICATIONS])
+            .collect()
+    }
+
+    /// The slot of [`OPTIONS`] in [`keys`](Self::keys).
+    fn options_slot(&self) -> usize {
+        2 * TARGETS.len() + self.params.len()
+    }
+
     /// The field for `target`: the mapped record field if present, else the ICML-named one.
     fn get<'r, R: Record + ?Sized>(&self, record: &'r R, target: Target) -> Option<Field<'r>> {
         let (_, icml, _) = TARGETS[target as usize];
         let source = self.sources[target as usize].as_deref();
-        let mapped = source.and_then(|source| record.field(source));
+        let mapped = source.and_then(|source| record.field_at(target as usize, source));
         match mapped.filter(Field::is_present) {
             Some(field) => Some(field),
             None if source == Some(icml) => None,
-            None => record.field(icml).filter(Field::is_present),
+            None => record
+                .field_at(TARGETS.len() + target as usize, icml)
+                .filter(Field::is_present),
         }
     }
 
-    /// `url` prefixed with the base URL when it is relative.
-    fn absolute<'u>(&self, url: Cow<'u, str>) -> Cow<'u, str> {
+    /// `url` prefixed with the base URL (in `arena`) when it is relative.
+    fn absolute<'u>(&self, url: Cow<'u, str>, arena: &'u Bump) -> Cow<'u, str> {
         match &self.base_url {
             Some(base) if !url.contains("://") => {
                 let path = url.trim_start_matches('/');
-                let mut absolute = String::with_capacity(base.len() + 1 + path.len());
+                let mut absolute =
+                    ArenaString::with_capacity_in(base.len() + 1 + path.len(), arena);
                 absolute.push_str(base);
                 absolute.push('/');
                 absolute.push_str(path);
-                Cow::Owned(absolute)
+                Cow::Borrowed(absolute.into_bump_str())
             }
             _ => url,
         }
     }
 
-    /// The configured params (from the record or its `options`), then the record's
-    /// ICML-shaped `param` list.
+    /// Appends to `params` the configured params (from the record or its `options`), then
+    /// the record's ICML-shaped `param` list.
     fn params<'r, R: Record + ?Sized>(
         &'r self,
         record: &'r R,
         listed: Option<Field<'r>>,
-    ) -> Result<Vec<Param<'r>>, String> {
-        let mut params = Vec::with_capacity(self.params.len());
+        arena: &'r Bump,
+        params: &mut Vec<Param<'r>>,
+    ) -> Result<(), String> {
+        params.reserve(self.params.len());
         let mut options: Option<Option<Field<'r>>> = None;
-        for (field, name) in &self.params {
-            let value = match record.field(field).filter(Field::is_present) {
+        for (slot, (field, name)) in (2 * TARGETS.len()..).zip(&self.params) {
+            let value = match record.field_at(slot, field).filter(Field::is_present) {
                 Some(value) => Some(value),
                 None => options
-                    .get_or_insert_with(|| record.field("options"))
+                    .get_or_insert_with(|| record.field_at(self.options_slot(), OPTIONS))
                     .as_mut()
                     .and_then(|options| options.take(field)),
             };
-            if let Some(value) = value.map(|v| param_value(v, field)).transpose()?.flatten() {
+            let value = value.map(|v| param_value(v, field, arena)).transpose()?;
+            if let Some(value) = value.flatten() {
                 params.push(Param {
                     name: Cow::Borrowed(name),
                     code: Some(Cow::Borrowed(field)),
@@ -423,12 +517,14 @@ impl Mapping {
                 };
                 let code = item
                     .take("code")
-                    .map(|c| text(c, "param code"))
+                    .map(|c| text(c, "param code", arena))
                     .transpose()?;
-                let value = item.take("value").map(|v| param_value(v, "param value"));
+                let value = item
+                    .take("value")
+                    .map(|v| param_value(v, "param value", arena));
                 if let Some(value) = value.transpose()?.flatten() {
                     params.push(Param {
-                        name: text(name, "param name")?,
+                        name: text(name, "param name", arena)?,
                         code,
                         value,
                     });
@@ -436,7 +532,7 @@ impl Mapping {
                 Ok(())
             })?;
         }
-        Ok(params)
+        Ok(())
     }
 
     /// A vendor's name: a string as it is; an int is a miniShop2 vendor id, named by the
@@ -454,6 +550,16 @@ impl Mapping {
 }
 
 impl Unit<'_> {
+    /// The same unit, owning its texts.
+    fn into_owned(self) -> Unit<'static> {
+        let own = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+        Unit {
+            code: own(self.code),
+            name: self.name.map(own),
+            sym: self.sym.map(own),
+        }
+    }
+
     /// The same unit, borrowing its texts.
     fn borrowed(&self) -> Unit<'_> {
         Unit {
@@ -503,13 +609,13 @@ fn describe(field: &Field<'_>) -> String {
     }
 }
 
-/// A string or a number as text (a string is borrowed).
-fn text<'a>(field: Field<'a>, what: &str) -> Result<Cow<'a, str>, String> {
+/// A string or a number as text (a string is borrowed, a number written in `arena`).
+fn text<'a>(field: Field<'a>, what: &str, arena: &'a Bump) -> Result<Cow<'a, str>, String> {
     match field {
         Field::Str(text) => Ok(text),
-        Field::Int(number) => Ok(Cow::Owned(Decimal::from(number).to_text())),
+        Field::Int(number) => Ok(Cow::Borrowed(Decimal::from(number).to_text_in(arena))),
         Field::Float(number) => Decimal::from_f64(number)
-            .map(|number| Cow::Owned(number.to_text()))
+            .map(|number| Cow::Borrowed(number.to_text_in(arena)))
             .map_err(|e| format!("{what} {e}, got {}", describe(&field))),
         other => Err(format!(
             "{what} must be a string or a number, got {}",
@@ -520,7 +626,7 @@ fn text<'a>(field: Field<'a>, what: &str) -> Result<Cow<'a, str>, String> {
 
 /// [`text`] as an owned string.
 fn owned_text(field: Field<'_>, what: &str) -> Result<String, String> {
-    text(field, what).map(Cow::into_owned)
+    text(field, what, &Bump::new()).map(Cow::into_owned)
 }
 
 /// An int, a float or a numeric string as a [`Decimal`].
@@ -584,54 +690,96 @@ fn number_field(number: &serde_json::Number) -> Field<'static> {
     }
 }
 
-/// A list field's items as texts (a single value gives one).
-fn texts<'a>(field: Option<Field<'a>>, what: &str) -> Result<Vec<Cow<'a, str>>, String> {
-    let mut out = Vec::new();
+/// Appends to `out` a list field's items as texts (a single value gives one).
+fn texts<'a>(
+    field: Option<Field<'a>>,
+    what: &str,
+    arena: &'a Bump,
+    out: &mut Vec<Cow<'a, str>>,
+) -> Result<(), String> {
     if let Some(field) = field {
         each_item(field, |item| {
-            out.push(text(item, what)?);
+            out.push(text(item, what, arena)?);
             Ok(())
         })?;
     }
-    Ok(out)
+    Ok(())
 }
 
-/// A param's value: texts and numbers as they are, the items of a list joined with `, `,
-/// `true` as `1`; `false` and empty values give no param.
-fn param_value<'a>(field: Field<'a>, what: &str) -> Result<Option<Cow<'a, str>>, String> {
-    let mut joined: Option<Cow<'a, str>> = None;
+/// The memory of an offer's lists, kept from one offer to the next so that mapping a
+/// product allocates none (see [`Mapping::offer_reusing`]).
+#[derive(Debug, Default)]
+pub struct Spare {
+    category_ids: Vec<Cow<'static, str>>,
+    pictures: Vec<Cow<'static, str>>,
+    params: Vec<Param<'static>>,
+}
+
+impl Spare {
+    /// Keeps the lists of `offer` (written, no longer needed), emptied.
+    pub fn keep(&mut self, offer: Offer<'_>) {
+        self.category_ids = emptied(offer.category_ids);
+        self.pictures = emptied(offer.pictures);
+        self.params = emptied(offer.params);
+    }
+}
+
+/// `list` emptied, as a list of `U` keeping its memory when `T` and `U` have the same size
+/// and alignment (texts of different lifetimes); a new empty list otherwise.
+fn emptied<T, U>(mut list: Vec<T>) -> Vec<U> {
+    list.clear();
+    let same_layout = size_of::<T>() == size_of::<U>() && align_of::<T>() == align_of::<U>();
+    if !same_layout || size_of::<T>() == 0 {
+        return Vec::new();
+    }
+    let mut list = std::mem::ManuallyDrop::new(list);
+    // SAFETY: the list holds no item, and its memory was allocated for `capacity` items of
+    // the size and alignment of `U`, which is how a `Vec<U>` of that capacity frees it.
+    unsafe { Vec::from_raw_parts(list.as_mut_ptr().cast::<U>(), 0, list.capacity()) }
+}
+
+/// A param's value: texts and numbers as they are, the items of a list joined with `, `
+/// (in `arena`), `true` as `1`; `false` and empty values give no param.
+fn param_value<'a>(
+    field: Field<'a>,
+    what: &str,
+    arena: &'a Bump,
+) -> Result<Option<Cow<'a, str>>, String> {
+    let mut first: Option<Cow<'a, str>> = None;
+    let mut joined: Option<ArenaString<'a>> = None;
     each_item(field, |item| {
         let value = match item {
             Field::Bool(true) => Cow::Borrowed("1"),
             Field::Bool(false) => return Ok(()),
-            item => text(item, what)?,
+            item => text(item, what, arena)?,
         };
-        joined = Some(match joined.take() {
-            None => value,
-            Some(Cow::Borrowed(first)) => {
-                // Room for a few more items like these, so that the list grows in place.
-                let mut both = String::with_capacity(2 * (first.len() + value.len() + 2));
-                both.push_str(first);
-                both.push_str(", ");
-                both.push_str(&value);
-                Cow::Owned(both)
-            }
-            Some(Cow::Owned(mut list)) => {
-                list.push_str(", ");
-                list.push_str(&value);
-                Cow::Owned(list)
-            }
-        });
+        if let Some(list) = &mut joined {
+            list.push_str(", ");
+            list.push_str(&value);
+        } else if let Some(head) = &first {
+            // Room for a few more items like these, so that the list grows in place.
+            let capacity = 2 * (head.len() + value.len() + 2);
+            let mut list = ArenaString::with_capacity_in(capacity, arena);
+            list.push_str(head);
+            list.push_str(", ");
+            list.push_str(&value);
+            joined = Some(list);
+        } else {
+            first = Some(value);
+        }
         Ok(())
     })?;
-    Ok(joined)
+    Ok(match joined {
+        Some(list) => Some(Cow::Borrowed(list.into_bump_str())),
+        None => first,
+    })
 }
 
 /// A unit: a code, or `code`, `name`, `sym`.
-fn unit(mut field: Field<'_>) -> Result<Unit<'_>, String> {
+fn unit<'a>(mut field: Field<'a>, arena: &'a Bump) -> Result<Unit<'a>, String> {
     match field {
         Field::Str(_) | Field::Int(_) => Ok(Unit {
-            code: text(field, "unit")?,
+            code: text(field, "unit", arena)?,
             name: None,
             sym: None,
         }),
@@ -639,7 +787,7 @@ fn unit(mut field: Field<'_>) -> Result<Unit<'_>, String> {
             let mut part = |key: &str| {
                 field
                     .take(key)
-                    .map(|value| text(value, &format!("unit {key}")))
+                    .map(|value| text(value, &format!("unit {key}"), arena))
                     .transpose()
             };
             Ok(Unit {
@@ -740,9 +888,11 @@ fn base_url(value: &Value) -> Result<String, Error> {
 
 /// The `unit` option: a code or `code`, `name`, `sym`, with a code.
 fn default_unit(value: &Value) -> Result<Unit<'static>, Error> {
-    let parsed = unit(owned_field(value.clone()))
+    let arena = Bump::new();
+    let parsed = unit(owned_field(value.clone()), &arena)
         .ok()
-        .filter(|unit| !unit.code.trim().is_empty());
+        .filter(|unit| !unit.code.trim().is_empty())
+        .map(Unit::into_owned);
     parsed.ok_or_else(|| {
         Error::Options(
             "option unit must be a code or ['code' => …, 'name' => …, 'sym' => …]".into(),
@@ -808,6 +958,11 @@ mod tests {
         product
     }
 
+    /// An arena for the offers of a test (leaked: a test is short).
+    fn arena() -> &'static Bump {
+        Box::leak(Box::default())
+    }
+
     fn record(value: Value) -> Map<String, Value> {
         match value {
             Value::Object(map) => map,
@@ -821,7 +976,7 @@ mod tests {
 
     fn offer_error(mapping: &Mapping, value: Value) -> String {
         let record = record(value);
-        match mapping.offer(&record) {
+        match mapping.offer(&record, arena()) {
             Ok(offer) => format!("no error: {offer:?}"),
             Err(error) => error.to_string(),
         }
@@ -839,7 +994,7 @@ mod tests {
     fn a_minishop2_product_maps_by_default() {
         let mapping = options(json!({"base_url": "https://shop.example/"}));
         let product = ms2_product();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         let expected = Offer {
             id: "3".into(),
             product_id: Some("3".into()),
@@ -862,6 +1017,22 @@ mod tests {
     }
 
     #[test]
+    fn lists_kept_from_an_earlier_offer_are_reused_empty() {
+        let mapping = Mapping::default();
+        let product = ms2_product();
+        let mut spare = Spare::default();
+        let first = mapping.offer_reusing(&product, arena(), &mut spare);
+        let expected = mapping.offer(&product, arena()).map_err(|e| e.to_string());
+        assert_eq!(first.map_err(|e| e.to_string()), expected);
+        if let Ok(offer) = mapping.offer(&product, arena()) {
+            spare.keep(offer);
+        }
+        assert!(spare.params.capacity() >= 3 && spare.params.is_empty());
+        let again = mapping.offer_reusing(&product, arena(), &mut spare);
+        assert_eq!(again.map_err(|e| e.to_string()), expected);
+    }
+
+    #[test]
     fn an_icml_shaped_array_maps_as_it_is() {
         let mapping = Mapping::default();
         let input = record(json!({
@@ -878,7 +1049,7 @@ mod tests {
             "vatRate": "none", "barcode": "4600000000001", "weight": "0.5",
             "dimensions": "10/20/30", "productActivity": "N"
         }));
-        let offer = mapping.offer(&input);
+        let offer = mapping.offer(&input, arena());
         let expected = Offer {
             id: "mod-5-3".into(),
             product_id: Some("5".into()),
@@ -929,7 +1100,7 @@ mod tests {
         product.insert("productId".into(), json!("3-base"));
         product.insert("vendor".into(), json!("Acme"));
         let mapping = options(json!({"base_url": "https://shop.example"}));
-        let offer = mapping.offer(&product);
+        let offer = mapping.offer(&product, arena());
         let offer = offer.map_err(|e| e.to_string());
         assert_eq!(
             offer.as_ref().map(|o| o.url.clone()),
@@ -955,7 +1126,7 @@ mod tests {
         product.insert("count".into(), json!(3));
         product.insert("vendor".into(), json!(4));
         product.insert("options".into(), json!({"material": ["cotton", "lycra"]}));
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         let Ok(offer) = offer else {
             panic!("{offer:?}");
         };
@@ -982,7 +1153,7 @@ mod tests {
         product.insert("color".into(), json!("[\"red\",\"blue\"]"));
         product.insert("size".into(), json!("[]"));
         let mapping = Mapping::default();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         assert_eq!(
             offer.map(|o| o.params),
             Ok(vec![
@@ -997,7 +1168,7 @@ mod tests {
         let mut product = ms2_product();
         product.insert("vendor".into(), json!(7));
         let mapping = Mapping::default();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         assert_eq!(offer.map(|o| o.vendor), Ok(None));
     }
 
@@ -1006,7 +1177,7 @@ mod tests {
         let mut product = ms2_product();
         product.insert("weight".into(), json!(0.0));
         let mapping = Mapping::default();
-        let offer = mapping.offer(&product).map_err(|e| e.to_string());
+        let offer = mapping.offer(&product, arena()).map_err(|e| e.to_string());
         assert_eq!(offer.map(|o| o.weight), Ok(None));
     }
 
@@ -1024,7 +1195,7 @@ mod tests {
         ] {
             let input = record(json!({"id": 1, "name": "x", "dimensions": shape}));
             let mapping = Mapping::default();
-            let offer = mapping.offer(&input).map_err(|e| e.to_string());
+            let offer = mapping.offer(&input, arena()).map_err(|e| e.to_string());
             assert_eq!(offer.map(|o| o.dimensions), expected);
         }
     }
@@ -1120,7 +1291,10 @@ mod tests {
             }
         }
         let mapping = Mapping::default();
-        let error = mapping.offer(&Odd).map(|_| ()).map_err(|e| e.to_string());
+        let error = mapping
+            .offer(&Odd, arena())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
         assert_eq!(
             error,
             Err(r#"offer "9": price must be a number, got object"#.into())

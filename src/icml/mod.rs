@@ -42,6 +42,6 @@ pub mod writer;
 
 pub use decimal::Decimal;
 pub use error::Error;
-pub use mapping::{Field, Mapping, Record};
+pub use mapping::{Field, Mapping, Record, Spare};
 pub use model::{Category, Dimensions, Offer, Param, Shop, Unit, VatRate};
 pub use writer::{Batch, Summary, Writer};

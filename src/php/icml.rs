@@ -5,13 +5,15 @@
 
 use std::borrow::Cow;
 
+use bumpalo::Bump;
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, Zval};
+use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, ZendStr, Zval};
 use serde_json::json;
 
-use crate::icml::{self, Field, Mapping, Record};
+use crate::icml::{self, Field, Mapping, Record, Spare};
 use crate::php::args;
 use crate::php::convert::{to_zval, type_name};
 use crate::php::exceptions::{config, internal, validation};
@@ -29,6 +31,12 @@ pub struct Writer {
     /// `None` once finished or aborted.
     writer: Option<icml::Writer>,
     mapping: Mapping,
+    /// The mapping's lookup keys as PHP strings, by slot (see [`Mapping::keys`]).
+    keys: Keys,
+    /// Texts the mapping makes for the offers being written, reset for each product.
+    arena: Bump,
+    /// The memory of the last product offer's lists, for the next one.
+    spare: Spare,
 }
 
 #[php_impl]
@@ -40,7 +48,8 @@ impl Writer {
     /// `color`, `size`), `unit` (default unit), `vendors` (vendor id => name).
     pub fn __construct(path: &Zval, shop: &Zval, options: Option<&Zval>) -> PhpResult<Self> {
         let path = args::string(path, "$path")?;
-        let mut shop = icml::mapping::shop(&PhpRecord(table(shop, "$shop")?)).map_err(exception)?;
+        let shop = PhpRecord::new(table(shop, "$shop")?, &[]);
+        let mut shop = icml::mapping::shop(&shop).map_err(exception)?;
         if shop.date.is_none() {
             shop.date = php_date();
         }
@@ -50,9 +59,13 @@ impl Writer {
             icml::Error::Io { .. } => config(error.to_string()),
             other => exception(other),
         })?;
+        let keys = mapping.keys().into_iter().map(key).collect();
         Ok(Writer {
             writer: Some(writer),
             mapping,
+            keys,
+            arena: Bump::new(),
+            spare: Spare::default(),
         })
     }
 
@@ -61,7 +74,7 @@ impl Writer {
     pub fn add_category(&mut self, category: &Zval) -> PhpResult<()> {
         let category = self
             .mapping
-            .category(&PhpRecord(table(category, "$category")?))
+            .category(&PhpRecord::new(table(category, "$category")?, &[]))
             .map_err(exception)?;
         open(&mut self.writer)?
             .add_category(category)
@@ -72,13 +85,26 @@ impl Writer {
     /// for each msOptionsPrice2 modification in its `modifications` list
     /// (`mod-{product}-{modification}`): all of them, or none when one is refused.
     pub fn add_offer(&mut self, offer: &Zval) -> PhpResult<()> {
-        let Writer { writer, mapping } = self;
-        let record = PhpRecord(table(offer, "$offer")?);
-        let offer = mapping.offer(&record).map_err(exception)?;
-        let modifications = mapping.modifications(&record, &offer).map_err(exception)?;
+        let Writer {
+            writer,
+            mapping,
+            keys,
+            arena,
+            spare,
+        } = self;
+        let record = PhpRecord::new(table(offer, "$offer")?, keys);
+        arena.reset();
+        let offer = mapping
+            .offer_reusing(&record, arena, spare)
+            .map_err(exception)?;
+        let modifications = mapping
+            .modifications(&record, &offer, arena)
+            .map_err(exception)?;
         let writer = open(writer)?;
         if modifications.is_empty() {
-            writer.add_offer(&offer).map_err(exception)
+            let written = writer.add_offer(&offer);
+            spare.keep(offer);
+            written.map_err(exception)
         } else {
             let mut all = Vec::with_capacity(1 + modifications.len());
             all.push(offer);
@@ -91,35 +117,37 @@ impl Writer {
     /// them, or none when one is refused (the exception names its index and id). Returns
     /// how many offers were written.
     pub fn add_offers(&mut self, offers: &Zval) -> PhpResult<i64> {
-        let Writer { writer, mapping } = self;
+        let Writer {
+            writer,
+            mapping,
+            keys,
+            arena,
+            spare,
+        } = self;
         let list = table(offers, "$offers")?;
         let records = values(list)
             .enumerate()
-            .map(|(index, item)| item_table(item, index).map(PhpRecord))
+            .map(|(index, item)| item_table(item, index).map(|item| PhpRecord::new(item, keys)))
             .collect::<PhpResult<Vec<_>>>()?;
-        // A product's offer and its modifications' offers, errors naming the product.
-        let expand = |index: usize, record| {
-            let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
-            let offer = mapping.offer(record).map_err(named)?;
-            let modifications = mapping.modifications(record, &offer).map_err(named)?;
-            Ok::<_, PhpException>((offer, modifications))
-        };
         // Once offers are being written, each goes into the document as soon as it is mapped
         // (no batch of mapped offers held); any refusal takes the whole batch back.
         if let Some(mut batch) = writer.as_mut().and_then(icml::Writer::batch) {
             for (index, record) in records.iter().enumerate() {
-                let (offer, modifications) = expand(index, record)?;
+                arena.reset();
+                let (offer, modifications) = expand(mapping, index, record, arena, spare)?;
                 batch.add(&offer);
                 modifications
                     .iter()
                     .for_each(|modification| batch.add(modification));
+                spare.keep(offer);
             }
             let written = batch.commit().map_err(exception)?;
             return Ok(i64::try_from(written).unwrap_or(i64::MAX));
         }
+        arena.reset();
         let mut all = Vec::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {
-            let (offer, modifications) = expand(index, record)?;
+            let (offer, modifications) = expand(mapping, index, record, arena, spare)?;
             all.push(offer);
             all.extend(modifications);
         }
@@ -151,6 +179,23 @@ impl Writer {
             None => Ok(()),
         }
     }
+}
+
+/// The offer of the product `record` (`$offers[index]`) and its modifications' offers
+/// (texts made in `arena`, lists in what `spare` keeps), errors naming the product.
+fn expand<'r>(
+    mapping: &'r Mapping,
+    index: usize,
+    record: &'r PhpRecord<'_>,
+    arena: &'r Bump,
+    spare: &mut Spare,
+) -> PhpResult<(icml::Offer<'r>, Vec<icml::Offer<'r>>)> {
+    let named = |e: icml::Error| validation(format!("$offers[{index}]: {e}"));
+    let offer = mapping.offer_reusing(record, arena, spare).map_err(named)?;
+    let modifications = mapping
+        .modifications(record, &offer, arena)
+        .map_err(named)?;
+    Ok((offer, modifications))
 }
 
 /// The writer, unless it is finished or aborted.
@@ -203,18 +248,52 @@ fn php_date() -> Option<String> {
         .map(str::to_string)
 }
 
-/// A PHP array as a [`Record`].
-struct PhpRecord<'a>(&'a ZendHashTable);
+/// Lookup keys as PHP strings, by slot; `None` where a name is looked up as it is.
+type Keys = Vec<Option<ZBox<ZendStr>>>;
+
+/// `name` as a PHP string key, which caches its hash: `None` for a name PHP may store as an
+/// integer key (such as "5") and for the empty name of an unmapped target.
+fn key(name: &str) -> Option<ZBox<ZendStr>> {
+    plain_key(name).then(|| ZendStr::new(name, false))
+}
+
+/// Whether PHP stores `name` as a string key as it is: PHP stores keys such as "5" as
+/// integers, which ext-php-rs's key conversion checks for.
+fn plain_key(name: &str) -> bool {
+    !matches!(name.as_bytes().first(), Some(b'0'..=b'9' | b'-') | None)
+}
+
+/// A PHP array as a [`Record`], with the mapping's lookup keys.
+struct PhpRecord<'a> {
+    table: &'a ZendHashTable,
+    keys: &'a [Option<ZBox<ZendStr>>],
+}
+
+impl<'a> PhpRecord<'a> {
+    fn new(table: &'a ZendHashTable, keys: &'a [Option<ZBox<ZendStr>>]) -> PhpRecord<'a> {
+        PhpRecord { table, keys }
+    }
+}
 
 impl Record for PhpRecord<'_> {
     fn field(&self, name: &str) -> Option<Field<'_>> {
-        // PHP stores keys such as "5" as integers; other names are looked up as they are,
-        // without ext-php-rs's numeric check on every lookup.
-        let key = match name.as_bytes().first() {
-            Some(b'0'..=b'9' | b'-') | None => ArrayKey::from(name),
-            Some(_) => ArrayKey::Str(name),
+        // Plain names are looked up as they are, without ext-php-rs's numeric check.
+        let key = if plain_key(name) {
+            ArrayKey::Str(name)
+        } else {
+            ArrayKey::from(name)
         };
-        self.0.get(key).map(|value| field(value, 0))
+        self.table.get(key).map(|value| field(value, 0))
+    }
+
+    fn field_at(&self, slot: usize, name: &str) -> Option<Field<'_>> {
+        match self.keys.get(slot) {
+            Some(Some(key)) => self
+                .table
+                .get(ArrayKey::ZendString(key))
+                .map(|value| field(value, 0)),
+            _ => self.field(name),
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 
+use bumpalo::Bump;
 use serde_json::Value;
 
 use super::{Field, Mapping, Record, number, owned_field, param_value, text};
@@ -19,7 +20,7 @@ use crate::icml::error::Error;
 use crate::icml::model::{Offer, Param};
 
 /// The record field holding the modifications.
-const MODIFICATIONS: &str = "modifications";
+pub(super) const MODIFICATIONS: &str = "modifications";
 
 /// The offer id of msOptionsPrice2 modification `modification` of product `product`:
 /// `mod-{product}-{modification}`, the `offer.externalId` of order items for it.
@@ -36,8 +37,9 @@ impl Mapping {
         &'r self,
         record: &'r R,
         product: &Offer<'r>,
+        arena: &'r Bump,
     ) -> Result<Vec<Offer<'r>>, Error> {
-        let rows = match record.field(MODIFICATIONS) {
+        let rows = match record.field_at(self.options_slot() + 1, MODIFICATIONS) {
             None | Some(Field::Null) => return Ok(Vec::new()),
             Some(Field::List(rows)) => rows,
             Some(Field::Map(entries)) => entries.into_iter().map(|(_, row)| row).collect(),
@@ -49,7 +51,7 @@ impl Mapping {
         };
         let mut offers = Vec::with_capacity(rows.len());
         for row in rows {
-            if let Some(offer) = self.modification(row, product)? {
+            if let Some(offer) = self.modification(row, product, arena)? {
                 offers.push(offer);
             }
         }
@@ -61,6 +63,7 @@ impl Mapping {
         &'r self,
         mut row: Field<'r>,
         product: &Offer<'r>,
+        arena: &'r Bump,
     ) -> Result<Option<Offer<'r>>, Error> {
         if !matches!(row, Field::Map(_)) {
             return Err(Error::offer(
@@ -73,7 +76,7 @@ impl Mapping {
         }
         let product_id = product.product_id.as_deref().unwrap_or(&product.id);
         let id = match row.take("id") {
-            Some(id) => text(id, "modification id")
+            Some(id) => text(id, "modification id", arena)
                 .map_err(|message| Error::offer(Some(&product.id), message))?,
             None => {
                 return Err(Error::offer(Some(&product.id), "a modification has no id"));
@@ -90,7 +93,7 @@ impl Mapping {
         }
         let name = row
             .take("name")
-            .map(|name| text(name, "name"))
+            .map(|name| text(name, "name", arena))
             .transpose()
             .map_err(fail)?;
         let mut take_number = |key: &str| {
@@ -102,7 +105,7 @@ impl Mapping {
         let price = take_number("price")?;
         let quantity = take_number("count")?;
         let weight = take_number("weight")?.filter(|weight| *weight != Decimal::ZERO);
-        let params = self.modification_params(&mut row).map_err(fail)?;
+        let params = self.modification_params(&mut row, arena).map_err(fail)?;
         let product_name = product.product_name.as_ref().unwrap_or(&product.name);
         let offer_name = match name {
             Some(name) => Cow::Owned(format!("{product_name} - {name}")),
@@ -133,11 +136,15 @@ impl Mapping {
 
     /// The modification's article (named as the `article` param is), then its options,
     /// each named as the `params` option names that key, else by the key.
-    fn modification_params<'r>(&'r self, row: &mut Field<'r>) -> Result<Vec<Param<'r>>, String> {
+    fn modification_params<'r>(
+        &'r self,
+        row: &mut Field<'r>,
+        arena: &'r Bump,
+    ) -> Result<Vec<Param<'r>>, String> {
         let mut params = Vec::new();
         let article = row.take("article");
         if let Some(value) = article
-            .map(|a| param_value(a, "article"))
+            .map(|a| param_value(a, "article", arena))
             .transpose()?
             .flatten()
         {
@@ -154,7 +161,7 @@ impl Mapping {
         match options {
             Field::Map(entries) => {
                 for (key, value) in entries {
-                    if let Some(value) = param_value(value, "option value")? {
+                    if let Some(value) = param_value(value, "option value", arena)? {
                         params.push(self.named_param(key, value));
                     }
                 }
@@ -243,9 +250,10 @@ mod tests {
         mapping: &Mapping,
         input: &Map<String, Value>,
     ) -> Result<Vec<Offer<'static>>, String> {
-        let product = mapping.offer(input).map_err(|e| e.to_string())?;
+        let arena = Bump::new();
+        let product = mapping.offer(input, &arena).map_err(|e| e.to_string())?;
         let modifications = mapping
-            .modifications(input, &product)
+            .modifications(input, &product, &arena)
             .map_err(|e| e.to_string())?;
         Ok(modifications.into_iter().map(owned).collect())
     }
