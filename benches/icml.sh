@@ -8,7 +8,7 @@
 # that other work on a shared machine disturbs the comparison less; every round is printed.
 # The extension also fsyncs the file and the directory before publishing (finish_seconds);
 # the XMLWriter side, like peer modules, does not.
-# Usage: [ROUNDS=3] benches/icml.sh [N ...]   (default 100000 1000000)
+# Usage: [ROUNDS=3] [INSTRUCTIONS=1 [N_I=20000]] benches/icml.sh [N ...]   (default 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,3 +51,28 @@ for n in "${sizes[@]}"; do
         }' "$results"
     echo
 done
+
+# Instructions per offer (callgrind counts instructions, so this comparison holds on a busy
+# machine): each mode on N_I offers minus the same mode on none, per offer; "written" also
+# subtracts generating the products, which every side pays. Opt-in: INSTRUCTIONS=1.
+if [ "${INSTRUCTIONS:-0}" = 1 ]; then
+    n_i=${N_I:-20000}
+    count() {
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null php -n -d extension=xmlwriter \
+            -d extension="$so" benches/icml_bench.php "$1" "$2" "$work/$1.xml" 2>&1 >/dev/null |
+            sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+        rm -f "$work/$1.xml"
+    }
+    declare -A per_offer
+    for mode in generate xmlwriter extension extension-batch; do
+        per_offer[$mode]=$(( ($(count "$mode" "$n_i") - $(count "$mode" 0)) / n_i ))
+    done
+    printf '\ninstructions per offer (callgrind, %d offers)   total   written\n' "$n_i"
+    for mode in xmlwriter extension extension-batch; do
+        printf '%-38s %7d %9d\n' "$mode" "${per_offer[$mode]}" $(( per_offer[$mode] - per_offer[generate] ))
+    done
+    for mode in extension extension-batch; do
+        awk -v x="${per_offer[xmlwriter]}" -v e="${per_offer[$mode]}" -v g="${per_offer[generate]}" -v m="$mode" \
+            'BEGIN { printf "%s vs xmlwriter: %.2fx fewer instructions per offer written\n", m, (x - g) / (e - g) }'
+    done
+fi
