@@ -22,12 +22,7 @@ final class BrokenOrders
     }
 }
 
-$fixtures = dirname(__DIR__, 2) . '/../shared/fixtures/minishop2';
-$related = json_decode(file_get_contents("$fixtures/db/msOrder_with_related_toArray_includeRelated.json"), true);
-$order = array_diff_key($related, array_flip(['User', 'CustomerProfile', 'Status', 'Delivery', 'Payment', 'Address', 'Products', 'Log']));
-$user = $related['User'];
-$profile = $user['Profile'] ?? $related['CustomerProfile'];
-unset($user['Profile']);
+['order' => $order, 'related' => $related, 'user' => $user, 'profile' => $profile] = captured_order();
 $data = fn (array $o) => ['order' => $o, 'address' => $related['Address'], 'products' => array_values($related['Products']),
     'delivery' => $related['Delivery'] + ['retailcrm_delivery_code' => 'courier'], 'payment' => $related['Payment'] + ['retailcrm_payment_code' => 'bank-card'],
     'status' => null, 'user' => $user, 'profile' => $profile, 'promo' => null];

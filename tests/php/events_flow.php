@@ -5,13 +5,7 @@
 // shop's total, the synced status and the paid payment, each sent once.
 require __DIR__ . '/lib.php';
 
-$fixtures = dirname(__DIR__, 2) . '/../shared/fixtures/minishop2';
-$related = json_decode(file_get_contents("$fixtures/db/msOrder_with_related_toArray_includeRelated.json"), true);
-$statuses = array_column(json_decode(file_get_contents("$fixtures/msOrderStatus.json"), true)['all'], null, 'id');
-$order = array_diff_key($related, array_flip(['User', 'CustomerProfile', 'Status', 'Delivery', 'Payment', 'Address', 'Products', 'Log']));
-$user = $related['User'];
-$profile = $related['User']['Profile'] ?? $related['CustomerProfile'];
-unset($user['Profile']);
+['order' => $order, 'related' => $related, 'user' => $user, 'profile' => $profile, 'statuses' => $statuses] = captured_order();
 
 $dir = temp_dir();
 $shop = new ModRetailCrm\Integration(settings($dir, [

@@ -158,3 +158,25 @@ function flush_until_empty(\ModRetailCrm\Integration $integration, int $rounds =
     }
     fail('the outbox did not empty: ' . json_encode($integration->status()));
 }
+
+/**
+ * The captured order 2611/1 with everything related (../shared/fixtures/minishop2: msOrder's
+ * toArray() with its related objects), split as the plugin gathers it: `order`, `related`
+ * (the whole capture), `user`, `profile`, and `statuses` (id => msOrderStatus row).
+ */
+function captured_order(): array
+{
+    $fixtures = dirname(__DIR__, 2) . '/../shared/fixtures/minishop2';
+    $read = fn(string $file) => json_decode(file_get_contents("$fixtures/$file"), true, 512, JSON_THROW_ON_ERROR);
+    $related = $read('db/msOrder_with_related_toArray_includeRelated.json');
+    $user = $related['User'];
+    $profile = $user['Profile'] ?? $related['CustomerProfile'];
+    unset($user['Profile']);
+    return [
+        'order' => array_diff_key($related, array_flip(['User', 'CustomerProfile', 'Status', 'Delivery', 'Payment', 'Address', 'Products', 'Log'])),
+        'related' => $related,
+        'user' => $user,
+        'profile' => $profile,
+        'statuses' => array_column($read('msOrderStatus.json')['all'], null, 'id'),
+    ];
+}
