@@ -39,6 +39,7 @@ final class IcmlCatalog
         'msProductData' => 'ms2_products',
         'msProductOption' => 'ms2_product_options',
         'msCategoryMember' => 'ms2_product_categories',
+        'msProductFile' => 'ms2_product_files',
         'msVendor' => 'ms2_vendors',
         'msOption' => 'ms2_options',
         'msopModification' => 'msop_modifications',
@@ -147,6 +148,7 @@ final class IcmlCatalog
             }
             $modifications = self::flag($settings['modretailcrm_allow_msoptionsprice'] ?? false)
                 && $this->exists('msopModification');
+            $gallery = $this->exists('msProductFile');
             $categories = $this->categories(self::ids((string) ($params['parents'] ?? '0')));
             $writer = new Writer($path, $shop, $options);
             foreach ($categories as $category) {
@@ -162,6 +164,9 @@ final class IcmlCatalog
                 $ids = array_keys($products);
                 $products = $this->withOptions($products, $ids);
                 $products = $this->withCategories($products, $ids, $categories);
+                if ($gallery) {
+                    $products = $this->withGallery($products, $ids);
+                }
                 if ($modifications) {
                     $products = $this->withModifications($products, $ids);
                 }
@@ -307,6 +312,27 @@ final class IcmlCatalog
         return $products;
     }
 
+    /**
+     * Adds the product's gallery (msProductFile: the original images — not their thumbnails —
+     * that are active, in the manager's order) after its main `image`, which becomes the list
+     * of its pictures.
+     */
+    private function withGallery(array $products, array $ids): array
+    {
+        $table = $this->tables['msProductFile'];
+        $rows = $this->page("SELECT product_id, url FROM $table WHERE product_id IN (" . self::placeholders($ids)
+            . ") AND parent = 0 AND type = 'image' AND active = 1 ORDER BY product_id, `rank`, id", $ids);
+        foreach ($rows as $row) {
+            $id = (int) $row['product_id'];
+            $pictures = (array) ($products[$id]['image'] ?? []);
+            if ($row['url'] !== null && $row['url'] !== '' && !in_array($row['url'], $pictures, true)) {
+                $pictures[] = $row['url'];
+            }
+            $products[$id]['image'] = $pictures;
+        }
+        return $products;
+    }
+
     /** Adds `modifications`: the product's msopModification rows with their `options`. */
     private function withModifications(array $products, array $ids): array
     {
@@ -340,16 +366,20 @@ final class IcmlCatalog
         return $products;
     }
 
-    /** The row as the extension reads it: `uri` as MODX links the page, `image` absolute. */
+    /** The row as the extension reads it: `uri` as MODX links the page, pictures absolute. */
     private function shaped(array $product, string $siteUrl, bool $friendly): array
     {
         $uri = (string) ($product['uri'] ?? '');
         $product['uri'] = $friendly && $uri !== '' ? $uri : 'index.php?id=' . $product['id'];
-        $image = (string) ($product['image'] ?? '');
-        if ($image !== '' && !str_contains($image, '://') && str_starts_with($image, '/')) {
-            // miniShop2 stores the picture's path from the host's root (MODX_BASE_URL included).
-            $origin = preg_match('~^(https?://[^/]+)~i', $siteUrl, $m) ? $m[1] : '';
-            $product['image'] = $origin . $image;
+        // miniShop2 stores a picture's path from the host's root (MODX_BASE_URL included).
+        $origin = preg_match('~^(https?://[^/]+)~i', $siteUrl, $m) ? $m[1] : '';
+        $absolute = static fn($image) => is_string($image) && str_starts_with($image, '/') && !str_contains($image, '://')
+            ? $origin . $image
+            : $image;
+        if (isset($product['image'])) {
+            $product['image'] = is_array($product['image'])
+                ? array_map($absolute, $product['image'])
+                : $absolute($product['image']);
         }
         return $product;
     }

@@ -93,6 +93,10 @@ $product = [
     ['categoryId', [], '2'],
     ['categoryId', [], '7'],
     ['picture', [], 'https://shop.example/assets/images/products/3/t-shirt.jpg'],
+    // The gallery's other originals in the manager's order (thumbnails, a PDF and an inactive
+    // image left out).
+    ['picture', [], 'https://shop.example/assets/images/products/3/label.jpg'],
+    ['picture', [], 'https://shop.example/assets/images/products/3/back&side.jpg'],
     ['name', [], 'Test T-Shirt'],
     ['productName', [], 'Test T-Shirt'],
     ['param', ['name' => 'Артикул', 'code' => 'article'], 'TS-001'],
@@ -111,6 +115,8 @@ $modification = [
     ['categoryId', [], '2'],
     ['categoryId', [], '7'],
     ['picture', [], 'https://shop.example/assets/images/products/3/t-shirt.jpg'],
+    ['picture', [], 'https://shop.example/assets/images/products/3/label.jpg'],
+    ['picture', [], 'https://shop.example/assets/images/products/3/back&side.jpg'],
     ['name', [], 'Test T-Shirt - Red L'],
     ['productName', [], 'Test T-Shirt'],
     ['param', ['name' => 'Артикул', 'code' => 'article'], 'TS-001-RL'],
@@ -123,8 +129,8 @@ $modification = [
 ];
 same([['id' => 'mod-3-1', 'productId' => '3', 'quantity' => '2'], $modification], $offers['mod-3-1'],
     'a modification: its own price, count, article and options, the product\'s url, pictures, categories, vendor (and weight when it has none)');
-same('Test T-Shirt - Green & <XL>', $offers['mod-3-3'][1][5][2]);
-same(['param', ['name' => 'Материал', 'code' => 'material'], 'silk'], $offers['mod-3-3'][1][8], 'a modification option named by its msOption');
+same('Test T-Shirt - Green & <XL>', $offers['mod-3-3'][1][7][2]);
+same(['param', ['name' => 'Материал', 'code' => 'material'], 'silk'], $offers['mod-3-3'][1][10], 'a modification option named by its msOption');
 same('Tom & Jerry <b>"x"</b> \'q\' 👕 שלום', $offers['11'][1][4][2], 'markup, quotes, emoji and RTL kept as text');
 same(['param', ['name' => 'Артикул', 'code' => 'article'], 'TJ-<1>'], $offers['11'][1][6]);
 same(['url', [], 'https://shop.example/index.php?id=15'], $offers['15'][1][0], 'no uri: the ?id= link');

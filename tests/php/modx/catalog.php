@@ -27,6 +27,10 @@ final class CatalogDb
             'image' => 'INTEGER', 'active' => 'INTEGER', 'rank' => 'INTEGER', 'sync_id' => 'TEXT',
             'sync_service' => 'TEXT', 'description' => 'TEXT'],
         'msop_modification_options' => ['mid' => 'INTEGER', 'rid' => 'INTEGER', 'key' => 'TEXT', 'value' => 'TEXT'],
+        'ms2_product_files' => ['id' => 'INTEGER PRIMARY KEY', 'product_id' => 'INTEGER NOT NULL', 'source' => 'INTEGER',
+            'parent' => 'INTEGER NOT NULL', 'name' => 'TEXT', 'description' => 'TEXT', 'path' => 'TEXT', 'file' => 'TEXT',
+            'type' => 'TEXT', 'createdon' => 'TEXT', 'createdby' => 'INTEGER', 'rank' => 'INTEGER', 'url' => 'TEXT',
+            'properties' => 'TEXT', 'hash' => 'TEXT', 'active' => 'INTEGER'],
         'system_settings' => ['key' => 'TEXT PRIMARY KEY', 'value' => 'TEXT', 'xtype' => 'TEXT', 'namespace' => 'TEXT',
             'area' => 'TEXT', 'editedon' => 'TEXT'],
         'context_setting' => ['context_key' => 'TEXT', 'key' => 'TEXT', 'value' => 'TEXT', 'xtype' => 'TEXT',
@@ -37,6 +41,7 @@ final class CatalogDb
     private const INDEXES = [
         'ms2_product_options' => ['product_id'],
         'ms2_product_categories' => ['product_id'],
+        'ms2_product_files' => ['product_id'],
         'msop_modifications' => ['rid'],
         'msop_modification_options' => ['mid'],
     ];
@@ -191,6 +196,21 @@ function fill_catalog(CatalogDb $db): void
     $db->product(3, ['uri' => 'shirts/test-t-shirt.html'], ['vendor' => 4, 'image' => '/assets/images/products/3/t-shirt.jpg']);
     foreach ([['material', 'cotton'], ['material', 'lycra'], ['fit', 'slim'], ['empty', '']] as [$key, $value]) {
         $db->insert('ms2_product_options', ['product_id' => 3, 'key' => $key, 'value' => $value]);
+    }
+    // The gallery as miniShop2 keeps it: originals (parent 0) with their thumbnails, in rank order;
+    // the first original is the product's main image.
+    $files = [
+        [1, 0, 'products/3/', 't-shirt.jpg', 'image', 0, 1],
+        [2, 1, 'products/3/small/', 't-shirt.jpg', 'image', 0, 1],
+        [3, 0, 'products/3/', 'back&side.jpg', 'image', 2, 1],
+        [4, 0, 'products/3/', 'label.jpg', 'image', 1, 1],
+        [5, 0, 'products/3/', 'size-chart.pdf', 'pdf', 3, 1],
+        [6, 0, 'products/3/', 'old.jpg', 'image', 4, 0],
+    ];
+    foreach ($files as [$id, $parent, $path, $file, $type, $rank, $active]) {
+        $db->insert('ms2_product_files', ['id' => $id, 'product_id' => 3, 'source' => 2, 'parent' => $parent,
+            'name' => pathinfo($file, PATHINFO_FILENAME), 'path' => $path, 'file' => $file, 'type' => $type,
+            'rank' => $rank, 'url' => "/assets/images/$path$file", 'active' => $active]);
     }
     $db->insert('ms2_product_categories', ['product_id' => 3, 'category_id' => 7]);
     $db->insert('ms2_product_categories', ['product_id' => 3, 'category_id' => 5]);
