@@ -45,8 +45,8 @@ fn offer(i: u64) -> Offer<'static> {
     }
 }
 
-/// Publishes a catalogue of `offers` offers at `path` through the Rust writer.
-fn publish(path: &Path, offers: u64) {
+/// A writer for a catalogue at `path` with its one category, ready for offers.
+fn started(path: &Path) -> Writer {
     let mut writer = Writer::create(path, &shop()).unwrap_or_else(|e| panic!("{e}"));
     let category = Category {
         id: "1".into(),
@@ -56,6 +56,12 @@ fn publish(path: &Path, offers: u64) {
     writer
         .add_category(category)
         .unwrap_or_else(|e| panic!("{e}"));
+    writer
+}
+
+/// Publishes a catalogue of `offers` offers at `path` through the Rust writer.
+fn publish(path: &Path, offers: u64) {
+    let mut writer = started(path);
     for i in 0..offers {
         writer
             .add_offer(&offer(i))
@@ -128,15 +134,7 @@ fn readers_only_ever_see_a_complete_catalogue() {
         })
     };
 
-    let mut writer = Writer::create(&path, &shop()).unwrap_or_else(|e| panic!("{e}"));
-    let category = Category {
-        id: "1".into(),
-        name: "All".into(),
-        parent_id: None,
-    };
-    writer
-        .add_category(category)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut writer = started(&path);
     for i in 0..NEW {
         writer
             .add_offer(&offer(i))
