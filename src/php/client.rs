@@ -13,6 +13,7 @@ use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::error::ApiError;
 use crate::api::transport::Method;
 use crate::config::ClientOptions;
+use crate::logging::LogFile;
 use crate::php::args;
 use crate::php::convert::{entries, to_json, to_zval, type_name};
 use crate::php::exceptions::{config, from_api_error, internal, validation};
@@ -50,7 +51,7 @@ impl Client {
         let options = ClientOptions::parse(&option_values(options)?).map_err(config)?;
         let log = PhpLog::new(
             options.log,
-            options.log_file,
+            options.log_file.map(LogFile::configured),
             options.log_max_bytes,
             callable,
         );

@@ -256,14 +256,16 @@ impl Integration {
     }
 
     /// The outbox at a glance: counts by state, the oldest pending age, the last success and
-    /// error, blocked keys and the dead letters with the CRM's messages.
+    /// error, blocked keys and the dead letters with the CRM's messages; `outbox` is the file.
     pub fn status(&self) -> PhpResult<Zval> {
         let status = self
             .engine
             .outbox()
             .status(SystemTime::now())
             .map_err(outbox_error)?;
-        to_zval(&status_json(&status))
+        let mut json = status_json(&status);
+        json["outbox"] = json!(self.engine.settings().queue_path.to_string_lossy());
+        to_zval(&json)
     }
 
     /// Sends dead letters again: `'dead'` for all of them, or a list of record ids. Returns
