@@ -40,7 +40,9 @@ pub struct Integration {
 impl Integration {
     /// Builds the integration from the settings array (`modretailcrm_url`,
     /// `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
-    /// deferred|sync|queue, `modretailcrm_queue_path` or `core_path`, `modretailcrm_sync_budget`,
+    /// deferred|sync|queue, `modretailcrm_queue_path` or `modretailcrm_data_path` (the private
+    /// folder of the outbox and the log) or `core_path`, `modretailcrm_keep_delivered_days`,
+    /// `modretailcrm_sync_budget`,
     /// `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
     /// `modretailcrm_retry_delay`, `modretailcrm_retry_delay_max`, `modretailcrm_log`,
     /// `modretailcrm_log_file`, and for the shop events `modretailcrm_sync_statuses`,

@@ -19,7 +19,8 @@ function cli(string $cli, string ...$args): array
 {
     $command = array_merge(['php', '-n', '-d', 'extension=pdo', '-d', 'extension=pdo_sqlite',
         '-d', 'extension=' . env('MODRETAILCRM_SO'), $cli], $args);
-    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+    // In the temporary folder, so that a relative path stays inside it whatever the CLI does.
+    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, env('ICML_DIR'));
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
     return [proc_close($process), $out, $err];
@@ -99,7 +100,7 @@ foreach (['{core_path}config/config.inc.php' => 'must end in .xml', '{core_path}
     same(1, $code, $file);
     check(str_contains($err, $why), "$file: $err");
 }
-[$code, , $err] = cli($cli, "--site=$site", 'icml', '--output=../core/config/catalog.xml');
+[$code, , $err] = cli($cli, "--site=$site", 'icml', '--output=site/core/config/catalog.xml');
 same(1, $code);
 check(str_contains($err, 'not an absolute path'), $err);
 same($config, (string) file_get_contents("$site/core/config/config.inc.php"), 'the configuration is untouched');

@@ -15,6 +15,10 @@ require __DIR__ . '/lib.php';
 require __DIR__ . '/modx/catalog.php';
 
 $dir = env('ICML_DIR');
+// Relative paths resolve inside the temporary site even for a snippet that does not check
+// them: `../../core/…` from here is $dir/core/….
+is_dir("$dir/web/root") || mkdir("$dir/web/root", 0777, true);
+chdir("$dir/web/root");
 $config = [
     'site_name' => 'Tom & Jerry <Shop>',
     'site_url' => 'https://shop.example/',
@@ -110,7 +114,8 @@ $hostile = [
     '{assets_path}linked/schema.xml' => 'is outside the folders',
     '{assets_path}linked/new.xml' => 'is outside the folders',
     '{assets_path}feed.xml' => 'is a symbolic link',
-    '/etc/passwd' => 'must end in .xml',
+    "$dir/etc/passwd" => 'must end in .xml',
+    "$dir/etc/passwd.xml" => 'is outside the folders',
     "{assets_path}icml.xml\0.php" => 'contains a NUL byte',
     '{base_path}index.xml' => 'is outside the folders',
 ];

@@ -2,7 +2,8 @@
 // What the private folder keeps: delivered changes are purged at a delivery once they are older
 // than modretailcrm_keep_delivered_days (default 30; 0 = at the next delivery), so the outbox does
 // not become an archive of every customer; the outbox and the log go to the private folder
-// (modretailcrm_data_path), the log readable by its owner only whatever the umask. Needs the
+// (modretailcrm_data_path), the log readable by its owner only whatever the umask; a configured
+// log file's folder is never created. Needs the
 // sandbox (CRM_URL, CRM_KEY).
 require __DIR__ . '/lib.php';
 
@@ -11,6 +12,17 @@ use ModRetailCrm\Integration;
 umask(0022);
 $dir = temp_dir();
 mkdir("$dir/core/cache", 0755, true);
+
+// A configured log file: created 0600 under umask 022; its folder must exist (never created).
+$missing = "$dir/logs/deeper/api.log";
+$crm = sandbox_client(['log_file' => $missing]);
+throws(ModRetailCrm\ApiException::class, fn () => $crm->ordersGet('no-such-order'));
+check(!file_exists("$dir/logs"), 'no folder created for a configured log file');
+$crm = sandbox_client(['log_file' => "$dir/api-client.log"]);
+throws(ModRetailCrm\ApiException::class, fn () => $crm->ordersGet('no-such-order'));
+clearstatcache();
+check(str_contains((string) file_get_contents("$dir/api-client.log"), 'no-such-order'), 'the failure is logged');
+same(0600, fileperms("$dir/api-client.log") & 0777, 'a configured log file is its owner\'s only');
 
 /** An integration whose private folder is core/cache/$name/, delivering every call (verbose log). */
 function shop(string $dir, string $name, array $extra = []): Integration
