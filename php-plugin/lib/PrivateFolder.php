@@ -93,6 +93,9 @@ final class PrivateFolder
     public static function exposure(string $folder, string $basePath, string $siteUrl): array
     {
         $folder = rtrim($folder, '/');
+        if (trim($basePath) === '') {
+            return ['served' => null, 'url' => null, 'message' => 'no base_path to tell whether the outbox is in the web root'];
+        }
         $relative = self::below($folder, $basePath);
         if ($relative === null) {
             return ['served' => false, 'url' => null, 'message' => "$folder is outside the web root $basePath: not served"];

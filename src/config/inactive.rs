@@ -82,11 +82,11 @@ impl InactiveNote {
 /// Replaces `file` with `text` so that a reader sees the old or the new text, never a part.
 fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
     if let Some(folder) = file.parent() {
-        // The private folder only, never its parents.
-        match DirBuilder::new().mode(0o700).create(folder) {
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
-            other => other?,
-        }
+        // The private folder, its owner's only, as the outbox makes it.
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(folder)?;
     }
     let temporary = file.with_extension(format!("{}.tmp", std::process::id()));
     let mut out = fs::File::create(&temporary)?;
@@ -127,7 +127,6 @@ mod tests {
         let dir =
             std::env::temp_dir().join(format!("modretailcrm-inactive-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(dir.join("cache")).unwrap();
         let site = note(json!({"core_path": dir.to_str()}));
         assert!(site.is_news("not configured"));
         assert!(!site.is_news("not configured"), "same process, same reason");
