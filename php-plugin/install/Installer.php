@@ -264,11 +264,19 @@ final class ModRetailCrmInstaller
 
     /**
      * The value of modretailcrm_data_path for a site that has none: a new folder with a name
-     * nobody can guess; or, on a site whose older version already queues in
-     * core/cache/modretailcrm/, that folder, kept so that no queued change is left behind.
+     * nobody can guess; or the folder of an outbox an earlier install left (uninstall keeps
+     * it; the most recently used one), or on a site whose older version already queues in
+     * core/cache/modretailcrm/, that folder — kept so that no queued change is left behind.
      */
     private function newPrivateFolder(): string
     {
+        $earlier = glob($this->corePath() . 'cache/modretailcrm-*/outbox.sqlite') ?: [];
+        usort($earlier, fn(string $a, string $b) => filemtime($b) <=> filemtime($a));
+        if ($earlier !== []) {
+            $folder = basename(dirname($earlier[0]));
+            $this->notes[] = "kept the private folder {core_path}cache/$folder/ of an earlier install, with its outbox";
+            return '{core_path}cache/' . $folder . '/';
+        }
         $legacy = PrivateFolder::path(PrivateFolder::LEGACY, $this->corePath());
         if (!is_file($legacy . 'outbox.sqlite')) {
             return PrivateFolder::newName();

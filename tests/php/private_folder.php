@@ -3,8 +3,9 @@
 // serving the fake site's folder, as nginx does without a rule for core/; and one that denies
 // core/): the installer makes the folder with a random name and Apache's deny rules, asks the
 // site over HTTP for what a visitor would get, and says loudly on stderr when the outbox is
-// served; the cron CLI's `status` does the same with the real outbox. An older outbox in
-// core/cache/modretailcrm/ is kept where it is, with a note. Needs the extension (the CLI).
+// served; the cron CLI's `status` does the same with the real outbox. A folder an earlier
+// install left (with its outbox) is used again; an older outbox in core/cache/modretailcrm/ is
+// kept where it is, with a note. Needs the extension (the CLI).
 require __DIR__ . '/install_lib.php';
 
 /** A free loopback port. */
@@ -115,6 +116,15 @@ $status = json_decode($out, true);
 same([false, $closed['url'] . "core/cache/$m[1]/outbox.sqlite"], [$status['exposure']['served'] ?? null, $status['exposure']['url'] ?? null],
     "not served: $out");
 stop_server($closed);
+
+// --- uninstall keeps the folder with its outbox; installing again finds it ----------------------
+$removed = run_installer(["--site=$site", '--uninstall']);
+same(0, $removed['status'], json_encode($removed));
+check(is_file("$folder/outbox.sqlite"), 'uninstall keeps the outbox');
+$out = install($site);
+same($dataPath, site_db($site)['objects']['modSystemSetting']['modretailcrm_data_path']['value'] ?? null,
+    "installing again uses the folder with the outbox: $out");
+check(str_contains($out, "kept the private folder {core_path}cache/$m[1]/ of an earlier install"), $out);
 
 // --- an older outbox in core/cache/modretailcrm/ is kept, protected, and said --------------------
 $older = fake_site();
