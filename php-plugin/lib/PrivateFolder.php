@@ -63,6 +63,7 @@ final class PrivateFolder
             if (!@mkdir($folder, 0700) && !is_dir($folder)) {
                 throw new RuntimeException("cannot create the private folder $folder (does " . dirname($folder) . ' exist?)');
             }
+            self::ownLikeParent($folder);
             $changes[] = "created the private folder $folder/ (mode 0700)";
         }
         $htaccess = "$folder/.htaccess";
@@ -70,9 +71,23 @@ final class PrivateFolder
             if (file_put_contents($htaccess, self::HTACCESS) !== strlen(self::HTACCESS)) {
                 throw new RuntimeException("cannot write $htaccess");
             }
+            self::ownLikeParent($htaccess);
             $changes[] = "wrote $htaccess (Apache: deny all)";
         }
         return $changes;
+    }
+
+    /**
+     * Gives $path the owner and group of its folder (MODX's core/cache, the site's user) when
+     * the installer runs as another user, such as root: PHP must be able to write the outbox.
+     */
+    private static function ownLikeParent(string $path): void
+    {
+        $parent = dirname($path);
+        if (fileowner($path) !== fileowner($parent) || filegroup($path) !== filegroup($parent)) {
+            @chown($path, (int) fileowner($parent));
+            @chgrp($path, (int) filegroup($parent));
+        }
     }
 
     /** The nginx rule that keeps MODX's core folder (with the private folder) from visitors. */

@@ -136,4 +136,16 @@ same('{core_path}cache/modretailcrm/', site_db($older)['objects']['modSystemSett
 check(str_contains($out, "kept the outbox in $older/core/cache/modretailcrm/"), "the owner learns why and how to move it: $out");
 same("SQLite format 3\0 queued changes", file_get_contents("$older/core/cache/modretailcrm/outbox.sqlite"), 'the queue is untouched');
 check(str_contains((string) file_get_contents("$older/core/cache/modretailcrm/.htaccess"), 'Require all denied'), 'and denied on Apache');
+// --- run as root on a site of another user: the folder is the site user's, so PHP can write it ---
+if (trim((string) shell_exec('id -u')) === '0') {
+    $owned = fake_site();
+    chown("$owned/core/cache", 65534);
+    chgrp("$owned/core/cache", 65534);
+    install($owned);
+    $value = site_db($owned)['objects']['modSystemSetting']['modretailcrm_data_path']['value'] ?? '';
+    $made = str_replace('{core_path}', "$owned/core/", $value);
+    clearstatcache();
+    same([65534, 65534, 65534, 65534], [fileowner($made), filegroup($made), fileowner("$made.htaccess"), filegroup("$made.htaccess")],
+        'the private folder and its .htaccess belong to the site\'s user');
+}
 done();
