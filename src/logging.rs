@@ -6,8 +6,9 @@
 //! with it on, all of them, bodies included. Lines never contain the API key: the transport
 //! masks it before they get here.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs::{self, DirBuilder, OpenOptions, Permissions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -91,20 +92,55 @@ fn one_line(text: &str) -> String {
     }
 }
 
+/// The mode of log files: they can hold customers' data, so only their owner reads them.
+const LOG_FILE_MODE: u32 = 0o600;
+
+/// Where a log is written, and whether its folder is the extension's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    /// The log file.
+    pub path: PathBuf,
+    /// Whether the folder may be created when missing: true for the extension's own folder
+    /// in the site's cache (only that last folder is created, never its parents); false for
+    /// a path the user configured, whose folder must exist.
+    pub own_folder: bool,
+}
+
+impl LogFile {
+    /// A path the user configured: its folder must already exist.
+    pub fn configured(path: PathBuf) -> Self {
+        LogFile {
+            path,
+            own_folder: false,
+        }
+    }
+
+    /// A default path in the site's cache: its last folder is created when missing.
+    pub fn in_own_folder(path: PathBuf) -> Self {
+        LogFile {
+            path,
+            own_folder: true,
+        }
+    }
+}
+
 /// A log file capped at `max_bytes`: when a line would take it past the cap, the file is
 /// renamed to `<name>.1` (older ones shift to `.2` … up to `keep`) and a new one started.
+/// Files are readable by their owner only (0600, whatever the umask).
 pub struct FileSink {
     path: PathBuf,
+    own_folder: bool,
     max_bytes: u64,
     keep: u32,
     lock: Mutex<()>,
 }
 
 impl FileSink {
-    /// A sink writing to `path`; its folder is created when missing.
-    pub fn new(path: PathBuf, max_bytes: u64, keep: u32) -> Self {
+    /// A sink writing to `file`.
+    pub fn new(file: LogFile, max_bytes: u64, keep: u32) -> Self {
         FileSink {
-            path,
+            path: file.path,
+            own_folder: file.own_folder,
             max_bytes,
             keep,
             lock: Mutex::new(()),
@@ -131,9 +167,9 @@ impl FileSink {
         }
     }
 
-    fn append(&self, line: &str) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)?;
+    fn append(&self, line: &str) -> io::Result<()> {
+        if self.own_folder {
+            self.create_own_folder()?;
         }
         let size = fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
         if size > 0 && size + line.len() as u64 + 1 > self.max_bytes {
@@ -142,8 +178,24 @@ impl FileSink {
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(LOG_FILE_MODE)
             .open(&self.path)?;
+        // A file made by an older version, or another program, may be readable by others.
+        if file.metadata()?.permissions().mode() & 0o777 != LOG_FILE_MODE {
+            file.set_permissions(Permissions::from_mode(LOG_FILE_MODE))?;
+        }
         writeln!(file, "{line}")
+    }
+
+    /// Creates the log's own folder (owner only) when it is missing; never its parents.
+    fn create_own_folder(&self) -> io::Result<()> {
+        let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+            return Ok(());
+        };
+        match DirBuilder::new().mode(0o700).create(dir) {
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            other => other,
+        }
     }
 
     /// The file written to.
@@ -258,7 +310,8 @@ mod tests {
     fn file_sink_rotates_at_the_cap() {
         let dir = std::env::temp_dir().join(format!("modretailcrm-log-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let sink = FileSink::new(dir.join("logs/api.log"), 30, 2);
+        fs::create_dir_all(&dir).unwrap();
+        let sink = FileSink::new(LogFile::in_own_folder(dir.join("logs/api.log")), 30, 2);
         for n in 0..5 {
             sink.write_line(&format!("line number {n}"));
         }
@@ -267,6 +320,51 @@ mod tests {
         assert_eq!(read(sink.rotated(1)), "line number 2\nline number 3\n");
         assert_eq!(read(sink.rotated(2)), "line number 0\nline number 1\n");
         assert!(!sink.rotated(3).exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A fresh folder of the test's own.
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("modretailcrm-log-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn log_files_are_private_whatever_the_umask_and_an_older_file_is_made_private() {
+        let dir = scratch("mode");
+        let sink = FileSink::new(LogFile::configured(dir.join("api.log")), 1 << 20, 2);
+        sink.write_line("first");
+        assert_eq!(mode(sink.path()), 0o600);
+        fs::set_permissions(sink.path(), Permissions::from_mode(0o644)).unwrap();
+        sink.write_line("second");
+        assert_eq!(mode(sink.path()), 0o600);
+        assert_eq!(fs::read_to_string(sink.path()).unwrap(), "first\nsecond\n");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_the_own_folder_is_created_and_never_its_parents() {
+        let dir = scratch("folders");
+        // A configured path whose folder is missing: nothing is created, nothing written.
+        let configured = FileSink::new(LogFile::configured(dir.join("logs/api.log")), 1024, 2);
+        configured.write_line("lost");
+        assert!(!dir.join("logs").exists());
+        // The own folder is created (owner only) when its parent exists …
+        let own = FileSink::new(LogFile::in_own_folder(dir.join("own/api.log")), 1024, 2);
+        own.write_line("kept");
+        assert_eq!(mode(&dir.join("own")), 0o700);
+        assert_eq!(fs::read_to_string(own.path()).unwrap(), "kept\n");
+        // … but not a chain of missing parents.
+        let deep = FileSink::new(LogFile::in_own_folder(dir.join("a/b/api.log")), 1024, 2);
+        deep.write_line("lost");
+        assert!(!dir.join("a").exists());
         fs::remove_dir_all(&dir).unwrap();
     }
 }

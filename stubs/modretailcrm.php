@@ -13,8 +13,8 @@ namespace ModRetailCrm {
          * `$site` the shop code sent where RetailCRM expects one. Options: `timeout`,
          * `connect_timeout`, `retry_delay` (seconds), `rate_limit` (requests/s, default 10),
          * `max_retries` (on 503/429, default 3), `log` (log every call, not only failures),
-         * `log_file` and `log_max_bytes` (a rotated file), or `log_callback` (a callable that
-         * receives each line). Without either, the log goes to
+         * `log_file` and `log_max_bytes` (a rotated file, 0600; its folder must exist), or
+         * `log_callback` (a callable that receives each line). Without either, the log goes to
          * `MODX_CORE_PATH/cache/logs/modretailcrm.log` inside MODX, else to PHP's `error_log`.
          *
          * @param mixed $url
@@ -305,7 +305,9 @@ namespace ModRetailCrm {
         /**
          * Builds the integration from the settings array (`modretailcrm_url`,
          * `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
-         * deferred|sync|queue, `modretailcrm_queue_path` or `core_path`, `modretailcrm_sync_budget`,
+         * deferred|sync|queue, `modretailcrm_queue_path` or `modretailcrm_data_path` (the private
+         * folder of the outbox and the log) or `core_path`, `modretailcrm_keep_delivered_days`,
+         * `modretailcrm_sync_budget`,
          * `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
          * `modretailcrm_retry_delay`, `modretailcrm_retry_delay_max`, `modretailcrm_log`,
          * `modretailcrm_log_file`, and for the shop events `modretailcrm_sync_statuses`,
@@ -448,7 +450,7 @@ namespace ModRetailCrm {
 
         /**
          * The outbox at a glance: counts by state, the oldest pending age, the last success and
-         * error, blocked keys and the dead letters with the CRM's messages.
+         * error, blocked keys and the dead letters with the CRM's messages; `outbox` is the file.
          *
          * @return mixed
          */
@@ -461,7 +463,8 @@ namespace ModRetailCrm\Icml {
      * Writes a RetailCRM ICML catalogue offer by offer to a temporary file and publishes it by
      * atomic rename in `finish()`; a writer dropped without `finish()` leaves no file behind.
      * Every error is a `ModRetailCrm\Exception`: `ValidationException` for bad input (naming
-     * the offer), `ConfigException` for bad options or an unusable path.
+     * the offer), `ConfigException` for bad options or an unusable path, `FileException` when
+     * the file cannot be written or published (a full disk).
      */
     class Writer {
         /**
@@ -523,6 +526,18 @@ namespace ModRetailCrm\Icml {
          * @return mixed
          */
         public function finish(): mixed {}
+
+        /**
+         * Where a catalogue may be published: `$path` resolved (no `..`, no symbolic link) when
+         * it is an absolute path of a `.xml` or `.xml.gz` file inside one of `$folders` (such as
+         * the site's `assets/`), absent or a regular file; otherwise a `ConfigException` saying
+         * why. Reads only metadata: nothing is opened or created.
+         *
+         * @param mixed $path
+         * @param mixed $folders
+         * @return string
+         */
+        public static function publishedPath(mixed $path, mixed $folders): string {}
     }
 }
 
@@ -541,6 +556,9 @@ namespace ModRetailCrm {
     }
 
     class Exception extends \Exception {
+    }
+
+    class FileException extends \ModRetailCrm\Exception {
     }
 
     class OutboxException extends \ModRetailCrm\Exception {

@@ -129,7 +129,30 @@ fn the_cron_cli_writes_the_catalogue_of_a_modx_site() {
 fn the_snippet_writes_and_serves_the_catalogue_in_the_modx_harness() {
     let dir = scratch("snippet");
     run("icml_snippet.php", &dir);
-    let published = ["", "assets/modretailcrm"].map(|folder| xmllint_all(&dir.join(folder)));
+    let published = ["feeds", "assets/modretailcrm"].map(|folder| xmllint_all(&dir.join(folder)));
     assert_eq!(published, [1, 1]);
+    // The hostile paths wrote nothing: no .xml at the top, only the fake schema in core/config.
+    assert_eq!(
+        [xmllint_all(&dir), xmllint_all(&dir.join("core/config"))],
+        [0, 1]
+    );
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_full_disk_while_writing_is_a_file_exception_and_leaves_the_published_file() {
+    let dir = scratch("full-disk");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/icml_full_disk.php");
+    // A file size limit of 16 KiB stands in for a full disk: with SIGXFSZ ignored, a write
+    // past it fails with EFBIG. Only this child php is limited.
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 32; exec timeout 120 php -n -d \"extension=$SO\" \"$SCRIPT\"")
+        .env("SO", common::extension())
+        .env("SCRIPT", &script)
+        .env("ICML_DIR", &dir)
+        .output()
+        .expect("sh runs");
+    common::assert_php_passed("icml_full_disk.php under a file size limit", &output);
     let _ = fs::remove_dir_all(dir);
 }

@@ -2,7 +2,8 @@
 // modretailcrm command line, for cron and for the shop's sysadmin.
 //
 //   php modretailcrm.php --config=/path/settings.json flush [seconds]   deliver due changes
-//   php modretailcrm.php --config=… status                              the outbox at a glance (JSON)
+//   php modretailcrm.php --config=… status                              the outbox at a glance (JSON), and
+//                                                                       whether the web server serves it
 //   php modretailcrm.php --config=… retry dead | ID [ID …]              send dead letters again
 //   php modretailcrm.php --config=… discard ID                          drop a pending or dead record
 //   php modretailcrm.php --config=… purge [days]                        drop delivered records older than days (30)
@@ -12,17 +13,22 @@
 // Settings: a JSON object of the modretailcrm_* system settings (the same names as in MODX),
 // from --config=FILE or the MODRETAILCRM_CONFIG environment variable, or read from the MODX
 // site in --site=DIR (the folder with config.core.php: its database and system settings).
+// `status` asks the site over HTTP whether it serves the outbox file: --site gives site_url
+// and base_path; a --config file may carry them too.
 // `icml` needs --site; it writes to --output, else the modretailcrm_icml_file setting, else
 // {assets_path}modretailcrm/icml.xml, and leaves the file untouched when the catalogue did
-// not change. Exit status: 0 done, 1 the command failed, 2 bad usage.
+// not change. An absolute --output is the operator's choice and taken as it is; any other
+// path must be a .xml or .xml.gz file inside the site's assets or modretailcrm_icml_folder. Exit status: 0 done, 1 the command failed, 2 bad usage.
 
 declare(strict_types=1);
 
 require_once __DIR__ . '/../lib/IcmlCatalog.php';
 require_once __DIR__ . '/../lib/ModxSite.php';
+require_once __DIR__ . '/../lib/PrivateFolder.php';
 
 use ModRetailCrm\Plugin\IcmlCatalog;
 use ModRetailCrm\Plugin\ModxSite;
+use ModRetailCrm\Plugin\PrivateFolder;
 
 const USAGE = 'usage: php modretailcrm.php --config=settings.json | --site=/path/to/modx'
     . " flush [seconds] | status | retry dead|ID… | discard ID | purge [days]\n"
@@ -43,6 +49,22 @@ function failed(Throwable $e): never
     exit(1);
 }
 
+/**
+ * The outbox at a glance, with `exposure`: whether the web server hands the outbox file out
+ * (asked over HTTP at `site_url` when the settings give it and `base_path`). A served outbox is
+ * also said loudly on stderr.
+ */
+function status(ModRetailCrm\Integration $integration, array $site): array
+{
+    $status = $integration->status();
+    $status['exposure'] = PrivateFolder::exposure(dirname((string) $status['outbox']),
+        (string) ($site['base_path'] ?? ''), (string) ($site['site_url'] ?? ''));
+    if ($status['exposure']['served'] === true) {
+        fwrite(STDERR, 'modretailcrm: WARNING: ' . $status['exposure']['message'] . "\n");
+    }
+    return $status;
+}
+
 function discard(ModRetailCrm\Integration $integration, string $id): array
 {
     $integration->discard((int) $id);
@@ -56,7 +78,8 @@ function icml(ModxSite $site, array $options): array
     if (isset($options['site-url'])) {
         $settings['site_url'] = $options['site-url'];
     }
-    $path = IcmlCatalog::path($options['output'] ?? null, $settings);
+    $output = $options['output'] ?? null;
+    $path = $output !== null && str_starts_with($output, '/') ? $output : IcmlCatalog::path($output, $settings);
     $dir = dirname($path);
     if (!is_dir($dir) && !mkdir($dir, 0775, true) && !is_dir($dir)) {
         throw new RuntimeException("cannot create the folder $dir");
@@ -118,6 +141,7 @@ if ($command === 'icml') {
         } catch (Throwable $e) {
             failed($e);
         }
+        $web = ['site_url' => $settings['site_url'], 'base_path' => $settings['base_path']];
         $settings = ['core_path' => $settings['core_path']] + array_filter(
             $settings,
             fn(string $key) => str_starts_with($key, 'modretailcrm_'),
@@ -130,12 +154,13 @@ if ($command === 'icml') {
         if (!is_array($settings)) {
             usage("cannot read the settings from $configFile (a JSON object of modretailcrm_* settings)");
         }
+        $web = $settings;
     }
     try {
         $integration = new ModRetailCrm\Integration($settings);
         $result = match ($command) {
             'flush' => $integration->flush(isset($rest[0]) ? (float) $rest[0] : null),
-            'status' => $integration->status(),
+            'status' => status($integration, $web),
             'retry' => ['requeued' => $integration->retry(($rest[0] ?? '') === 'dead' ? 'dead' : array_map('intval', $rest))],
             'discard' => discard($integration, $rest[0] ?? usage('discard needs a record id')),
             'purge' => ['purged' => $integration->purge(isset($rest[0]) ? (int) $rest[0] : null)],

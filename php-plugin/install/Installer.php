@@ -1,4 +1,9 @@
 <?php
+
+require_once __DIR__ . '/../lib/PrivateFolder.php';
+
+use ModRetailCrm\Plugin\PrivateFolder;
+
 /**
  * Installs, upgrades and removes modRetailCRM on a MODX Revolution 2.8 site with miniShop2,
  * through the MODX/xPDO API of a bootstrapped $modx (see install.php).
@@ -8,7 +13,8 @@
  * snippets of php-plugin/elements/snippets (the older component had `icml`), the system settings
  * of settings.php, the files (elements, lexicon, cli, lib, assets) under {core}components/modretailcrm/ and
  * {assets}components/modretailcrm/, and the columns retailcrm_delivery_code,
- * retailcrm_payment_code and retailcrm_status_code of miniShop2's tables. Every step compares
+ * retailcrm_payment_code and retailcrm_status_code of miniShop2's tables; and the private folder
+ * of the outbox and the log (see lib/PrivateFolder.php), checked over HTTP. Every step compares
  * first and changes only what differs, so a second run changes nothing.
  */
 final class ModRetailCrmInstaller
@@ -33,6 +39,8 @@ final class ModRetailCrmInstaller
     private array $changes = [];
     /** @var list<string> what the site owner should know */
     private array $notes = [];
+    /** @var list<string> what the site owner must act on now */
+    private array $warnings = [];
 
     /**
      * @param modX $modx an initialized MODX
@@ -54,6 +62,12 @@ final class ModRetailCrmInstaller
         return $this->notes;
     }
 
+    /** @return list<string> dangers found, such as customers' data served to anyone */
+    public function warnings(): array
+    {
+        return $this->warnings;
+    }
+
     public function install(): void
     {
         $this->requireMiniShop2();
@@ -64,11 +78,13 @@ final class ModRetailCrmInstaller
         ], 'namespace ' . self::NAMESPACE);
         $category = $this->category(true);
         $this->installSettings();
+        $folder = $this->installPrivateFolder();
         $this->installPlugin((int) $category->get('id'));
         $this->installSnippets((int) $category->get('id'));
         $this->removeOldLexiconEntries();
         $this->addCodeColumns();
         $this->refreshCache();
+        $this->checkPrivateFolder($folder);
         $oldModel = $this->corePath() . 'components/modretailcrm/model/';
         if (is_dir($oldModel)) {
             $this->notes[] = "$oldModel holds the older component's code, which this version does not use:"
@@ -214,8 +230,9 @@ final class ModRetailCrmInstaller
             $setting = $this->modx->getObject('modSystemSetting', $key);
             $meta = ['namespace' => self::NAMESPACE, 'area' => $definition['area'], 'xtype' => $definition['xtype']];
             if (!$setting) {
+                $value = $key === PrivateFolder::SETTING ? $this->newPrivateFolder() : $definition['value'];
                 $setting = $this->modx->newObject('modSystemSetting');
-                $setting->fromArray(['key' => $key, 'value' => $definition['value']] + $meta, '', true, true);
+                $setting->fromArray(['key' => $key, 'value' => $value] + $meta, '', true, true);
                 $this->save($setting, "setting $key");
                 continue;
             }
@@ -242,6 +259,60 @@ final class ModRetailCrmInstaller
                     . ' (namespace modretailcrm): the integration stays inactive until then';
                 break;
             }
+        }
+    }
+
+    /**
+     * The value of modretailcrm_data_path for a site that has none: a new folder with a name
+     * nobody can guess; or the folder of an outbox an earlier install left (uninstall keeps
+     * it; the most recently used one), or on a site whose older version already queues in
+     * core/cache/modretailcrm/, that folder — kept so that no queued change is left behind.
+     */
+    private function newPrivateFolder(): string
+    {
+        $earlier = glob($this->corePath() . 'cache/modretailcrm-*/outbox.sqlite') ?: [];
+        usort($earlier, fn(string $a, string $b) => filemtime($b) <=> filemtime($a));
+        if ($earlier !== []) {
+            $folder = basename(dirname($earlier[0]));
+            $this->notes[] = "kept the private folder {core_path}cache/$folder/ of an earlier install, with its outbox";
+            return '{core_path}cache/' . $folder . '/';
+        }
+        $legacy = PrivateFolder::path(PrivateFolder::LEGACY, $this->corePath());
+        if (!is_file($legacy . 'outbox.sqlite')) {
+            return PrivateFolder::newName();
+        }
+        $this->notes[] = "kept the outbox in $legacy, where it holds changes that may not be delivered yet."
+            . ' Its name can be guessed: the web server must deny it (see the check below). To move it to a'
+            . ' folder with a random name: disable the plugin, run `flush` until `status` shows no pending'
+            . ' change, rename the folder to modretailcrm-<random> and set modretailcrm_data_path to'
+            . ' {core_path}cache/modretailcrm-<random>/';
+        return PrivateFolder::LEGACY;
+    }
+
+    /** Creates the private folder with its deny rules when missing; returns its path. */
+    private function installPrivateFolder(): string
+    {
+        $setting = $this->modx->getObject('modSystemSetting', PrivateFolder::SETTING);
+        $value = $setting ? trim((string) $setting->get('value')) : '';
+        $folder = PrivateFolder::path($value !== '' ? $value : PrivateFolder::LEGACY, $this->corePath());
+        array_push($this->changes, ...PrivateFolder::protect($folder));
+        return $folder;
+    }
+
+    /** Asks the site over HTTP for the outbox: a warning when it is served; the nginx rule. */
+    private function checkPrivateFolder(string $folder): void
+    {
+        $base = (string) $this->modx->getOption('base_path', null, defined('MODX_BASE_PATH') ? MODX_BASE_PATH : '');
+        $check = PrivateFolder::exposure($folder, $base, (string) $this->modx->getOption('site_url', null, ''));
+        if ($check['served'] === true) {
+            $this->warnings[] = $check['message'];
+        } else {
+            $this->notes[] = $check['message'];
+        }
+        $rule = PrivateFolder::nginxRule($base, $this->corePath());
+        if ($rule !== null) {
+            $this->notes[] = "nginx does not read .htaccess: keep MODX's core folder from visitors with  $rule"
+                . '  in the server block (Apache reads the private folder\'s .htaccess)';
         }
     }
 

@@ -98,6 +98,9 @@ foreach ($changes as $change) {
 foreach ($installer->notes() as $note) {
     echo "  note: $note\n";
 }
+foreach ($installer->warnings() as $warning) {
+    fwrite(STDERR, "  WARNING: $warning\n");
+}
 if (!$uninstall && !extension_loaded('modretailcrm')) {
     echo "  note: the modretailcrm PHP extension is not loaded in this PHP; the site's PHP (FPM) needs it"
         . " (make install) to send anything\n";

@@ -21,6 +21,9 @@ return [
     'modretailcrm_send_mode' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => 'deferred'],
     'modretailcrm_sync_budget' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '2'],
     'modretailcrm_queue_path' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => ''],
+    // The installer fills in {core_path}cache/modretailcrm-<random>/ (see Installer::privateFolder).
+    'modretailcrm_data_path' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => ''],
+    'modretailcrm_keep_delivered_days' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '30'],
     'modretailcrm_retry_delay' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '1'],
     'modretailcrm_retry_delay_max' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '600'],
 
@@ -38,6 +41,7 @@ return [
 
     // The catalogue (the icml snippet and the cron command)
     'modretailcrm_icml_file' => ['xtype' => 'textfield', 'area' => 'modretailcrm_catalog', 'value' => ''],
+    'modretailcrm_icml_folder' => ['xtype' => 'textfield', 'area' => 'modretailcrm_catalog', 'value' => ''],
 
     // The site's own classes
     'modretailcrm_custom_customers_class' => ['xtype' => 'textfield', 'area' => 'modretailcrm_custom', 'value' => ''],

@@ -92,7 +92,10 @@ final class IcmlCatalog
     /**
      * The path of the ICML file: $file, else the `modretailcrm_icml_file` setting, else
      * `{assets_path}modretailcrm/icml.xml`; `{assets_path}`, `{core_path}` and `{base_path}`
-     * are replaced from $settings.
+     * are replaced from $settings. It must be a `.xml` or `.xml.gz` file inside the site's
+     * `assets_path` or the `modretailcrm_icml_folder` setting's folder: the path is
+     * returned resolved (no `..`, no symbolic link), anything else is refused with a
+     * ModRetailCrm\ConfigException saying why (see Writer::publishedPath).
      *
      * @param array<string, mixed> $settings
      */
@@ -105,11 +108,31 @@ final class IcmlCatalog
         if ($file === '') {
             $file = '{assets_path}modretailcrm/icml.xml';
         }
+        return Writer::publishedPath(self::expand($file, $settings), self::folders($settings));
+    }
+
+    /**
+     * The folders a catalogue may be published in: `assets_path` and the
+     * `modretailcrm_icml_folder` setting's folder (placeholders replaced), when set.
+     *
+     * @param array<string, mixed> $settings
+     * @return list<string>
+     */
+    public static function folders(array $settings): array
+    {
+        $folders = [(string) ($settings['assets_path'] ?? ''), trim((string) ($settings['modretailcrm_icml_folder'] ?? ''))];
+        return array_values(array_filter(array_map(fn(string $folder) => self::expand($folder, $settings), $folders),
+            fn(string $folder) => $folder !== ''));
+    }
+
+    /** $path with `{assets_path}`, `{core_path}` and `{base_path}` replaced from $settings. */
+    private static function expand(string $path, array $settings): string
+    {
         $placeholders = [];
         foreach (['assets_path', 'core_path', 'base_path'] as $key) {
             $placeholders['{' . $key . '}'] = (string) ($settings[$key] ?? '');
         }
-        return strtr($file, $placeholders);
+        return strtr($path, $placeholders);
     }
 
     /**

@@ -85,7 +85,9 @@ fn seconds(key: &str, value: &Value) -> Result<Duration, String> {
         .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
         .map(Duration::from_secs_f64)
         .ok_or_else(|| {
-            format!("option {key:?} must be a number of seconds between 0 and 3600, got {value}")
+            format!(
+                "option {key:?} must be a number of seconds above 0 and at most 3600, got {value}"
+            )
         })
 }
 

@@ -63,7 +63,9 @@ impl CustomClass {
     }
 }
 
-fn expand(name: &str, file: &str, settings: &Map<String, Value>) -> Result<PathBuf, String> {
+/// `file` with the placeholders `{core_path}`, `{base_path}` and `{assets_path}` replaced
+/// from `settings`; errors name the setting `name`.
+pub fn expand(name: &str, file: &str, settings: &Map<String, Value>) -> Result<PathBuf, String> {
     let mut path = file.to_string();
     for (placeholder, key) in PLACEHOLDERS {
         if path.contains(placeholder) {

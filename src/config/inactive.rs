@@ -2,26 +2,30 @@
 //!
 //! A site whose settings are empty or wrong must keep working and must not write the same
 //! complaint into its log on every request (the baseline did). The reason last reported is
-//! remembered in the process and in a small note file in MODX's `core/cache/modretailcrm/`
-//! (beside the outbox when there is no core path), shared by every PHP worker of the site: a reason is reported when it differs from the noted one, and the
+//! remembered in the process and in a small note file in the site's private folder (see
+//! [`super::folder`]; beside the outbox when there is none), shared by every PHP worker of
+//! the site: a reason is reported when it differs from the noted one, and the
 //! note is removed once the integration is active again, so that a later problem is
 //! reported afresh.
 
-use std::fs;
+use std::fs::{self, DirBuilder};
 use std::io::Write;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-/// The note's file name, in MODX's `core/cache/modretailcrm/`.
+use super::folder::private_folder;
+
+/// The note's file name, in the site's private folder.
 const NOTE_FILE: &str = "inactive.txt";
 
 /// The reason this process last reported, or `None` when it last saw the integration active.
 static LAST_REASON: Mutex<Option<String>> = Mutex::new(None);
 
-/// Where a site's inactivity note is kept: MODX's `core/cache/modretailcrm/`, else the
-/// folder of the outbox. It does not move with the settings it reports on.
+/// Where a site's inactivity note is kept: the site's private folder, else the folder of
+/// the outbox. It does not move with the settings it reports on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InactiveNote {
     file: Option<PathBuf>,
@@ -37,12 +41,10 @@ impl InactiveNote {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         };
-        let folder = text("core_path")
-            .map(|core| Path::new(core).join("cache/modretailcrm"))
-            .or_else(|| {
-                text("modretailcrm_queue_path")
-                    .and_then(|queue| Path::new(queue).parent().map(Path::to_path_buf))
-            });
+        let folder = private_folder(settings).ok().flatten().or_else(|| {
+            text("modretailcrm_queue_path")
+                .and_then(|queue| Path::new(queue).parent().map(Path::to_path_buf))
+        });
         InactiveNote {
             file: folder.map(|folder| folder.join(NOTE_FILE)),
         }
@@ -80,7 +82,11 @@ impl InactiveNote {
 /// Replaces `file` with `text` so that a reader sees the old or the new text, never a part.
 fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
     if let Some(folder) = file.parent() {
-        fs::create_dir_all(folder)?;
+        // The private folder, its owner's only, as the outbox makes it.
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(folder)?;
     }
     let temporary = file.with_extension(format!("{}.tmp", std::process::id()));
     let mut out = fs::File::create(&temporary)?;
@@ -99,7 +105,7 @@ mod tests {
     }
 
     #[test]
-    fn the_note_lives_under_core_cache_or_beside_the_outbox() {
+    fn the_note_lives_in_the_private_folder_or_beside_the_outbox() {
         assert_eq!(
             note(json!({"modretailcrm_queue_path": "/srv/q/outbox.sqlite", "core_path": "/var/www/core/"})).file,
             Some(PathBuf::from("/var/www/core/cache/modretailcrm/inactive.txt"))
@@ -107,6 +113,10 @@ mod tests {
         assert_eq!(
             note(json!({"modretailcrm_queue_path": "/srv/q/outbox.sqlite", "core_path": " "})).file,
             Some(PathBuf::from("/srv/q/inactive.txt"))
+        );
+        assert_eq!(
+            note(json!({"modretailcrm_data_path": "{core_path}cache/modretailcrm-5e1f/", "core_path": "/var/www/core/"})).file,
+            Some(PathBuf::from("/var/www/core/cache/modretailcrm-5e1f/inactive.txt"))
         );
         assert_eq!(note(json!({})).file, None);
     }

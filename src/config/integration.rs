@@ -7,8 +7,10 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::CustomClass;
+use super::folder::private_folder;
 use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::transport::TransportSettings;
+use crate::logging::LogFile;
 use crate::mapping::{MappingSettings, StatusRules};
 
 /// When changes are sent to the CRM.
@@ -47,8 +49,11 @@ pub struct IntegrationSettings {
     pub retry_delay_max: Duration,
     /// Log every call (not only failures).
     pub log: bool,
-    /// The log file; MODX's `core/cache/logs/modretailcrm.log` by default.
-    pub log_file: Option<PathBuf>,
+    /// The log file; `modretailcrm.log` in the site's private folder by default.
+    pub log_file: Option<LogFile>,
+    /// How long delivered records are kept before they are purged
+    /// (`modretailcrm_keep_delivered_days`, 30 by default).
+    pub keep_delivered: Duration,
     /// How orders are mapped.
     pub mapping: MappingSettings,
     /// Which status changes are sent, and which mark the payment paid.
@@ -63,6 +68,9 @@ pub struct IntegrationSettings {
     /// The site's own class adjusting order payloads (`modretailcrm_custom_orders_class`).
     pub custom_orders_class: Option<CustomClass>,
 }
+
+/// Seconds in a day.
+const DAY: u64 = 86_400;
 
 /// Reads one setting: the `modretailcrm_` key (MODX's name) as text, blank counting as absent.
 fn setting<'a>(settings: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
@@ -164,7 +172,7 @@ fn seconds(
         .map(Duration::from_secs_f64)
         .ok_or_else(|| {
             format!(
-                "modretailcrm_{name} must be a number of seconds between 0 and 3600, not {value:?}"
+                "modretailcrm_{name} must be a number of seconds above 0 and at most 3600, not {value:?}"
             )
         })
 }
@@ -206,18 +214,26 @@ impl IntegrationSettings {
                 ));
             }
         };
-        let core_path = settings
-            .get("core_path")
-            .and_then(Value::as_str)
-            .map(PathBuf::from);
-        let queue_path = match (text(settings, "queue_path"), &core_path) {
+        let folder = private_folder(settings)?;
+        let queue_path = match (text(settings, "queue_path"), &folder) {
             (Some(path), _) => PathBuf::from(path),
-            (None, Some(core)) => core.join("cache/modretailcrm/outbox.sqlite"),
-            (None, None) => return Err("modretailcrm_queue_path must be set (or core_path, to keep the outbox under MODX's core/cache)".into()),
+            (None, Some(folder)) => folder.join("outbox.sqlite"),
+            (None, None) => return Err("modretailcrm_queue_path must be set (or modretailcrm_data_path or core_path, to keep the outbox in the site's private folder)".into()),
         };
         let log_file = text(settings, "log_file")
-            .map(PathBuf::from)
-            .or_else(|| core_path.map(|core| core.join("cache/logs/modretailcrm.log")));
+            .map(|path| LogFile::configured(PathBuf::from(path)))
+            .or_else(|| {
+                folder.map(|folder| LogFile::in_own_folder(folder.join("modretailcrm.log")))
+            });
+        let keep_delivered = match text(settings, "keep_delivered_days") {
+            None => Duration::from_secs(30 * DAY),
+            Some(value) => value
+                .parse::<u64>()
+                .ok()
+                .filter(|days| *days <= 36_500)
+                .map(|days| Duration::from_secs(days * DAY))
+                .ok_or_else(|| format!("modretailcrm_keep_delivered_days must be a whole number of days from 0 to 36500, not {value:?}"))?,
+        };
         let rate_limit = match text(settings, "rate_limit") {
             None => crate::api::ratelimit::DEFAULT_PER_SECOND,
             Some(value) => value
@@ -263,6 +279,7 @@ impl IntegrationSettings {
             rate_limit,
             log,
             log_file,
+            keep_delivered,
             mapping: mapping(settings)?,
             status_rules,
             user_contexts,
@@ -309,8 +326,11 @@ mod tests {
         );
         assert_eq!(
             settings.log_file,
-            Some(PathBuf::from("/var/www/core/cache/logs/modretailcrm.log"))
+            Some(LogFile::in_own_folder(PathBuf::from(
+                "/var/www/core/cache/modretailcrm/modretailcrm.log"
+            )))
         );
+        assert_eq!(settings.keep_delivered, Duration::from_secs(30 * DAY));
         assert_eq!(settings.sync_budget, Duration::from_secs(2));
         assert_eq!(settings.rate_limit, 10);
         assert!(settings.log);
@@ -323,6 +343,38 @@ mod tests {
         );
         assert_eq!(settings.user_contexts, vec!["web".to_string()]);
         assert_eq!(settings.mapping, MappingSettings::default());
+    }
+
+    #[test]
+    fn the_outbox_and_the_log_live_in_the_private_folder_the_installer_made() {
+        let settings = parse(json!({
+            "modretailcrm_url": "https://demo.retailcrm.ru/", "modretailcrm_apiKey": "k", "modretailcrm_siteCode": "shop",
+            "core_path": "/var/www/core/", "modretailcrm_data_path": "{core_path}cache/modretailcrm-5e1f0c/",
+            "modretailcrm_keep_delivered_days": "7",
+        }))
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            settings.queue_path,
+            PathBuf::from("/var/www/core/cache/modretailcrm-5e1f0c/outbox.sqlite")
+        );
+        assert_eq!(
+            settings.log_file,
+            Some(LogFile::in_own_folder(PathBuf::from(
+                "/var/www/core/cache/modretailcrm-5e1f0c/modretailcrm.log"
+            )))
+        );
+        assert_eq!(settings.keep_delivered, Duration::from_secs(7 * DAY));
+        let configured = parse(json!({
+            "modretailcrm_url": "https://demo.retailcrm.ru/", "modretailcrm_apiKey": "k", "modretailcrm_siteCode": "shop",
+            "core_path": "/var/www/core/", "modretailcrm_log_file": "/var/log/shop/crm.log",
+        }))
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            configured.log_file,
+            Some(LogFile::configured(PathBuf::from("/var/log/shop/crm.log")))
+        );
     }
 
     #[test]
@@ -376,9 +428,18 @@ mod tests {
         );
         assert!(with("modretailcrm_weight_unit", json!("lb")).contains("modretailcrm_weight_unit"));
         assert!(
+            with("modretailcrm_keep_delivered_days", json!("-1"))
+                .contains("modretailcrm_keep_delivered_days")
+        );
+        assert!(
             parse(json!({"modretailcrm_url": "https://d.retailcrm.ru"}))
                 .unwrap_err()
                 .contains("modretailcrm_apiKey and modretailcrm_siteCode must be set")
+        );
+        // 0 s would retry a failing change without pause; the message says what is allowed.
+        assert_eq!(
+            with("modretailcrm_retry_delay", json!("0")),
+            "modretailcrm_retry_delay must be a number of seconds above 0 and at most 3600, not \"0\""
         );
         let mut no_path = base.clone();
         no_path

@@ -4,10 +4,12 @@
 
 pub mod client;
 pub mod custom;
+pub mod folder;
 pub mod inactive;
 pub mod integration;
 
 pub use client::{ClientOptions, DEFAULT_LOG_MAX_BYTES, LOG_FILES_KEPT};
 pub use custom::CustomClass;
+pub use folder::private_folder;
 pub use inactive::InactiveNote;
 pub use integration::{IntegrationSettings, SendMode};

@@ -29,6 +29,9 @@ pub enum Error {
     /// Bad mapping options.
     #[error("{0}")]
     Options(String),
+    /// A path where a catalogue may not be published (see [`super::location`]).
+    #[error("{0}")]
+    Path(String),
     /// A call out of order: a category after the first offer, anything after a failure.
     #[error("{0}")]
     State(String),

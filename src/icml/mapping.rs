@@ -45,7 +45,9 @@ pub enum Field<'a> {
     List(Vec<Field<'a>>),
     /// An array with keys, in order.
     Map(Vec<(Cow<'a, str>, Field<'a>)>),
-    /// A value the mapping cannot use, described (`object`, `string that is not UTF-8` …).
+    /// A string whose bytes are not valid UTF-8.
+    NotUtf8,
+    /// A value the mapping cannot use, described (`object`, `resource` …).
     Other(&'static str),
 }
 
@@ -605,6 +607,7 @@ fn describe(field: &Field<'_>) -> String {
         Field::Str(text) => format!("{text:?}"),
         Field::List(_) => "a list".into(),
         Field::Map(_) => "an array with keys".into(),
+        Field::NotUtf8 => "a string that is not valid UTF-8".into(),
         Field::Other(what) => (*what).into(),
     }
 }
@@ -617,6 +620,7 @@ fn text<'a>(field: Field<'a>, what: &str, arena: &'a Bump) -> Result<Cow<'a, str
         Field::Float(number) => Decimal::from_f64(number)
             .map(|number| Cow::Borrowed(number.to_text_in(arena)))
             .map_err(|e| format!("{what} {e}, got {}", describe(&field))),
+        Field::NotUtf8 => Err(format!("{what} is not valid UTF-8")),
         other => Err(format!(
             "{what} must be a string or a number, got {}",
             describe(&other)
@@ -635,6 +639,7 @@ fn number(field: &Field<'_>, what: &str) -> Result<Decimal, String> {
         Field::Int(number) => Ok(Decimal::from(*number)),
         Field::Float(number) => Decimal::from_f64(*number),
         Field::Str(text) => Decimal::parse(text),
+        Field::NotUtf8 => return Err(format!("{what} is not valid UTF-8")),
         other => return Err(format!("{what} must be a number, got {}", describe(other))),
     };
     parsed.map_err(|e| format!("{what} {e}, got {}", describe(field)))

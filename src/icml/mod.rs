@@ -11,6 +11,7 @@
 //! - [`decimal`]: exact numbers — prices are written rounded to 2 places, weights,
 //!   dimensions and quantities to 3, in their shortest form (`1500`, `1500.5`, `0.3`);
 //! - [`text`]: XML 1.0 text (forbidden characters removed, markup escaped);
+//! - [`location`]: where a catalogue may be published (`.xml` files in the allowed folders);
 //! - [`writer`]: the streaming writer and the atomic publication.
 //!
 //! ```no_run
@@ -35,6 +36,7 @@
 
 pub mod decimal;
 pub mod error;
+pub mod location;
 pub mod mapping;
 pub mod model;
 pub mod text;
@@ -42,6 +44,7 @@ pub mod writer;
 
 pub use decimal::Decimal;
 pub use error::Error;
+pub use location::published_path;
 pub use mapping::{Field, Mapping, Record, Spare};
 pub use model::{Category, Dimensions, Offer, Param, Shop, Unit, VatRate};
 pub use writer::{Batch, Summary, Writer};

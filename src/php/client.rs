@@ -13,6 +13,7 @@ use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::error::ApiError;
 use crate::api::transport::Method;
 use crate::config::ClientOptions;
+use crate::logging::LogFile;
 use crate::php::args;
 use crate::php::convert::{entries, to_json, to_zval, type_name};
 use crate::php::exceptions::{config, from_api_error, internal, validation};
@@ -34,8 +35,8 @@ impl Client {
     /// `$site` the shop code sent where RetailCRM expects one. Options: `timeout`,
     /// `connect_timeout`, `retry_delay` (seconds), `rate_limit` (requests/s, default 10),
     /// `max_retries` (on 503/429, default 3), `log` (log every call, not only failures),
-    /// `log_file` and `log_max_bytes` (a rotated file), or `log_callback` (a callable that
-    /// receives each line). Without either, the log goes to
+    /// `log_file` and `log_max_bytes` (a rotated file, 0600; its folder must exist), or
+    /// `log_callback` (a callable that receives each line). Without either, the log goes to
     /// `MODX_CORE_PATH/cache/logs/modretailcrm.log` inside MODX, else to PHP's `error_log`.
     pub fn __construct(
         url: &Zval,
@@ -50,7 +51,7 @@ impl Client {
         let options = ClientOptions::parse(&option_values(options)?).map_err(config)?;
         let log = PhpLog::new(
             options.log,
-            options.log_file,
+            options.log_file.map(LogFile::configured),
             options.log_max_bytes,
             callable,
         );

@@ -37,9 +37,12 @@ pub enum Kind {
     Api,
     /// `ModRetailCrm\OutboxException`: the outbox file cannot be opened, read or written.
     Outbox,
+    /// `ModRetailCrm\FileException`: a file the extension writes for PHP (the ICML
+    /// catalogue) cannot be written or published: a full disk, a file size limit, no right.
+    File,
 }
 
-const KINDS: [Kind; 7] = [
+const KINDS: [Kind; 8] = [
     Kind::Base,
     Kind::Config,
     Kind::Validation,
@@ -47,9 +50,10 @@ const KINDS: [Kind; 7] = [
     Kind::RateLimit,
     Kind::Api,
     Kind::Outbox,
+    Kind::File,
 ];
 
-static ENTRIES: [AtomicPtr<ClassEntry>; 7] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 7];
+static ENTRIES: [AtomicPtr<ClassEntry>; 8] = [const { AtomicPtr::new(std::ptr::null_mut()) }; 8];
 
 impl Kind {
     /// The PHP class name.
@@ -62,6 +66,7 @@ impl Kind {
             Kind::RateLimit => "ModRetailCrm\\RateLimitException",
             Kind::Api => "ModRetailCrm\\ApiException",
             Kind::Outbox => "ModRetailCrm\\OutboxException",
+            Kind::File => "ModRetailCrm\\FileException",
         }
     }
 
@@ -103,6 +108,7 @@ fn with_registration(builder: ClassBuilder, kind: Kind) -> ClassBuilder {
         Kind::RateLimit => builder.registration(|entry, _| remember(Kind::RateLimit, entry)),
         Kind::Api => builder.registration(|entry, _| remember(Kind::Api, entry)),
         Kind::Outbox => builder.registration(|entry, _| remember(Kind::Outbox, entry)),
+        Kind::File => builder.registration(|entry, _| remember(Kind::File, entry)),
     }
 }
 

@@ -4,6 +4,7 @@
 //! looked up in the PHP hash table and borrowed, not copied (see [`crate::icml::mapping`]).
 
 use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use bumpalo::Bump;
 use ext_php_rs::boxed::ZBox;
@@ -16,7 +17,7 @@ use serde_json::json;
 use crate::icml::{self, Field, Mapping, Record, Spare};
 use crate::php::args;
 use crate::php::convert::{to_zval, type_name};
-use crate::php::exceptions::{config, internal, validation};
+use crate::php::exceptions::{Kind, config, validation};
 
 /// How deep arrays inside a product array are read.
 const MAX_DEPTH: usize = 16;
@@ -24,7 +25,8 @@ const MAX_DEPTH: usize = 16;
 /// Writes a RetailCRM ICML catalogue offer by offer to a temporary file and publishes it by
 /// atomic rename in `finish()`; a writer dropped without `finish()` leaves no file behind.
 /// Every error is a `ModRetailCrm\Exception`: `ValidationException` for bad input (naming
-/// the offer), `ConfigException` for bad options or an unusable path.
+/// the offer), `ConfigException` for bad options or an unusable path, `FileException` when
+/// the file cannot be written or published (a full disk).
 #[php_class]
 #[php(name = "ModRetailCrm\\Icml\\Writer")]
 pub struct Writer {
@@ -171,6 +173,29 @@ impl Writer {
         }))
     }
 
+    /// Where a catalogue may be published: `$path` resolved (no `..`, no symbolic link) when
+    /// it is an absolute path of a `.xml` or `.xml.gz` file inside one of `$folders` (such as
+    /// the site's `assets/`), absent or a regular file; otherwise a `ConfigException` saying
+    /// why. Reads only metadata: nothing is opened or created.
+    pub fn published_path(path: &Zval, folders: &Zval) -> PhpResult<String> {
+        let path = args::string(path, "$path")?;
+        let folders = args::optional_list(Some(folders), "$folders")?
+            .iter()
+            .enumerate()
+            .map(|(index, folder)| {
+                folder
+                    .as_str()
+                    .map(PathBuf::from)
+                    .ok_or_else(|| validation(format!("$folders[{index}] must be a string")))
+            })
+            .collect::<PhpResult<Vec<_>>>()?;
+        icml::published_path(Path::new(&path), &folders)
+            .map_err(exception)?
+            .into_os_string()
+            .into_string()
+            .map_err(|path| config(format!("the ICML file {path:?} is not valid UTF-8")))
+    }
+
     /// Stops without publishing: the temporary file is removed, the published file stays.
     /// Does nothing on a writer already finished or aborted.
     pub fn abort(&mut self) -> PhpResult<()> {
@@ -210,8 +235,8 @@ fn closed() -> PhpException {
 /// The PHP exception for an ICML error.
 fn exception(error: icml::Error) -> PhpException {
     match error {
-        icml::Error::Options(_) => config(error.to_string()),
-        icml::Error::Io { .. } => internal(error.to_string()),
+        icml::Error::Options(_) | icml::Error::Path(_) => config(error.to_string()),
+        icml::Error::Io { .. } => Kind::File.exception(error.to_string(), 0),
         _ => validation(error.to_string()),
     }
 }
@@ -304,9 +329,7 @@ fn field(value: &Zval, depth: usize) -> Field<'_> {
     if let Some(text) = value.zend_str() {
         return text
             .as_str()
-            .map_or(Field::Other("a string that is not valid UTF-8"), |text| {
-                Field::Str(Cow::Borrowed(text))
-            });
+            .map_or(Field::NotUtf8, |text| Field::Str(Cow::Borrowed(text)));
     }
     if let Some(number) = value.long() {
         return Field::Int(number);

@@ -40,7 +40,9 @@ pub struct Integration {
 impl Integration {
     /// Builds the integration from the settings array (`modretailcrm_url`,
     /// `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
-    /// deferred|sync|queue, `modretailcrm_queue_path` or `core_path`, `modretailcrm_sync_budget`,
+    /// deferred|sync|queue, `modretailcrm_queue_path` or `modretailcrm_data_path` (the private
+    /// folder of the outbox and the log) or `core_path`, `modretailcrm_keep_delivered_days`,
+    /// `modretailcrm_sync_budget`,
     /// `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
     /// `modretailcrm_retry_delay`, `modretailcrm_retry_delay_max`, `modretailcrm_log`,
     /// `modretailcrm_log_file`, and for the shop events `modretailcrm_sync_statuses`,
@@ -256,14 +258,16 @@ impl Integration {
     }
 
     /// The outbox at a glance: counts by state, the oldest pending age, the last success and
-    /// error, blocked keys and the dead letters with the CRM's messages.
+    /// error, blocked keys and the dead letters with the CRM's messages; `outbox` is the file.
     pub fn status(&self) -> PhpResult<Zval> {
         let status = self
             .engine
             .outbox()
             .status(SystemTime::now())
             .map_err(outbox_error)?;
-        to_zval(&status_json(&status))
+        let mut json = status_json(&status);
+        json["outbox"] = json!(self.engine.settings().queue_path.to_string_lossy());
+        to_zval(&json)
     }
 
     /// Sends dead letters again: `'dead'` for all of them, or a list of record ids. Returns

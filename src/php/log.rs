@@ -14,7 +14,7 @@ use ext_php_rs::types::{ZendCallable, Zval};
 
 use crate::api::transport::ExchangeLog;
 use crate::config::LOG_FILES_KEPT;
-use crate::logging::{ApiLog, BufferSink, FileSink};
+use crate::logging::{ApiLog, BufferSink, FileSink, LogFile};
 use crate::php::exceptions::internal;
 
 /// Lines a background delivery logged for PHP's `error_log`, waiting for a PHP call.
@@ -34,16 +34,16 @@ impl PhpLog {
     /// or else to PHP's `error_log`.
     pub fn new(
         verbose: bool,
-        file: Option<PathBuf>,
+        file: Option<LogFile>,
         max_bytes: u64,
         callable: Option<Zval>,
     ) -> Self {
         let file = file.or_else(|| callable.is_none().then(modx_log_file).flatten());
         match file {
-            Some(path) => PhpLog {
+            Some(file) => PhpLog {
                 sink: Arc::new(ApiLog::new(
                     verbose,
-                    FileSink::new(path, max_bytes, LOG_FILES_KEPT),
+                    FileSink::new(file, max_bytes, LOG_FILES_KEPT),
                 )),
                 buffer: None,
             },
@@ -101,7 +101,7 @@ const MODX_CORE_PATH: &str = "MODX_CORE_PATH";
 
 /// `MODX_CORE_PATH/cache/logs/modretailcrm.log` when running inside MODX (the constant is
 /// defined), so the log lands next to MODX's own.
-fn modx_log_file() -> Option<PathBuf> {
+fn modx_log_file() -> Option<LogFile> {
     let defined = ZendCallable::try_from_name("defined")
         .ok()?
         .try_call(vec![&MODX_CORE_PATH])
@@ -114,5 +114,5 @@ fn modx_log_file() -> Option<PathBuf> {
         .try_call(vec![&MODX_CORE_PATH])
         .ok()?;
     core.str()
-        .map(|core| PathBuf::from(core).join("cache/logs/modretailcrm.log"))
+        .map(|core| LogFile::in_own_folder(PathBuf::from(core).join("cache/logs/modretailcrm.log")))
 }

@@ -131,6 +131,7 @@ impl Engine {
             deadline,
         ));
         let mut report = FlushReport::default();
+        self.purge_delivered()?;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -161,6 +162,15 @@ impl Engine {
                 return Ok(report);
             }
         }
+    }
+
+    /// Removes the records delivered longer ago than the settings keep them, so that the
+    /// outbox does not become an archive of every customer.
+    fn purge_delivered(&self) -> Result<(), OutboxError> {
+        let before = SystemTime::now()
+            .checked_sub(self.settings.keep_delivered)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        self.outbox.purge(before).map(drop)
     }
 
     /// Sends one claimed record and records how it went.

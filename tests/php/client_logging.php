@@ -7,6 +7,7 @@ $key = env('CRM_KEY');
 $dir = sys_get_temp_dir() . '/modretailcrm-logtest-' . getmypid();
 @mkdir($dir);
 $file = "$dir/logs/api.log";
+is_dir("$dir/logs") || mkdir("$dir/logs"); // a configured log file's folder must exist
 
 // Quiet file log: a success writes nothing, a failure writes one ERROR line.
 $quiet = sandbox_client(['log_file' => $file]);
@@ -71,8 +72,10 @@ for ($i = 0; $i < 30; $i++) {
 check(filesize("$dir/rot.log") <= 1024, 'the live file stays under the cap');
 check(file_exists("$dir/rot.log.1") && file_exists("$dir/rot.log.3") && !file_exists("$dir/rot.log.4"), 'three rotated files kept');
 
-// Inside MODX (MODX_CORE_PATH defined) the default log file is core/cache/logs/modretailcrm.log.
+// Inside MODX (MODX_CORE_PATH defined) the default log file is core/cache/logs/modretailcrm.log;
+// its folder logs/ is created in MODX's core/cache/ (which every site has), never its parents.
 define('MODX_CORE_PATH', "$dir/core/");
+mkdir("$dir/core/cache", 0700, true);
 $modx = sandbox_client();
 try {
     $modx->customersGet('nobody-here');

@@ -19,7 +19,8 @@ function cli(string $cli, string ...$args): array
 {
     $command = array_merge(['php', '-n', '-d', 'extension=pdo', '-d', 'extension=pdo_sqlite',
         '-d', 'extension=' . env('MODRETAILCRM_SO'), $cli], $args);
-    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+    // In the temporary folder, so that a relative path stays inside it whatever the CLI does.
+    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, env('ICML_DIR'));
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
     return [proc_close($process), $out, $err];
@@ -83,7 +84,28 @@ same(['Other & Co', 'Other Ltd', 'https://other.example/index.php?id=15'],
     [(string) $xml->shop->name, (string) $xml->shop->company, (string) $xml->shop->offers->offer->url]);
 
 $db->setting('modretailcrm_icml_file', '{base_path}feeds/catalog.xml');
-same("$site/feeds/catalog.xml", cli_json($cli, "--site=$site", 'icml')['path'], 'the modretailcrm_icml_file setting');
+[$code, , $err] = cli($cli, "--site=$site", 'icml');
+same(1, $code, 'outside assets/ without an export folder');
+check(str_contains($err, 'ConfigException') && str_contains($err, 'is outside the folders'), $err);
+mkdir("$site/feeds");
+$db->setting('modretailcrm_icml_folder', '{base_path}feeds/');
+same("$site/feeds/catalog.xml", cli_json($cli, "--site=$site", 'icml')['path'], 'the modretailcrm_icml_file setting in the export folder');
+
+// Paths from the settings or a relative --output follow the snippet's rule; the configuration stays.
+$config = (string) file_get_contents("$site/core/config/config.inc.php");
+foreach (['{core_path}config/config.inc.php' => 'must end in .xml', '{core_path}config/catalog.xml' => 'is outside the folders',
+    '{assets_path}../core/config/catalog.xml' => 'is outside the folders'] as $file => $why) {
+    $db->setting('modretailcrm_icml_file', $file);
+    [$code, , $err] = cli($cli, "--site=$site", 'icml');
+    same(1, $code, $file);
+    check(str_contains($err, $why), "$file: $err");
+}
+[$code, , $err] = cli($cli, "--site=$site", 'icml', '--output=site/core/config/catalog.xml');
+same(1, $code);
+check(str_contains($err, 'not an absolute path'), $err);
+same($config, (string) file_get_contents("$site/core/config/config.inc.php"), 'the configuration is untouched');
+same(['config.inc.php'], array_values(array_diff(scandir("$site/core/config"), ['.', '..'])), 'nothing new in core/config');
+$db->setting('modretailcrm_icml_file', '{base_path}feeds/catalog.xml');
 
 // --- --site for the outbox commands ----------------------------------------------------------
 $status = cli_json($cli, "--site=$site", 'status');

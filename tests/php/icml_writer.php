@@ -80,6 +80,9 @@ throws(ValidationException::class, fn () => $writer->addOffer(product(['price' =
 throws(ValidationException::class, fn () => $writer->addOffer(product(['price' => -1])), 'offer "3": price must not be negative, got -1');
 throws(ValidationException::class, fn () => $writer->addOffer(product(['price' => new stdClass()])), 'offer "3": price must be a number, got object');
 throws(ValidationException::class, fn () => $writer->addOffer(['pagetitle' => 'no id']), 'offer without an id: id is missing');
+// Bytes that are not UTF-8 are named as such, not as a wrong type.
+throws(ValidationException::class, fn () => $writer->addOffer(product(['pagetitle' => "T-Shirt \xff"])), 'offer "3": name is not valid UTF-8');
+throws(ValidationException::class, fn () => $writer->addOffer(product(['price' => "1\xff"])), 'offer "3": price is not valid UTF-8');
 throws(ValidationException::class, fn () => $writer->addOffer('not an array'), '$offer must be an array, string given');
 throws(ValidationException::class, fn () => $writer->addOffers([product(['id' => 6]), product(['id' => 7, 'weight' => 'heavy'])]),
     '$offers[1]: offer "7": weight must be a number, got "heavy"');
@@ -171,6 +174,7 @@ throws(ConfigException::class, fn () => new Writer($dir, $shop), 'not a file pat
 throws(ConfigException::class, fn () => new Writer($path, $shop, ['map' => ['title' => 'pagetitle']]), '"title" is not an ICML offer field');
 throws(ConfigException::class, fn () => new Writer($path, $shop, ['colour' => 1]), 'unknown option "colour"');
 throws(ValidationException::class, fn () => new Writer($path, ['name' => 'Shop']), 'shop company is missing');
+throws(ValidationException::class, fn () => new Writer($path, ['name' => "Shop \xc3"] + $shop), 'shop name is not valid UTF-8');
 throws(ValidationException::class, fn () => new Writer($path, ['date' => 'yesterday'] + $shop), 'date must have the form');
 
 // --- a mapping for a site with its own field names --------------------------------------

@@ -23,8 +23,17 @@ check($category !== null && (int) $category['parent'] === 0, 'category modRetail
 $settings = array_filter(rows($db, 'modSystemSetting'), fn(array $row) => $row['namespace'] === 'modretailcrm');
 $expected = installer_settings();
 same(array_keys($expected), array_keys($settings), 'the settings created');
+// The private folder: a name nobody can guess, made at install, with Apache's deny rules.
+$dataPath = $settings['modretailcrm_data_path']['value'] ?? '';
+check(preg_match('~^\{core_path\}cache/modretailcrm-[0-9a-f]{24}/$~', $dataPath) === 1, "a random private folder: $dataPath");
+$folder = str_replace('{core_path}', "$site/core/", $dataPath);
+same(0700, fileperms($folder) & 0777, 'the private folder is its owner\'s');
+check(str_contains((string) file_get_contents("$folder.htaccess"), 'Require all denied'), 'Apache denies the folder');
+check(str_contains($out, 'location ^~ /core/ { deny all; return 404; }'), "the nginx rule is printed: $out");
+check(!is_dir("$site/core/cache/modretailcrm"), 'no folder with the guessable name');
 foreach ($expected as $key => $definition) {
-    same(['key' => $key, 'value' => $definition['value'], 'xtype' => $definition['xtype'], 'namespace' => 'modretailcrm',
+    same(['key' => $key, 'value' => $key === 'modretailcrm_data_path' ? $dataPath : $definition['value'],
+        'xtype' => $definition['xtype'], 'namespace' => 'modretailcrm',
         'area' => $definition['area'], 'editedon' => null], $settings[$key], "setting $key");
 }
 

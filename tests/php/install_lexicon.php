@@ -46,7 +46,8 @@ $source = file_get_contents(REPO . '/src/config/integration.rs');
 preg_match_all('/\b(?:text|flag|list|seconds|status_ids|custom_class|setting)\(\s*settings,\s*"([A-Za-z_]+)"/', $source, $m);
 $read = array_values(array_unique(array_map(fn(string $name) => "modretailcrm_$name", $m[1])));
 check(count($read) >= 20, 'integration.rs reads its settings by name: ' . json_encode($read));
-$outsideTheExtension = ['modretailcrm_icml_file']; // read by php-plugin/lib/IcmlCatalog.php
+// modretailcrm_data_path is read by src/config/folder.rs; the icml ones by php-plugin/lib/IcmlCatalog.php.
+$outsideTheExtension = ['modretailcrm_data_path', 'modretailcrm_icml_file', 'modretailcrm_icml_folder'];
 $installed = array_keys(installer_settings());
 sort($read);
 $fromExtension = array_values(array_diff($installed, $outsideTheExtension));

@@ -9,7 +9,10 @@
  *   &parents  comma list of resource ids (default 0: the whole catalogue)
  * and:
  *   &file     where the file is kept (default: the modretailcrm_icml_file setting, else
- *             {assets_path}modretailcrm/icml.xml; {assets_path}, {core_path}, {base_path})
+ *             {assets_path}modretailcrm/icml.xml; {assets_path}, {core_path}, {base_path}):
+ *             a .xml or .xml.gz file inside {assets_path} or the modretailcrm_icml_folder
+ *             setting's folder, else refused (an error in the MODX log, nothing written
+ *             or served)
  *   &maxAge   seconds a written file is served before it is written again (default 3600;
  *             0 = every call writes it; the cron command `icml` keeps it fresh meanwhile)
  *   &serve    1: send the file as the response and stop (default when the snippet runs in a
@@ -38,10 +41,15 @@ if (!class_exists('ModRetailCrm\\Plugin\\IcmlCatalog', false)) {
 
 $settings = [];
 foreach (['site_name', 'site_url', 'friendly_urls', 'modretailcrm_allow_msoptionsprice', 'modretailcrm_icml_file',
-    'assets_path', 'core_path', 'base_path'] as $key) {
+    'modretailcrm_icml_folder', 'assets_path', 'core_path', 'base_path'] as $key) {
     $settings[$key] = $modx->getOption($key);
 }
-$path = \ModRetailCrm\Plugin\IcmlCatalog::path($modx->getOption('file', $scriptProperties, ''), $settings);
+try {
+    $path = \ModRetailCrm\Plugin\IcmlCatalog::path((string) $modx->getOption('file', $scriptProperties, ''), $settings);
+} catch (\ModRetailCrm\Exception $e) {
+    $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] icml: ' . get_class($e) . ': ' . $e->getMessage());
+    return '';
+}
 $maxAge = (int) $modx->getOption('maxAge', $scriptProperties, 3600);
 $serve = $modx->getOption('serve', $scriptProperties, '');
 $serve = $serve === '' || $serve === null ? isset($modx->resource) && is_object($modx->resource) : \ModRetailCrm\Plugin\IcmlCatalog::flag($serve);

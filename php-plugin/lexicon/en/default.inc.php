@@ -32,14 +32,18 @@ $_lang['setting_modretailcrm_rate_limit_desc'] = 'At most this many calls per se
 $_lang['setting_modretailcrm_log'] = 'Log every call';
 $_lang['setting_modretailcrm_log_desc'] = 'Yes: log every call to RetailCRM. Failures are always logged.';
 $_lang['setting_modretailcrm_log_file'] = 'Log file';
-$_lang['setting_modretailcrm_log_file_desc'] = 'The log file. Empty: core/cache/logs/modretailcrm.log.';
+$_lang['setting_modretailcrm_log_file_desc'] = 'The log file; its folder must exist. Empty: modretailcrm.log in the private folder (modretailcrm_data_path). The log is readable by its owner only (0600).';
 
 $_lang['setting_modretailcrm_send_mode'] = 'When to send';
 $_lang['setting_modretailcrm_send_mode_desc'] = 'deferred (default): every change is saved to the outbox and sent right after the page is delivered to the visitor; sync: sent during the request, waiting at most the sync budget; queue: only saved, a cron job sends (php core/components/modretailcrm/cli/modretailcrm.php flush).';
 $_lang['setting_modretailcrm_sync_budget'] = 'Sync budget, s';
 $_lang['setting_modretailcrm_sync_budget_desc'] = 'In sync mode, the longest a shop request waits for RetailCRM, in seconds (default 2). An unanswered change stays in the outbox and is sent later.';
 $_lang['setting_modretailcrm_queue_path'] = 'Outbox file';
-$_lang['setting_modretailcrm_queue_path_desc'] = 'The outbox (an SQLite file) where changes wait until RetailCRM has them. Empty: core/cache/modretailcrm/outbox.sqlite.';
+$_lang['setting_modretailcrm_queue_path_desc'] = 'The outbox (an SQLite file) where changes wait until RetailCRM has them. Empty: outbox.sqlite in the private folder (modretailcrm_data_path).';
+$_lang['setting_modretailcrm_data_path'] = 'Private folder';
+$_lang['setting_modretailcrm_data_path_desc'] = 'The folder of the outbox, the log and the integration\'s notes: they hold customers\' names, e-mails, phones and addresses. The installer creates it as {core_path}cache/modretailcrm-<random>/, a name nobody can guess, with deny rules for Apache; nginx needs the rule the installer prints. Empty: core/cache/modretailcrm/.';
+$_lang['setting_modretailcrm_keep_delivered_days'] = 'Keep delivered changes, days';
+$_lang['setting_modretailcrm_keep_delivered_days_desc'] = 'Delivered changes are removed from the outbox after this many days (default 30; 0: at the next delivery), so that it does not become an archive of every customer.';
 $_lang['setting_modretailcrm_retry_delay'] = 'First retry after, s';
 $_lang['setting_modretailcrm_retry_delay_desc'] = 'The wait after a change\'s first failed attempt, in seconds (default 1); it doubles with each further failure.';
 $_lang['setting_modretailcrm_retry_delay_max'] = 'Longest retry wait, s';
@@ -68,6 +72,8 @@ $_lang['setting_modretailcrm_country_iso_desc'] = 'The ISO code (for example RU)
 
 $_lang['setting_modretailcrm_icml_file'] = 'ICML file';
 $_lang['setting_modretailcrm_icml_file_desc'] = 'Where the icml snippet and the cron command keep the ICML catalogue RetailCRM fetches. Empty: {assets_path}modretailcrm/icml.xml ({assets_path}, {core_path}, {base_path} are replaced).';
+$_lang['setting_modretailcrm_icml_folder'] = 'ICML export folder';
+$_lang['setting_modretailcrm_icml_folder_desc'] = 'A folder besides {assets_path} where the ICML file may be written (for example {base_path}feeds/); it must exist. The file must be in one of them and end in .xml or .xml.gz; anything else is refused.';
 
 $_lang['setting_modretailcrm_custom_customers_class'] = 'Customer class';
 $_lang['setting_modretailcrm_custom_customers_class_desc'] = 'Your class that adjusts every customer sent: ["ClassName", "{core_path}components/shop/Customers.php"] or a class name; its static map(array $payload, array $source): array returns the customer. If it fails, the standard customer is sent.';

@@ -32,14 +32,18 @@ $_lang['setting_modretailcrm_rate_limit_desc'] = 'Не больше стольк
 $_lang['setting_modretailcrm_log'] = 'Журналировать все запросы';
 $_lang['setting_modretailcrm_log_desc'] = 'Да: записывать в журнал каждый запрос к RetailCRM. Ошибки записываются всегда.';
 $_lang['setting_modretailcrm_log_file'] = 'Файл журнала';
-$_lang['setting_modretailcrm_log_file_desc'] = 'Файл журнала. Пусто: core/cache/logs/modretailcrm.log.';
+$_lang['setting_modretailcrm_log_file_desc'] = 'Файл журнала; его папка должна существовать. Пусто: modretailcrm.log в закрытой папке (modretailcrm_data_path). Журнал доступен только владельцу (0600).';
 
 $_lang['setting_modretailcrm_send_mode'] = 'Когда отправлять';
 $_lang['setting_modretailcrm_send_mode_desc'] = 'deferred (по умолчанию): каждое изменение сохраняется в очередь и отправляется сразу после того, как страница отдана посетителю; sync: отправляется во время запроса, ожидая не дольше бюджета; queue: только сохраняется, отправляет задание cron (php core/components/modretailcrm/cli/modretailcrm.php flush).';
 $_lang['setting_modretailcrm_sync_budget'] = 'Бюджет ожидания, с';
 $_lang['setting_modretailcrm_sync_budget_desc'] = 'В режиме sync — сколько запрос магазина может ждать RetailCRM, в секундах (по умолчанию 2). Изменение без ответа остаётся в очереди и отправляется позже.';
 $_lang['setting_modretailcrm_queue_path'] = 'Файл очереди';
-$_lang['setting_modretailcrm_queue_path_desc'] = 'Очередь (файл SQLite), где изменения ждут, пока RetailCRM их не примет. Пусто: core/cache/modretailcrm/outbox.sqlite.';
+$_lang['setting_modretailcrm_queue_path_desc'] = 'Очередь (файл SQLite), где изменения ждут, пока RetailCRM их не примет. Пусто: outbox.sqlite в закрытой папке (modretailcrm_data_path).';
+$_lang['setting_modretailcrm_data_path'] = 'Закрытая папка';
+$_lang['setting_modretailcrm_data_path_desc'] = 'Папка очереди, журнала и заметок интеграции: в них имена, e-mail, телефоны и адреса покупателей. Установщик создаёт её как {core_path}cache/modretailcrm-<случайное>/, имя, которое нельзя угадать, с запретом доступа для Apache; для nginx нужно правило, которое печатает установщик. Пусто: core/cache/modretailcrm/.';
+$_lang['setting_modretailcrm_keep_delivered_days'] = 'Хранить доставленные изменения, дней';
+$_lang['setting_modretailcrm_keep_delivered_days_desc'] = 'Доставленные изменения удаляются из очереди через столько дней (по умолчанию 30; 0 — при следующей доставке), чтобы она не превращалась в архив всех покупателей.';
 $_lang['setting_modretailcrm_retry_delay'] = 'Первый повтор через, с';
 $_lang['setting_modretailcrm_retry_delay_desc'] = 'Пауза после первой неудачной попытки, в секундах (по умолчанию 1); с каждой следующей неудачей удваивается.';
 $_lang['setting_modretailcrm_retry_delay_max'] = 'Наибольшая пауза, с';
@@ -68,6 +72,8 @@ $_lang['setting_modretailcrm_country_iso_desc'] = 'ISO-код страны до�
 
 $_lang['setting_modretailcrm_icml_file'] = 'Файл ICML';
 $_lang['setting_modretailcrm_icml_file_desc'] = 'Где сниппет icml и команда cron хранят каталог ICML, который забирает RetailCRM. Пусто: {assets_path}modretailcrm/icml.xml ({assets_path}, {core_path}, {base_path} заменяются).';
+$_lang['setting_modretailcrm_icml_folder'] = 'Папка выгрузки ICML';
+$_lang['setting_modretailcrm_icml_folder_desc'] = 'Папка, кроме {assets_path}, куда можно писать файл ICML (например {base_path}feeds/); она должна существовать. Файл должен лежать в одной из них и оканчиваться на .xml или .xml.gz, иначе он отклоняется.';
 
 $_lang['setting_modretailcrm_custom_customers_class'] = 'Класс клиентов';
 $_lang['setting_modretailcrm_custom_customers_class_desc'] = 'Ваш класс, дополняющий каждого передаваемого клиента: ["ClassName", "{core_path}components/shop/Customers.php"] или имя класса; его статический метод map(array $payload, array $source): array возвращает клиента. Если класс не сработал, передаётся стандартный клиент.';

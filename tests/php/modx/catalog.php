@@ -132,6 +132,7 @@ final class CatalogDb
     public function setting(string $key, string $value, ?string $context = null): void
     {
         if ($context === null) {
+            $this->pdo->prepare("DELETE FROM `{$this->prefix}system_settings` WHERE `key` = ?")->execute([$key]);
             $this->insert('system_settings', ['key' => $key, 'value' => $value, 'xtype' => 'textfield', 'namespace' => 'core']);
         } else {
             $this->insert('context_setting', ['context_key' => $context, 'key' => $key, 'value' => $value]);
