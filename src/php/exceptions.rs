@@ -77,9 +77,36 @@ impl Kind {
         unsafe { registered.as_ref() }.unwrap_or_else(ce::exception)
     }
 
-    /// An exception of this class with `message` and `code`, ready to return to PHP.
+    /// An exception of this class with `message` (made [`clean`]) and `code`, ready to
+    /// return to PHP.
     pub fn exception(self, message: impl Into<String>, code: i32) -> PhpException {
-        PhpException::new(message.into(), code, self.entry())
+        PhpException::new(clean(message.into()), code, self.entry())
+    }
+}
+
+/// `text` fit for an exception's message or property, whatever its origin (a CRM's answer, a
+/// path from the settings): a NUL byte, which PHP cannot take in a message, is written as
+/// `\0`. (Texts are Rust strings, so any invalid UTF-8 was replaced when they were read.)
+fn clean(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\\0")
+    } else {
+        text
+    }
+}
+
+/// [`clean`] for every string and key in a JSON value.
+fn clean_json(value: Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(clean(text)),
+        Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, item)| (clean(key), clean_json(item)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -165,7 +192,8 @@ pub fn internal(message: impl Into<String>) -> PhpException {
     Kind::Base.exception(message, 0)
 }
 
-/// The PHP exception for an API error.
+/// The PHP exception for an API error. `errorMsg` and `errors` are [`clean`]ed; `response`
+/// is the CRM's answer as it was decoded.
 pub fn from_api_error(error: ApiError) -> PhpException {
     let message = error.to_string();
     match error {
@@ -188,11 +216,11 @@ fn api_exception(message: String, response: ErrorResponse) -> PhpException {
         .throw();
     let errors = match response.errors {
         Value::Null => Value::Array(Vec::new()),
-        errors => errors,
+        errors => clean_json(errors),
     };
     let values = [
         json!(response.status),
-        json!(response.error_msg),
+        json!(clean(response.error_msg)),
         errors,
         response.body.unwrap_or(Value::Null),
         json!(class),

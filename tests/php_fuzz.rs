@@ -1,0 +1,269 @@
+//! Hostile input from PHP and from the CRM: every failure is one of the extension's own
+//! exceptions, nothing crashes the PHP process, and absurd amounts are refused.
+//!
+//! The generated-input harness runs `tests/php/fuzz_calls.php` in child `php` processes (a
+//! batch of cases each, so a crash is observed and the run goes on after it), with the
+//! working directory and `open_basedir` in a temp dir. `FUZZ_CASES` sets how many cases run
+//! (default 1500), `FUZZ_SEED` replays a run (the seed is printed).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use common::{SANDBOX_KEY, assert_php_passed, extension, sandbox};
+
+/// Cases per child process.
+const BATCH: u64 = 50;
+
+/// A temp dir removed with everything in it when dropped.
+struct Jail(PathBuf);
+
+impl Jail {
+    fn new(name: &str) -> Jail {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let path = std::env::temp_dir().join(format!(
+            "modretailcrm-{name}-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        Jail(path.canonicalize().unwrap())
+    }
+}
+
+impl Drop for Jail {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/php")
+        .join(name)
+}
+
+/// Runs `tests/php/{name}` with the extension, its working directory in `jail` and PHP's
+/// own file access limited to the jail and the test scripts (`open_basedir`).
+fn php_jailed(name: &str, jail: &Path, env: &[(&str, String)]) -> Output {
+    let scripts = script("");
+    let mut command = Command::new("timeout");
+    command
+        .args(["-s", "KILL", "90", "php", "-n"])
+        .arg("-d")
+        .arg(format!("extension={}", extension().display()))
+        .arg("-d")
+        .arg(format!(
+            "open_basedir={}:{}",
+            jail.display(),
+            scripts.display()
+        ))
+        .args(["-d", "memory_limit=1G"])
+        .arg(script(name))
+        .current_dir(jail)
+        .env("FUZZ_JAIL", jail);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("php runs")
+}
+
+/// What the harness saw.
+#[derive(Default)]
+struct Tally {
+    cases: u64,
+    outcomes: BTreeMap<String, u64>,
+    targets: BTreeSet<String>,
+    declared_targets: usize,
+    warnings: u64,
+    /// Crashes, panics and exceptions that are not the extension's own, one line each.
+    failures: Vec<String>,
+}
+
+impl Tally {
+    /// Reads one child's output; returns the case to go on from.
+    fn read(&mut self, from: u64, count: u64, output: &Output) -> u64 {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let mut last_case: Option<(u64, String)> = None;
+        let mut answered = true;
+        let mut done = false;
+        for line in stdout.lines() {
+            let mut words = line.splitn(4, ' ');
+            match (words.next(), words.next(), words.next(), words.next()) {
+                (Some("TARGETS"), Some(n), _, _) => self.declared_targets = n.parse().unwrap(),
+                (Some("CASE"), Some(n), Some(target), _) => {
+                    last_case = Some((n.parse().unwrap(), line.to_string()));
+                    self.targets.insert(target.to_string());
+                    self.cases += 1;
+                    answered = false;
+                }
+                (Some("R"), Some(_), Some(outcome), rest) => {
+                    answered = true;
+                    *self.outcomes.entry(outcome.to_string()).or_default() += 1;
+                    if matches!(outcome, "foreign" | "panic") {
+                        let case = last_case.as_ref().map_or("", |c| &c.1);
+                        self.failures
+                            .push(format!("{case}: {outcome} {}", rest.unwrap_or_default()));
+                    }
+                }
+                (Some("W"), _, _, _) => self.warnings += 1,
+                (Some("DONE"), _, _, _) => done = true,
+                _ => {}
+            }
+        }
+        let where_ = last_case
+            .as_ref()
+            .map_or_else(|| format!("before case {from}"), |c| c.1.clone());
+        let panicked = stderr.contains("panicked") || stderr.contains("Rust panic");
+        if !output.status.success() || !done || panicked {
+            let tail: String = stderr
+                .chars()
+                .rev()
+                .take(600)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let state = if answered { "after" } else { "in" };
+            self.failures.push(format!(
+                "crash {state} {where_} ({}): {tail}",
+                output.status
+            ));
+            *self.outcomes.entry("crash".into()).or_default() += 1;
+        }
+        match last_case {
+            Some((n, _)) if !done => n + 1,
+            _ => from + count,
+        }
+    }
+}
+
+#[test]
+fn every_php_method_survives_generated_hostile_input() {
+    let seed: u64 = std::env::var("FUZZ_SEED").map_or_else(
+        |_| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+                % 1_000_000
+        },
+        |s| s.parse().expect("FUZZ_SEED is a number"),
+    );
+    let cases: u64 = std::env::var("FUZZ_CASES").map_or(1500, |s| s.parse().expect("a number"));
+    println!("fuzz: seed {seed} (replay with FUZZ_SEED={seed}), {cases} cases");
+    let sandbox = sandbox();
+    let jail = Jail::new("fuzz");
+    let mut tally = Tally::default();
+    let mut next = 0;
+    while next < cases {
+        let count = BATCH.min(cases - next);
+        let output = php_jailed(
+            "fuzz_calls.php",
+            &jail.0,
+            &[
+                ("FUZZ_SEED", seed.to_string()),
+                ("FUZZ_FROM", next.to_string()),
+                ("FUZZ_COUNT", count.to_string()),
+                ("CRM_URL", sandbox.url()),
+                ("CRM_KEY", SANDBOX_KEY.to_string()),
+            ],
+        );
+        next = tally.read(next, count, &output);
+    }
+    let crashes = tally.outcomes.get("crash").copied().unwrap_or(0);
+    let foreign = tally.outcomes.get("foreign").copied().unwrap_or(0);
+    println!(
+        "fuzz: seed {seed}: {} cases run over {} of {} methods and functions; outcomes {:?}; \
+         crashes {crashes}, non-own exceptions {foreign}, PHP warnings {}",
+        tally.cases,
+        tally.targets.len(),
+        tally.declared_targets,
+        tally.outcomes,
+        tally.warnings
+    );
+    assert!(
+        tally.failures.is_empty(),
+        "seed {seed}: {} failures:\n{}",
+        tally.failures.len(),
+        tally.failures.join("\n")
+    );
+    if cases >= tally.declared_targets as u64 {
+        assert_eq!(
+            tally.targets.len(),
+            tally.declared_targets,
+            "every target was called"
+        );
+    }
+    assert!(
+        tally.declared_targets > 40,
+        "Reflection found the extension's methods"
+    );
+}
+
+/// A loopback server that answers every request with `response` (raw HTTP), for answers the
+/// sandbox does not give.
+fn scripted_crm(response: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buffer = [0; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+fn http_answer(status: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn nul_bytes_and_invalid_keys_give_own_exceptions_with_clean_texts() {
+    let body = r#"{"success":false,"errorMsg":"Order\u0000is bad","errors":{"num\u0000":"taken\u0000twice"}}"#;
+    let nul_crm = scripted_crm(http_answer("400 Bad Request", body));
+    let jail = Jail::new("fuzz-own");
+    let output = php_jailed(
+        "fuzz_own_exceptions.php",
+        &jail.0,
+        &[("NUL_CRM_URL", nul_crm), ("CRM_KEY", SANDBOX_KEY.into())],
+    );
+    assert_php_passed("fuzz_own_exceptions.php", &output);
+}
+
+#[test]
+fn absurd_amounts_are_refused_naming_the_field() {
+    let sandbox = sandbox();
+    let jail = Jail::new("fuzz-amounts");
+    let output = php_jailed(
+        "fuzz_amounts.php",
+        &jail.0,
+        &[("CRM_URL", sandbox.url()), ("CRM_KEY", SANDBOX_KEY.into())],
+    );
+    assert_php_passed("fuzz_amounts.php", &output);
+    let orders = common::control(&sandbox, "GET", "state", serde_json::Value::Null);
+    assert!(
+        !orders.to_string().contains("92233720368547758"),
+        "no capped amount reached the CRM: {orders}"
+    );
+}
