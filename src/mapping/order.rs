@@ -9,7 +9,7 @@ use super::ids::{external_id_from_num, payment_external_id};
 use super::items::items;
 use super::names::insert_names;
 use super::read::{
-    MAX_AMOUNT, amount, datetime, id_text, money, number, quantity, required_amount, text, within,
+    MAX_WEIGHT, amount, datetime, id_text, money, number, quantity, required_amount, text, within,
 };
 
 /// What the plugin gathers for one order; every row is a `toArray()` value or a raw row.
@@ -136,7 +136,7 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
     );
     let weight = number(row, "weight", "order.weight")?.unwrap_or(0.0) * settings.weight_multiplier;
     if weight > 0.0 {
-        within(weight, MAX_AMOUNT, "order.weight")?;
+        within(weight, MAX_WEIGHT, "order.weight")?;
         payload.insert("weight".into(), quantity(weight));
     }
 

@@ -71,6 +71,9 @@ pub const MAX_CENTS: i64 = MAX_AMOUNT as i64 * 100;
 /// The largest quantity of one product in an order.
 pub const MAX_COUNT: f64 = 1e9;
 
+/// The largest order weight, in grams (a million tonnes).
+pub const MAX_WEIGHT: f64 = 1e12;
+
 /// An amount of money in whole cents (rounded half away from zero) from field `key`: absent,
 /// null and blank text are `None`; a negative amount or one above [`MAX_AMOUNT`] is an error
 /// naming `path`.

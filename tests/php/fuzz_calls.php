@@ -10,7 +10,8 @@
 //
 // Prints, flushed line by line (so the parent sees the case a crash happened in):
 //   CASE <n> <target> <argc>       before the call
-//   R <n> ok | own <class> | accepted <class> | foreign <class> <message> | panic <message>
+//   R <n> ok | own <class> | arity <class> | callback <class> | foreign <class> <message> |
+//         panic <message>
 //   W <n> <message>                 a PHP warning or notice raised during the case
 //   DONE                            after the last case
 
@@ -409,7 +410,10 @@ function receiver(string $class, Gen $gen, string $jail, int $case): object
     return match ($class) {
         'ModRetailCrm\\Client' => new ModRetailCrm\Client(getenv('CRM_URL'), getenv('CRM_KEY'), 'shop', [
             'timeout' => 2, 'max_retries' => 0, 'rate_limit' => 0, 'retry_delay' => 0.01,
-            'log_callback' => fn ($line) => null,
+            'log' => $gen->chance(50),
+            'log_callback' => $gen->chance(20)
+                ? function (string $line) { throw new FuzzCallbackException('from the log callback'); }
+                : fn ($line) => null,
         ]),
         'ModRetailCrm\\Integration' => (function () use ($gen, $jail) {
             $integration = new ModRetailCrm\Integration([
@@ -493,14 +497,14 @@ for ($case = $from; $case < $from + $count; $case++) {
             say("R $case panic $thrown: " . substr($message, 0, 300));
         } elseif ($e instanceof ModRetailCrm\Exception) {
             say("R $case own $thrown");
-        } elseif ($e instanceof ArgumentCountError && $arityWrong && str_contains($message, 'expects')) {
+        } elseif ($e instanceof ArgumentCountError && $arityWrong && str_starts_with($message, label($target) . '() expects')) {
             // Raised by the argument count check (zend_wrong_parameters_count_error, called by
             // ext-php-rs's argument parser) before the method's body runs, and only accepted
             // when this case passed fewer arguments than required or more than declared.
-            say("R $case accepted $thrown");
+            say("R $case arity $thrown");
         } elseif ($e instanceof FuzzCallbackException) {
             // A generated callback's own exception, passed through unchanged as documented.
-            say("R $case accepted $thrown");
+            say("R $case callback $thrown");
         } else {
             say("R $case foreign $thrown: " . substr($message, 0, 300));
         }
