@@ -9,7 +9,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Number, Value};
 
-use crate::php::exceptions::validation;
+use crate::php::exceptions::{internal, validation};
 
 /// How deep nested arrays may go (also stops recursive arrays built with references).
 pub const MAX_DEPTH: usize = 64;
@@ -143,6 +143,10 @@ pub fn entries<'a>(
 /// Converts JSON into a PHP value: objects and lists become arrays (keys that are canonical
 /// integers become integer keys, as PHP itself stores them).
 pub fn to_zval(value: &Value) -> PhpResult<Zval> {
+    build(value).map_err(|e| internal(format!("cannot make a PHP value: {e}")))
+}
+
+fn build(value: &Value) -> ext_php_rs::error::Result<Zval> {
     let mut zval = Zval::new();
     match value {
         Value::Null => zval.set_null(),
@@ -156,7 +160,7 @@ pub fn to_zval(value: &Value) -> PhpResult<Zval> {
             let mut array =
                 ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(u32::MAX));
             for item in items {
-                array.push(to_zval(item)?)?;
+                array.push(build(item)?)?;
             }
             zval.set_hashtable(array);
         }
@@ -165,8 +169,8 @@ pub fn to_zval(value: &Value) -> PhpResult<Zval> {
                 ZendHashTable::with_capacity(u32::try_from(fields.len()).unwrap_or(u32::MAX));
             for (key, item) in fields {
                 match canonical_integer(key) {
-                    Some(index) => array.insert_at_index(index, to_zval(item)?)?,
-                    None => array.insert(key.as_str(), to_zval(item)?)?,
+                    Some(index) => array.insert_at_index(index, build(item)?)?,
+                    None => array.insert(key.as_str(), build(item)?)?,
                 }
             }
             zval.set_hashtable(array);
