@@ -4,7 +4,8 @@
 //! The generated-input harness runs `tests/php/fuzz_calls.php` in child `php` processes (a
 //! batch of cases each, so a crash is observed and the run goes on after it), with the
 //! working directory and `open_basedir` in a temp dir. `FUZZ_CASES` sets how many cases run
-//! (default 1500), `FUZZ_SEED` replays a run (the seed is printed).
+//! (default 1500), `FUZZ_SEED` replays a run (the seed is printed), `FUZZ_FROM` starts at a
+//! given case (a failure prints how to replay just its case).
 
 mod common;
 
@@ -12,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, ExitStatus};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::{SANDBOX_KEY, assert_php_passed, extension, sandbox};
@@ -50,10 +51,10 @@ fn script(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs `tests/php/{name}` with the extension, its working directory in `jail` and PHP's
-/// own file access limited to the jail and the test scripts (`open_basedir`).
-fn php_jailed(name: &str, jail: &Path, env: &[(&str, String)]) -> Output {
-    let scripts = script("");
+/// A command running `tests/php/{name}` with the extension, its working directory in `jail`
+/// and PHP's own file access limited to the jail and the test scripts (`open_basedir`),
+/// killed after 90 s.
+fn php_jailed(name: &str, jail: &Path, env: &[(&str, String)]) -> Command {
     let mut command = Command::new("timeout");
     command
         .args(["-s", "KILL", "90", "php", "-n"])
@@ -63,7 +64,7 @@ fn php_jailed(name: &str, jail: &Path, env: &[(&str, String)]) -> Output {
         .arg(format!(
             "open_basedir={}:{}",
             jail.display(),
-            scripts.display()
+            script("").display()
         ))
         .args(["-d", "memory_limit=1G"])
         .arg(script(name))
@@ -72,7 +73,20 @@ fn php_jailed(name: &str, jail: &Path, env: &[(&str, String)]) -> Output {
     for (key, value) in env {
         command.env(key, value);
     }
-    command.output().expect("php runs")
+    command
+}
+
+/// Runs `command` with its standard output and error in one pipe, so that what PHP or a
+/// panic writes to stderr lands after the line of the case it happened in.
+fn run_merged(mut command: Command) -> (ExitStatus, String) {
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    command.stdout(writer.try_clone().unwrap()).stderr(writer);
+    let mut child = command.spawn().expect("php runs");
+    drop(command);
+    let mut output = Vec::new();
+    reader.read_to_end(&mut output).unwrap();
+    let status = child.wait().unwrap();
+    (status, String::from_utf8_lossy(&output).into_owned())
 }
 
 /// What the harness saw.
@@ -88,59 +102,56 @@ struct Tally {
 }
 
 impl Tally {
-    /// Reads one child's output; returns the case to go on from.
-    fn read(&mut self, from: u64, count: u64, output: &Output) -> u64 {
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let mut last_case: Option<(u64, String)> = None;
-        let mut answered = true;
+    /// Reads one child's output (cases `from..from + count` of `seed`); returns the case to
+    /// go on from: the next one, or the one after the case a crash happened in.
+    fn read(&mut self, seed: u64, from: u64, count: u64, status: ExitStatus, output: &str) -> u64 {
+        let mut current: Option<(u64, String)> = None;
         let mut done = false;
-        for line in stdout.lines() {
+        let replay =
+            |case: u64| format!("(replay: FUZZ_SEED={seed} FUZZ_FROM={case} FUZZ_CASES=1)");
+        for line in output.lines() {
             let mut words = line.splitn(4, ' ');
             match (words.next(), words.next(), words.next(), words.next()) {
                 (Some("TARGETS"), Some(n), _, _) => self.declared_targets = n.parse().unwrap(),
                 (Some("CASE"), Some(n), Some(target), _) => {
-                    last_case = Some((n.parse().unwrap(), line.to_string()));
+                    current = Some((n.parse().unwrap(), line.to_string()));
                     self.targets.insert(target.to_string());
                     self.cases += 1;
-                    answered = false;
                 }
                 (Some("R"), Some(_), Some(outcome), rest) => {
-                    answered = true;
                     *self.outcomes.entry(outcome.to_string()).or_default() += 1;
                     if matches!(outcome, "foreign" | "panic") {
-                        let case = last_case.as_ref().map_or("", |c| &c.1);
-                        self.failures
-                            .push(format!("{case}: {outcome} {}", rest.unwrap_or_default()));
+                        let (case, call) = current.clone().unwrap_or_default();
+                        self.failures.push(format!(
+                            "{call}: {outcome} {} {}",
+                            rest.unwrap_or_default(),
+                            replay(case)
+                        ));
                     }
                 }
                 (Some("W"), _, _, _) => self.warnings += 1,
                 (Some("DONE"), _, _, _) => done = true,
+                _ if ["panicked", "Rust panic", "Fatal error", "Segmentation"]
+                    .iter()
+                    .any(|sign| line.contains(sign)) =>
+                {
+                    let (case, call) = current.clone().unwrap_or((from, "start".into()));
+                    self.failures
+                        .push(format!("{call}: printed {line:?} {}", replay(case)));
+                }
                 _ => {}
             }
         }
-        let where_ = last_case
-            .as_ref()
-            .map_or_else(|| format!("before case {from}"), |c| c.1.clone());
-        let panicked = stderr.contains("panicked") || stderr.contains("Rust panic");
-        if !output.status.success() || !done || panicked {
-            let tail: String = stderr
-                .chars()
-                .rev()
-                .take(600)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            let state = if answered { "after" } else { "in" };
+        if !status.success() || !done {
+            let (case, call) = current.clone().unwrap_or((from, "start".into()));
             self.failures.push(format!(
-                "crash {state} {where_} ({}): {tail}",
-                output.status
+                "crash in or after {call} ({status}) {}",
+                replay(case)
             ));
             *self.outcomes.entry("crash".into()).or_default() += 1;
         }
-        match last_case {
-            Some((n, _)) if !done => n + 1,
+        match current {
+            Some((case, _)) if !done => case + 1,
             _ => from + count,
         }
     }
@@ -158,15 +169,18 @@ fn every_php_method_survives_generated_hostile_input() {
         },
         |s| s.parse().expect("FUZZ_SEED is a number"),
     );
-    let cases: u64 = std::env::var("FUZZ_CASES").map_or(1500, |s| s.parse().expect("a number"));
+    let number = |name: &str, default: u64| {
+        std::env::var(name).map_or(default, |s| s.parse().expect("a number"))
+    };
+    let (first, cases) = (number("FUZZ_FROM", 0), number("FUZZ_CASES", 1500));
     println!("fuzz: seed {seed} (replay with FUZZ_SEED={seed}), {cases} cases");
     let sandbox = sandbox();
     let jail = Jail::new("fuzz");
     let mut tally = Tally::default();
-    let mut next = 0;
-    while next < cases {
-        let count = BATCH.min(cases - next);
-        let output = php_jailed(
+    let mut next = first;
+    while next < first + cases {
+        let count = BATCH.min(first + cases - next);
+        let (status, output) = run_merged(php_jailed(
             "fuzz_calls.php",
             &jail.0,
             &[
@@ -176,14 +190,15 @@ fn every_php_method_survives_generated_hostile_input() {
                 ("CRM_URL", sandbox.url()),
                 ("CRM_KEY", SANDBOX_KEY.to_string()),
             ],
-        );
-        next = tally.read(next, count, &output);
+        ));
+        next = tally.read(seed, next, count, status, &output);
     }
     let crashes = tally.outcomes.get("crash").copied().unwrap_or(0);
     let foreign = tally.outcomes.get("foreign").copied().unwrap_or(0);
+    let panics = tally.outcomes.get("panic").copied().unwrap_or(0);
     println!(
         "fuzz: seed {seed}: {} cases run over {} of {} methods and functions; outcomes {:?}; \
-         crashes {crashes}, non-own exceptions {foreign}, PHP warnings {}",
+         crashes {crashes}, panics {panics}, non-own exceptions {foreign}, PHP warnings {}",
         tally.cases,
         tally.targets.len(),
         tally.declared_targets,
@@ -247,7 +262,9 @@ fn nul_bytes_and_invalid_keys_give_own_exceptions_with_clean_texts() {
         "fuzz_own_exceptions.php",
         &jail.0,
         &[("NUL_CRM_URL", nul_crm), ("CRM_KEY", SANDBOX_KEY.into())],
-    );
+    )
+    .output()
+    .unwrap();
     assert_php_passed("fuzz_own_exceptions.php", &output);
 }
 
@@ -259,7 +276,9 @@ fn absurd_amounts_are_refused_naming_the_field() {
         "fuzz_amounts.php",
         &jail.0,
         &[("CRM_URL", sandbox.url()), ("CRM_KEY", SANDBOX_KEY.into())],
-    );
+    )
+    .output()
+    .unwrap();
     assert_php_passed("fuzz_amounts.php", &output);
     let orders = common::control(&sandbox, "GET", "state", serde_json::Value::Null);
     assert!(
