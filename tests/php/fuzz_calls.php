@@ -404,20 +404,22 @@ function label(array $target): string
     return $class === null ? $function->getName() : "$class::" . $function->getName();
 }
 
-/** A fresh object to call an instance method on, sometimes in a used state. */
+/** A fresh object to call an instance method on, sometimes in a used state, sometimes for a
+ *  CRM that refuses connections (an unused loopback port). */
 function receiver(string $class, Gen $gen, string $jail, int $case): object
 {
+    $url = $gen->chance(80) ? getenv('CRM_URL') : 'http://127.0.0.1:1';
     return match ($class) {
-        'ModRetailCrm\\Client' => new ModRetailCrm\Client(getenv('CRM_URL'), getenv('CRM_KEY'), 'shop', [
+        'ModRetailCrm\\Client' => new ModRetailCrm\Client($url, getenv('CRM_KEY'), 'shop', [
             'timeout' => 2, 'max_retries' => 0, 'rate_limit' => 0, 'retry_delay' => 0.01,
             'log' => $gen->chance(50),
             'log_callback' => $gen->chance(20)
                 ? function (string $line) { throw new FuzzCallbackException('from the log callback'); }
                 : fn ($line) => null,
         ]),
-        'ModRetailCrm\\Integration' => (function () use ($gen, $jail) {
+        'ModRetailCrm\\Integration' => (function () use ($gen, $jail, $url) {
             $integration = new ModRetailCrm\Integration([
-                'modretailcrm_url' => getenv('CRM_URL'), 'modretailcrm_apiKey' => getenv('CRM_KEY'),
+                'modretailcrm_url' => $url, 'modretailcrm_apiKey' => getenv('CRM_KEY'),
                 'modretailcrm_siteCode' => 'shop', 'modretailcrm_queue_path' => "$jail/receiver.sqlite",
                 'modretailcrm_send_mode' => $gen->pick(['queue', 'sync', 'deferred']),
                 'modretailcrm_timeout' => '2', 'modretailcrm_rate_limit' => '1000',
@@ -426,13 +428,24 @@ function receiver(string $class, Gen $gen, string $jail, int $case): object
             if ($gen->chance(30)) {
                 $integration->enqueue('customer.create', ['externalId' => (string) mt_rand(1, 99), 'firstName' => 'F']);
             }
+            if ($gen->chance(15)) {
+                // A change the CRM refuses for good: a dead letter for retry() and discard().
+                $integration->enqueue('request', ['method' => 'POST', 'route' => 'no/such/route', 'params' => []]);
+                $integration->flush(1);
+            }
             return $integration;
         })(),
         'ModRetailCrm\\Icml\\Writer' => (function () use ($gen, $jail, $case) {
             $writer = new ModRetailCrm\Icml\Writer("$jail/receiver-$case.xml", ['name' => 'Shop', 'company' => 'Co']);
-            if ($gen->chance(20)) {
-                $writer->finish();
+            if ($gen->chance(30)) {
+                $writer->addCategory(['id' => 1, 'pagetitle' => 'Catalog']);
+                $writer->addOffer(['id' => 7, 'pagetitle' => 'Kettle', 'price' => 10, 'parent' => 1, 'uri' => 'k.html']);
             }
+            match (mt_rand(0, 9)) {
+                0 => $writer->finish(),
+                1 => $writer->abort(),
+                default => null,
+            };
             return $writer;
         })(),
         default => throw new LogicException("no receiver for $class: add one to tests/php/fuzz_calls.php"),
