@@ -175,6 +175,7 @@ fn every_php_method_survives_generated_hostile_input() {
     let (first, cases) = (number("FUZZ_FROM", 0), number("FUZZ_CASES", 1500));
     println!("fuzz: seed {seed} (replay with FUZZ_SEED={seed}), {cases} cases");
     let sandbox = sandbox();
+    let hostile_crm = scripted_crm(hostile_answers());
     let jail = Jail::new("fuzz");
     let mut tally = Tally::default();
     let mut next = first;
@@ -189,6 +190,7 @@ fn every_php_method_survives_generated_hostile_input() {
                 ("FUZZ_COUNT", count.to_string()),
                 ("CRM_URL", sandbox.url()),
                 ("CRM_KEY", SANDBOX_KEY.to_string()),
+                ("HOSTILE_CRM_URL", hostile_crm.clone()),
             ],
         ));
         next = tally.read(seed, next, count, status, &output);
@@ -224,39 +226,89 @@ fn every_php_method_survives_generated_hostile_input() {
     );
 }
 
-/// A loopback server that answers every request with `response` (raw HTTP), for answers the
-/// sandbox does not give.
-fn scripted_crm(response: String) -> String {
+/// A loopback server posing as the CRM for answers the sandbox does not give: connection `n`
+/// gets `answers[n % answers.len()]` (raw HTTP) after its request was read.
+fn scripted_crm(answers: Vec<Vec<u8>>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
-        for stream in listener.incoming() {
+        for (n, stream) in listener.incoming().enumerate() {
             let Ok(mut stream) = stream else { continue };
-            let mut request = Vec::new();
-            let mut buffer = [0; 4096];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buffer) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buffer[..n]),
-                }
-            }
-            let _ = stream.write_all(response.as_bytes());
+            read_request(&mut stream);
+            let _ = stream.write_all(&answers[n % answers.len()]);
         }
     });
     url
 }
 
-fn http_answer(status: &str, body: &str) -> String {
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+/// Reads an HTTP request's head and its `Content-Length` body (so that closing the
+/// connection after the answer does not reset it).
+fn read_request(stream: &mut impl Read) {
+    let mut request = Vec::new();
+    let mut buffer = [0; 4096];
+    let head_end = loop {
+        if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0);
+    while request.len() < head_end + length {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+}
+
+fn http_answer(status: &str, body: &[u8]) -> Vec<u8> {
+    let mut answer = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )
+    .into_bytes();
+    answer.extend_from_slice(body);
+    answer
+}
+
+/// Answers of a CRM gone wrong: NUL bytes and invalid UTF-8 in texts and keys, nesting past
+/// any parser's limit, numbers out of every range, a huge message, HTML, garbage, a
+/// truncated body, a redirect (to an unused loopback port).
+fn hostile_answers() -> Vec<Vec<u8>> {
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let huge = format!(
+        r#"{{"success":false,"errorMsg":"{}"}}"#,
+        "x".repeat(1 << 20)
+    );
+    vec![
+        http_answer("400 Bad Request", br#"{"success":false,"errorMsg":"bad\u0000text","errors":{"\u0000":"\u0000"}}"#),
+        http_answer("400 Bad Request", b"{\"success\":false,\"errorMsg\":\"\xFF\xFE\"}"),
+        http_answer("200 OK", b"{\"success\":true,\"id\":1,\"\xC3\x28\":\"\xFF\"}"),
+        http_answer("200 OK", deep.as_bytes()),
+        http_answer("200 OK", br#"{"success":true,"id":1e400,"orders":[{"id":18446744073709551616}]}"#),
+        http_answer("200 OK", br#"{"success":true,"id":-9223372036854775809,"order":{"\u0000":[null,{"a\u0000b":1.7976931348623157e308}]}}"#),
+        http_answer("422 Unprocessable Entity", huge.as_bytes()),
+        http_answer("500 Internal Server Error", b"<html><body>\x00 oops</body></html>"),
+        http_answer("200 OK", b"null"),
+        http_answer("200 OK", b""),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"success\":tr".to_vec(),
+        b"garbage\r\n\r\n".to_vec(),
+        b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/api/v5/orders\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    ]
 }
 
 #[test]
 fn nul_bytes_and_invalid_keys_give_own_exceptions_with_clean_texts() {
     let body = r#"{"success":false,"errorMsg":"Order\u0000is bad","errors":{"num\u0000":"taken\u0000twice"}}"#;
-    let nul_crm = scripted_crm(http_answer("400 Bad Request", body));
+    let nul_crm = scripted_crm(vec![http_answer("400 Bad Request", body.as_bytes())]);
     let jail = Jail::new("fuzz-own");
     let output = php_jailed(
         "fuzz_own_exceptions.php",

@@ -6,7 +6,7 @@
 // loopback sandbox or an unused loopback port.
 //
 // Env: FUZZ_SEED, FUZZ_FROM, FUZZ_COUNT (the cases to run), FUZZ_JAIL (the temp dir),
-// CRM_URL, CRM_KEY (the sandbox).
+// CRM_URL, CRM_KEY (the sandbox), HOSTILE_CRM_URL (a loopback server answering garbage).
 //
 // Prints, flushed line by line (so the parent sees the case a crash happened in):
 //   CASE <n> <target> <argc>       before the call
@@ -92,7 +92,7 @@ final class Gen
             '["FuzzCustom", "' . $j . '/no.php"]', 'outbox.sqlite-wal', ':memory:', '',
         ];
         $this->urls = [
-            $crm, "$crm/", "$crm/api/v5", "$crm?x=1", 'http://127.0.0.1:1', 'https://127.0.0.1:1',
+            $crm, "$crm/", "$crm/api/v5", getenv('HOSTILE_CRM_URL'), "$crm?x=1", 'http://127.0.0.1:1', 'https://127.0.0.1:1',
             'http://[::1]:1', 'http://localhost:1', 'ftp://127.0.0.1:1', 'http://user:pw@127.0.0.1:1',
             'http://127.0.0.1:99999', 'http://127.0.0.1:1/' . str_repeat('a', 5000), 'https://',
             "http://127.0.0.1:1\0", "http://127.0.0.1:1\xFF",
@@ -404,11 +404,11 @@ function label(array $target): string
     return $class === null ? $function->getName() : "$class::" . $function->getName();
 }
 
-/** A fresh object to call an instance method on, sometimes in a used state, sometimes for a
- *  CRM that refuses connections (an unused loopback port). */
+/** A fresh object to call an instance method on, sometimes in a used state; its CRM is the
+ *  sandbox, a loopback server giving hostile answers, or an unused loopback port. */
 function receiver(string $class, Gen $gen, string $jail, int $case): object
 {
-    $url = $gen->chance(80) ? getenv('CRM_URL') : 'http://127.0.0.1:1';
+    $url = $gen->pick([getenv('CRM_URL'), getenv('CRM_URL'), getenv('CRM_URL'), getenv('HOSTILE_CRM_URL'), 'http://127.0.0.1:1']);
     return match ($class) {
         'ModRetailCrm\\Client' => new ModRetailCrm\Client($url, getenv('CRM_KEY'), 'shop', [
             'timeout' => 2, 'max_retries' => 0, 'rate_limit' => 0, 'retry_delay' => 0.01,
