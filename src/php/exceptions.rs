@@ -246,3 +246,20 @@ fn error_class_name(response: &ErrorResponse) -> &'static str {
         ErrorClass::Permanent => "permanent",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{clean, clean_json};
+
+    #[test]
+    fn nul_bytes_are_escaped_in_texts_keys_and_nested_values() {
+        assert_eq!(clean("a\0b\0".into()), "a\\0b\\0");
+        assert_eq!(clean("plain".into()), "plain");
+        assert_eq!(
+            clean_json(json!({"k\0": ["v\0", {"\0": 1}], "n": null})),
+            json!({"k\\0": ["v\\0", {"\\0": 1}], "n": null})
+        );
+    }
+}
