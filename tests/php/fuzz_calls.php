@@ -11,7 +11,7 @@
 // Prints, flushed line by line (so the parent sees the case a crash happened in):
 //   CASE <n> <target> <argc>       before the call
 //   R <n> ok | own <class> | arity <class> | callback <class> | foreign <class> <message> |
-//         panic <message>
+//         panic <message> | setup <class> <message> (the receiver could not be made)
 //   W <n> <message>                 a PHP warning or notice raised during the case
 //   DONE                            after the last case
 
@@ -488,6 +488,15 @@ for ($case = $from; $case < $from + $count; $case++) {
         $args[] = $gen->value();
     }
     say("CASE $case " . label($target) . " $argc");
+    $object = null;
+    if ($class !== null && !$function->isConstructor() && !$function->isStatic()) {
+        try {
+            $object = receiver($class, $gen, $jail, $case);
+        } catch (Throwable $e) {
+            say("R $case setup " . get_class($e) . ': ' . str_replace("\0", '\\0', $e->getMessage()));
+            continue;
+        }
+    }
     try {
         if ($class === null) {
             $function->invokeArgs($args);
@@ -497,7 +506,6 @@ for ($case = $from; $case < $from + $count; $case++) {
             $name = $function->getName();
             $class::$name(...$args);
         } else {
-            $object = receiver($class, $gen, $jail, $case);
             $name = $function->getName();
             $object->$name(...$args);
         }
