@@ -3,7 +3,10 @@
 use serde_json::{Map, Value, json};
 
 use super::error::MappingError;
-use super::read::{cents, id, id_text, money, one_line, quantity, required_number, text};
+use super::read::{
+    MAX_CENTS, MAX_COUNT, id, id_text, money, one_line, quantity, required_amount, required_number,
+    text, within,
+};
 
 /// Option keys that hold msOptionsPrice2's modification, never shown as properties.
 const MODIFICATION_KEYS: [&str; 2] = ["modification", "modifications"];
@@ -32,8 +35,12 @@ pub fn items(products: &[Value], msoptionsprice: bool) -> Result<Items, MappingE
         let product_id = id_text(product, "product_id")
             .ok_or_else(|| MappingError::missing(path("product_id")))?;
         let name = text(product, "name").ok_or_else(|| MappingError::missing(path("name")))?;
-        let price = cents(required_number(product, "price", &path("price"))?);
-        let count = required_number(product, "count", &path("count"))?;
+        let price = required_amount(product, "price", &path("price"))?;
+        let count = within(
+            required_number(product, "count", &path("count"))?,
+            MAX_COUNT,
+            &path("count"),
+        )?;
         let options = match options(product.get("options")) {
             Some(options) => options,
             None => {
@@ -59,7 +66,14 @@ pub fn items(products: &[Value], msoptionsprice: bool) -> Result<Items, MappingE
             item.insert("properties".into(), Value::Array(properties));
         }
         mapped.items.push(Value::Object(item));
-        mapped.total_cents += (price as f64 * count).round() as i64;
+        let line = (price as f64 * count).round() as i64;
+        mapped.total_cents = mapped.total_cents.saturating_add(line);
+        if mapped.total_cents > MAX_CENTS {
+            return Err(MappingError::invalid(
+                "products",
+                format!("the items up to products[{index}] cost more than {MAX_CENTS} cents"),
+            ));
+        }
     }
     Ok(mapped)
 }

@@ -8,7 +8,9 @@ use super::error::MappingError;
 use super::ids::{external_id_from_num, payment_external_id};
 use super::items::items;
 use super::names::insert_names;
-use super::read::{cents, datetime, id_text, money, number, quantity, required_number, text};
+use super::read::{
+    MAX_WEIGHT, amount, datetime, id_text, money, number, quantity, required_amount, text, within,
+};
 
 /// What the plugin gathers for one order; every row is a `toArray()` value or a raw row.
 /// `None` (or JSON null) means the row does not exist or the package is not installed.
@@ -92,8 +94,8 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
     let row = input.order;
     let num = text(row, "num").ok_or_else(|| MappingError::missing("order.num"))?;
     let external_id = external_id_from_num(&num);
-    let cost = cents(required_number(row, "cost", "order.cost")?);
-    let delivery_cost = cents(number(row, "delivery_cost", "order.delivery_cost")?.unwrap_or(0.0));
+    let cost = required_amount(row, "cost", "order.cost")?;
+    let delivery_cost = amount(row, "delivery_cost", "order.delivery_cost")?.unwrap_or(0);
     let address = present(input.address);
     let mut unmapped = Vec::new();
 
@@ -134,16 +136,16 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
     );
     let weight = number(row, "weight", "order.weight")?.unwrap_or(0.0) * settings.weight_multiplier;
     if weight > 0.0 {
+        within(weight, MAX_WEIGHT, "order.weight")?;
         payload.insert("weight".into(), quantity(weight));
     }
 
     let promo = present(input.promo);
     let promocode = promo.and_then(|promo| text(promo, "promocode"));
-    let promo_discount = match promo {
-        Some(promo) => number(promo, "discount_amount", "promo.discount_amount")?.unwrap_or(0.0),
-        None => 0.0,
+    let mut discount = match promo {
+        Some(promo) => amount(promo, "discount_amount", "promo.discount_amount")?.unwrap_or(0),
+        None => 0,
     };
-    let mut discount = cents(promo_discount).max(0);
     let mut mapped_items = items(input.products, settings.allow_msoptionsprice)?;
     unmapped.extend(
         mapped_items

@@ -60,8 +60,58 @@ pub fn id_text(row: &Value, key: &str) -> Option<String> {
     row.get(key).and_then(id).map(|id| id.to_string())
 }
 
+/// The largest amount of money (order cost, price, delivery cost, discount, in currency
+/// units) that is mapped: far beyond any real order, and small enough that every sum of
+/// amounts in cents stays an exact integer. A larger one is refused, never capped.
+pub const MAX_AMOUNT: f64 = 1e12;
+
+/// [`MAX_AMOUNT`] in cents.
+pub const MAX_CENTS: i64 = MAX_AMOUNT as i64 * 100;
+
+/// The largest quantity of one product in an order.
+pub const MAX_COUNT: f64 = 1e9;
+
+/// The largest order weight, in grams (a million tonnes).
+pub const MAX_WEIGHT: f64 = 1e12;
+
+/// An amount of money in whole cents (rounded half away from zero) from field `key`: absent,
+/// null and blank text are `None`; a negative amount or one above [`MAX_AMOUNT`] is an error
+/// naming `path`.
+pub fn amount(row: &Value, key: &str, path: &str) -> Result<Option<i64>, MappingError> {
+    match number(row, key, path)? {
+        Some(value) => Ok(Some(cents(within(value, MAX_AMOUNT, path)?))),
+        None => Ok(None),
+    }
+}
+
+/// A required amount (see [`amount`]).
+pub fn required_amount(row: &Value, key: &str, path: &str) -> Result<i64, MappingError> {
+    amount(row, key, path)?.ok_or_else(|| MappingError::missing(path))
+}
+
+/// `value` when it is from 0 to `max`, else an error naming `path`.
+pub fn within(value: f64, max: f64, path: &str) -> Result<f64, MappingError> {
+    if (0.0..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(MappingError::invalid(
+            path,
+            format!("must be from 0 to {max}, {} given", shown(value)),
+        ))
+    }
+}
+
+/// A number for a message: as written when short, in scientific notation when huge.
+fn shown(value: f64) -> String {
+    if value.abs() < 1e15 {
+        value.to_string()
+    } else {
+        format!("{value:e}")
+    }
+}
+
 /// An amount of money in whole cents (rounded half away from zero).
-pub fn cents(amount: f64) -> i64 {
+fn cents(amount: f64) -> i64 {
     (amount * 100.0).round() as i64
 }
 

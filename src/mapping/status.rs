@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::error::MappingError;
 use super::ids::{external_id_from_num, payment_external_id};
 use super::order::code;
-use super::read::{cents, id, money, required_number, text};
+use super::read::{id, money, required_amount, text};
 
 /// Which statuses are sent (`modretailcrm_sync_statuses`) and which mean the order is paid
 /// (`modretailcrm_paid_statuses`, default `2`), as status ids.
@@ -95,7 +95,7 @@ pub fn status_change(
         if paid_at.is_empty() {
             return Err(MappingError::missing("paid_at"));
         }
-        let amount = cents(required_number(input.order, "cost", "order.cost")?);
+        let amount = required_amount(input.order, "cost", "order.cost")?;
         let mut payload = json!({ "status": "paid", "amount": money(amount), "paidAt": paid_at });
         match input.payment.filter(|row| !row.is_null()) {
             None => Some(payload),

@@ -9,7 +9,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Number, Value};
 
-use crate::php::exceptions::validation;
+use crate::php::exceptions::{internal, validation};
 
 /// How deep nested arrays may go (also stops recursive arrays built with references).
 pub const MAX_DEPTH: usize = 64;
@@ -80,18 +80,47 @@ fn convert_array(array: &ZendHashTable, path: &str, depth: usize) -> PhpResult<V
     Ok(Value::Object(object))
 }
 
+/// A key of a PHP array as the engine holds it: an integer, or a string of any bytes.
+pub struct Key(Zval);
+
+impl Key {
+    /// The integer key, `None` for a string key.
+    pub fn index(&self) -> Option<i64> {
+        self.0.long()
+    }
+
+    /// The string key when it is valid UTF-8 (`None` for integer keys and other bytes).
+    pub fn text(&self) -> Option<&str> {
+        self.0.str()
+    }
+
+    /// The key as text: an integer in decimal, a string with invalid UTF-8 replaced by U+FFFD.
+    pub fn lossy(&self) -> String {
+        match (self.index(), self.0.zend_str()) {
+            (Some(index), _) => index.to_string(),
+            (None, Some(name)) => String::from_utf8_lossy(name.as_bytes()).into_owned(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The entries of a PHP array in order. Unlike ext-php-rs's own iterators (which panic on
+/// a string key that is not UTF-8), every key is handed over as the engine holds it.
+pub fn keyed(array: &ZendHashTable) -> impl Iterator<Item = (Key, &Zval)> {
+    let mut iter = array.iter();
+    std::iter::from_fn(move || iter.next_zval().map(|(key, value)| (Key(key), value)))
+}
+
 /// The entries of a PHP array with their keys as text, and whether the keys are 0, 1, 2 …
-/// in order (a list). Keys are read as raw zvals: a string key that is not UTF-8 becomes an
-/// error naming `path`, not a panic in an iterator that assumes UTF-8.
+/// in order (a list). A string key that is not UTF-8 is an error naming `path`.
 pub fn entries<'a>(
     array: &'a ZendHashTable,
     path: &str,
 ) -> PhpResult<(Vec<(String, &'a Zval)>, bool)> {
     let mut entries = Vec::with_capacity(array.len());
     let mut is_list = true;
-    let mut iter = array.iter();
-    while let Some((key, item)) = iter.next_zval() {
-        let key = match (key.long(), key.str()) {
+    for (key, item) in keyed(array) {
+        let key = match (key.index(), key.text()) {
             (Some(index), _) => {
                 is_list &= usize::try_from(index).is_ok_and(|i| i == entries.len());
                 index.to_string()
@@ -114,6 +143,10 @@ pub fn entries<'a>(
 /// Converts JSON into a PHP value: objects and lists become arrays (keys that are canonical
 /// integers become integer keys, as PHP itself stores them).
 pub fn to_zval(value: &Value) -> PhpResult<Zval> {
+    build(value).map_err(|e| internal(format!("cannot make a PHP value: {e}")))
+}
+
+fn build(value: &Value) -> ext_php_rs::error::Result<Zval> {
     let mut zval = Zval::new();
     match value {
         Value::Null => zval.set_null(),
@@ -127,7 +160,7 @@ pub fn to_zval(value: &Value) -> PhpResult<Zval> {
             let mut array =
                 ZendHashTable::with_capacity(u32::try_from(items.len()).unwrap_or(u32::MAX));
             for item in items {
-                array.push(to_zval(item)?)?;
+                array.push(build(item)?)?;
             }
             zval.set_hashtable(array);
         }
@@ -136,8 +169,8 @@ pub fn to_zval(value: &Value) -> PhpResult<Zval> {
                 ZendHashTable::with_capacity(u32::try_from(fields.len()).unwrap_or(u32::MAX));
             for (key, item) in fields {
                 match canonical_integer(key) {
-                    Some(index) => array.insert_at_index(index, to_zval(item)?)?,
-                    None => array.insert(key.as_str(), to_zval(item)?)?,
+                    Some(index) => array.insert_at_index(index, build(item)?)?,
+                    None => array.insert(key.as_str(), build(item)?)?,
                 }
             }
             zval.set_hashtable(array);

@@ -82,9 +82,36 @@ impl Kind {
         unsafe { registered.as_ref() }.unwrap_or_else(ce::exception)
     }
 
-    /// An exception of this class with `message` and `code`, ready to return to PHP.
+    /// An exception of this class with `message` (made [`clean`]) and `code`, ready to
+    /// return to PHP.
     pub fn exception(self, message: impl Into<String>, code: i32) -> PhpException {
-        PhpException::new(message.into(), code, self.entry())
+        PhpException::new(clean(message.into()), code, self.entry())
+    }
+}
+
+/// `text` fit for an exception's message or property, whatever its origin (a CRM's answer, a
+/// path from the settings): a NUL byte, which PHP cannot take in a message, is written as
+/// `\0`. (Texts are Rust strings, so any invalid UTF-8 was replaced when they were read.)
+fn clean(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\\0")
+    } else {
+        text
+    }
+}
+
+/// [`clean`] for every string and key in a JSON value.
+fn clean_json(value: Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(clean(text)),
+        Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, item)| (clean(key), clean_json(item)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -171,7 +198,8 @@ pub fn internal(message: impl Into<String>) -> PhpException {
     Kind::Base.exception(message, 0)
 }
 
-/// The PHP exception for an API error.
+/// The PHP exception for an API error. `errorMsg` and `errors` are [`clean`]ed; `response`
+/// is the CRM's answer as it was decoded.
 pub fn from_api_error(error: ApiError) -> PhpException {
     let message = error.to_string();
     match error {
@@ -194,11 +222,11 @@ fn api_exception(message: String, response: ErrorResponse) -> PhpException {
         .throw();
     let errors = match response.errors {
         Value::Null => Value::Array(Vec::new()),
-        errors => errors,
+        errors => clean_json(errors),
     };
     let values = [
         json!(response.status),
-        json!(response.error_msg),
+        json!(clean(response.error_msg)),
         errors,
         response.body.unwrap_or(Value::Null),
         json!(class),
@@ -222,5 +250,22 @@ fn error_class_name(response: &ErrorResponse) -> &'static str {
         ErrorClass::Partial => "partial",
         ErrorClass::AccountMissing => "account_missing",
         ErrorClass::Permanent => "permanent",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{clean, clean_json};
+
+    #[test]
+    fn nul_bytes_are_escaped_in_texts_keys_and_nested_values() {
+        assert_eq!(clean("a\0b\0".into()), "a\\0b\\0");
+        assert_eq!(clean("plain".into()), "plain");
+        assert_eq!(
+            clean_json(json!({"k\0": ["v\0", {"\0": 1}], "n": null})),
+            json!({"k\\0": ["v\\0", {"\\0": 1}], "n": null})
+        );
     }
 }

@@ -16,8 +16,8 @@ use serde_json::json;
 
 use crate::icml::{self, Field, Mapping, Record, Spare};
 use crate::php::args;
-use crate::php::convert::{to_zval, type_name};
-use crate::php::exceptions::{Kind, config, validation};
+use crate::php::convert::{keyed, to_zval, type_name};
+use crate::php::exceptions::{Kind, config, internal, validation};
 
 /// How deep arrays inside a product array are read.
 const MAX_DEPTH: usize = 16;
@@ -358,18 +358,17 @@ fn array_field(array: &ZendHashTable, depth: usize) -> Field<'_> {
         items.extend(values(array).map(|item| field(item, depth)));
         return Field::List(items);
     }
-    if array.has_sequential_keys() {
-        return Field::List(array.values().map(|item| field(item, depth)).collect());
+    let entries: Vec<_> = keyed(array).collect();
+    let sequential = entries
+        .iter()
+        .enumerate()
+        .all(|(position, (key, _))| key.index() == i64::try_from(position).ok());
+    if sequential {
+        return Field::List(entries.iter().map(|(_, item)| field(item, depth)).collect());
     }
-    let entries = array.iter().map(|(key, item)| {
-        let key = match key {
-            ArrayKey::Long(index) => Cow::Owned(index.to_string()),
-            ArrayKey::String(key) => Cow::Owned(key),
-            ArrayKey::Str(key) => Cow::Borrowed(key),
-            ArrayKey::ZendString(key) => String::from_utf8_lossy(key.as_bytes()),
-        };
-        (key, field(item, depth))
-    });
+    let entries = entries
+        .into_iter()
+        .map(|(key, item)| (Cow::Owned(key.lossy()), field(item, depth)));
     Field::Map(entries.collect())
 }
 
@@ -393,7 +392,7 @@ fn values(array: &ZendHashTable) -> impl Iterator<Item = &Zval> {
             Some((0..len).filter_map(|index| array.get_index(i64::from(index)))),
             None,
         ),
-        None => (None, Some(array.values())),
+        None => (None, Some(keyed(array).map(|(_, item)| item))),
     };
     packed
         .into_iter()

@@ -308,3 +308,114 @@ fn broken_input_is_an_error_naming_the_field() {
         assert_eq!(error.to_string(), message);
     }
 }
+
+#[test]
+fn absurd_amounts_are_refused_naming_the_field_never_capped() {
+    let int_min = json!(i64::MIN);
+    let cases: [(&str, &str, Value, &str); 12] = [
+        (
+            "order",
+            "cost",
+            json!(1e300),
+            "order.cost is invalid: must be from 0 to 1000000000000, 1e300 given",
+        ),
+        (
+            "order",
+            "cost",
+            int_min.clone(),
+            "order.cost is invalid: must be from 0 to 1000000000000, -9.223372036854776e18 given",
+        ),
+        (
+            "order",
+            "cost",
+            json!("-0.01"),
+            "order.cost is invalid: must be from 0 to 1000000000000, -0.01 given",
+        ),
+        (
+            "order",
+            "cost",
+            json!(1_000_000_000_000.01),
+            "order.cost is invalid: must be from 0 to 1000000000000, 1000000000000.01 given",
+        ),
+        (
+            "order",
+            "delivery_cost",
+            json!(-300),
+            "order.delivery_cost is invalid: must be from 0 to 1000000000000, -300 given",
+        ),
+        (
+            "order",
+            "weight",
+            json!(1e300),
+            "order.weight is invalid: must be from 0 to 1000000000000, 1e303 given",
+        ),
+        (
+            "product",
+            "price",
+            int_min,
+            "products[0].price is invalid: must be from 0 to 1000000000000, -9.223372036854776e18 given",
+        ),
+        (
+            "product",
+            "price",
+            json!("1e300"),
+            "products[0].price is invalid: must be from 0 to 1000000000000, 1e300 given",
+        ),
+        (
+            "product",
+            "count",
+            json!(-1),
+            "products[0].count is invalid: must be from 0 to 1000000000, -1 given",
+        ),
+        (
+            "product",
+            "count",
+            json!(1e10),
+            "products[0].count is invalid: must be from 0 to 1000000000, 10000000000 given",
+        ),
+        (
+            "product",
+            "count",
+            json!(1e9),
+            "products is invalid: the items up to products[0] cost more than 100000000000000 cents",
+        ),
+        (
+            "promo",
+            "discount_amount",
+            json!(-5),
+            "promo.discount_amount is invalid: must be from 0 to 1000000000000, -5 given",
+        ),
+    ];
+    for (row, field, value, message) in cases {
+        let mut rows = base();
+        rows.products = vec![json!({"product_id": 3, "name": "Shirt", "count": 1, "price": 1e6})];
+        rows.order["cost"] = json!(1e6);
+        rows.order["delivery_cost"] = json!(0);
+        match row {
+            "order" => rows.order[field] = value,
+            "product" => rows.products[0][field] = value,
+            _ => rows.promo = json!({"promocode": "X", field: value}),
+        }
+        let error = order(&rows.input(), &MappingSettings::default()).unwrap_err();
+        assert_eq!(error.to_string(), message, "{row}.{field}");
+    }
+}
+
+#[test]
+fn the_largest_amounts_still_map_exactly() {
+    let mut rows = base();
+    rows.products =
+        vec![json!({"product_id": 3, "name": "Shirt", "count": 1, "price": 999_999_999_999.99})];
+    rows.order["cost"] = json!(1_000_000_000_000_u64);
+    rows.order["delivery_cost"] = json!("0.01");
+    let payload = map(&rows);
+    assert_eq!(
+        payload["items"][0]["initialPrice"],
+        json!(999_999_999_999.99)
+    );
+    assert_eq!(payload["delivery"]["cost"], json!(0.01));
+    assert_eq!(
+        payload["payments"][0]["amount"],
+        json!(1_000_000_000_000_u64)
+    );
+}

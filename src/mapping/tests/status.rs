@@ -175,3 +175,20 @@ fn paid_status_carries_the_payment_type_or_lists_a_payment_without_code() {
         ["payment 1 (Cash) has no retailcrm_payment_code"]
     );
 }
+
+#[test]
+fn a_paid_status_with_an_absurd_cost_is_an_error_naming_it() {
+    for cost in [json!(1e300), json!(i64::MIN), json!("-1")] {
+        let order = json!({"num": "2611/1", "cost": cost});
+        let input = StatusChangeInput {
+            order: &order,
+            status: &json!({"id": 2}),
+            paid_at: PAID_AT,
+            payment: None,
+        };
+        match status_change(&input, &StatusRules::default()) {
+            Err(MappingError::Invalid { field, .. }) => assert_eq!(field, "order.cost"),
+            other => panic!("cost {cost}: {other:?}"),
+        }
+    }
+}
