@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::icml::{self, Field, Mapping, Record, Spare};
 use crate::php::args;
 use crate::php::convert::{keyed, to_zval, type_name};
-use crate::php::exceptions::{Kind, config, internal, validation};
+use crate::php::exceptions::{Kind, config, validation};
 
 /// How deep arrays inside a product array are read.
 const MAX_DEPTH: usize = 16;
