@@ -20,6 +20,7 @@ return [
     // Delivery to the CRM
     'modretailcrm_send_mode' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => 'deferred'],
     'modretailcrm_sync_budget' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '2'],
+    'modretailcrm_after_response_budget' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '3'],
     'modretailcrm_queue_path' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => ''],
     'modretailcrm_retry_delay' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '1'],
     'modretailcrm_retry_delay_max' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '600'],

@@ -19,6 +19,9 @@ use super::store::Outbox;
 /// came first: they follow the order of the transactions that wrote the records, whatever
 /// the processes' clocks say.
 ///
+/// With `?3` a CRM (see `destination.rs`), only records queued for it, or for no CRM in
+/// particular, are eligible; with `?3` NULL, any record.
+///
 /// The outer scan walks `records_due` from the oldest due time and stops at `?1` (named
 /// explicitly: without statistics SQLite would rather scan `records_state`); each check is an
 /// index probe (`records_key_open`, the primary key of `record_deps`).
@@ -27,6 +30,7 @@ pub(super) const ELIGIBLE: &str = "
      WHERE r.state = 'pending'
        AND r.next_attempt_at <= ?1
        AND (r.lease_until IS NULL OR r.lease_until <= ?1)
+       AND (?3 IS NULL OR r.crm IS NULL OR r.crm = ?3)
        AND NOT EXISTS (
            SELECT 1 FROM records AS e
             WHERE e.entity_key = r.entity_key AND e.state <> 'delivered' AND e.id < r.id)
@@ -96,6 +100,20 @@ impl Outbox {
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<Claimed>> {
+        self.claim_for(worker, None, now, lease, limit)
+    }
+
+    /// [`Outbox::claim`], limited to the records queued for `crm` (and those queued for no
+    /// CRM in particular) when `crm` is given: a shop's flush never takes another shop's
+    /// records from a shared file.
+    pub fn claim_for(
+        &self,
+        worker: &str,
+        crm: Option<&str>,
+        now: SystemTime,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<Claimed>> {
         if worker.is_empty() {
             return Err(OutboxError::Invalid("the worker name is empty".into()));
         }
@@ -105,7 +123,7 @@ impl Outbox {
         self.write(|tx| {
             let ids = tx
                 .prepare_cached(ELIGIBLE)?
-                .query_map(params![now, limit], |row| row.get::<_, i64>(0))?
+                .query_map(params![now, limit, crm], |row| row.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut take = tx.prepare_cached(TAKE)?;
             let mut claimed = Vec::with_capacity(ids.len());

@@ -143,3 +143,41 @@ fn note_error(
     .execute(params![id, error, now])?;
     Ok(())
 }
+
+impl Outbox {
+    /// The fence before each request of a delivery: checks that `claimed` is still this
+    /// worker's (its lease generation, the fencing token, is unchanged and it is pending)
+    /// and extends its lease to at least `until`, so a delivery that is alive keeps its
+    /// record. Fails with [`OutboxError::LeaseLost`] — and the request must not be sent —
+    /// when another worker has claimed the record since, or it was reported or discarded.
+    pub fn renew(&self, claimed: &Claimed, until: SystemTime) -> Result<()> {
+        let until = to_millis(until);
+        self.write(|tx| {
+            let renewed = tx
+                .prepare_cached(
+                    "UPDATE records
+                        SET lease_until = max(coalesce(lease_until, ?3), ?3),
+                            next_attempt_at = max(coalesce(next_attempt_at, ?3), ?3)
+                      WHERE id = ?1 AND lease_gen = ?2 AND state = 'pending'",
+                )?
+                .execute(params![claimed.id, claimed.generation, until])?;
+            match renewed {
+                0 => Err(OutboxError::LeaseLost { id: claimed.id }.into()),
+                _ => Ok(()),
+            }
+        })
+    }
+
+    /// Whether a change of the same entity was queued after `claimed` (delivered or not): an
+    /// answer about `claimed` must then not be followed by a request carrying its older
+    /// payload.
+    pub fn has_newer(&self, claimed: &Claimed) -> Result<bool> {
+        self.read(|tx| {
+            Ok(tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM records WHERE id > ?1 AND entity_key = ?2)",
+                )?
+                .query_row(params![claimed.id, claimed.entity_key], |row| row.get(0))?)
+        })
+    }
+}

@@ -34,6 +34,7 @@
 //!         entity_key: "order:2311-12".into(),
 //!         payload: json!({"externalId": "2311-12"}),
 //!         depends_on: vec!["customer:17".into()],
+//!         destination: None,
 //!     },
 //!     SystemTime::now(),
 //! )?;
@@ -46,8 +47,11 @@
 //! ```
 
 mod backoff;
+mod breaker;
 mod claim;
 mod clock;
+mod delivery_lock;
+mod destination;
 mod error;
 mod keys;
 mod lease;
@@ -61,8 +65,14 @@ mod store;
 #[cfg(test)]
 mod tests;
 
+pub use breaker::{OpenBreaker, Passage};
 pub use claim::Claimed;
+pub use delivery_lock::DeliveryLock;
+pub use destination::Destination;
 pub use error::{OutboxError, Result};
-pub use ops::{DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection, Unmapped};
+pub use ops::{
+    BreakerStatus, DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection,
+    Unmapped,
+};
 pub use shared::open_shared;
 pub use store::{NewRecord, Outbox, OutboxSettings};

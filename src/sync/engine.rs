@@ -1,27 +1,60 @@
 //! The delivery engine: queue a change durably, then deliver due changes from the outbox
 //! within a time budget, one at a time, every HTTP request under the rate limit every
-//! process shares (see [`super::pacing`]).
+//! process shares and behind the record's fence (see [`super::pacing`]).
+//!
+//! A flush of the site's outbox:
+//! - first takes the outbox's [`DeliveryLock`], so at most one worker of the site delivers at
+//!   a time. A flush after the response or in `sync` mode that finds it taken returns at
+//!   once ([`LockWait::Skip`]: the worker delivering takes its records too); an explicit
+//!   flush (cron, the CLI) waits for it within its budget ([`LockWait::Wait`]);
+//! - then asks the CRM's circuit breaker ([`Outbox::pass_breaker`]): while it is open the
+//!   flush sends nothing. A delivery that finds the CRM unreachable, timing out or
+//!   unavailable (502, 503, 504) opens it for the call timeout, doubling with each failure in
+//!   a row up to [`BREAKER_CAP`], and ends the flush. The first flush after the period
+//!   probes the CRM with its records that waited out a backoff due again, in order, so when
+//!   the CRM is back one flush delivers the backlog at the rate limit;
+//! - claims only the records queued for its own CRM (address and site code).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use tokio::time::sleep;
+
 use serde_json::{Value, json};
 
 use super::change::Change;
 use super::deliver::{Outcome, deliver};
-use super::pacing::SharedLimit;
+use super::pacing::{Fenced, SharedLimit};
 use crate::api::client::{Client, ClientSettings};
 use crate::api::error::ApiError;
 use crate::api::ratelimit::Gate;
 use crate::api::transport::ExchangeLog;
 use crate::config::IntegrationSettings;
-use crate::outbox::{Claimed, NewRecord, Outbox, OutboxError, OutboxSettings, open_shared};
+use crate::outbox::{
+    Claimed, DeliveryLock, Destination, NewRecord, Outbox, OutboxError, OutboxSettings, Passage,
+    open_shared,
+};
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker
 /// that dies mid-call frees it soon after.
 const LEASE_MARGIN: Duration = Duration::from_secs(2);
+
+/// The longest the circuit breaker keeps workers from trying a CRM that failed to answer.
+pub const BREAKER_CAP: Duration = Duration::from_secs(60);
+
+/// How often a flush that waits for the delivery lock looks again.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+/// What a flush does when another flush of the outbox is delivering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockWait {
+    /// Return at once: the other flush takes this one's records too.
+    Skip,
+    /// Wait for it within the budget (cron, the CLI).
+    Wait,
+}
 
 /// What a flush did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,6 +69,11 @@ pub struct FlushReport {
     pub budget_exhausted: bool,
     /// The settled record the flush was asked to watch for, with its outcome.
     pub watched: Option<Settled>,
+    /// Another flush of the outbox was delivering, so this one sent nothing.
+    pub busy: bool,
+    /// The CRM's circuit breaker is open until then (it failed to answer): nothing is tried
+    /// before.
+    pub breaker_open_until: Option<SystemTime>,
 }
 
 /// How one record ended in a flush.
@@ -57,6 +95,7 @@ pub struct Engine {
     log: Option<Arc<dyn ExchangeLog>>,
     worker: String,
     rate_key: String,
+    destination: Destination,
 }
 
 impl Engine {
@@ -73,12 +112,17 @@ impl Engine {
         };
         let outbox = open_shared(&settings.queue_path, tuning)?;
         let rate_key = key_fingerprint(settings.api_key.expose());
+        let destination = Destination {
+            crm: crm_name(&settings),
+            key_fingerprint: rate_key.clone(),
+        };
         Ok(Engine {
             outbox,
             settings,
             log,
             worker: worker_name(),
             rate_key,
+            destination,
         })
     }
 
@@ -109,28 +153,45 @@ impl Engine {
             entity_key: change.entity_key().map_err(OutboxError::Invalid)?,
             payload: payload_of(change),
             depends_on: change.depends_on(),
+            destination: Some(self.destination.clone()),
         };
         self.outbox.enqueue(&record, SystemTime::now())
     }
 
-    /// Delivers due records one at a time until none is due or `budget` runs out. When
-    /// `watch` names a record, stops as soon as that record is settled and reports how.
-    /// Every HTTP request waits for a token of the shared rate limit; a request whose token
-    /// would come after the budget's end is not sent, its record is retried later and the
-    /// flush ends with `budget_exhausted`.
+    /// Delivers due records of this shop's CRM one at a time until none is due or `budget`
+    /// runs out, holding the outbox's delivery lock (`wait` says whether to wait for it) and
+    /// minding the CRM's circuit breaker (see the module documentation). When `watch` names
+    /// a record, stops as soon as that record is settled and reports how. Every HTTP request
+    /// waits for a token of the shared rate limit; a request whose token would come after
+    /// the budget's end is not sent, its record is retried later and the flush ends with
+    /// `budget_exhausted`.
     pub async fn flush(
         &self,
         budget: Duration,
         watch: Option<i64>,
+        wait: LockWait,
     ) -> Result<FlushReport, OutboxError> {
         let deadline = Instant::now() + budget;
-        let gate = Arc::new(SharedLimit::new(
+        let mut report = FlushReport::default();
+        let Some(_lock) = self.delivery_lock(deadline, wait).await? else {
+            report.busy = true;
+            return Ok(report);
+        };
+        let crm = &self.destination.crm;
+        let mut probing = match self.outbox.pass_breaker(crm, SystemTime::now())? {
+            Passage::Open(open) => {
+                report.breaker_open_until = Some(open.until);
+                return Ok(report);
+            }
+            Passage::Probe => true,
+            Passage::Closed => false,
+        };
+        let limit = Arc::new(SharedLimit::new(
             Arc::clone(&self.outbox),
             self.rate_key.clone(),
             self.settings.rate_limit,
             deadline,
         ));
-        let mut report = FlushReport::default();
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -138,21 +199,47 @@ impl Engine {
                 return Ok(report);
             }
             let timeout = self.settings.transport.timeout.min(remaining);
+            let lease = timeout + LEASE_MARGIN;
             let Some(claimed) = self
                 .outbox
-                .claim(&self.worker, SystemTime::now(), timeout + LEASE_MARGIN, 1)?
+                .claim_for(&self.worker, Some(crm), SystemTime::now(), lease, 1)?
                 .pop()
             else {
                 return Ok(report);
             };
+            let gate = Arc::new(Fenced::new(Arc::clone(&limit), claimed.clone(), lease));
             let client = self.client(timeout, Arc::clone(&gate) as Arc<dyn Gate>);
-            let settled = self.deliver(&claimed, &client).await?;
+            let attempt = self.deliver(&claimed, &client).await;
+            report.budget_exhausted = limit.ran_out();
+            if gate.lost() {
+                // Another worker took the record over and reports on it.
+                continue;
+            }
+            let (settled, down) = attempt?;
             match &settled {
                 Settled::Delivered(_) => report.delivered += 1,
                 Settled::Retrying(_) => report.retried += 1,
                 Settled::Dead(_) => report.dead += 1,
             }
-            report.budget_exhausted = gate.ran_out();
+            match down {
+                Some(reason) if !report.budget_exhausted => {
+                    let open = self.outbox.trip(
+                        crm,
+                        &reason,
+                        self.settings.transport.timeout,
+                        BREAKER_CAP,
+                        SystemTime::now(),
+                    )?;
+                    report.breaker_open_until = Some(open.until);
+                    return Ok(report);
+                }
+                Some(_) => {}
+                None if probing => {
+                    self.outbox.close_breaker(crm)?;
+                    probing = false;
+                }
+                None => {}
+            }
             if watch == Some(claimed.id) {
                 report.watched = Some(settled);
                 return Ok(report);
@@ -163,21 +250,53 @@ impl Engine {
         }
     }
 
-    /// Sends one claimed record and records how it went.
-    async fn deliver(&self, claimed: &Claimed, client: &Client) -> Result<Settled, OutboxError> {
-        let (settled, details) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
+    /// The outbox's delivery lock, waiting for it until `deadline` when `wait` says so;
+    /// `None` when another flush holds it.
+    async fn delivery_lock(
+        &self,
+        deadline: Instant,
+        wait: LockWait,
+    ) -> Result<Option<DeliveryLock>, OutboxError> {
+        let path = &self.settings.queue_path;
+        loop {
+            let lock = DeliveryLock::try_acquire(path).map_err(|source| OutboxError::Open {
+                path: DeliveryLock::path(path),
+                source,
+            })?;
+            if lock.is_some() || wait == LockWait::Skip || Instant::now() + LOCK_POLL >= deadline {
+                return Ok(lock);
+            }
+            sleep(LOCK_POLL).await;
+        }
+    }
+
+    /// Sends one claimed record and records how it went. Says, besides, why the CRM looks
+    /// down when the failure was the CRM's as a whole (no answer, 502/503/504) rather than
+    /// this record's.
+    async fn deliver(
+        &self,
+        claimed: &Claimed,
+        client: &Client,
+    ) -> Result<(Settled, Option<String>), OutboxError> {
+        let superseded = || self.outbox.has_newer(claimed).unwrap_or(false);
+        let (settled, details, down) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
             Err(problem) => (
                 Settled::Dead(format!("the queued record cannot be sent: {problem}")),
                 None,
+                None,
             ),
-            Ok(change) => match deliver(client, &change).await {
-                Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None),
-                Outcome::RetryLater(error) => {
-                    (Settled::Retrying(error.to_string()), Some(details(&error)))
-                }
-                Outcome::Refused(error) => {
-                    (Settled::Dead(error.to_string()), Some(details(&error)))
-                }
+            Ok(change) => match deliver(client, &change, &superseded).await {
+                Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None, None),
+                Outcome::RetryLater(error) => (
+                    Settled::Retrying(error.to_string()),
+                    Some(details(&error)),
+                    crm_down(&error).then(|| error.to_string()),
+                ),
+                Outcome::Refused(error) => (
+                    Settled::Dead(error.to_string()),
+                    Some(details(&error)),
+                    None,
+                ),
             },
         };
         let now = SystemTime::now();
@@ -194,7 +313,7 @@ impl Engine {
         match recorded {
             // Another worker took the record over after this one's lease ran out and reports
             // on it now; a repeated send is absorbed by the idempotency rules.
-            Ok(()) | Err(OutboxError::LeaseLost { .. }) => Ok(settled),
+            Ok(()) | Err(OutboxError::LeaseLost { .. }) => Ok((settled, down)),
             Err(other) => Err(other),
         }
     }
@@ -212,6 +331,27 @@ impl Engine {
         };
         Client::gated(settings, self.log.clone(), gate)
     }
+}
+
+/// Whether `error` says the CRM as a whole is down rather than this record failing: no
+/// connection, a timeout, a broken connection, or its gateway's 502, 503 or 504.
+fn crm_down(error: &ApiError) -> bool {
+    match error {
+        ApiError::Transport { .. } | ApiError::RateLimited { .. } => true,
+        ApiError::Response(response) => matches!(response.status, 502..=504),
+        _ => false,
+    }
+}
+
+/// The CRM a shop's records are for: its address without the scheme (a fix from `http` to
+/// `https` keeps the queued records) and the site code.
+fn crm_name(settings: &IntegrationSettings) -> String {
+    let url = settings.url.as_str();
+    let address = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    format!("{} site={}", address.trim_end_matches('/'), settings.site)
 }
 
 /// A lease owner name unique to one engine: the process id and a random part.

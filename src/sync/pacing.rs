@@ -2,15 +2,17 @@
 //! delivery (an edit after "already exists", the customer before its order, a create after
 //! a 404) and the transport's retries included — first takes a token of the rate limit
 //! every process of the shop shares ([`Outbox::take_token`]), and none waits past the
-//! flush's deadline.
+//! flush's deadline. The gate of one delivery, [`Fenced`], then checks that the record is
+//! still the worker's and extends its lease ([`Outbox::renew`]): a worker whose record was
+//! taken over while it waited on a slow CRM sends nothing more for it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::api::error::{ApiError, TransportKind};
 use crate::api::ratelimit::{Admission, Gate, no_token_in_time, wait_for_token};
-use crate::outbox::Outbox;
+use crate::outbox::{Claimed, Outbox, OutboxError};
 
 /// The shared rate limit, as seen by one flush.
 pub struct SharedLimit {
@@ -58,6 +60,59 @@ impl Gate for SharedLimit {
             } else {
                 self.ran_out.store(true, Ordering::Relaxed);
                 Err(no_token_in_time())
+            }
+        })
+    }
+}
+
+/// The gate of one delivery: a token of the shared limit, then the record's fence.
+pub struct Fenced {
+    limit: Arc<SharedLimit>,
+    claimed: Claimed,
+    lease: Duration,
+    lost: AtomicBool,
+}
+
+impl Fenced {
+    /// Requests for `claimed` under `limit`; each extends the lease to `lease` from its
+    /// admission (the call timeout and a margin).
+    pub fn new(limit: Arc<SharedLimit>, claimed: Claimed, lease: Duration) -> Self {
+        Fenced {
+            limit,
+            claimed,
+            lease,
+            lost: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether a request was refused because another worker took the record over.
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+}
+
+impl Gate for Fenced {
+    fn admit(&self, deadline: Instant) -> Admission<'_> {
+        Box::pin(async move {
+            self.limit.admit(deadline).await?;
+            let now = SystemTime::now();
+            let until = now.checked_add(self.lease).unwrap_or(now);
+            match self.limit.outbox.renew(&self.claimed, until) {
+                Ok(()) => Ok(()),
+                Err(OutboxError::LeaseLost { id }) => {
+                    self.lost.store(true, Ordering::Relaxed);
+                    Err(ApiError::Transport {
+                        kind: TransportKind::Io,
+                        message: format!(
+                            "outbox record {id} was taken over by another worker; nothing more \
+                             is sent for it here"
+                        ),
+                    })
+                }
+                Err(error) => Err(ApiError::Transport {
+                    kind: TransportKind::Io,
+                    message: format!("the record's lease cannot be renewed: {error}"),
+                }),
             }
         })
     }
