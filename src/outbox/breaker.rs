@@ -13,9 +13,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, named_params, params};
 
 use super::clock::{duration_millis, from_millis, to_millis};
+use super::destination::{Destination, for_destination};
 use super::error::Result;
 use super::store::Outbox;
 
@@ -43,9 +44,12 @@ pub enum Passage {
 }
 
 impl Outbox {
-    /// Whether a flush may try `crm` at `now` (see the module documentation); when the
-    /// period after failures is over, makes the CRM's backed-off records due again.
-    pub fn pass_breaker(&self, crm: &str, now: SystemTime) -> Result<Passage> {
+    /// Whether a flush may try the CRM of `destination` at `now` (see the module
+    /// documentation); when the period after failures is over, makes the destination's
+    /// backed-off records due again.
+    pub fn pass_breaker(&self, destination: &Destination, now: SystemTime) -> Result<Passage> {
+        let crm = destination.name();
+        let crm = crm.as_str();
         let now = to_millis(now);
         let read = |tx: &rusqlite::Transaction<'_>| {
             tx.prepare_cached("SELECT open_until, reason, failures FROM breakers WHERE crm = ?1")?
@@ -70,32 +74,40 @@ impl Outbox {
             Some(_) => {}
         }
         self.write(|tx| {
-            tx.prepare_cached(
-                "UPDATE records SET next_attempt_at = min(created_at, ?1)
-                  WHERE state = 'pending' AND next_attempt_at > ?1 AND lease_until IS NULL
-                    AND (crm IS NULL OR crm = ?2)",
-            )?
-            .execute(params![now, crm])?;
+            tx.prepare_cached(concat!(
+                "UPDATE records AS r SET next_attempt_at = min(created_at, :now)
+                  WHERE state = 'pending' AND next_attempt_at > :now AND lease_until IS NULL
+                    AND ",
+                for_destination!()
+            ))?
+            .execute(named_params! {
+                ":now": now,
+                ":url": destination.url,
+                ":site": destination.site,
+                ":key": destination.key_fingerprint,
+            })?;
             Ok(Passage::Probe)
         })
     }
 
-    /// Opens the breaker of `crm` after a failure (`reason`) at `now`, for `base` doubled by
-    /// each earlier failure in a row, at most `cap`. Returns the open breaker.
+    /// Opens the breaker of `destination`'s CRM after a failure (`reason`) at `now`, for
+    /// `base` doubled by each earlier failure in a row, at most `cap`. Returns the open
+    /// breaker.
     pub fn trip(
         &self,
-        crm: &str,
+        destination: &Destination,
         reason: &str,
         base: Duration,
         cap: Duration,
         now: SystemTime,
     ) -> Result<OpenBreaker> {
+        let crm = destination.name();
         let now = to_millis(now);
         let (base, cap) = (duration_millis(base), duration_millis(cap));
         self.write(|tx| {
             let before: Option<u32> = tx
                 .prepare_cached("SELECT failures FROM breakers WHERE crm = ?1")?
-                .query_row([crm], |row| row.get(0))
+                .query_row([&crm], |row| row.get(0))
                 .optional()?;
             let failures = before.unwrap_or(0).saturating_add(1);
             let period = base
@@ -116,11 +128,11 @@ impl Outbox {
         })
     }
 
-    /// Closes the breaker of `crm`: it answered again.
-    pub fn close_breaker(&self, crm: &str) -> Result<()> {
+    /// Closes the breaker of `destination`'s CRM: it answered again.
+    pub fn close_breaker(&self, destination: &Destination) -> Result<()> {
         self.write(|tx| {
             tx.prepare_cached("DELETE FROM breakers WHERE crm = ?1")?
-                .execute([crm])?;
+                .execute([destination.name()])?;
             Ok(())
         })
     }

@@ -33,8 +33,8 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 /// Version 3: `order_ids`, the CRM `externalId` each site order was given (see
 /// `order_ids.rs`).
 ///
-/// Version 4: `records.crm` and `records.crm_key`, the CRM a record was queued for (its
-/// address and site code) and a fingerprint of the API key it was queued with (see
+/// Version 4: `records.crm_url`, `crm_site` and `crm_key`, the CRM a record was queued for
+/// (its address and the site code) and a fingerprint of the API key it was queued with (see
 /// `destination.rs`; NULL on records queued before: any flush of the file delivers them);
 /// `breakers`, the circuit breaker of each CRM (see `breaker.rs`).
 const MIGRATIONS: &[&str] = &[
@@ -100,7 +100,8 @@ const MIGRATIONS: &[&str] = &[
     );
 ",
     "
-    ALTER TABLE records ADD COLUMN crm TEXT;
+    ALTER TABLE records ADD COLUMN crm_url TEXT;
+    ALTER TABLE records ADD COLUMN crm_site TEXT;
     ALTER TABLE records ADD COLUMN crm_key TEXT;
     CREATE TABLE breakers (
         crm        TEXT    PRIMARY KEY,

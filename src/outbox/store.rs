@@ -112,18 +112,17 @@ impl Outbox {
             return Err(OutboxError::Invalid("an entity key is empty".into()));
         }
         let payload = record.payload.to_string();
-        let (crm, crm_key) = record
-            .destination
-            .as_ref()
-            .map(|d| (d.crm.as_str(), d.key_fingerprint.as_str()))
-            .unzip();
+        let destination = record.destination.as_ref();
+        let crm_url = destination.map(|d| d.url.as_str());
+        let crm_site = destination.map(|d| d.site.as_str());
+        let crm_key = destination.map(|d| d.key_fingerprint.as_str());
         let now = to_millis(now);
         self.write(|tx| {
             let next_attempt_at = keys::is_free(tx, &record.entity_key)?.then_some(now);
             tx.prepare_cached(
                 "INSERT INTO records (kind, entity_key, payload, created_at, next_attempt_at,
-                                      crm, crm_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                      crm_url, crm_site, crm_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 record.kind,
@@ -131,7 +130,8 @@ impl Outbox {
                 payload,
                 now,
                 next_attempt_at,
-                crm,
+                crm_url,
+                crm_site,
                 crm_key
             ])?;
             let id = tx.last_insert_rowid();

@@ -8,12 +8,14 @@
 //!   once ([`LockWait::Skip`]: the worker delivering takes its records too); an explicit
 //!   flush (cron, the CLI) waits for it within its budget ([`LockWait::Wait`]);
 //! - then asks the CRM's circuit breaker ([`Outbox::pass_breaker`]): while it is open the
-//!   flush sends nothing. A delivery that finds the CRM unreachable, timing out or
-//!   unavailable (502, 503, 504) opens it for the call timeout, doubling with each failure in
-//!   a row up to [`BREAKER_CAP`], and ends the flush. The first flush after the period
-//!   probes the CRM with its records that waited out a backoff due again, in order, so when
-//!   the CRM is back one flush delivers the backlog at the rate limit;
-//! - claims only the records queued for its own CRM (address and site code).
+//!   flush sends nothing — it waits for the breaker's time when that comes within its budget,
+//!   else it returns at once. A delivery that finds the CRM unreachable, timing out or
+//!   unavailable (502, 503, 504) opens the breaker for `retry_delay` (at most the call
+//!   timeout), doubling with each failure in a row up to `retry_delay_max` (at most
+//!   [`BREAKER_CAP`]). The first flush after the period probes the CRM with its records that
+//!   waited out a backoff due again, in order, so when the CRM is back one flush delivers the
+//!   backlog at the rate limit;
+//! - claims only the records queued for its own CRM (see [`Destination`]).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -113,7 +115,8 @@ impl Engine {
         let outbox = open_shared(&settings.queue_path, tuning)?;
         let rate_key = key_fingerprint(settings.api_key.expose());
         let destination = Destination {
-            crm: crm_name(&settings),
+            url: address(&settings),
+            site: settings.site.clone(),
             key_fingerprint: rate_key.clone(),
         };
         Ok(Engine {
@@ -177,14 +180,8 @@ impl Engine {
             report.busy = true;
             return Ok(report);
         };
-        let crm = &self.destination.crm;
-        let mut probing = match self.outbox.pass_breaker(crm, SystemTime::now())? {
-            Passage::Open(open) => {
-                report.breaker_open_until = Some(open.until);
-                return Ok(report);
-            }
-            Passage::Probe => true,
-            Passage::Closed => false,
+        let Some(mut probing) = self.pass_breaker(deadline, &mut report).await? else {
+            return Ok(report);
         };
         let limit = Arc::new(SharedLimit::new(
             Arc::clone(&self.outbox),
@@ -202,7 +199,13 @@ impl Engine {
             let lease = timeout + LEASE_MARGIN;
             let Some(claimed) = self
                 .outbox
-                .claim_for(&self.worker, Some(crm), SystemTime::now(), lease, 1)?
+                .claim_for(
+                    &self.worker,
+                    Some(&self.destination),
+                    SystemTime::now(),
+                    lease,
+                    1,
+                )?
                 .pop()
             else {
                 return Ok(report);
@@ -221,33 +224,80 @@ impl Engine {
                 Settled::Retrying(_) => report.retried += 1,
                 Settled::Dead(_) => report.dead += 1,
             }
-            match down {
-                Some(reason) if !report.budget_exhausted => {
-                    let open = self.outbox.trip(
-                        crm,
-                        &reason,
-                        self.settings.transport.timeout,
-                        BREAKER_CAP,
-                        SystemTime::now(),
-                    )?;
-                    report.breaker_open_until = Some(open.until);
-                    return Ok(report);
-                }
-                Some(_) => {}
-                None if probing => {
-                    self.outbox.close_breaker(crm)?;
-                    probing = false;
-                }
-                None => {}
-            }
-            if watch == Some(claimed.id) {
+            let watched = watch == Some(claimed.id);
+            if watched {
                 report.watched = Some(settled);
+            }
+            let tripped = match down {
+                Some(reason) if !report.budget_exhausted => {
+                    report.breaker_open_until = Some(self.trip(&reason)?);
+                    true
+                }
+                Some(_) => false,
+                None if probing => {
+                    self.outbox.close_breaker(&self.destination)?;
+                    probing = false;
+                    false
+                }
+                None => false,
+            };
+            if watched || report.budget_exhausted {
                 return Ok(report);
             }
-            if report.budget_exhausted {
-                return Ok(report);
+            if tripped {
+                match self.pass_breaker(deadline, &mut report).await? {
+                    Some(probe) => probing = probe,
+                    None => return Ok(report),
+                }
             }
         }
+    }
+
+    /// Waits for the CRM's breaker to let deliveries through, if it does before `deadline`:
+    /// `Some(probing)` then (whether this flush probes a CRM that failed before), `None`
+    /// when the breaker stays open past the deadline (the report says until when).
+    async fn pass_breaker(
+        &self,
+        deadline: Instant,
+        report: &mut FlushReport,
+    ) -> Result<Option<bool>, OutboxError> {
+        loop {
+            match self
+                .outbox
+                .pass_breaker(&self.destination, SystemTime::now())?
+            {
+                Passage::Open(open) => {
+                    report.breaker_open_until = Some(open.until);
+                    let wait = open
+                        .until
+                        .duration_since(SystemTime::now())
+                        .unwrap_or_default();
+                    if Instant::now() + wait >= deadline {
+                        return Ok(None);
+                    }
+                    sleep(wait).await;
+                }
+                passage => {
+                    report.breaker_open_until = None;
+                    return Ok(Some(passage == Passage::Probe));
+                }
+            }
+        }
+    }
+
+    /// Opens the CRM's breaker after a failure of the CRM as a whole (`reason`) for
+    /// `retry_delay` (at most the call timeout), doubled by each failure in a row, at most
+    /// `retry_delay_max` and [`BREAKER_CAP`]; returns until when.
+    fn trip(&self, reason: &str) -> Result<SystemTime, OutboxError> {
+        let settings = &self.settings;
+        let open = self.outbox.trip(
+            &self.destination,
+            reason,
+            settings.retry_delay.min(settings.transport.timeout),
+            settings.retry_delay_max.min(BREAKER_CAP),
+            SystemTime::now(),
+        )?;
+        Ok(open.until)
     }
 
     /// The outbox's delivery lock, waiting for it until `deadline` when `wait` says so;
@@ -343,15 +393,15 @@ fn crm_down(error: &ApiError) -> bool {
     }
 }
 
-/// The CRM a shop's records are for: its address without the scheme (a fix from `http` to
-/// `https` keeps the queued records) and the site code.
-fn crm_name(settings: &IntegrationSettings) -> String {
+/// The CRM's address as records carry it: without the scheme (`http` and `https` name the
+/// same account) and the trailing slash.
+fn address(settings: &IntegrationSettings) -> String {
     let url = settings.url.as_str();
-    let address = url
-        .strip_prefix("https://")
+    url.strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or(url);
-    format!("{} site={}", address.trim_end_matches('/'), settings.site)
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// A lease owner name unique to one engine: the process id and a random part.

@@ -1,14 +1,19 @@
 <?php
 // A CRM that does not answer holds one worker once per period: after a timeout the circuit
 // breaker in the outbox keeps every worker (pages and cron alike) from trying it until its
-// time, growing with each failure in a row; status() says until when and why; the first
-// answer closes it.
+// time (retry_delay, here 2 s, doubling with each failure in a row); a flush whose budget ends
+// before returns at once; status() says until when and why; the first answer closes it.
 require __DIR__ . '/lib.php';
 
 use ModRetailCrm\Integration;
 
 $dir = temp_dir();
-$shop = new Integration(settings($dir, ['modretailcrm_timeout' => '2']));
+$shop = new Integration(settings($dir, [
+    'modretailcrm_timeout' => '2',
+    'modretailcrm_retry_delay' => '2',
+    'modretailcrm_retry_delay_max' => '60',
+    'modretailcrm_after_response_budget' => '1',
+]));
 for ($n = 1; $n <= 3; $n++) {
     $shop->enqueue('customer.create', ['externalId' => "b$n", 'firstName' => 'Иван']);
 }
@@ -16,7 +21,7 @@ control('DELETE', 'requests');
 control('POST', 'faults', ['mode' => 'blackhole']);
 $sent = fn () => count(control('GET', 'requests')['requests']);
 
-$first = $shop->flush(10);
+$first = $shop->flush(3);
 same(0, $first['delivered']);
 same(1, $first['retried'], 'one record tried: ' . json_encode($first));
 check(is_float($first['breaker_open_until']) && $first['breaker_open_until'] > microtime(true), 'the breaker is open: ' . json_encode($first));
@@ -26,7 +31,7 @@ same(1, $sent(), 'one request met the hanging CRM');
 $page = $shop->deliverAfterResponse();
 same(0, $page['retried'] + $page['delivered']);
 same($first['breaker_open_until'], $page['breaker_open_until']);
-$cron = $shop->flush(10);
+$cron = $shop->flush(1);
 same(0, $cron['retried'] + $cron['delivered']);
 same($first['breaker_open_until'], $cron['breaker_open_until']);
 same(1, $sent(), 'no second request while the breaker is open');
@@ -39,7 +44,7 @@ check(str_contains($breaker['reason'], 'timed out') || str_contains($breaker['re
 control('DELETE', 'faults');
 control('POST', 'faults', ['mode' => 'reset']);
 wait_out_breaker($shop);
-$probe = $shop->flush(10);
+$probe = $shop->flush(3);
 same(1, $probe['retried'], 'one probe: ' . json_encode($probe));
 $breaker = $shop->status()['breakers'][0];
 same(2, $breaker['failures']);

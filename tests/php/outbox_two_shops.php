@@ -1,7 +1,9 @@
 <?php
 // Two shops pointed at one outbox file never cross: each record carries the CRM it was queued
-// for (address and site code, a fingerprint of the key), and a flush delivers only its own.
-// A key rotation (same address and site, new key) strands nothing.
+// for (address and site code, a fingerprint of the key), and a flush delivers only its own:
+// same site code, and same address or same key. So a key rotation (same address and site, new
+// key) or a fixed address (same key and site) strands nothing, while another shop (another
+// site code, or another account: address and key) never gets them.
 require __DIR__ . '/lib.php';
 
 use ModRetailCrm\Integration;
@@ -24,17 +26,23 @@ $requests = control('GET', 'requests')['requests'];
 same(1, count($requests), "B sent its own record only");
 check(str_contains($requests[0]['body'], 'b1') && str_contains($requests[0]['body'], 'other-shop'), 'with its site: ' . $requests[0]['body']);
 
-// A key rotation: a record queued with the old key goes with the new one.
+// A key rotation: a record queued with the old key goes with the new one; so does a record
+// queued while the address was wrong (same key). Another account's record stays.
 $old = new Integration(settings($dir, ['modretailcrm_apiKey' => 'retired-key']));
 $old->enqueue('customer.create', ['externalId' => 'a2', 'firstName' => 'Алла']);
+$typo = new Integration(settings($dir, ['modretailcrm_url' => 'http://127.0.0.1:9']));
+$typo->enqueue('customer.create', ['externalId' => 'a3', 'firstName' => 'Ася']);
+$otherAccount = new Integration(settings($dir, ['modretailcrm_url' => 'http://127.0.0.1:9', 'modretailcrm_apiKey' => 'other-key']));
+$otherAccount->enqueue('customer.create', ['externalId' => 'c1', 'firstName' => 'Чужой']);
 control('DELETE', 'requests');
-same(3, $a->flush(5)['delivered']);
+same(4, $a->flush(5)['delivered']);
+same(1, $a->status()['pending'], "the other account's record waits for it");
 $requests = control('GET', 'requests')['requests'];
-same(3, count($requests));
+same(4, count($requests));
 foreach ($requests as $request) {
     same(env('CRM_KEY'), $request['headers']['x-api-key'] ?? null, 'the current key');
     check(!str_contains($request['body'], 'other-shop'), 'nothing of B');
 }
 $shopA = array_values(array_filter(crm_state()['customers'], fn ($c) => ($c['site'] ?? '') === 'shop'));
-same(['a1', 'a2'], array_map(fn ($c) => $c['externalId'], $shopA), "A's customers, on A's site");
+same(['a1', 'a2', 'a3'], array_map(fn ($c) => $c['externalId'], $shopA), "A's customers, on A's site");
 done();

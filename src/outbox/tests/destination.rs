@@ -1,50 +1,64 @@
-//! Records carry the CRM they are for; a flush claims only its own, whatever key they were
-//! queued with. The fence: a lease renewed before each request, refused once taken over.
+//! Records carry the CRM they are for; a flush claims only its own (same site code, and the
+//! same address or key). The fence: a lease renewed before each request, refused once taken over.
 
 use std::time::Duration;
 
 use super::super::{Destination, NewRecord, OutboxError};
 use super::{TempDir, at, claim, ids, open, put, record};
 
-fn queued(key: &str, crm: Option<&str>, fingerprint: &str) -> NewRecord {
+fn queued(key: &str, destination: Option<(&str, &str, &str)>) -> NewRecord {
     NewRecord {
-        destination: crm.map(|crm| Destination {
-            crm: crm.into(),
-            key_fingerprint: fingerprint.into(),
-        }),
+        destination: destination.map(to_destination),
         ..record("customer.create", key, &[])
     }
 }
 
+fn to_destination((url, site, key): (&str, &str, &str)) -> Destination {
+    Destination {
+        url: url.into(),
+        site: site.into(),
+        key_fingerprint: key.into(),
+    }
+}
+
 #[test]
-fn a_flush_claims_its_own_crms_records_whatever_key_they_were_queued_with() {
+fn a_flush_claims_its_own_records_across_a_key_rotation_or_an_address_fix_only() {
     let dir = TempDir::new("destination");
     let outbox = open(&dir.file("outbox.sqlite"));
-    let legacy = put(&outbox, &queued("customer:0", None, ""), at(0));
-    let a_old_key = put(
+    let shop = ("a.retailcrm.ru", "shop", "key-1");
+    let legacy = put(&outbox, &queued("customer:0", None), at(0));
+    let own = put(&outbox, &queued("customer:1", Some(shop)), at(1));
+    let old_key = put(
         &outbox,
-        &queued("customer:1", Some("crm-a"), "key-old"),
-        at(1),
-    );
-    let b = put(
-        &outbox,
-        &queued("customer:2", Some("crm-b"), "key-b"),
+        &queued("customer:2", Some(("a.retailcrm.ru", "shop", "key-0"))),
         at(2),
     );
-    let a_new_key = put(
+    let typo = put(
         &outbox,
-        &queued("customer:3", Some("crm-a"), "key-new"),
+        &queued("customer:3", Some(("a.retailcrn.ru", "shop", "key-1"))),
         at(3),
     );
+    let other_site = put(
+        &outbox,
+        &queued("customer:4", Some(("a.retailcrm.ru", "b-shop", "key-1"))),
+        at(4),
+    );
+    let other_crm = put(
+        &outbox,
+        &queued("customer:5", Some(("b.retailcrm.ru", "shop", "key-b"))),
+        at(5),
+    );
     let lease = Duration::from_secs(30);
-    let for_a = outbox
-        .claim_for("a", Some("crm-a"), at(10), lease, 10)
+    let mine = outbox
+        .claim_for("a", Some(&to_destination(shop)), at(10), lease, 10)
         .unwrap();
-    assert_eq!(ids(&for_a), vec![legacy, a_old_key, a_new_key]);
-    let for_b = outbox
-        .claim_for("b", Some("crm-b"), at(10), lease, 10)
-        .unwrap();
-    assert_eq!(ids(&for_b), vec![b]);
+    assert_eq!(ids(&mine), vec![legacy, own, old_key, typo]);
+    let others = claim(&outbox, "any", at(10));
+    assert_eq!(
+        ids(&others),
+        vec![other_site, other_crm],
+        "left to their shops"
+    );
 }
 
 #[test]
