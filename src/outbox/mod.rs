@@ -67,7 +67,7 @@ mod tests;
 
 pub use breaker::{OpenBreaker, Passage};
 pub use claim::Claimed;
-pub use delivery_lock::DeliveryLock;
+pub use delivery_lock::{DeliveryLock, HeldLock};
 pub use destination::Destination;
 pub use error::{OutboxError, Result};
 pub use ops::{

@@ -35,8 +35,8 @@ use crate::api::ratelimit::Gate;
 use crate::api::transport::ExchangeLog;
 use crate::config::IntegrationSettings;
 use crate::outbox::{
-    Claimed, DeliveryLock, Destination, NewRecord, Outbox, OutboxError, OutboxSettings, Passage,
-    open_shared,
+    Claimed, DeliveryLock, Destination, HeldLock, NewRecord, Outbox, OutboxError, OutboxSettings,
+    Passage, open_shared,
 };
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker
@@ -98,6 +98,7 @@ pub struct Engine {
     worker: String,
     rate_key: String,
     destination: Destination,
+    delivery_lock: Arc<DeliveryLock>,
 }
 
 impl Engine {
@@ -113,6 +114,11 @@ impl Engine {
             ..OutboxSettings::default()
         };
         let outbox = open_shared(&settings.queue_path, tuning)?;
+        let delivery_lock =
+            DeliveryLock::open(&settings.queue_path).map_err(|source| OutboxError::Open {
+                path: DeliveryLock::path(&settings.queue_path),
+                source,
+            })?;
         let rate_key = key_fingerprint(settings.api_key.expose());
         let destination = Destination {
             url: address(&settings),
@@ -126,6 +132,7 @@ impl Engine {
             worker: worker_name(),
             rate_key,
             destination,
+            delivery_lock: Arc::new(delivery_lock),
         })
     }
 
@@ -306,13 +313,15 @@ impl Engine {
         &self,
         deadline: Instant,
         wait: LockWait,
-    ) -> Result<Option<DeliveryLock>, OutboxError> {
-        let path = &self.settings.queue_path;
+    ) -> Result<Option<HeldLock<'_>>, OutboxError> {
         loop {
-            let lock = DeliveryLock::try_acquire(path).map_err(|source| OutboxError::Open {
-                path: DeliveryLock::path(path),
-                source,
-            })?;
+            let lock = self
+                .delivery_lock
+                .try_hold()
+                .map_err(|source| OutboxError::Open {
+                    path: DeliveryLock::path(&self.settings.queue_path),
+                    source,
+                })?;
             if lock.is_some() || wait == LockWait::Skip || Instant::now() + LOCK_POLL >= deadline {
                 return Ok(lock);
             }
