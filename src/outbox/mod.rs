@@ -9,6 +9,12 @@
 //! [`Outbox::purge`] are for operators; [`Outbox::take_token`] is the rate limit all
 //! processes share.
 //!
+//! What the deliverers of a shop share besides: the [`DeliveryLock`] (one deliverer at a
+//! time), the circuit breaker of each CRM ([`Outbox::pass_breaker`], [`Outbox::trip`],
+//! [`Outbox::close_breaker`]), the lease renewed before each request
+//! ([`Outbox::renew_and_take_token`]); and each record carries its [`Destination`], the CRM
+//! it was queued for, so that a flush takes only its own ([`Outbox::claim_for`]).
+//!
 //! Delivery rules, enforced by [`Outbox::claim`]:
 //! - records of one entity key go one at a time, in the order they were enqueued;
 //! - a record goes only after every record of the keys it depends on, enqueued before it,

@@ -2,9 +2,10 @@
 //! delivery (an edit after "already exists", the customer before its order, a create after
 //! a 404) and the transport's retries included — first takes a token of the rate limit
 //! every process of the shop shares ([`Outbox::take_token`]), and none waits past the
-//! flush's deadline. The gate of one delivery, [`Fenced`], then checks that the record is
-//! still the worker's and extends its lease ([`Outbox::renew`]): a worker whose record was
-//! taken over while it waited on a slow CRM sends nothing more for it.
+//! flush's deadline. The gate of one delivery, [`Fenced`], also checks that the record is
+//! still the worker's and extends its lease, in the same transaction
+//! ([`Outbox::renew_and_take_token`]): a worker whose record was taken over while it waited
+//! on a slow CRM sends nothing more for it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,28 +41,33 @@ impl SharedLimit {
     pub fn ran_out(&self) -> bool {
         self.ran_out.load(Ordering::Relaxed)
     }
+
+    /// Waits until `take` yields a token (see [`wait_for_token`]), at the latest until
+    /// `deadline` or the flush's deadline, whichever comes first.
+    async fn wait(
+        &self,
+        deadline: Instant,
+        take: impl FnMut() -> Result<Result<(), Duration>, ApiError>,
+    ) -> Result<(), ApiError> {
+        if wait_for_token(deadline.min(self.deadline), take).await? {
+            Ok(())
+        } else {
+            self.ran_out.store(true, Ordering::Relaxed);
+            Err(no_token_in_time())
+        }
+    }
 }
 
 impl Gate for SharedLimit {
     fn admit(&self, deadline: Instant) -> Admission<'_> {
-        let deadline = deadline.min(self.deadline);
-        Box::pin(async move {
-            let taken = wait_for_token(deadline, || {
-                self.outbox
-                    .take_token(&self.key, self.per_second, SystemTime::now())
-                    .map_err(|error| ApiError::Transport {
-                        kind: TransportKind::Io,
-                        message: format!("the shared rate limit cannot be read: {error}"),
-                    })
-            })
-            .await?;
-            if taken {
-                Ok(())
-            } else {
-                self.ran_out.store(true, Ordering::Relaxed);
-                Err(no_token_in_time())
-            }
-        })
+        Box::pin(self.wait(deadline, || {
+            self.outbox
+                .take_token(&self.key, self.per_second, SystemTime::now())
+                .map_err(|error| ApiError::Transport {
+                    kind: TransportKind::Io,
+                    message: format!("the shared rate limit cannot be read: {error}"),
+                })
+        }))
     }
 }
 
@@ -93,28 +99,23 @@ impl Fenced {
 
 impl Gate for Fenced {
     fn admit(&self, deadline: Instant) -> Admission<'_> {
-        Box::pin(async move {
-            self.limit.admit(deadline).await?;
+        let limit = &self.limit;
+        Box::pin(limit.wait(deadline, || {
             let now = SystemTime::now();
             let until = now.checked_add(self.lease).unwrap_or(now);
-            match self.limit.outbox.renew(&self.claimed, until) {
-                Ok(()) => Ok(()),
-                Err(OutboxError::LeaseLost { id }) => {
-                    self.lost.store(true, Ordering::Relaxed);
-                    Err(ApiError::Transport {
+            limit
+                .outbox
+                .renew_and_take_token(&self.claimed, until, &limit.key, limit.per_second, now)
+                .map_err(|error| {
+                    if matches!(error, OutboxError::LeaseLost { .. }) {
+                        self.lost.store(true, Ordering::Relaxed);
+                    }
+                    ApiError::Transport {
                         kind: TransportKind::Io,
-                        message: format!(
-                            "outbox record {id} was taken over by another worker; nothing more \
-                             is sent for it here"
-                        ),
-                    })
-                }
-                Err(error) => Err(ApiError::Transport {
-                    kind: TransportKind::Io,
-                    message: format!("the record's lease cannot be renewed: {error}"),
-                }),
-            }
-        })
+                        message: format!("not sent: {error}"),
+                    }
+                })
+        }))
     }
 }
 

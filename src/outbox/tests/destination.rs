@@ -67,8 +67,9 @@ fn a_lease_is_renewed_while_held_and_refused_once_taken_over() {
     let outbox = open(&dir.file("outbox.sqlite"));
     let id = put(&outbox, &record("order.create", "order:1", &[]), at(0));
     let lease = Duration::from_secs(5);
+    let renew = |claimed, until| outbox.renew_and_take_token(claimed, until, "key", 0, until);
     let first = outbox.claim("slow", at(0), lease, 1).unwrap().remove(0);
-    outbox.renew(&first, at(9_000)).unwrap();
+    renew(&first, at(9_000)).unwrap().unwrap();
     assert!(
         claim(&outbox, "other", at(6_000)).is_empty(),
         "renewed past its first end"
@@ -79,10 +80,10 @@ fn a_lease_is_renewed_while_held_and_refused_once_taken_over() {
         .remove(0);
     assert_eq!(second.id, id);
     assert!(matches!(
-        outbox.renew(&first, at(9_500)),
+        renew(&first, at(9_500)),
         Err(OutboxError::LeaseLost { .. })
     ));
-    outbox.renew(&second, at(9_500)).unwrap();
+    renew(&second, at(9_500)).unwrap().unwrap();
     assert!(!outbox.has_newer(&second).unwrap());
     put(&outbox, &record("order.edit", "order:1", &[]), at(9_600));
     put(&outbox, &record("order.edit", "order:2", &[]), at(9_700));
