@@ -454,9 +454,10 @@ namespace ModRetailCrm {
 
         /**
          * The outbox at a glance: counts by state, the oldest pending age, the last success and
-         * error, blocked keys, the dead letters with the CRM's messages, and the circuit
-         * breakers (`breakers`: each CRM that failed to answer, with `open_until` — no worker
-         * tries it before — the `reason`, and the `failures` in a row since `since`).
+         * error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
+         * (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
+         * before — the `reason`, and the `failures` in a row since `since`), and the pending
+         * records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`).
          *
          * @return mixed
          */

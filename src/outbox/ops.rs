@@ -44,6 +44,11 @@ pub struct OutboxStatus {
     pub unmapped: Vec<Unmapped>,
     /// The CRMs whose circuit breaker has counted failures since their last answer.
     pub breakers: Vec<BreakerStatus>,
+    /// Pending records by the CRM they were queued for (address and site code, see
+    /// [`Destination::name`](super::Destination::name)), so that records waiting for another
+    /// shop, or for settings changed since, show; records queued for no CRM in particular
+    /// are left out.
+    pub pending_by_crm: Vec<(String, u64)>,
 }
 
 /// A CRM that failed to answer, as its circuit breaker records it.
@@ -176,6 +181,7 @@ impl Outbox {
                 dead_letters: dead_letters(tx)?,
                 unmapped: unmapped(tx)?,
                 breakers: breakers(tx)?,
+                pending_by_crm: pending_by_crm(tx)?,
             })
         })
     }
@@ -297,6 +303,16 @@ fn unmapped(tx: &Transaction<'_>) -> Result<Vec<Unmapped>, Failure> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn pending_by_crm(tx: &Transaction<'_>) -> rusqlite::Result<Vec<(String, u64)>> {
+    tx.prepare_cached(
+        "SELECT crm_url || ' site=' || crm_site, count(*) FROM records
+          WHERE state = 'pending' AND crm_site IS NOT NULL
+          GROUP BY crm_url, crm_site ORDER BY crm_url, crm_site",
+    )?
+    .query_map([], |row| Ok((row.get(0)?, tally(row.get(1)?))))?
+    .collect()
 }
 
 fn breakers(tx: &Transaction<'_>) -> rusqlite::Result<Vec<BreakerStatus>> {

@@ -258,9 +258,10 @@ impl Integration {
     }
 
     /// The outbox at a glance: counts by state, the oldest pending age, the last success and
-    /// error, blocked keys, the dead letters with the CRM's messages, and the circuit
-    /// breakers (`breakers`: each CRM that failed to answer, with `open_until` — no worker
-    /// tries it before — the `reason`, and the `failures` in a row since `since`).
+    /// error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
+    /// (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
+    /// before — the `reason`, and the `failures` in a row since `since`), and the pending
+    /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`).
     pub fn status(&self) -> PhpResult<Zval> {
         let status = self
             .engine
@@ -610,6 +611,9 @@ fn status_json(status: &OutboxStatus) -> Value {
             "reference": u.reference, "seen": u.seen,
             "first_seen": unix(u.first_seen), "last_seen": unix(u.last_seen),
         })).collect::<Vec<_>>(),
+        "pending_by_crm": status.pending_by_crm.iter()
+            .map(|(crm, pending)| json!({"crm": crm, "pending": pending}))
+            .collect::<Vec<_>>(),
         "breakers": status.breakers.iter().map(|b| json!({
             "crm": b.crm, "open_until": unix_precise(b.open_until), "reason": b.reason,
             "failures": b.failures, "since": unix(b.since),

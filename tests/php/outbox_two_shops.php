@@ -19,6 +19,8 @@ $report = $b->flush(5);
 same(0, $report['delivered'] + $report['retried'] + $report['dead'], "B's flush takes none of A's records: " . json_encode($report));
 same([], control('GET', 'requests')['requests'], 'nothing reached the CRM');
 same(2, $b->status()['pending'], "A's records wait for A");
+$crm = preg_replace('~^https?://~', '', rtrim(env('CRM_URL'), '/'));
+same([['crm' => "$crm site=shop", 'pending' => 2]], $b->status()['pending_by_crm'], 'the status says for whom');
 
 $b->enqueue('customer.create', ['externalId' => 'b1', 'firstName' => 'Борис']);
 $b->flush(5);
@@ -37,6 +39,7 @@ $otherAccount->enqueue('customer.create', ['externalId' => 'c1', 'firstName' => 
 control('DELETE', 'requests');
 same(4, $a->flush(5)['delivered']);
 same(1, $a->status()['pending'], "the other account's record waits for it");
+same([['crm' => '127.0.0.1:9 site=shop', 'pending' => 1]], $a->status()['pending_by_crm'], 'the status says for whom');
 $requests = control('GET', 'requests')['requests'];
 same(4, count($requests));
 foreach ($requests as $request) {

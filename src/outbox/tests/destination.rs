@@ -53,6 +53,21 @@ fn a_flush_claims_its_own_records_across_a_key_rotation_or_an_address_fix_only()
         .claim_for("a", Some(&to_destination(shop)), at(10), lease, 10)
         .unwrap();
     assert_eq!(ids(&mine), vec![legacy, own, old_key, typo]);
+    let pending: Vec<(&str, u64)> = vec![
+        ("a.retailcrm.ru site=b-shop", 1),
+        ("a.retailcrm.ru site=shop", 2),
+        ("a.retailcrn.ru site=shop", 1),
+        ("b.retailcrm.ru site=shop", 1),
+    ];
+    let shown = outbox.status(at(10)).unwrap().pending_by_crm;
+    assert_eq!(
+        shown
+            .iter()
+            .map(|(crm, n)| (crm.as_str(), *n))
+            .collect::<Vec<_>>(),
+        pending,
+        "the status says which records wait for which CRM"
+    );
     let others = claim(&outbox, "any", at(10));
     assert_eq!(
         ids(&others),
