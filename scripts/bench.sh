@@ -37,3 +37,7 @@ php -n benches/report.php /tmp/modretailcrm-bench-ext.txt /tmp/modretailcrm-benc
 echo
 echo "outbox: enqueue latency, delivery throughput at the CRM's limit, sync mode with the CRM blackholed"
 php -n -d extension="$so" benches/outbox.php 10000
+
+# A hanging CRM must not hold the site: php-fpm + nginx, checkouts with the CRM blackholed
+# (BEFORE_SO=an older build adds its figures, with the 10 s budget the old plugin passed).
+echo; SANDBOX=target/release/crm-sandbox benches/fpm_blackhole.sh ${BEFORE_SO:+"before=$BEFORE_SO:10"} "after=$so"

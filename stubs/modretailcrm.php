@@ -307,7 +307,7 @@ namespace ModRetailCrm {
          * `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
          * deferred|sync|queue, `modretailcrm_queue_path` or `modretailcrm_data_path` (the private
          * folder of the outbox and the log) or `core_path`, `modretailcrm_keep_delivered_days`,
-         * `modretailcrm_sync_budget`,
+         * `modretailcrm_sync_budget`, `modretailcrm_after_response_budget`,
          * `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
          * `modretailcrm_retry_delay`, `modretailcrm_retry_delay_max`, `modretailcrm_log`,
          * `modretailcrm_log_file`, and for the shop events `modretailcrm_sync_statuses`,
@@ -323,8 +323,10 @@ namespace ModRetailCrm {
 
         /**
          * For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
-         * `deferred` mode: delivers due changes for at most `$seconds` (default 10) without the
-         * visitor waiting for the CRM. Where the SAPI can end the response first
+         * `deferred` mode: delivers due changes for at most `$seconds` (default
+         * `modretailcrm_after_response_budget`, 3 s) without the visitor waiting for the CRM,
+         * unless another process of the site is delivering already (then it returns at once:
+         * that process takes these changes too). Where the SAPI can end the response first
          * (`fastcgi_finish_request()` of PHP-FPM, `litespeed_finish_request()` of LiteSpeed)
          * it does, then flushes here; on the CLI (nobody waits, the process ends) it flushes
          * here; elsewhere (Apache mod_php, the built-in server) it hands the flush to a
@@ -363,8 +365,11 @@ namespace ModRetailCrm {
         public function enqueue(mixed $kind, mixed $payload): mixed {}
 
         /**
-         * Delivers due changes for at most `$seconds` (default 10). Returns `['delivered' => n,
-         * 'retried' => n, 'dead' => n, 'budget_exhausted' => bool]`.
+         * Delivers due changes for at most `$seconds` (default 10), waiting within that time
+         * when another process of the site is delivering (one delivers at a time). Returns
+         * `['delivered' => n, 'retried' => n, 'dead' => n, 'budget_exhausted' => bool, 'busy' =>
+         * bool (another process delivered the whole time), 'breaker_open_until' => Unix time in
+         * seconds (a float) or null (the CRM failed to answer: nothing is tried until then)]`.
          *
          * @param mixed $seconds
          * @return mixed
@@ -450,7 +455,11 @@ namespace ModRetailCrm {
 
         /**
          * The outbox at a glance: counts by state, the oldest pending age, the last success and
-         * error, blocked keys and the dead letters with the CRM's messages; `outbox` is the file.
+         * error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
+         * (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
+         * before — the `reason`, and the `failures` in a row since `since`), the pending
+         * records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`), and
+         * `outbox`, the file.
          *
          * @return mixed
          */

@@ -1,6 +1,7 @@
 //! The outbox shared by real PHP processes against the CRM sandbox: a worker killed with
-//! SIGKILL in the middle of a delivery, and eight processes queueing and delivering 1,000
-//! orders at once under one shared rate limit.
+//! SIGKILL in the middle of a delivery, eight processes queueing and delivering 1,000
+//! orders at once under one shared rate limit, one deliverer at a time while the CRM hangs,
+//! and a slow CRM that must not let an older change overwrite a newer one.
 
 mod common;
 
@@ -52,6 +53,18 @@ impl Shop {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap()
+    }
+
+    /// Runs the worker with `args` and parses the JSON line it prints.
+    fn json(&self, args: &[&str]) -> Value {
+        let output = self.worker(args).wait_with_output().unwrap();
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+            panic!(
+                "worker {args:?} printed no JSON: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
     }
 
     fn run(&self, args: &[&str]) -> String {
@@ -201,4 +214,79 @@ fn eight_processes_deliver_a_thousand_orders_exactly_once_under_one_rate_limit()
         refused <= 5,
         "the shared limit kept the CRM from refusing: {refused} answers were 503"
     );
+}
+
+#[test]
+fn while_the_crm_hangs_one_worker_delivers_and_the_others_return_at_once() {
+    let sandbox = RunningSandbox::spawn_blocking(SandboxConfig::default()).unwrap();
+    let shop = Shop::new(&sandbox, "hang", json!({"modretailcrm_timeout": "30"}));
+    shop.run(&["enqueue", "hang", "2", "17"]);
+    shop.run(&["enqueue", "other", "2", "18"]);
+    control(&sandbox, "POST", "faults", json!({"mode": "blackhole"}));
+    // A page's delivery after the response meets the hanging CRM and waits on it.
+    let hanging = shop.worker(&["flush", "20"]);
+    wait_for_requests(&sandbox, 1);
+    // The next pages' deliveries return at once, sending nothing: no second worker is held.
+    let after = shop.json(&["after"]);
+    assert_eq!(after["busy"], true, "{after}");
+    assert_eq!(after["delivered"], 0, "{after}");
+    // Cron waits for the delivering worker within its budget, then gives up, sending nothing.
+    let cron = shop.json(&["flush", "0.3"]);
+    assert_eq!(cron["busy"], true, "{cron}");
+    assert_eq!(
+        requests(&sandbox).len(),
+        1,
+        "only the first worker tried the CRM"
+    );
+    control(&sandbox, "DELETE", "faults", Value::Null);
+    let first = hanging.wait_with_output().unwrap();
+    let first: Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(first["retried"], 1, "{first}");
+    assert_eq!(first["busy"], false, "{first}");
+}
+
+#[test]
+fn a_slow_crm_never_lets_an_older_change_overwrite_a_newer_one() {
+    let sandbox = RunningSandbox::spawn_blocking(SandboxConfig::default()).unwrap();
+    // A lease of 5 s + 2 s; the create takes three requests (order: customer missing,
+    // customer, order), two of them slow, 9 s in all.
+    let shop = Shop::new(&sandbox, "fence", json!({"modretailcrm_timeout": "5"}));
+    shop.run(&["order", "fence-1", "17"]);
+    for delay in [1, 4500, 4500] {
+        control(
+            &sandbox,
+            "POST",
+            "faults",
+            json!({"mode": "delay", "delay_ms": delay, "count": 1}),
+        );
+    }
+    let mut slow = shop.worker(&["flush", "30"]);
+    wait_for_requests(&sandbox, 1);
+    // A cron run starts once the slow worker's lease has run out (or it is done).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = shop.json(&["status"]);
+        if status["in_flight"] == 0 || slow.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the slow worker never ended: {status}"
+        );
+        std::thread::yield_now();
+    }
+    let cron = shop.json(&["flush", "30"]);
+    assert_eq!(cron["dead"], 0, "{cron}");
+    slow.wait().unwrap();
+    shop.json(&["flush", "30"]);
+    let state = state(&sandbox);
+    let orders = state["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 1, "{state}");
+    assert_eq!(
+        orders[0]["status"], "assembling",
+        "the CRM ends at the newest status: {state}"
+    );
+    let status = shop.json(&["status"]);
+    assert_eq!(status["pending"], 0, "{status}");
+    assert_eq!(status["dead"], 0, "{status}");
 }

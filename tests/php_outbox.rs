@@ -34,3 +34,18 @@ fn deferred_changes_are_delivered_by_the_shutdown_function() {
     assert_eq!(state["orders"][0]["externalId"], "900-1", "{state}");
     assert_eq!(state["customers"][0]["externalId"], "31");
 }
+
+#[test]
+fn a_crm_that_does_not_answer_is_tried_once_per_breaker_period() {
+    run_php_test("outbox_breaker.php", &sandbox());
+}
+
+#[test]
+fn when_the_crm_is_back_one_flush_delivers_the_backlog() {
+    run_php_test("outbox_recovery.php", &sandbox());
+}
+
+#[test]
+fn two_shops_sharing_an_outbox_file_never_cross() {
+    run_php_test("outbox_two_shops.php", &sandbox());
+}

@@ -30,7 +30,17 @@ fn client(sandbox: &RunningSandbox, timeout: Duration) -> Client {
 }
 
 fn send(crm: &Client, kind: &str, payload: Value) -> Outcome {
-    block_on(deliver(crm, &Change::parse(kind, payload).unwrap())).unwrap()
+    send_superseded(crm, kind, payload, false)
+}
+
+/// Sends a change, saying whether a newer change of its entity is queued.
+fn send_superseded(crm: &Client, kind: &str, payload: Value, newer: bool) -> Outcome {
+    block_on(deliver(
+        crm,
+        &Change::parse(kind, payload).unwrap(),
+        &|| newer,
+    ))
+    .unwrap()
 }
 
 fn state(sandbox: &RunningSandbox) -> Value {
@@ -92,6 +102,57 @@ fn a_create_the_crm_already_has_counts_as_delivered_and_edits_it() {
     let customers = stored(&sandbox, "customers");
     assert_eq!(customers.len(), 1);
     assert_eq!(customers[0]["lastName"], "Петров");
+}
+
+#[test]
+fn a_create_the_crm_already_has_is_not_followed_by_an_edit_when_a_newer_change_is_queued() {
+    let sandbox = sandbox();
+    let crm = client(&sandbox, Duration::from_secs(5));
+    send(
+        &crm,
+        "customer.create",
+        json!({"externalId": "17", "firstName": "Иван"}),
+    );
+    let mut newer = order("100-1", "17");
+    newer["status"] = json!("assembling");
+    assert!(matches!(
+        send(&crm, "order.create", newer),
+        Outcome::Delivered(_)
+    ));
+    control(&sandbox, "DELETE", "requests", Value::Null);
+    // A late attempt of the create (status "new"), while a newer change of the order is
+    // queued: the CRM's copy counts as delivered, and nothing overwrites it.
+    let mut create = order("100-1", "17");
+    create["status"] = json!("new");
+    let Outcome::Delivered(answer) = send_superseded(&crm, "order.create", create, true) else {
+        panic!("a create the CRM has counts as delivered");
+    };
+    assert_eq!(
+        answer["order"]["number"],
+        stored(&sandbox, "orders")[0]["number"]
+    );
+    let orders = stored(&sandbox, "orders");
+    assert_eq!(orders.len(), 1);
+    assert_eq!(
+        orders[0]["status"], "assembling",
+        "not overwritten by the older create"
+    );
+    let sent: Vec<String> = control(&sandbox, "GET", "requests", Value::Null)["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap(),
+                r["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        sent.iter().all(|request| !request.contains("/edit")),
+        "no edit: {sent:?}"
+    );
 }
 
 #[test]

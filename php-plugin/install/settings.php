@@ -20,6 +20,7 @@ return [
     // Delivery to the CRM
     'modretailcrm_send_mode' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => 'deferred'],
     'modretailcrm_sync_budget' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '2'],
+    'modretailcrm_after_response_budget' => ['xtype' => 'numberfield', 'area' => 'modretailcrm_delivery', 'value' => '3'],
     'modretailcrm_queue_path' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => ''],
     // The installer fills in {core_path}cache/modretailcrm-<random>/ (see Installer::privateFolder).
     'modretailcrm_data_path' => ['xtype' => 'textfield', 'area' => 'modretailcrm_delivery', 'value' => ''],

@@ -39,6 +39,10 @@ pub struct IntegrationSettings {
     pub queue_path: PathBuf,
     /// How long a `sync` send may hold the shop's request.
     pub sync_budget: Duration,
+    /// How long a delivery after the response may hold the PHP worker
+    /// (`modretailcrm_after_response_budget`, default 3 s): the worker serves no other
+    /// visitor meanwhile.
+    pub after_response_budget: Duration,
     /// Timeouts of one CRM call.
     pub transport: TransportSettings,
     /// Requests per second per key, shared by every process using the outbox.
@@ -275,6 +279,11 @@ impl IntegrationSettings {
             send_mode,
             queue_path,
             sync_budget: seconds(settings, "sync_budget", Duration::from_secs(2))?,
+            after_response_budget: seconds(
+                settings,
+                "after_response_budget",
+                Duration::from_secs(3),
+            )?,
             transport,
             rate_limit,
             log,
@@ -332,6 +341,7 @@ mod tests {
         );
         assert_eq!(settings.keep_delivered, Duration::from_secs(30 * DAY));
         assert_eq!(settings.sync_budget, Duration::from_secs(2));
+        assert_eq!(settings.after_response_budget, Duration::from_secs(3));
         assert_eq!(settings.rate_limit, 10);
         assert!(settings.log);
         assert_eq!(
@@ -421,6 +431,10 @@ mod tests {
             with("modretailcrm_url", json!("http://d.retailcrm.ru")).contains("modretailcrm_url")
         );
         assert!(with("modretailcrm_sync_budget", json!("-1")).contains("modretailcrm_sync_budget"));
+        assert!(
+            with("modretailcrm_after_response_budget", json!("x"))
+                .contains("modretailcrm_after_response_budget")
+        );
         assert!(with("modretailcrm_rate_limit", json!("fast")).contains("modretailcrm_rate_limit"));
         assert!(
             with("modretailcrm_sync_statuses", json!("2,new"))

@@ -2,10 +2,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use rusqlite::params;
+use rusqlite::{named_params, params};
 use serde_json::Value;
 
 use super::clock::{duration_millis, from_millis, to_millis};
+use super::destination::{Destination, for_destination};
 use super::error::{OutboxError, Result};
 use super::lease;
 use super::store::Outbox;
@@ -19,14 +20,21 @@ use super::store::Outbox;
 /// came first: they follow the order of the transactions that wrote the records, whatever
 /// the processes' clocks say.
 ///
-/// The outer scan walks `records_due` from the oldest due time and stops at `?1` (named
+/// With a destination (`:url`, `:site`, `:key`, see `destination.rs`), only its records, and
+/// those queued for no CRM in particular, are eligible; with NULLs, any record.
+///
+/// The outer scan walks `records_due` from the oldest due time and stops at `:now` (named
 /// explicitly: without statistics SQLite would rather scan `records_state`); each check is an
 /// index probe (`records_key_open`, the primary key of `record_deps`).
-pub(super) const ELIGIBLE: &str = "
+pub(super) const ELIGIBLE: &str = concat!(
+    "
     SELECT r.id FROM records AS r INDEXED BY records_due
      WHERE r.state = 'pending'
-       AND r.next_attempt_at <= ?1
-       AND (r.lease_until IS NULL OR r.lease_until <= ?1)
+       AND r.next_attempt_at <= :now
+       AND (r.lease_until IS NULL OR r.lease_until <= :now)
+       AND ",
+    for_destination!(),
+    "
        AND NOT EXISTS (
            SELECT 1 FROM records AS e
             WHERE e.entity_key = r.entity_key AND e.state <> 'delivered' AND e.id < r.id)
@@ -36,7 +44,8 @@ pub(super) const ELIGIBLE: &str = "
                ON e.entity_key = d.entity_key AND e.state <> 'delivered' AND e.id < r.id
             WHERE d.record_id = r.id)
      ORDER BY r.next_attempt_at, r.id
-     LIMIT ?2";
+     LIMIT :limit"
+);
 
 /// Leases one record: counts the attempt, pushes its due time to the end of the lease (so
 /// it is not looked at while leased, and is due again if the worker never reports), and
@@ -96,6 +105,20 @@ impl Outbox {
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<Claimed>> {
+        self.claim_for(worker, None, now, lease, limit)
+    }
+
+    /// [`Outbox::claim`], limited to the records queued for `destination` (and those queued
+    /// for no CRM in particular) when it is given: a shop's flush never takes another shop's
+    /// records from a shared file (see [`Destination`] for what counts as the same CRM).
+    pub fn claim_for(
+        &self,
+        worker: &str,
+        destination: Option<&Destination>,
+        now: SystemTime,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<Claimed>> {
         if worker.is_empty() {
             return Err(OutboxError::Invalid("the worker name is empty".into()));
         }
@@ -105,7 +128,16 @@ impl Outbox {
         self.write(|tx| {
             let ids = tx
                 .prepare_cached(ELIGIBLE)?
-                .query_map(params![now, limit], |row| row.get::<_, i64>(0))?
+                .query_map(
+                    named_params! {
+                        ":now": now,
+                        ":limit": limit,
+                        ":url": destination.map(|d| &d.url),
+                        ":site": destination.map(|d| &d.site),
+                        ":key": destination.map(|d| &d.key_fingerprint),
+                    },
+                    |row| row.get::<_, i64>(0),
+                )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut take = tx.prepare_cached(TAKE)?;
             let mut claimed = Vec::with_capacity(ids.len());

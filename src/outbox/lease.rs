@@ -6,7 +6,7 @@
 //! [`OutboxError::LeaseLost`] and changes nothing. A report after the lease ran out but
 //! before anyone else claimed the record is still accepted: nobody else has sent it.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use rusqlite::{ToSql, Transaction, params};
 use serde_json::Value;
@@ -16,6 +16,7 @@ use super::claim::Claimed;
 use super::clock::{from_millis, to_millis};
 use super::error::{Failure, OutboxError, Result};
 use super::keys;
+use super::ratelimit::take;
 use super::store::Outbox;
 
 impl Outbox {
@@ -88,6 +89,22 @@ impl Outbox {
     }
 }
 
+/// Extends the lease of `claimed` to at least `until` while it is still the worker's.
+fn renew(tx: &Transaction<'_>, claimed: &Claimed, until: i64) -> Result<(), Failure> {
+    let renewed = tx
+        .prepare_cached(
+            "UPDATE records
+                SET lease_until = max(coalesce(lease_until, ?3), ?3),
+                    next_attempt_at = max(coalesce(next_attempt_at, ?3), ?3)
+              WHERE id = ?1 AND lease_gen = ?2 AND state = 'pending'",
+        )?
+        .execute(params![claimed.id, claimed.generation, until])?;
+    match renewed {
+        0 => Err(OutboxError::LeaseLost { id: claimed.id }.into()),
+        _ => Ok(()),
+    }
+}
+
 /// Dead-letters record `id` held under lease `generation`.
 pub(super) fn bury(
     tx: &Transaction<'_>,
@@ -142,4 +159,41 @@ fn note_error(
     )?
     .execute(params![id, error, now])?;
     Ok(())
+}
+
+impl Outbox {
+    /// The fence and the pace before each request of a delivery, in one transaction: checks
+    /// that `claimed` is still this worker's (its lease generation, the fencing token, is
+    /// unchanged and it is pending) and extends its lease to at least `until`, so a delivery
+    /// that is alive keeps its record; then takes a token as [`Outbox::take_token`] does.
+    /// The request may go when this answers `Ok(Ok(()))`; `Ok(Err(wait))` means the next
+    /// token comes in `wait` (the lease is extended all the same). Fails with
+    /// [`OutboxError::LeaseLost`] — and the request must not be sent — when another worker
+    /// has claimed the record since, or it was reported or discarded.
+    pub fn renew_and_take_token(
+        &self,
+        claimed: &Claimed,
+        until: SystemTime,
+        key: &str,
+        per_second: u32,
+        now: SystemTime,
+    ) -> Result<Result<(), Duration>> {
+        self.write(|tx| {
+            renew(tx, claimed, to_millis(until))?;
+            take(tx, key, per_second, to_millis(now))
+        })
+    }
+
+    /// Whether a change of the same entity was queued after `claimed` (delivered or not): an
+    /// answer about `claimed` must then not be followed by a request carrying its older
+    /// payload.
+    pub fn has_newer(&self, claimed: &Claimed) -> Result<bool> {
+        self.read(|tx| {
+            Ok(tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM records WHERE id > ?1 AND entity_key = ?2)",
+                )?
+                .query_row(params![claimed.id, claimed.entity_key], |row| row.get(0))?)
+        })
+    }
 }

@@ -9,6 +9,12 @@
 //! [`Outbox::purge`] are for operators; [`Outbox::take_token`] is the rate limit all
 //! processes share.
 //!
+//! What the deliverers of a shop share besides: the [`DeliveryLock`] (one deliverer at a
+//! time), the circuit breaker of each CRM ([`Outbox::pass_breaker`], [`Outbox::trip`],
+//! [`Outbox::close_breaker`]), the lease renewed before each request
+//! ([`Outbox::renew_and_take_token`]); and each record carries its [`Destination`], the CRM
+//! it was queued for, so that a flush takes only its own ([`Outbox::claim_for`]).
+//!
 //! Delivery rules, enforced by [`Outbox::claim`]:
 //! - records of one entity key go one at a time, in the order they were enqueued;
 //! - a record goes only after every record of the keys it depends on, enqueued before it,
@@ -34,6 +40,7 @@
 //!         entity_key: "order:2311-12".into(),
 //!         payload: json!({"externalId": "2311-12"}),
 //!         depends_on: vec!["customer:17".into()],
+//!         destination: None,
 //!     },
 //!     SystemTime::now(),
 //! )?;
@@ -46,8 +53,11 @@
 //! ```
 
 mod backoff;
+mod breaker;
 mod claim;
 mod clock;
+mod delivery_lock;
+mod destination;
 mod error;
 mod keys;
 mod lease;
@@ -61,8 +71,14 @@ mod store;
 #[cfg(test)]
 mod tests;
 
+pub use breaker::{OpenBreaker, Passage};
 pub use claim::Claimed;
+pub use delivery_lock::{DeliveryLock, HeldLock};
+pub use destination::Destination;
 pub use error::{OutboxError, Result};
-pub use ops::{DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection, Unmapped};
+pub use ops::{
+    BreakerStatus, DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection,
+    Unmapped,
+};
 pub use shared::open_shared;
 pub use store::{NewRecord, Outbox, OutboxSettings};

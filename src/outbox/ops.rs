@@ -42,6 +42,28 @@ pub struct OutboxStatus {
     /// Shop references (delivery, payment, status …) that changes went without, because
     /// they have no CRM code, most recently seen first.
     pub unmapped: Vec<Unmapped>,
+    /// The CRMs whose circuit breaker has counted failures since their last answer.
+    pub breakers: Vec<BreakerStatus>,
+    /// Pending records by the CRM they were queued for (address and site code, see
+    /// [`Destination::name`](super::Destination::name)), so that records waiting for another
+    /// shop, or for settings changed since, show; records queued for no CRM in particular
+    /// are left out.
+    pub pending_by_crm: Vec<(String, u64)>,
+}
+
+/// A CRM that failed to answer, as its circuit breaker records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakerStatus {
+    /// The CRM (address and site code).
+    pub crm: String,
+    /// Until when no worker tries it; past it, the next flush probes it.
+    pub open_until: SystemTime,
+    /// The last failure.
+    pub reason: String,
+    /// Failures in a row.
+    pub failures: u32,
+    /// When the first of them happened.
+    pub since: SystemTime,
 }
 
 /// A shop reference without a CRM code, as [`Outbox::note_unmapped`] recorded it.
@@ -158,6 +180,8 @@ impl Outbox {
                 blocked_keys: tally(blocked_keys),
                 dead_letters: dead_letters(tx)?,
                 unmapped: unmapped(tx)?,
+                breakers: breakers(tx)?,
+                pending_by_crm: pending_by_crm(tx)?,
             })
         })
     }
@@ -294,6 +318,30 @@ fn unmapped(tx: &Transaction<'_>) -> Result<Vec<Unmapped>, Failure> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn pending_by_crm(tx: &Transaction<'_>) -> rusqlite::Result<Vec<(String, u64)>> {
+    tx.prepare_cached(
+        "SELECT crm_url || ' site=' || crm_site, count(*) FROM records
+          WHERE state = 'pending' AND crm_site IS NOT NULL
+          GROUP BY crm_url, crm_site ORDER BY crm_url, crm_site",
+    )?
+    .query_map([], |row| Ok((row.get(0)?, tally(row.get(1)?))))?
+    .collect()
+}
+
+fn breakers(tx: &Transaction<'_>) -> rusqlite::Result<Vec<BreakerStatus>> {
+    tx.prepare_cached("SELECT crm, open_until, reason, failures, since FROM breakers ORDER BY crm")?
+        .query_map([], |row| {
+            Ok(BreakerStatus {
+                crm: row.get(0)?,
+                open_until: from_millis(row.get(1)?),
+                reason: row.get(2)?,
+                failures: row.get(3)?,
+                since: from_millis(row.get(4)?),
+            })
+        })?
+        .collect()
 }
 
 fn dead_letters(tx: &Transaction<'_>) -> rusqlite::Result<Vec<DeadLetter>> {

@@ -8,10 +8,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::clock::to_millis;
-use super::error::Result;
+use super::error::{Failure, Result};
 use super::store::Outbox;
 
 impl Outbox {
@@ -27,26 +27,37 @@ impl Outbox {
         if per_second == 0 {
             return Ok(Ok(()));
         }
-        let rate = f64::from(per_second);
-        let now = to_millis(now);
-        self.write(|tx| {
-            let stored: Option<(f64, i64)> = tx
-                .prepare_cached("SELECT tokens, refilled_at FROM rate_limits WHERE key = ?1")?
-                .query_row([key], |row| Ok((row.get(0)?, row.get(1)?)))
-                .optional()?;
-            let (tokens, refilled_at) = stored.unwrap_or((rate, now));
-            let elapsed = now.saturating_sub(refilled_at).max(0) as f64 / 1000.0;
-            // `max` also turns a NaN read from the file into 0.
-            let tokens = (tokens.max(0.0) + elapsed * rate).min(rate);
-            if tokens < 1.0 {
-                return Ok(Err(Duration::from_secs_f64((1.0 - tokens) / rate)));
-            }
-            tx.prepare_cached(
-                "INSERT INTO rate_limits (key, tokens, refilled_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (key) DO UPDATE SET tokens = ?2, refilled_at = ?3",
-            )?
-            .execute(params![key, tokens - 1.0, refilled_at.max(now)])?;
-            Ok(Ok(()))
-        })
+        self.write(|tx| take(tx, key, per_second, to_millis(now)))
     }
+}
+
+/// Takes one token from the bucket of `key` at `now` (milliseconds) in `tx`; see
+/// [`Outbox::take_token`]. `per_second` 0 means no limit.
+pub(super) fn take(
+    tx: &Transaction<'_>,
+    key: &str,
+    per_second: u32,
+    now: i64,
+) -> Result<Result<(), Duration>, Failure> {
+    if per_second == 0 {
+        return Ok(Ok(()));
+    }
+    let rate = f64::from(per_second);
+    let stored: Option<(f64, i64)> = tx
+        .prepare_cached("SELECT tokens, refilled_at FROM rate_limits WHERE key = ?1")?
+        .query_row([key], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let (tokens, refilled_at) = stored.unwrap_or((rate, now));
+    let elapsed = now.saturating_sub(refilled_at).max(0) as f64 / 1000.0;
+    // `max` also turns a NaN read from the file into 0.
+    let tokens = (tokens.max(0.0) + elapsed * rate).min(rate);
+    if tokens < 1.0 {
+        return Ok(Err(Duration::from_secs_f64((1.0 - tokens) / rate)));
+    }
+    tx.prepare_cached(
+        "INSERT INTO rate_limits (key, tokens, refilled_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET tokens = ?2, refilled_at = ?3",
+    )?
+    .execute(params![key, tokens - 1.0, refilled_at.max(now)])?;
+    Ok(Ok(()))
 }

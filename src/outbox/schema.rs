@@ -32,6 +32,11 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 ///
 /// Version 3: `order_ids`, the CRM `externalId` each site order was given (see
 /// `order_ids.rs`).
+///
+/// Version 4: `records.crm_url`, `crm_site` and `crm_key`, the CRM a record was queued for
+/// (its address and the site code) and a fingerprint of the API key it was queued with (see
+/// `destination.rs`; NULL on records queued before: any flush of the file delivers them);
+/// `breakers`, the circuit breaker of each CRM (see `breaker.rs`).
 const MIGRATIONS: &[&str] = &[
     "
     CREATE TABLE records (
@@ -93,6 +98,18 @@ const MIGRATIONS: &[&str] = &[
         site_order_id INTEGER PRIMARY KEY,
         external_id   TEXT    NOT NULL UNIQUE
     );
+",
+    "
+    ALTER TABLE records ADD COLUMN crm_url TEXT;
+    ALTER TABLE records ADD COLUMN crm_site TEXT;
+    ALTER TABLE records ADD COLUMN crm_key TEXT;
+    CREATE TABLE breakers (
+        crm        TEXT    PRIMARY KEY,
+        failures   INTEGER NOT NULL,
+        open_until INTEGER NOT NULL,
+        reason     TEXT    NOT NULL,
+        since      INTEGER NOT NULL
+    ) WITHOUT ROWID;
 ",
 ];
 

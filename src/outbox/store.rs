@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
 use serde_json::Value;
 
 use super::clock::to_millis;
+use super::destination::Destination;
 use super::error::{Failure, OutboxError, Result};
 use super::keys;
 use super::schema::{self, Identity};
@@ -52,6 +53,8 @@ pub struct NewRecord {
     /// Entity keys whose records enqueued before this one must all be delivered before this
     /// one may go (an order's create depends on its customer's key).
     pub depends_on: Vec<String>,
+    /// The CRM the record is for; `None` lets any flush of the file deliver it.
+    pub destination: Option<Destination>,
 }
 
 /// The durable outbox: a SQLite file shared by every process of the shop.
@@ -109,19 +112,27 @@ impl Outbox {
             return Err(OutboxError::Invalid("an entity key is empty".into()));
         }
         let payload = record.payload.to_string();
+        let destination = record.destination.as_ref();
+        let crm_url = destination.map(|d| d.url.as_str());
+        let crm_site = destination.map(|d| d.site.as_str());
+        let crm_key = destination.map(|d| d.key_fingerprint.as_str());
         let now = to_millis(now);
         self.write(|tx| {
             let next_attempt_at = keys::is_free(tx, &record.entity_key)?.then_some(now);
             tx.prepare_cached(
-                "INSERT INTO records (kind, entity_key, payload, created_at, next_attempt_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO records (kind, entity_key, payload, created_at, next_attempt_at,
+                                      crm_url, crm_site, crm_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 record.kind,
                 record.entity_key,
                 payload,
                 now,
-                next_attempt_at
+                next_attempt_at,
+                crm_url,
+                crm_site,
+                crm_key
             ])?;
             let id = tx.last_insert_rowid();
             let mut dependency = tx.prepare_cached(

@@ -20,7 +20,7 @@ use crate::php::log::PhpLog;
 use crate::runtime;
 use crate::sync::background;
 use crate::sync::change::Change;
-use crate::sync::engine::{Engine, FlushReport, Settled};
+use crate::sync::engine::{Engine, FlushReport, LockWait, Settled};
 use crate::sync::events::{self, EventChanges, Skip};
 
 /// The default time `flush()` may take when no budget is given (seconds).
@@ -42,7 +42,7 @@ impl Integration {
     /// `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
     /// deferred|sync|queue, `modretailcrm_queue_path` or `modretailcrm_data_path` (the private
     /// folder of the outbox and the log) or `core_path`, `modretailcrm_keep_delivered_days`,
-    /// `modretailcrm_sync_budget`,
+    /// `modretailcrm_sync_budget`, `modretailcrm_after_response_budget`,
     /// `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
     /// `modretailcrm_retry_delay`, `modretailcrm_retry_delay_max`, `modretailcrm_log`,
     /// `modretailcrm_log_file`, and for the shop events `modretailcrm_sync_statuses`,
@@ -214,22 +214,21 @@ impl Integration {
         }
     }
 
-    /// Delivers due changes for at most `$seconds` (default 10). Returns `['delivered' => n,
-    /// 'retried' => n, 'dead' => n, 'budget_exhausted' => bool]`.
+    /// Delivers due changes for at most `$seconds` (default 10), waiting within that time
+    /// when another process of the site is delivering (one delivers at a time). Returns
+    /// `['delivered' => n, 'retried' => n, 'dead' => n, 'budget_exhausted' => bool, 'busy' =>
+    /// bool (another process delivered the whole time), 'breaker_open_until' => Unix time in
+    /// seconds (a float) or null (the CRM failed to answer: nothing is tried until then)]`.
     pub fn flush(&self, seconds: Option<&Zval>) -> PhpResult<Zval> {
         let budget = seconds_arg(seconds, "$seconds", DEFAULT_FLUSH_BUDGET)?;
-        let report = self.run_flush(budget, None)?;
-        to_zval(&json!({
-            "delivered": report.delivered,
-            "retried": report.retried,
-            "dead": report.dead,
-            "budget_exhausted": report.budget_exhausted,
-        }))
+        self.flush_report(budget, LockWait::Wait)
     }
 
     /// For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
-    /// `deferred` mode: delivers due changes for at most `$seconds` (default 10) without the
-    /// visitor waiting for the CRM. Where the SAPI can end the response first
+    /// `deferred` mode: delivers due changes for at most `$seconds` (default
+    /// `modretailcrm_after_response_budget`, 3 s) without the visitor waiting for the CRM,
+    /// unless another process of the site is delivering already (then it returns at once:
+    /// that process takes these changes too). Where the SAPI can end the response first
     /// (`fastcgi_finish_request()` of PHP-FPM, `litespeed_finish_request()` of LiteSpeed)
     /// it does, then flushes here; on the CLI (nobody waits, the process ends) it flushes
     /// here; elsewhere (Apache mod_php, the built-in server) it hands the flush to a
@@ -241,11 +240,13 @@ impl Integration {
     /// catch it; problems go to the log. Returns the flush report of a flush made here,
     /// else null.
     pub fn deliver_after_response(&self, seconds: Option<&Zval>) -> Option<Zval> {
-        let delivered = if end_response() || sapi_name().is_none_or(|name| name == "cli") {
-            self.flush(seconds).map(Some)
-        } else {
-            self.deliver_in_background(seconds)
-        };
+        let delivered = self.after_response_budget(seconds).and_then(|budget| {
+            if end_response() || sapi_name().is_none_or(|name| name == "cli") {
+                self.flush_report(budget, LockWait::Skip).map(Some)
+            } else {
+                self.deliver_in_background(budget)
+            }
+        });
         match delivered {
             Ok(report) => report,
             Err(error) => {
@@ -258,7 +259,11 @@ impl Integration {
     }
 
     /// The outbox at a glance: counts by state, the oldest pending age, the last success and
-    /// error, blocked keys and the dead letters with the CRM's messages; `outbox` is the file.
+    /// error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
+    /// (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
+    /// before — the `reason`, and the `failures` in a row since `since`), the pending
+    /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`), and
+    /// `outbox`, the file.
     pub fn status(&self) -> PhpResult<Zval> {
         let status = self
             .engine
@@ -340,7 +345,10 @@ impl Integration {
     fn queue(&self, change: &Change) -> PhpResult<Value> {
         let id = self.engine.enqueue(change).map_err(outbox_error)?;
         let settled = match self.send_mode {
-            SendMode::Sync => self.run_flush(self.sync_budget, Some(id))?.watched,
+            SendMode::Sync => {
+                self.run_flush(self.sync_budget, Some(id), LockWait::Skip)?
+                    .watched
+            }
             SendMode::Deferred | SendMode::Queue => None,
         };
         Ok(match settled {
@@ -446,10 +454,28 @@ impl Integration {
         to_zval(&json!({"state": state, "records": records, "unmapped": event.unmapped}))
     }
 
-    /// Hands a flush of `seconds` to the process's background thread; flushes here when no
+    /// The budget of a delivery after the response: `$seconds`, else the setting.
+    fn after_response_budget(&self, seconds: Option<&Zval>) -> PhpResult<Duration> {
+        let default = self.engine.settings().after_response_budget.as_secs_f64();
+        seconds_arg(seconds, "$seconds", default)
+    }
+
+    /// Flushes for `budget` and answers the report as `flush()` does.
+    fn flush_report(&self, budget: Duration, wait: LockWait) -> PhpResult<Zval> {
+        let report = self.run_flush(budget, None, wait)?;
+        to_zval(&json!({
+            "delivered": report.delivered,
+            "retried": report.retried,
+            "dead": report.dead,
+            "budget_exhausted": report.budget_exhausted,
+            "busy": report.busy,
+            "breaker_open_until": report.breaker_open_until.map(unix_precise),
+        }))
+    }
+
+    /// Hands a flush of `budget` to the process's background thread; flushes here when no
     /// thread can be started.
-    fn deliver_in_background(&self, seconds: Option<&Zval>) -> PhpResult<Option<Zval>> {
-        let budget = seconds_arg(seconds, "$seconds", DEFAULT_FLUSH_BUDGET)?;
+    fn deliver_in_background(&self, budget: Duration) -> PhpResult<Option<Zval>> {
         self.log.pass_lines()?;
         let engine = self
             .engine
@@ -460,13 +486,18 @@ impl Integration {
                 log_to_php(&format!(
                     "modretailcrm: cannot start a thread to deliver after the response ({error}); delivering now"
                 ));
-                self.flush(seconds).map(Some)
+                self.flush_report(budget, LockWait::Skip).map(Some)
             }
         }
     }
 
-    fn run_flush(&self, budget: Duration, watch: Option<i64>) -> PhpResult<FlushReport> {
-        let report = runtime::block_on(self.engine.flush(budget, watch))
+    fn run_flush(
+        &self,
+        budget: Duration,
+        watch: Option<i64>,
+        wait: LockWait,
+    ) -> PhpResult<FlushReport> {
+        let report = runtime::block_on(self.engine.flush(budget, watch, wait))
             .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
         self.log.pass_lines()?;
         report.map_err(outbox_error)
@@ -562,6 +593,12 @@ fn unix(time: SystemTime) -> Value {
         .map_or(Value::Null, |d| json!(d.as_secs()))
 }
 
+/// Unix time in seconds with the milliseconds.
+fn unix_precise(time: SystemTime) -> Value {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(Value::Null, |d| json!(d.as_secs_f64()))
+}
+
 fn status_json(status: &OutboxStatus) -> Value {
     json!({
         "pending": status.pending,
@@ -577,6 +614,13 @@ fn status_json(status: &OutboxStatus) -> Value {
         "unmapped": status.unmapped.iter().map(|u| json!({
             "reference": u.reference, "seen": u.seen,
             "first_seen": unix(u.first_seen), "last_seen": unix(u.last_seen),
+        })).collect::<Vec<_>>(),
+        "pending_by_crm": status.pending_by_crm.iter()
+            .map(|(crm, pending)| json!({"crm": crm, "pending": pending}))
+            .collect::<Vec<_>>(),
+        "breakers": status.breakers.iter().map(|b| json!({
+            "crm": b.crm, "open_until": unix_precise(b.open_until), "reason": b.reason,
+            "failures": b.failures, "since": unix(b.since),
         })).collect::<Vec<_>>(),
         "dead_letters": status.dead_letters.iter().map(|d| json!({
             "id": d.id, "kind": d.kind, "entity_key": d.entity_key, "error": d.error,

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::engine::Engine;
+use super::engine::{Engine, LockWait};
 use crate::runtime::{self, ProcessLocal};
 
 /// This process's delivery thread and its work.
@@ -131,7 +131,7 @@ fn work(background: &Background) {
         let flushed = catch_unwind(AssertUnwindSafe(|| {
             runtime::block_on(async {
                 tokio::select! {
-                    report = engine.flush(budget, None) => report.map(drop),
+                    report = engine.flush(budget, None, LockWait::Skip) => report.map(drop),
                     () = background.stop.notified() => Ok(()),
                 }
             })

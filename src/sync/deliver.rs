@@ -3,7 +3,9 @@
 //! A create whose `externalId` the CRM already has counts as delivered (the request may
 //! have reached the CRM before a timeout) and is followed by an edit carrying the payload —
 //! for an order only when the CRM's order is this one (same date, customer and quantities):
-//! another order holding the id is refused, never overwritten;
+//! another order holding the id is refused, never overwritten; and never when a newer change
+//! of the entity is queued (the caller's `superseded`): the edit would carry the create's
+//! older data over what the newer change sent or will send;
 //! a customer edit for a customer the CRM does not have becomes a create; an order create
 //! refused because its customer is missing creates the customer from the order's contact
 //! data first; a paid mark for a payment the CRM lacks creates it. A 460 (a batch upload
@@ -27,14 +29,22 @@ pub enum Outcome {
 }
 
 /// Sends `change` and classifies the result, applying the idempotency rules above.
-pub async fn deliver(client: &Client, change: &Change) -> Outcome {
-    classify(send(client, change).await)
+/// `superseded` tells whether a newer change of the same entity is queued.
+pub async fn deliver(client: &Client, change: &Change, superseded: &Superseded<'_>) -> Outcome {
+    classify(send(client, change, superseded).await)
 }
 
-async fn send(client: &Client, change: &Change) -> Result<Value, ApiError> {
+/// Whether a newer change of the entity being delivered is queued.
+pub type Superseded<'a> = dyn Fn() -> bool + Send + Sync + 'a;
+
+async fn send(
+    client: &Client,
+    change: &Change,
+    superseded: &Superseded<'_>,
+) -> Result<Value, ApiError> {
     match change {
         Change::CustomerCreate(customer) => {
-            create_or_edit(client, Entity::Customer, customer).await
+            create_or_edit(client, Entity::Customer, customer, superseded).await
         }
         Change::CustomerEdit(customer) => {
             match client
@@ -49,15 +59,17 @@ async fn send(client: &Client, change: &Change) -> Result<Value, ApiError> {
                 other => other,
             }
         }
-        Change::OrderCreate(order) => match create_or_edit(client, Entity::Order, order).await {
-            Err(error) if is_missing_customer(&error) => {
-                client
-                    .create(Entity::Customer, customer_from_order(order), None)
-                    .await?;
-                create_or_edit(client, Entity::Order, order).await
+        Change::OrderCreate(order) => {
+            match create_or_edit(client, Entity::Order, order, superseded).await {
+                Err(error) if is_missing_customer(&error) => {
+                    client
+                        .create(Entity::Customer, customer_from_order(order), None)
+                        .await?;
+                    create_or_edit(client, Entity::Order, order, superseded).await
+                }
+                other => other,
             }
-            other => other,
-        },
+        }
         Change::OrderEdit(order) => {
             client
                 .edit(Entity::Order, order.clone(), By::ExternalId, None)
@@ -92,19 +104,32 @@ async fn mark_payment(client: &Client, payment: &Value) -> Result<Value, ApiErro
 
 /// Creates the entity; when the CRM already has its `externalId`, edits it instead — for an
 /// order only when the CRM's order is this one (an earlier attempt whose answer was lost),
-/// never another order that happens to hold the id.
-async fn create_or_edit(client: &Client, entity: Entity, data: &Value) -> Result<Value, ApiError> {
+/// never another order that happens to hold the id — and only when no newer change of the
+/// entity is queued (`superseded`): then the CRM's copy counts as delivered as it is.
+async fn create_or_edit(
+    client: &Client,
+    entity: Entity,
+    data: &Value,
+    superseded: &Superseded<'_>,
+) -> Result<Value, ApiError> {
     match client.create(entity, data.clone(), None).await {
         Err(error) if is_duplicate(&error) => {
+            let mut known = json!({"success": true});
             if entity == Entity::Order {
                 let id = data
                     .get("externalId")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
                 let theirs = client.get(Entity::Order, id, By::ExternalId, None).await?;
-                if !same_order(data, theirs.get("order").unwrap_or(&Value::Null)) {
+                let theirs = theirs.get("order").unwrap_or(&Value::Null);
+                if !same_order(data, theirs) {
                     return Err(not_this_order(error, id));
                 }
+                known = json!({"success": true, "id": theirs.get("id"),
+                               "order": {"number": theirs.get("number")}});
+            }
+            if superseded() {
+                return Ok(known);
             }
             let mut edit = data.clone();
             if let Some(fields) = edit.as_object_mut() {

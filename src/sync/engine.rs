@@ -1,27 +1,62 @@
 //! The delivery engine: queue a change durably, then deliver due changes from the outbox
 //! within a time budget, one at a time, every HTTP request under the rate limit every
-//! process shares (see [`super::pacing`]).
+//! process shares and behind the record's fence (see [`super::pacing`]).
+//!
+//! A flush of the site's outbox:
+//! - first takes the outbox's [`DeliveryLock`], so at most one worker of the site delivers at
+//!   a time. A flush after the response or in `sync` mode that finds it taken returns at
+//!   once ([`LockWait::Skip`]: the worker delivering takes its records too); an explicit
+//!   flush (cron, the CLI) waits for it within its budget ([`LockWait::Wait`]);
+//! - then asks the CRM's circuit breaker ([`Outbox::pass_breaker`]): while it is open the
+//!   flush sends nothing — it waits for the breaker's time when that comes within its budget,
+//!   else it returns at once. A delivery that finds the CRM unreachable, timing out or
+//!   unavailable (502, 503, 504) opens the breaker for `retry_delay` (at most the call
+//!   timeout), doubling with each failure in a row up to `retry_delay_max` (at most
+//!   [`BREAKER_CAP`]). The first flush after the period probes the CRM with its records that
+//!   waited out a backoff due again, in order, so when the CRM is back one flush delivers the
+//!   backlog at the rate limit;
+//! - claims only the records queued for its own CRM (see [`Destination`]).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use tokio::time::sleep;
+
 use serde_json::{Value, json};
 
 use super::change::Change;
 use super::deliver::{Outcome, deliver};
-use super::pacing::SharedLimit;
+use super::pacing::{Fenced, SharedLimit};
 use crate::api::client::{Client, ClientSettings};
 use crate::api::error::ApiError;
 use crate::api::ratelimit::Gate;
 use crate::api::transport::ExchangeLog;
 use crate::config::IntegrationSettings;
-use crate::outbox::{Claimed, NewRecord, Outbox, OutboxError, OutboxSettings, open_shared};
+use crate::outbox::{
+    Claimed, DeliveryLock, Destination, HeldLock, NewRecord, Outbox, OutboxError, OutboxSettings,
+    Passage, open_shared,
+};
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker
 /// that dies mid-call frees it soon after.
 const LEASE_MARGIN: Duration = Duration::from_secs(2);
+
+/// The longest the circuit breaker keeps workers from trying a CRM that failed to answer.
+pub const BREAKER_CAP: Duration = Duration::from_secs(60);
+
+/// How often a flush that waits for the delivery lock looks again.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+/// What a flush does when another flush of the outbox is delivering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockWait {
+    /// Return at once: the other flush takes this one's records too.
+    Skip,
+    /// Wait for it within the budget (cron, the CLI).
+    Wait,
+}
 
 /// What a flush did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,6 +71,11 @@ pub struct FlushReport {
     pub budget_exhausted: bool,
     /// The settled record the flush was asked to watch for, with its outcome.
     pub watched: Option<Settled>,
+    /// Another flush of the outbox was delivering, so this one sent nothing.
+    pub busy: bool,
+    /// The CRM's circuit breaker is open until then (it failed to answer): nothing is tried
+    /// before.
+    pub breaker_open_until: Option<SystemTime>,
 }
 
 /// How one record ended in a flush.
@@ -57,6 +97,8 @@ pub struct Engine {
     log: Option<Arc<dyn ExchangeLog>>,
     worker: String,
     rate_key: String,
+    destination: Destination,
+    delivery_lock: Arc<DeliveryLock>,
 }
 
 impl Engine {
@@ -72,13 +114,25 @@ impl Engine {
             ..OutboxSettings::default()
         };
         let outbox = open_shared(&settings.queue_path, tuning)?;
+        let delivery_lock =
+            DeliveryLock::open(&settings.queue_path).map_err(|source| OutboxError::Open {
+                path: DeliveryLock::path(&settings.queue_path),
+                source,
+            })?;
         let rate_key = key_fingerprint(settings.api_key.expose());
+        let destination = Destination {
+            url: address(&settings),
+            site: settings.site.clone(),
+            key_fingerprint: rate_key.clone(),
+        };
         Ok(Engine {
             outbox,
             settings,
             log,
             worker: worker_name(),
             rate_key,
+            destination,
+            delivery_lock: Arc::new(delivery_lock),
         })
     }
 
@@ -109,29 +163,40 @@ impl Engine {
             entity_key: change.entity_key().map_err(OutboxError::Invalid)?,
             payload: payload_of(change),
             depends_on: change.depends_on(),
+            destination: Some(self.destination.clone()),
         };
         self.outbox.enqueue(&record, SystemTime::now())
     }
 
-    /// Delivers due records one at a time until none is due or `budget` runs out. When
-    /// `watch` names a record, stops as soon as that record is settled and reports how.
-    /// Every HTTP request waits for a token of the shared rate limit; a request whose token
-    /// would come after the budget's end is not sent, its record is retried later and the
-    /// flush ends with `budget_exhausted`.
+    /// Delivers due records of this shop's CRM one at a time until none is due or `budget`
+    /// runs out, holding the outbox's delivery lock (`wait` says whether to wait for it) and
+    /// minding the CRM's circuit breaker (see the module documentation). When `watch` names
+    /// a record, stops as soon as that record is settled and reports how. Every HTTP request
+    /// waits for a token of the shared rate limit; a request whose token would come after
+    /// the budget's end is not sent, its record is retried later and the flush ends with
+    /// `budget_exhausted`.
     pub async fn flush(
         &self,
         budget: Duration,
         watch: Option<i64>,
+        wait: LockWait,
     ) -> Result<FlushReport, OutboxError> {
         let deadline = Instant::now() + budget;
-        let gate = Arc::new(SharedLimit::new(
+        let mut report = FlushReport::default();
+        let Some(_lock) = self.delivery_lock(deadline, wait).await? else {
+            report.busy = true;
+            return Ok(report);
+        };
+        self.purge_delivered()?;
+        let Some(mut probing) = self.pass_breaker(deadline, &mut report).await? else {
+            return Ok(report);
+        };
+        let limit = Arc::new(SharedLimit::new(
             Arc::clone(&self.outbox),
             self.rate_key.clone(),
             self.settings.rate_limit,
             deadline,
         ));
-        let mut report = FlushReport::default();
-        self.purge_delivered()?;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -139,27 +204,59 @@ impl Engine {
                 return Ok(report);
             }
             let timeout = self.settings.transport.timeout.min(remaining);
+            let lease = timeout + LEASE_MARGIN;
             let Some(claimed) = self
                 .outbox
-                .claim(&self.worker, SystemTime::now(), timeout + LEASE_MARGIN, 1)?
+                .claim_for(
+                    &self.worker,
+                    Some(&self.destination),
+                    SystemTime::now(),
+                    lease,
+                    1,
+                )?
                 .pop()
             else {
                 return Ok(report);
             };
+            let gate = Arc::new(Fenced::new(Arc::clone(&limit), claimed.clone(), lease));
             let client = self.client(timeout, Arc::clone(&gate) as Arc<dyn Gate>);
-            let settled = self.deliver(&claimed, &client).await?;
+            let attempt = self.deliver(&claimed, &client).await;
+            report.budget_exhausted = limit.ran_out();
+            if gate.lost() {
+                // Another worker took the record over and reports on it.
+                continue;
+            }
+            let (settled, down) = attempt?;
             match &settled {
                 Settled::Delivered(_) => report.delivered += 1,
                 Settled::Retrying(_) => report.retried += 1,
                 Settled::Dead(_) => report.dead += 1,
             }
-            report.budget_exhausted = gate.ran_out();
-            if watch == Some(claimed.id) {
+            let watched = watch == Some(claimed.id);
+            if watched {
                 report.watched = Some(settled);
+            }
+            let tripped = match down {
+                Some(reason) if !report.budget_exhausted => {
+                    report.breaker_open_until = Some(self.trip(&reason)?);
+                    true
+                }
+                Some(_) => false,
+                None if probing => {
+                    self.outbox.close_breaker(&self.destination)?;
+                    probing = false;
+                    false
+                }
+                None => false,
+            };
+            if watched || report.budget_exhausted {
                 return Ok(report);
             }
-            if report.budget_exhausted {
-                return Ok(report);
+            if tripped {
+                match self.pass_breaker(deadline, &mut report).await? {
+                    Some(probe) => probing = probe,
+                    None => return Ok(report),
+                }
             }
         }
     }
@@ -173,21 +270,102 @@ impl Engine {
         self.outbox.purge(before).map(drop)
     }
 
-    /// Sends one claimed record and records how it went.
-    async fn deliver(&self, claimed: &Claimed, client: &Client) -> Result<Settled, OutboxError> {
-        let (settled, details) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
+    /// Waits for the CRM's breaker to let deliveries through, if it does before `deadline`:
+    /// `Some(probing)` then (whether this flush probes a CRM that failed before), `None`
+    /// when the breaker stays open past the deadline (the report says until when).
+    async fn pass_breaker(
+        &self,
+        deadline: Instant,
+        report: &mut FlushReport,
+    ) -> Result<Option<bool>, OutboxError> {
+        loop {
+            match self
+                .outbox
+                .pass_breaker(&self.destination, SystemTime::now())?
+            {
+                Passage::Open(open) => {
+                    report.breaker_open_until = Some(open.until);
+                    let wait = open
+                        .until
+                        .duration_since(SystemTime::now())
+                        .unwrap_or_default();
+                    if Instant::now() + wait >= deadline {
+                        return Ok(None);
+                    }
+                    sleep(wait).await;
+                }
+                passage => {
+                    report.breaker_open_until = None;
+                    return Ok(Some(passage == Passage::Probe));
+                }
+            }
+        }
+    }
+
+    /// Opens the CRM's breaker after a failure of the CRM as a whole (`reason`) for
+    /// `retry_delay` (at most the call timeout), doubled by each failure in a row, at most
+    /// `retry_delay_max` and [`BREAKER_CAP`]; returns until when.
+    fn trip(&self, reason: &str) -> Result<SystemTime, OutboxError> {
+        let settings = &self.settings;
+        let open = self.outbox.trip(
+            &self.destination,
+            reason,
+            settings.retry_delay.min(settings.transport.timeout),
+            settings.retry_delay_max.min(BREAKER_CAP),
+            SystemTime::now(),
+        )?;
+        Ok(open.until)
+    }
+
+    /// The outbox's delivery lock, waiting for it until `deadline` when `wait` says so;
+    /// `None` when another flush holds it.
+    async fn delivery_lock(
+        &self,
+        deadline: Instant,
+        wait: LockWait,
+    ) -> Result<Option<HeldLock<'_>>, OutboxError> {
+        loop {
+            let lock = self
+                .delivery_lock
+                .try_hold()
+                .map_err(|source| OutboxError::Open {
+                    path: DeliveryLock::path(&self.settings.queue_path),
+                    source,
+                })?;
+            if lock.is_some() || wait == LockWait::Skip || Instant::now() + LOCK_POLL >= deadline {
+                return Ok(lock);
+            }
+            sleep(LOCK_POLL).await;
+        }
+    }
+
+    /// Sends one claimed record and records how it went. Says, besides, why the CRM looks
+    /// down when the failure was the CRM's as a whole (no answer, 502/503/504) rather than
+    /// this record's.
+    async fn deliver(
+        &self,
+        claimed: &Claimed,
+        client: &Client,
+    ) -> Result<(Settled, Option<String>), OutboxError> {
+        let superseded = || self.outbox.has_newer(claimed).unwrap_or(false);
+        let (settled, details, down) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
             Err(problem) => (
                 Settled::Dead(format!("the queued record cannot be sent: {problem}")),
                 None,
+                None,
             ),
-            Ok(change) => match deliver(client, &change).await {
-                Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None),
-                Outcome::RetryLater(error) => {
-                    (Settled::Retrying(error.to_string()), Some(details(&error)))
-                }
-                Outcome::Refused(error) => {
-                    (Settled::Dead(error.to_string()), Some(details(&error)))
-                }
+            Ok(change) => match deliver(client, &change, &superseded).await {
+                Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None, None),
+                Outcome::RetryLater(error) => (
+                    Settled::Retrying(error.to_string()),
+                    Some(details(&error)),
+                    crm_down(&error).then(|| error.to_string()),
+                ),
+                Outcome::Refused(error) => (
+                    Settled::Dead(error.to_string()),
+                    Some(details(&error)),
+                    None,
+                ),
             },
         };
         let now = SystemTime::now();
@@ -204,7 +382,7 @@ impl Engine {
         match recorded {
             // Another worker took the record over after this one's lease ran out and reports
             // on it now; a repeated send is absorbed by the idempotency rules.
-            Ok(()) | Err(OutboxError::LeaseLost { .. }) => Ok(settled),
+            Ok(()) | Err(OutboxError::LeaseLost { .. }) => Ok((settled, down)),
             Err(other) => Err(other),
         }
     }
@@ -222,6 +400,27 @@ impl Engine {
         };
         Client::gated(settings, self.log.clone(), gate)
     }
+}
+
+/// Whether `error` says the CRM as a whole is down rather than this record failing: no
+/// connection, a timeout, a broken connection, or its gateway's 502, 503 or 504.
+fn crm_down(error: &ApiError) -> bool {
+    match error {
+        ApiError::Transport { .. } | ApiError::RateLimited { .. } => true,
+        ApiError::Response(response) => matches!(response.status, 502..=504),
+        _ => false,
+    }
+}
+
+/// The CRM's address as records carry it: without the scheme (`http` and `https` name the
+/// same account) and the trailing slash.
+fn address(settings: &IntegrationSettings) -> String {
+    let url = settings.url.as_str();
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// A lease owner name unique to one engine: the process id and a random part.

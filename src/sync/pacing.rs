@@ -2,15 +2,18 @@
 //! delivery (an edit after "already exists", the customer before its order, a create after
 //! a 404) and the transport's retries included — first takes a token of the rate limit
 //! every process of the shop shares ([`Outbox::take_token`]), and none waits past the
-//! flush's deadline.
+//! flush's deadline. The gate of one delivery, [`Fenced`], also checks that the record is
+//! still the worker's and extends its lease, in the same transaction
+//! ([`Outbox::renew_and_take_token`]): a worker whose record was taken over while it waited
+//! on a slow CRM sends nothing more for it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::api::error::{ApiError, TransportKind};
 use crate::api::ratelimit::{Admission, Gate, no_token_in_time, wait_for_token};
-use crate::outbox::Outbox;
+use crate::outbox::{Claimed, Outbox, OutboxError};
 
 /// The shared rate limit, as seen by one flush.
 pub struct SharedLimit {
@@ -38,28 +41,81 @@ impl SharedLimit {
     pub fn ran_out(&self) -> bool {
         self.ran_out.load(Ordering::Relaxed)
     }
+
+    /// Waits until `take` yields a token (see [`wait_for_token`]), at the latest until
+    /// `deadline` or the flush's deadline, whichever comes first.
+    async fn wait(
+        &self,
+        deadline: Instant,
+        take: impl FnMut() -> Result<Result<(), Duration>, ApiError>,
+    ) -> Result<(), ApiError> {
+        if wait_for_token(deadline.min(self.deadline), take).await? {
+            Ok(())
+        } else {
+            self.ran_out.store(true, Ordering::Relaxed);
+            Err(no_token_in_time())
+        }
+    }
 }
 
 impl Gate for SharedLimit {
     fn admit(&self, deadline: Instant) -> Admission<'_> {
-        let deadline = deadline.min(self.deadline);
-        Box::pin(async move {
-            let taken = wait_for_token(deadline, || {
-                self.outbox
-                    .take_token(&self.key, self.per_second, SystemTime::now())
-                    .map_err(|error| ApiError::Transport {
+        Box::pin(self.wait(deadline, || {
+            self.outbox
+                .take_token(&self.key, self.per_second, SystemTime::now())
+                .map_err(|error| ApiError::Transport {
+                    kind: TransportKind::Io,
+                    message: format!("the shared rate limit cannot be read: {error}"),
+                })
+        }))
+    }
+}
+
+/// The gate of one delivery: a token of the shared limit, then the record's fence.
+pub struct Fenced {
+    limit: Arc<SharedLimit>,
+    claimed: Claimed,
+    lease: Duration,
+    lost: AtomicBool,
+}
+
+impl Fenced {
+    /// Requests for `claimed` under `limit`; each extends the lease to `lease` from its
+    /// admission (the call timeout and a margin).
+    pub fn new(limit: Arc<SharedLimit>, claimed: Claimed, lease: Duration) -> Self {
+        Fenced {
+            limit,
+            claimed,
+            lease,
+            lost: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether a request was refused because another worker took the record over.
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+}
+
+impl Gate for Fenced {
+    fn admit(&self, deadline: Instant) -> Admission<'_> {
+        let limit = &self.limit;
+        Box::pin(limit.wait(deadline, || {
+            let now = SystemTime::now();
+            let until = now.checked_add(self.lease).unwrap_or(now);
+            limit
+                .outbox
+                .renew_and_take_token(&self.claimed, until, &limit.key, limit.per_second, now)
+                .map_err(|error| {
+                    if matches!(error, OutboxError::LeaseLost { .. }) {
+                        self.lost.store(true, Ordering::Relaxed);
+                    }
+                    ApiError::Transport {
                         kind: TransportKind::Io,
-                        message: format!("the shared rate limit cannot be read: {error}"),
-                    })
-            })
-            .await?;
-            if taken {
-                Ok(())
-            } else {
-                self.ran_out.store(true, Ordering::Relaxed);
-                Err(no_token_in_time())
-            }
-        })
+                        message: format!("not sent: {error}"),
+                    }
+                })
+        }))
     }
 }
 

@@ -155,6 +155,7 @@ function flush_until_empty(\ModRetailCrm\Integration $integration, int $rounds =
         if ($integration->status()['pending'] === 0) {
             return;
         }
+        wait_out_breaker($integration);
     }
     fail('the outbox did not empty: ' . json_encode($integration->status()));
 }
@@ -179,4 +180,19 @@ function captured_order(): array
         'profile' => $profile,
         'statuses' => array_column($read('msOrderStatus.json')['all'], null, 'id'),
     ];
+}
+
+/**
+ * Returns once no circuit breaker of the outbox keeps deliveries away (a CRM that failed to
+ * answer is tried again only after its breaker's time, which status() gives).
+ */
+function wait_out_breaker(\ModRetailCrm\Integration $integration): void
+{
+    foreach ($integration->status()['breakers'] as $breaker) {
+        $wait = $breaker['open_until'] - microtime(true);
+        check($wait < 120, 'a breaker period within the cap: ' . json_encode($breaker));
+        if ($wait > 0) {
+            usleep((int) ceil($wait * 1e6) + 1000);
+        }
+    }
 }

@@ -24,7 +24,7 @@ $shop->enqueue('order.create', order_payload('600-2', '17'));
 
 [$code, $out] = cli($cli, "--config=$dir/settings.json", 'flush', '5');
 same(0, $code);
-same(['delivered' => 2, 'retried' => 0, 'dead' => 1, 'budget_exhausted' => false], json_decode($out, true));
+same(['delivered' => 2, 'retried' => 0, 'dead' => 1, 'budget_exhausted' => false, 'busy' => false, 'breaker_open_until' => null], json_decode($out, true));
 
 [$code, $out] = cli($cli, "--config=$dir/settings.json", 'status');
 $status = json_decode($out, true);

@@ -19,13 +19,19 @@ for ($n = 1; $n <= 6; $n++) {
 same(7, $shop->status()['pending']);
 same([], control('GET', 'requests')['requests'], 'queue mode sends nothing while enqueueing');
 
-// 1. The CRM is down (connection refused): nothing is delivered, nothing is lost.
-$down = new Integration(settings($dir, ['modretailcrm_url' => 'http://127.0.0.1:9']));
+// 1. The CRM is down (connection refused): nothing is delivered, nothing is lost; the circuit
+// breaker says so.
+$downDir = temp_dir();
+$down = new Integration(settings($downDir, ['modretailcrm_url' => 'http://127.0.0.1:9']));
+$down->enqueue('customer.create', ['externalId' => '99', 'firstName' => 'Пётр']);
+$down->enqueue('customer.create', ['externalId' => '98', 'firstName' => 'Павел']);
 $report = $down->flush(0.5);
 same(0, $report['delivered']);
-check($report['retried'] > 0, 'attempts were made and failed');
-same(7, $down->status()['pending']);
+check($report['retried'] >= 1, 'attempts were made and failed');
+same(2, $down->status()['pending']);
 check(str_contains($down->status()['last_error']['message'], 'Connect'), 'the last error says why');
+check(str_contains($down->status()['breakers'][0]['reason'], 'Connect'), 'the breaker says why');
+same(7, $shop->status()['pending']);
 
 // 2. Blackholed, 3. slow, 4. 500 pages, 5. a 503 storm, 6. the HTML page of a missing account.
 // Each fault lasts until cleared, so the whole flush meets it.
@@ -41,6 +47,7 @@ $faults = [
 ];
 foreach ($faults as $fault) {
     control('POST', 'faults', $fault);
+    wait_out_breaker($shop);
     $report = $shop->flush(0.4);
     check($report['retried'] > 0 && $report['delivered'] === 0, 'failed attempts under ' . json_encode($fault) . ': ' . json_encode($report) . json_encode($shop->status()['dead_letters']));
     control('DELETE', 'faults');

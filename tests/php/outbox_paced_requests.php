@@ -21,7 +21,7 @@ $report = $shop->flush(60);
 $requests = control('GET', 'requests')['requests'];
 $statuses = array_map(fn (array $r): string => "{$r['path']} {$r['status']}", $requests);
 same([], array_values(array_filter($statuses, fn (string $s): bool => str_ends_with($s, ' 503'))), 'no request was refused by the rate limit');
-same(['delivered' => $orders, 'retried' => 0, 'dead' => 0, 'budget_exhausted' => false], $report, json_encode($shop->status()['last_error']));
+same(['delivered' => $orders, 'retried' => 0, 'dead' => 0, 'budget_exhausted' => false, 'busy' => false, 'breaker_open_until' => null], $report, json_encode($shop->status()['last_error']));
 $count = array_count_values($statuses);
 ksort($count);
 same([
@@ -43,9 +43,9 @@ control('DELETE', 'requests');
 $slow = new ModRetailCrm\Integration(settings(temp_dir(), ['modretailcrm_rate_limit' => '1', 'modretailcrm_timeout' => '10']));
 $slow->enqueue('order.create', order_payload('710-1', '710'));
 // One token: the order's create goes (refused: no customer); the customer's would wait a second.
-same(['delivered' => 0, 'retried' => 1, 'dead' => 0, 'budget_exhausted' => true], $slow->flush(0.5));
+same(['delivered' => 0, 'retried' => 1, 'dead' => 0, 'budget_exhausted' => true, 'busy' => false, 'breaker_open_until' => null], $slow->flush(0.5));
 same(['/api/v5/orders/create 400'], array_map(fn (array $r): string => "{$r['path']} {$r['status']}", control('GET', 'requests')['requests']));
-same(['delivered' => 1, 'retried' => 0, 'dead' => 0, 'budget_exhausted' => false], $slow->flush(10));
+same(['delivered' => 1, 'retried' => 0, 'dead' => 0, 'budget_exhausted' => false, 'busy' => false, 'breaker_open_until' => null], $slow->flush(10));
 same(
     ['/api/v5/orders/create 400', '/api/v5/orders/create 400', '/api/v5/customers/create 201', '/api/v5/orders/create 201'],
     array_map(fn (array $r): string => "{$r['path']} {$r['status']}", control('GET', 'requests')['requests']),

@@ -3,6 +3,11 @@
 //   outbox_worker.php SETTINGS.json enqueue PREFIX COUNT CUSTOMER   queue a customer and COUNT orders
 //                                                                  (every 5th also gets a status edit)
 //   outbox_worker.php SETTINGS.json drain SECONDS                  flush until nothing is pending
+//   outbox_worker.php SETTINGS.json order NUMBER CUSTOMER          queue an order (status new) and
+//                                                                  then its status edit (assembling)
+//   outbox_worker.php SETTINGS.json flush SECONDS                  one flush(), as cron does
+//   outbox_worker.php SETTINGS.json after                          deliverAfterResponse(), as a page does
+//   outbox_worker.php SETTINGS.json status                         status()
 // Prints one JSON line with what it did.
 declare(strict_types=1);
 
@@ -34,6 +39,23 @@ if ($command === 'enqueue') {
     } while (($status['pending'] > 0) && microtime(true) < $deadline);
     echo json_encode(['delivered' => $delivered, 'pending' => $status['pending'], 'dead' => $status['dead']]), "\n";
     exit($status['pending'] === 0 ? 0 : 1);
+} elseif ($command === 'order') {
+    [, , , $number, $customer] = $argv;
+    $shop->enqueue('order.create', [
+        'externalId' => $number,
+        'status' => 'new',
+        'customer' => ['externalId' => $customer],
+        'firstName' => "Customer $customer",
+        'items' => [['offer' => ['externalId' => '5'], 'productName' => 'Чайник', 'initialPrice' => 1000, 'quantity' => 1]],
+    ]);
+    $shop->enqueue('order.edit', ['externalId' => $number, 'status' => 'assembling']);
+    echo json_encode(['enqueued' => 2]), "\n";
+} elseif ($command === 'flush') {
+    echo json_encode($shop->flush((float) $argv[3])), "\n";
+} elseif ($command === 'after') {
+    echo json_encode($shop->deliverAfterResponse()), "\n";
+} elseif ($command === 'status') {
+    echo json_encode($shop->status()), "\n";
 } else {
     fwrite(STDERR, "unknown command $command\n");
     exit(2);

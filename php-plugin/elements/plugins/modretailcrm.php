@@ -205,7 +205,8 @@ try {
         }
         if (!$request['shutdown_registered'] && $state !== 'skipped' && $integration->sendMode() === 'deferred') {
             $request['shutdown_registered'] = true;
-            register_shutdown_function([$integration, 'deliverAfterResponse'], 10);
+            // The budget is modretailcrm_after_response_budget (3 s by default).
+            register_shutdown_function([$integration, 'deliverAfterResponse']);
         }
     }
 } catch (\Throwable $e) {

@@ -146,6 +146,7 @@ fn work(outbox: &Outbox, name: &str, total: u64, report: &mut dyn FnMut(&str, i6
             entity_key,
             payload: json!({"by": name, "n": n}),
             depends_on,
+            destination: None,
         };
         outbox.enqueue(&record, SystemTime::now()).expect("enqueue");
         deliver(report);

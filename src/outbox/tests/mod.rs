@@ -1,7 +1,9 @@
 //! Tests of the outbox on real SQLite files in a temporary folder. Time is simulated: every
 //! call gets its `now` from the test.
 
+mod breaker;
 mod concurrency;
+mod destination;
 mod failures;
 mod open;
 mod order;
@@ -70,6 +72,7 @@ pub(super) fn record(kind: &str, key: &str, depends_on: &[&str]) -> NewRecord {
         entity_key: key.into(),
         payload: json!({"kind": kind, "key": key}),
         depends_on: depends_on.iter().map(|key| key.to_string()).collect(),
+        destination: None,
     }
 }
 

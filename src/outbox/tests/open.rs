@@ -165,7 +165,10 @@ fn claim_query_uses_indexes() {
         .prepare(&format!("EXPLAIN QUERY PLAN {ELIGIBLE}"))
         .expect("explain");
     let steps: Vec<String> = plan
-        .query_map([0, 10], |row| row.get(3))
+        .query_map(
+            rusqlite::named_params! {":now": 0, ":limit": 10, ":url": "u", ":site": "s", ":key": "k"},
+            |row| row.get(3),
+        )
         .expect("plan")
         .collect::<Result<_, _>>()
         .expect("plan rows");

@@ -33,6 +33,7 @@ fn enqueue_timing() {
                     "address": {"text": "Moscow, Tverskaya 1"}},
                 }),
                 depends_on: vec![format!("customer:{}", n % 500)],
+                destination: None,
             };
             let start = Instant::now();
             outbox.enqueue(&record, SystemTime::now()).expect("enqueue");

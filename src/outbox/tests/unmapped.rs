@@ -37,8 +37,13 @@ fn an_outbox_of_the_first_schema_version_is_migrated() {
     drop(open(&path));
     {
         let old = rusqlite::Connection::open(&path).unwrap();
-        old.execute_batch("DROP TABLE unmapped; DROP TABLE order_ids; PRAGMA user_version = 1;")
-            .unwrap();
+        old.execute_batch(
+            "DROP TABLE unmapped; DROP TABLE order_ids; DROP TABLE breakers;
+             ALTER TABLE records DROP COLUMN crm_url; ALTER TABLE records DROP COLUMN crm_site;
+             ALTER TABLE records DROP COLUMN crm_key;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     let outbox = open(&path);
     outbox

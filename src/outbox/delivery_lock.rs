@@ -1,0 +1,108 @@
+//! At most one deliverer per outbox file: an exclusive `flock` on a file beside it.
+//!
+//! Every flush of the shop — after a response, in `sync` mode, from cron — first holds this
+//! lock; a flush that finds it taken delivers nothing (it may wait for it, see the engine).
+//! So a CRM that hangs holds at most one of the site's PHP workers, while the others queue
+//! their changes and return. The lock file is opened with the integration, next to the
+//! outbox, and stays open with it (a cache folder emptied meanwhile does not stop deliveries).
+//! The `flock` belongs to the open file: a process that dies, even killed with -9, releases
+//! it. Flushes that share one open lock (an integration's own flush and its delivery thread)
+//! take turns through a flag of their own, since a second `flock` on the same open file
+//! would not exclude anything.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The open lock file of one outbox.
+#[derive(Debug)]
+pub struct DeliveryLock {
+    file: File,
+    held: AtomicBool,
+}
+
+/// The lock, held until dropped.
+#[derive(Debug)]
+pub struct HeldLock<'a> {
+    lock: &'a DeliveryLock,
+}
+
+impl DeliveryLock {
+    /// The lock file of the outbox at `outbox`: `<outbox>-delivery.lock`.
+    pub fn path(outbox: &Path) -> PathBuf {
+        let mut name = outbox.as_os_str().to_owned();
+        name.push("-delivery.lock");
+        PathBuf::from(name)
+    }
+
+    /// Opens (or creates, mode 0600) the lock file of the outbox at `outbox`.
+    pub fn open(outbox: &Path) -> io::Result<DeliveryLock> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(Self::path(outbox))?;
+        Ok(DeliveryLock {
+            file,
+            held: AtomicBool::new(false),
+        })
+    }
+
+    /// Takes the lock if no flush holds it, in this process or another: `Ok(None)` when one
+    /// does.
+    pub fn try_hold(&self) -> io::Result<Option<HeldLock<'_>>> {
+        if self.held.swap(true, Ordering::AcqRel) {
+            return Ok(None);
+        }
+        match self.file.try_lock() {
+            Ok(()) => Ok(Some(HeldLock { lock: self })),
+            Err(refused) => {
+                self.held.store(false, Ordering::Release);
+                match refused {
+                    TryLockError::WouldBlock => Ok(None),
+                    TryLockError::Error(error) => Err(error),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for HeldLock<'_> {
+    fn drop(&mut self) {
+        // Closing the file would release it too; an unlock that fails leaves it to that.
+        let _ = self.lock.file.unlock();
+        self.lock.held.store(false, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_holder_at_a_time_across_open_files_and_within_one() {
+        let dir = std::env::temp_dir().join(format!("modretailcrm-dlock-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let outbox = dir.join("outbox.sqlite");
+        let (one, other) = (
+            DeliveryLock::open(&outbox).unwrap(),
+            DeliveryLock::open(&outbox).unwrap(),
+        );
+        let held = one.try_hold().unwrap();
+        assert!(held.is_some());
+        assert!(one.try_hold().unwrap().is_none(), "taken, same open file");
+        assert!(
+            other.try_hold().unwrap().is_none(),
+            "taken, another open file"
+        );
+        drop(held);
+        let again = other.try_hold().unwrap();
+        assert!(again.is_some(), "free again");
+        assert!(one.try_hold().unwrap().is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
