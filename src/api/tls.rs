@@ -1,12 +1,15 @@
 //! The TLS settings of every HTTP client, with the system's trust store parsed once.
 //!
-//! Reading and parsing the system's root certificates is most of the CPU a process's first
-//! HTTPS call costs. The parsed roots are plain data — no thread, no socket, no lock held —
-//! so they are kept in a process-wide static that a forked child inherits as it is: parsed
-//! by [`preload`] at module start-up (in PHP-FPM's master, before it forks its workers),
-//! every worker's first call finds them ready. A process that skipped the preload (a test
-//! binary) parses them on first use. Verification is what the platform verifier does on
-//! Linux: webpki against the roots of `SSL_CERT_FILE`/`SSL_CERT_DIR` or the system's store.
+//! A process's first HTTPS call used to cost 40–80 ms of CPU. Most of it (measured with
+//! `benches/tls_first_call.sh`) was aws-lc seeding its random generator from CPU-jitter
+//! entropy, once per process and again after every fork; `.cargo/config.toml` builds aws-lc to
+//! seed from the operating system instead. The rest, about 5 ms, is reading and parsing the
+//! system's root certificates. The parsed roots are plain data — no thread, no socket, no
+//! lock held — so they are kept in a process-wide static that a forked child inherits as it
+//! is: parsed by [`preload`] at module start-up (in PHP-FPM's master, before it forks its
+//! workers), every worker's first call finds them ready. A process that skipped the preload
+//! (a test binary) parses them on first use. Verification is what the platform verifier does
+//! on Linux: webpki against the roots of `SSL_CERT_FILE`/`SSL_CERT_DIR` or the system's store.
 
 use std::sync::{Arc, OnceLock};
 
