@@ -55,6 +55,16 @@ check(strlen(json_encode($e->response)) < 4096, 'a short answer kept: ' . strlen
 clearstatcache();
 check(filesize($log) > 0 && filesize($log) < 40 * 1024, 'a short log line: ' . filesize($log));
 
+// Through the outbox: the refused change's dead letter keeps the bounded texts.
+$refused = new Integration(settings(temp_dir(), ['modretailcrm_url' => env('BIG_URL'), 'modretailcrm_timeout' => '5']));
+$refused->enqueue('order.create', $order);
+$refused->flush(2.0);
+$dead = $refused->status()['dead_letters'];
+same(1, count($dead), 'the refused change is a dead letter');
+check(str_contains($dead[0]['error'], '… [cut 5240832 bytes]'), 'the stored error says what was cut');
+check(strlen(json_encode($dead[0])) < 8192, 'a short dead letter: ' . strlen(json_encode($dead[0])));
+check(strlen(json_encode($refused->status()['last_error'])) < 4096, 'a short last error');
+
 preg_match('/VmHWM:\s+(\d+) kB/', file_get_contents('/proc/self/status'), $peak);
 echo "VmHWM_KB {$peak[1]}\n";
 done();
