@@ -498,7 +498,8 @@ fn redirected(answer: &Answer) -> ApiError {
         error_msg: format!(
             "the CRM URL is wrong: it answers with a redirect (HTTP {}) to {target}. \
              Redirects are not followed, so that the API key goes nowhere else; set the CRM \
-             URL to the address the CRM answers at (https:// rather than http://?)",
+             URL to the address the CRM answers at (check its scheme and host: if the \
+             redirect names your CRM, use that address)",
             answer.status
         ),
         errors: Value::Null,
