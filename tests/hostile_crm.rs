@@ -199,6 +199,25 @@ fn a_trickling_answer_ends_at_the_call_timeout() {
 }
 
 #[test]
+fn headers_trickling_in_end_at_the_call_timeout() {
+    // About 90 bytes of head at 100 ms each: 9 s, were they waited for.
+    let server = HostileServer::start(Hostile::SlowHead {
+        interval: Duration::from_millis(100),
+    });
+    let quick = TransportSettings {
+        timeout: Duration::from_secs(1),
+        ..settings()
+    };
+    match block_on(client_with(server.url(), quick, None).api_versions()).unwrap() {
+        Err(ApiError::Transport {
+            kind: TransportKind::Timeout,
+            ..
+        }) => {}
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+#[test]
 fn a_connection_cut_mid_body_is_a_transient_transport_error() {
     let server = HostileServer::start(Hostile::CutMidBody {
         announced: 1000,

@@ -530,6 +530,7 @@ fn describe_non_json(answer: &Answer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::error::ErrorClass;
     use serde_json::json;
 
     fn answer(status: u16, body: &str) -> Answer {
@@ -589,6 +590,64 @@ mod tests {
         }
         match interpret(answer(502, "")) {
             Err(ApiError::Response(e)) => assert_eq!(e.error_msg, "HTTP 502 with an empty body"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_redirect_is_a_wrong_url_even_without_a_location() {
+        let mut redirect = answer(301, "");
+        match interpret(redirect) {
+            Err(ApiError::Response(e)) => {
+                assert!(
+                    e.error_msg.contains("HTTP 301) to no Location given"),
+                    "{}",
+                    e.error_msg
+                );
+                assert_eq!(e.class(), ErrorClass::AccountMissing);
+            }
+            other => panic!("{other:?}"),
+        }
+        redirect = answer(307, "");
+        redirect.location = Some("https://elsewhere.example/".into());
+        match interpret(redirect) {
+            Err(ApiError::Response(e)) => {
+                assert!(
+                    e.error_msg.contains("to https://elsewhere.example/."),
+                    "{}",
+                    e.error_msg
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_success_needs_success_true_and_integer_ids() {
+        assert!(
+            interpret(answer(
+                200,
+                r#"{"success":true,"id":3,"uploadedOrders":[{"id":4}]}"#
+            ))
+            .is_ok()
+        );
+        for body in [
+            r#"{"success":"true"}"#,
+            r#"{"id":3}"#,
+            r#"{"success":true,"id":"3"}"#,
+            r#"{"success":true,"uploadedCustomers":[{"id":-1}]}"#,
+        ] {
+            match interpret(answer(200, body)) {
+                Err(ApiError::Response(e)) => {
+                    assert_eq!(e.class(), ErrorClass::Transient, "{body}");
+                    assert!(e.body.is_none(), "{body}");
+                }
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+        // A documented refusal on a 200 stays what it was: permanent.
+        match interpret(answer(200, r#"{"success":false,"errorMsg":"no"}"#)) {
+            Err(ApiError::Response(e)) => assert_eq!(e.class(), ErrorClass::Permanent),
             other => panic!("{other:?}"),
         }
     }

@@ -53,6 +53,12 @@ pub enum Hostile {
         /// The pause between two bytes.
         interval: Duration,
     },
+    /// A whole JSON success answer whose head (status line and headers) is sent one byte
+    /// every `interval`.
+    SlowHead {
+        /// The pause between two bytes.
+        interval: Duration,
+    },
     /// A 200 announcing `announced` bytes that sends `sent` and then closes the connection.
     CutMidBody {
         /// The announced length.
@@ -301,6 +307,18 @@ fn send_answer(writer: &mut TcpStream, answer: &Hostile, deadline: Instant) -> b
                 thread::sleep(*interval);
             }
             true
+        }
+        Hostile::SlowHead { interval } => {
+            let body = br#"{"success":true,"versions":["5.0"]}"#;
+            let length = format!("Content-Length: {}\r\n", body.len());
+            for byte in head(200, "Content-Type: application/json\r\n", &length) {
+                if Instant::now() >= deadline || writer.write_all(&[byte]).is_err() {
+                    return false;
+                }
+                // The pace is the point of this answer, not a synchronisation.
+                thread::sleep(*interval);
+            }
+            writer.write_all(body).is_ok()
         }
         Hostile::CutMidBody { announced, sent } => {
             let length =
