@@ -33,6 +33,8 @@ check(str_contains($shop->status()['last_error']['message'], 'the CRM URL is wro
 // A 100 MB answer and an endless one: cut at the cap, no memory blow-up.
 throws(TransportException::class, fn () => hostile('HUGE_URL')->apiVersions(), 'announced 104857600 bytes');
 throws(TransportException::class, fn () => hostile('ENDLESS_URL')->apiVersions(), 'is larger than the 8388608 bytes accepted');
+throws(TransportException::class, fn () => hostile('ENDLESS_URL', ['max_response_bytes' => 1 << 20])->apiVersions(), 'is larger than the 1048576 bytes accepted');
+throws(\ModRetailCrm\ConfigException::class, fn () => hostile('ENDLESS_URL', ['max_response_bytes' => -1]), 'max_response_bytes');
 
 // An answer trickling in one byte per 100 ms ends at the timeout.
 throws(TransportException::class, fn () => hostile('TRICKLE_URL', ['timeout' => 1])->apiVersions(), 'Timeout');
