@@ -33,11 +33,12 @@ impl Client {
     /// Creates a client. `$url` is the account address (`https://example.retailcrm.ru`),
     /// `$site` the shop code sent where RetailCRM expects one. Options: `timeout`,
     /// `connect_timeout`, `retry_delay` (seconds), `rate_limit` (requests/s, default 10),
-    /// `max_retries` (on 503/429, default 3), `max_response_bytes` (the cap of one answer,
-    /// default 8 MiB), `log` (log every call, not only failures),
+    /// `max_retries` (on 503/429, default 3), `log` (log every call, not only failures),
     /// `log_file` and `log_max_bytes` (a rotated file), or `log_callback` (a callable that
     /// receives each line). Without either, the log goes to
     /// `MODX_CORE_PATH/cache/logs/modretailcrm.log` inside MODX, else to PHP's `error_log`.
+    /// `max_response_bytes` caps one answer (default 8 MiB; a longer one is a
+    /// `TransportException`).
     pub fn __construct(
         url: &Zval,
         api_key: &Zval,
