@@ -41,3 +41,4 @@ php -n -d extension="$so" benches/outbox.php 10000
 # A hanging CRM must not hold the site: php-fpm + nginx, checkouts with the CRM blackholed
 # (BEFORE_SO=an older build adds its figures, with the 10 s budget the old plugin passed).
 echo; SANDBOX=target/release/crm-sandbox benches/fpm_blackhole.sh ${BEFORE_SO:+"before=$BEFORE_SO:10"} "after=$so"
+echo; SO="$so" benches/tls_first_call.sh

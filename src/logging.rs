@@ -15,7 +15,8 @@ use std::sync::Mutex;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::api::transport::{Exchange, ExchangeLog};
+use crate::api::text::bounded;
+use crate::api::transport::{Exchange, ExchangeLog, LOGGED_BODY_BOUND};
 
 /// Where log lines go.
 pub trait LineSink: Send + Sync {
@@ -59,7 +60,8 @@ impl<S: LineSink> ExchangeLog for ApiLog<S> {
 }
 
 /// One log line for an exchange: time (UTC), level, method, route, status, duration, the
-/// response body, and the request body when `with_request` (else only its size).
+/// response body, and the request body when `with_request` (else only its size); each body
+/// cut to [`LOGGED_BODY_BOUND`] bytes, so that a huge body never makes a huge line.
 pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime, with_request: bool) -> String {
     let time = at
         .format(format_description!(
@@ -71,7 +73,7 @@ pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime, with_request: bo
         .status
         .map_or_else(|| "no answer".to_string(), |s| s.to_string());
     let request = if with_request || exchange.request_body.is_empty() {
-        one_line(&exchange.request_body)
+        one_line(&bounded(&exchange.request_body, LOGGED_BODY_BOUND))
     } else {
         format!("{} bytes", exchange.request_body.len())
     };
@@ -80,7 +82,7 @@ pub fn format_exchange(exchange: &Exchange, at: OffsetDateTime, with_request: bo
         exchange.method,
         exchange.route,
         exchange.duration.as_millis(),
-        one_line(&exchange.response_body),
+        one_line(&bounded(&exchange.response_body, LOGGED_BODY_BOUND)),
     )
 }
 
@@ -304,6 +306,21 @@ mod tests {
         verbose.record(&exchange(false));
         assert_eq!(verbose.sink().drain().len(), 1);
         assert!(verbose.sink().drain().is_empty());
+    }
+
+    #[test]
+    fn huge_bodies_make_bounded_lines() {
+        let mut huge = exchange(true);
+        huge.request_body = "r".repeat(1_000_000);
+        huge.response_body = "s".repeat(20 * 1024 * 1024);
+        let at = OffsetDateTime::from_unix_timestamp(1_764_403_200).unwrap();
+        let line = format_exchange(&huge, at, true);
+        assert!(line.len() < 2 * LOGGED_BODY_BOUND + 300, "{}", line.len());
+        assert!(line.contains(&format!("… [cut {} bytes]", 1_000_000 - LOGGED_BODY_BOUND)));
+        assert!(line.ends_with(&format!(
+            "… [cut {} bytes]",
+            20 * 1024 * 1024 - LOGGED_BODY_BOUND
+        )));
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The transport against scripted local servers, for what the sandbox cannot show: connection
-//! reuse, `Retry-After`, and TLS verification against a real TLS server with an untrusted
-//! certificate.
+//! reuse, `Retry-After`, and TLS verification against real TLS servers: one with an untrusted
+//! certificate, one whose CA is trusted through `SSL_CERT_FILE` (never the system's store).
+
+mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -236,41 +239,42 @@ impl Drop for TlsServer {
     }
 }
 
-fn untrusted_tls_server() -> TlsServer {
-    let dir = std::env::temp_dir().join(format!("modretailcrm-tls-{}", std::process::id()));
+fn temp_dir(name: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!("modretailcrm-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    TempDir(dir)
+}
+
+fn openssl(args: &[&str], dir: &Path) {
     let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-        ])
-        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        .arg("-keyout")
-        .arg(dir.join("key.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.pem"))
+        .args(args)
+        .current_dir(dir)
         .stderr(Stdio::null())
         .status()
         .expect("openssl runs (scripts/setup.sh installs it)");
-    assert!(status.success());
+    assert!(status.success(), "openssl {args:?}");
+}
+
+/// `openssl s_server` on a free port with `cert.pem` and `key.pem` of `dir`: with `www`, it
+/// serves the files below `dir/www` (`-WWW`), else a status page (`-www`).
+fn tls_server(dir: TempDir, www: bool) -> TlsServer {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let mut child = Command::new("openssl")
-        .args(["s_server", "-www", "-accept", &port.to_string()])
+        .args(["s_server", if www { "-WWW" } else { "-www" }])
+        .args(["-accept", &port.to_string()])
         .arg("-cert")
-        .arg(dir.join("cert.pem"))
+        .arg(dir.0.join("cert.pem"))
         .arg("-key")
-        .arg(dir.join("key.pem"))
+        .arg(dir.0.join("key.pem"))
+        .current_dir(if www {
+            dir.0.join("www")
+        } else {
+            dir.0.clone()
+        })
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -288,8 +292,109 @@ fn untrusted_tls_server() -> TlsServer {
     TlsServer {
         child,
         port,
-        _dir: TempDir(dir),
+        _dir: dir,
     }
+}
+
+/// A TLS server with a freshly made self-signed certificate for localhost.
+fn untrusted_tls_server() -> TlsServer {
+    let dir = temp_dir("tls");
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+        ],
+        &dir.0,
+    );
+    tls_server(dir, false)
+}
+
+/// A TLS server for localhost whose certificate a fresh test CA signed, serving
+/// `/api/api-versions`, and a bundle file of the system's roots plus that CA.
+fn tls_server_of_a_test_ca() -> (TlsServer, std::path::PathBuf) {
+    let dir = temp_dir("tls-ca");
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=modretailcrm-test-ca",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+        &dir.0,
+    );
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.csr",
+        ],
+        &dir.0,
+    );
+    std::fs::write(
+        dir.0.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "cert.pem",
+        ],
+        &dir.0,
+    );
+    let mut bundle = std::fs::read("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
+    bundle.extend(std::fs::read(dir.0.join("ca.pem")).unwrap());
+    let bundle_path = dir.0.join("bundle.pem");
+    std::fs::write(&bundle_path, bundle).unwrap();
+    std::fs::create_dir_all(dir.0.join("www/api")).unwrap();
+    std::fs::write(
+        dir.0.join("www/api/api-versions"),
+        r#"{"success":true,"versions":["5.0"]}"#,
+    )
+    .unwrap();
+    (tls_server(dir, true), bundle_path)
 }
 
 #[test]
@@ -334,4 +439,19 @@ fn collect_pages_reads_up_to_total_page_count_past_empty_pages() {
         .unwrap();
     let ids: Vec<_> = all.iter().map(|o| o["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![1, 2, 3]);
+}
+
+#[test]
+fn php_workers_forked_after_start_up_trust_the_roots_of_ssl_cert_file() {
+    let (server, bundle) = tls_server_of_a_test_ca();
+    let url = format!("https://localhost:{}", server.port);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/tls_forked_workers.php");
+    let output = common::php(
+        &[script.to_str().unwrap()],
+        &[
+            ("TLS_URL", url.as_str()),
+            ("SSL_CERT_FILE", bundle.to_str().unwrap()),
+        ],
+    );
+    common::assert_php_passed("tls_forked_workers.php", &output);
 }

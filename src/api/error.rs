@@ -13,7 +13,8 @@ pub enum ErrorClass {
     Permanent,
     /// A batch upload partly succeeded (HTTP 460): some entities were stored, some were not.
     Partial,
-    /// The CRM host answers, but no RetailCRM account lives there (wrong URL).
+    /// The CRM URL is wrong: the host answers, but no RetailCRM account lives there, or it
+    /// redirects elsewhere (say, from http:// to https://).
     AccountMissing,
 }
 
@@ -26,6 +27,8 @@ pub enum TransportKind {
     Timeout,
     /// The connection broke while sending or receiving.
     Io,
+    /// The answer was larger than the transport accepts (`max_response_bytes`).
+    TooLarge,
 }
 
 /// An error answer from the CRM, with everything it said.
@@ -97,12 +100,14 @@ impl ApiError {
 const ACCOUNT_MISSING: &str = "Account does not exist";
 
 impl ErrorResponse {
-    /// Classifies the answer: 460 is partial; 404/405 with an HTML page or "Account does not
-    /// exist" means a wrong address; 429, 5xx and a 2xx that is not JSON are transient;
-    /// everything else (validation, auth, not found) is permanent.
+    /// Classifies the answer: 460 is partial; a redirect, or 404/405 with an HTML page or
+    /// "Account does not exist", means a wrong address; 429, 5xx and a 2xx that is not JSON
+    /// or not of a documented shape (kept without a body) are transient; everything else
+    /// (validation, auth, not found) is permanent.
     pub fn class(&self) -> ErrorClass {
         match self.status {
             460 => ErrorClass::Partial,
+            300..=399 => ErrorClass::AccountMissing,
             404 | 405 if self.body.is_none() || self.error_msg.contains(ACCOUNT_MISSING) => {
                 ErrorClass::AccountMissing
             }
@@ -176,6 +181,16 @@ mod tests {
             message: "t".into(),
         };
         assert_eq!(timeout.class(), ErrorClass::Transient);
+    }
+
+    #[test]
+    fn a_redirect_is_a_wrong_address() {
+        for status in [301, 302, 307, 308] {
+            assert_eq!(
+                response(status, "redirect", None).class(),
+                ErrorClass::AccountMissing
+            );
+        }
     }
 
     #[test]

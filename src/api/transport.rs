@@ -1,6 +1,13 @@
 //! HTTP transport: one kept-alive reqwest client per process, every request paced by a
 //! [`Gate`], with backoff on 503/429, turning every answer into JSON or a classified
 //! [`ApiError`].
+//!
+//! A CRM that misbehaves cannot make it lie, leak, balloon or stall: redirects are never
+//! followed (the API key goes nowhere but the configured address; a 3xx is an error naming
+//! the `Location`), an answer is read in chunks up to [`TransportSettings::max_response_bytes`],
+//! the whole exchange (headers and body) ends at the call's deadline, only the documented
+//! shape of a success (`success: true`, integer ids) counts as one, and the CRM's texts are
+//! cleaned and bounded ([`super::text`]) before anyone keeps them.
 
 use std::collections::HashMap;
 use std::error::Error as _;
@@ -8,16 +15,23 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use serde_json::Value;
 
 use super::crm_url::{ApiKey, CrmUrl};
 use super::error::{ApiError, ErrorResponse, TransportKind};
 use super::ratelimit::{DEFAULT_PER_SECOND, Gate};
+use super::text::{ANSWER_TEXTS_BOUND, TEXT_BOUND, bounded, bounded_json};
 use crate::runtime::ProcessLocal;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("modretailcrm/", env!("CARGO_PKG_VERSION"));
+
+/// The default cap of one answer's body: far above any real RetailCRM answer.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Most bytes of a request or response body an [`Exchange`] keeps for the log.
+pub const LOGGED_BODY_BOUND: usize = 16 * 1024;
 
 /// Timeouts, pacing and retry settings of a transport.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +47,9 @@ pub struct TransportSettings {
     pub max_retries: u32,
     /// The first backoff delay after a 503/429 without `Retry-After`; doubled each time.
     pub retry_base_delay: Duration,
+    /// The most bytes of an answer's body that are read; a longer answer is a
+    /// [`TransportKind::TooLarge`] error.
+    pub max_response_bytes: usize,
 }
 
 impl Default for TransportSettings {
@@ -43,6 +60,7 @@ impl Default for TransportSettings {
             rate_limit: DEFAULT_PER_SECOND,
             max_retries: 3,
             retry_base_delay: Duration::from_secs(1),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -89,9 +107,10 @@ pub struct Exchange {
     pub status: Option<u16>,
     /// How long the exchange took.
     pub duration: Duration,
-    /// The form body sent (empty for GET).
+    /// The form body sent (empty for GET); the log cuts it to [`LOGGED_BODY_BOUND`].
     pub request_body: String,
-    /// The answer's body, or the transport error when no answer came.
+    /// The answer's body (at most `max_response_bytes`), or the transport error when no
+    /// answer came; the log cuts it to [`LOGGED_BODY_BOUND`].
     pub response_body: String,
     /// Whether the exchange ended in an error (an error status or no answer).
     pub failed: bool,
@@ -170,13 +189,18 @@ impl Transport {
     ) -> Result<Answer, ApiError> {
         let started = Instant::now();
         let result = self.round_trip(http, request, deadline).await;
+        let error_text = result
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let (status, response_body, failed) = match &result {
             Ok(answer) => (
                 Some(answer.status),
-                answer.body.clone(),
+                answer.body.as_str(),
                 !(200..300).contains(&answer.status),
             ),
-            Err(error) => (None, error.to_string(), true),
+            Err(_) => (None, error_text.as_str(), true),
         };
         if let Some(log) = &self.log {
             log.record(&Exchange {
@@ -185,7 +209,7 @@ impl Transport {
                 status,
                 duration: started.elapsed(),
                 request_body: self.key.mask(&request.body),
-                response_body: self.key.mask(&response_body),
+                response_body: self.key.mask(response_body),
                 failed,
             });
         }
@@ -229,12 +253,72 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = response.bytes().await.map_err(|e| self.reqwest_error(&e))?;
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .map(|v| self.key.mask(&String::from_utf8_lossy(v.as_bytes())));
+        let bytes = self.read_body(response, deadline).await?;
+        // Invalid UTF-8 from the CRM becomes U+FFFD here, where it enters Rust's types.
+        let body = String::from_utf8(bytes)
+            .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned());
         Ok(Answer {
             status,
             retry_after,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            location,
+            // The CRM may echo what it was sent; an error's texts must not carry the key.
+            body: if (200..300).contains(&status) {
+                body
+            } else {
+                self.key.mask(&body)
+            },
         })
+    }
+
+    /// Reads the body chunk by chunk, refusing it as soon as it is announced or grows
+    /// larger than the cap, and giving up at the call's deadline.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, ApiError> {
+        let cap = self.settings.max_response_bytes;
+        let too_large = |detail: String| {
+            self.transport_error(
+                TransportKind::TooLarge,
+                format!(
+                    "the CRM's answer is larger than the {cap} bytes accepted \
+                     (max_response_bytes){detail}; it was not read further"
+                ),
+            )
+        };
+        let announced = response.content_length().unwrap_or(0);
+        if announced > cap as u64 {
+            return Err(too_large(format!(": it announced {announced} bytes")));
+        }
+        let mut body = Vec::with_capacity(announced as usize);
+        let deadline = tokio::time::Instant::from_std(deadline);
+        loop {
+            let chunk = tokio::time::timeout_at(deadline, response.chunk())
+                .await
+                .map_err(|_| {
+                    self.transport_error(
+                        TransportKind::Timeout,
+                        format!(
+                            "the call's time budget ran out while reading the answer \
+                             ({} bytes read)",
+                            body.len()
+                        ),
+                    )
+                })?
+                .map_err(|e| self.reqwest_error(&e))?;
+            let Some(chunk) = chunk else {
+                return Ok(body);
+            };
+            if body.len() + chunk.len() > cap {
+                return Err(too_large(String::new()));
+            }
+            body.extend_from_slice(&chunk);
+        }
     }
 
     fn reqwest_error(&self, error: &reqwest::Error) -> ApiError {
@@ -266,6 +350,8 @@ impl Transport {
 struct Answer {
     status: u16,
     retry_after: Option<Duration>,
+    /// The `Location` header of a redirect (the API key masked).
+    location: Option<String>,
     body: String,
 }
 
@@ -301,6 +387,9 @@ fn shared_http_client(
         .connect_timeout(connect_timeout)
         .pool_idle_timeout(Duration::from_secs(60))
         .https_only(!base.is_plain_http())
+        // Following a redirect would re-send the API key to wherever the answer points.
+        .redirect(reqwest::redirect::Policy::none())
+        .tls_backend_preconfigured(super::tls::client_config()?)
         .build()
         .map_err(|e| ApiError::Config(format!("cannot create the HTTP client: {e}")))?;
     clients.insert(key, client.clone());
@@ -314,33 +403,108 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
     capped.mul_f64(0.75 + fastrand::f64() * 0.5)
 }
 
-/// Turns a non-rate-limited answer into the JSON document or an error.
+/// Turns a non-rate-limited answer into the JSON document or an error: a redirect is a
+/// wrong CRM address; a 2xx JSON object counts only in its documented shape; the texts of an
+/// error answer are cleaned and bounded.
 fn interpret(answer: Answer) -> Result<Value, ApiError> {
+    if (300..400).contains(&answer.status) {
+        return Err(redirected(&answer));
+    }
     let json = serde_json::from_str::<Value>(&answer.body)
         .ok()
         .filter(Value::is_object);
-    let success = json
-        .as_ref()
-        .and_then(|j| j.get("success"))
-        .and_then(Value::as_bool);
+    let success = json.as_ref().and_then(|j| j.get("success"));
+    let answered = |error_msg: String, json: Option<&Value>| {
+        ApiError::Response(Box::new(ErrorResponse {
+            status: answer.status,
+            error_msg,
+            errors: json
+                .and_then(|j| j.get("errors"))
+                .map_or(Value::Null, |errors| {
+                    bounded_json(errors, ANSWER_TEXTS_BOUND)
+                }),
+            body: json.map(|j| bounded_json(j, ANSWER_TEXTS_BOUND)),
+        }))
+    };
     match json {
-        Some(json) if (200..300).contains(&answer.status) && success != Some(false) => Ok(json),
-        Some(json) => Err(ApiError::Response(Box::new(ErrorResponse {
-            status: answer.status,
-            error_msg: json.get("errorMsg").and_then(Value::as_str).map_or_else(
+        Some(json)
+            if (200..300).contains(&answer.status) && success != Some(&Value::Bool(false)) =>
+        {
+            match shape_problem(&json) {
+                None => Ok(json),
+                // Not the CRM's documented answer: the change may not have been stored, so
+                // the error is transient (no body kept, see `ErrorResponse::class`).
+                Some(problem) => Err(answered(
+                    format!(
+                        "the CRM's answer is not one RetailCRM documents ({problem}); \
+                         it is not taken as a success"
+                    ),
+                    None,
+                )),
+            }
+        }
+        Some(json) => {
+            let error_msg = json.get("errorMsg").and_then(Value::as_str).map_or_else(
                 || format!("HTTP {} without an error message", answer.status),
-                str::to_string,
-            ),
-            errors: json.get("errors").cloned().unwrap_or(Value::Null),
-            body: Some(json),
-        }))),
-        None => Err(ApiError::Response(Box::new(ErrorResponse {
-            status: answer.status,
-            error_msg: describe_non_json(&answer),
-            errors: Value::Null,
-            body: None,
-        }))),
+                |text| bounded(text, TEXT_BOUND),
+            );
+            Err(answered(error_msg, Some(&json)))
+        }
+        None => Err(answered(describe_non_json(&answer), None)),
     }
+}
+
+/// What is wrong with the shape of a 2xx answer, if anything: `success` must be `true`,
+/// and the ids the client and the sync engine read (`id`, and `id` in the lists of an
+/// upload's answer) positive integers.
+fn shape_problem(json: &Value) -> Option<String> {
+    let quoted = |value: &Value| bounded(&value.to_string(), 64);
+    match json.get("success") {
+        Some(Value::Bool(true)) => {}
+        None => return Some("\"success\" is missing".into()),
+        Some(other) => return Some(format!("\"success\" is {} rather than true", quoted(other))),
+    }
+    let is_id = |id: &Value| id.as_u64().is_some_and(|n| n > 0);
+    if let Some(id) = json.get("id").filter(|id| !is_id(id)) {
+        return Some(format!(
+            "\"id\" is {} rather than a positive integer",
+            quoted(id)
+        ));
+    }
+    for list in ["uploadedCustomers", "uploadedOrders"] {
+        let ids = json
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        if let Some(id) = ids.filter_map(|item| item.get("id")).find(|id| !is_id(id)) {
+            return Some(format!(
+                "an \"id\" in \"{list}\" is {} rather than a positive integer",
+                quoted(id)
+            ));
+        }
+    }
+    None
+}
+
+/// The error for a 3xx answer: the configured address is not where the CRM answers.
+fn redirected(answer: &Answer) -> ApiError {
+    let target = answer.location.as_deref().map_or_else(
+        || "no Location given".to_string(),
+        |l| bounded(l, TEXT_BOUND),
+    );
+    ApiError::Response(Box::new(ErrorResponse {
+        status: answer.status,
+        error_msg: format!(
+            "the CRM URL is wrong: it answers with a redirect (HTTP {}) to {target}. \
+             Redirects are not followed, so that the API key goes nowhere else; set the CRM \
+             URL to the address the CRM answers at (check its scheme and host: if the \
+             redirect names your CRM, use that address)",
+            answer.status
+        ),
+        errors: Value::Null,
+        body: None,
+    }))
 }
 
 fn describe_non_json(answer: &Answer) -> String {
@@ -349,9 +513,16 @@ fn describe_non_json(answer: &Answer) -> String {
         format!("HTTP {} with an empty body", answer.status)
     } else {
         let excerpt: String = text.chars().take(200).collect();
+        let cut = text.len() - excerpt.len();
+        let note = if cut > 0 {
+            format!("… [cut {cut} bytes]")
+        } else {
+            String::new()
+        };
         format!(
-            "HTTP {} with a body that is not JSON: {excerpt}",
-            answer.status
+            "HTTP {} with a body that is not JSON: {}{note}",
+            answer.status,
+            bounded(&excerpt, TEXT_BOUND)
         )
     }
 }
@@ -359,12 +530,14 @@ fn describe_non_json(answer: &Answer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::error::ErrorClass;
     use serde_json::json;
 
     fn answer(status: u16, body: &str) -> Answer {
         Answer {
             status,
             retry_after: None,
+            location: None,
             body: body.into(),
         }
     }
@@ -417,6 +590,64 @@ mod tests {
         }
         match interpret(answer(502, "")) {
             Err(ApiError::Response(e)) => assert_eq!(e.error_msg, "HTTP 502 with an empty body"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_redirect_is_a_wrong_url_even_without_a_location() {
+        let mut redirect = answer(301, "");
+        match interpret(redirect) {
+            Err(ApiError::Response(e)) => {
+                assert!(
+                    e.error_msg.contains("HTTP 301) to no Location given"),
+                    "{}",
+                    e.error_msg
+                );
+                assert_eq!(e.class(), ErrorClass::AccountMissing);
+            }
+            other => panic!("{other:?}"),
+        }
+        redirect = answer(307, "");
+        redirect.location = Some("https://elsewhere.example/".into());
+        match interpret(redirect) {
+            Err(ApiError::Response(e)) => {
+                assert!(
+                    e.error_msg.contains("to https://elsewhere.example/."),
+                    "{}",
+                    e.error_msg
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_success_needs_success_true_and_integer_ids() {
+        assert!(
+            interpret(answer(
+                200,
+                r#"{"success":true,"id":3,"uploadedOrders":[{"id":4}]}"#
+            ))
+            .is_ok()
+        );
+        for body in [
+            r#"{"success":"true"}"#,
+            r#"{"id":3}"#,
+            r#"{"success":true,"id":"3"}"#,
+            r#"{"success":true,"uploadedCustomers":[{"id":-1}]}"#,
+        ] {
+            match interpret(answer(200, body)) {
+                Err(ApiError::Response(e)) => {
+                    assert_eq!(e.class(), ErrorClass::Transient, "{body}");
+                    assert!(e.body.is_none(), "{body}");
+                }
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+        // A documented refusal on a 200 stays what it was: permanent.
+        match interpret(answer(200, r#"{"success":false,"errorMsg":"no"}"#)) {
+            Err(ApiError::Response(e)) => assert_eq!(e.class(), ErrorClass::Permanent),
             other => panic!("{other:?}"),
         }
     }

@@ -43,6 +43,7 @@ pub const OPTION_KEYS: &[&str] = &[
     "rate_limit",
     "max_retries",
     "retry_delay",
+    "max_response_bytes",
     "log",
     "log_file",
     "log_max_bytes",
@@ -61,6 +62,10 @@ impl ClientOptions {
                 "retry_delay" => parsed.transport.retry_base_delay = seconds(key, value)?,
                 "rate_limit" => parsed.transport.rate_limit = whole(key, value, 1000)?,
                 "max_retries" => parsed.transport.max_retries = whole(key, value, 10)?,
+                "max_response_bytes" => {
+                    parsed.transport.max_response_bytes =
+                        whole(key, value, u32::MAX)?.max(1024) as usize
+                }
                 "log" => parsed.log = flag(key, value)?,
                 "log_file" => parsed.log_file = path(key, value)?,
                 "log_max_bytes" => {

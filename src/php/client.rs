@@ -38,6 +38,8 @@ impl Client {
     /// `log_file` and `log_max_bytes` (a rotated file, 0600; its folder must exist), or
     /// `log_callback` (a callable that receives each line). Without either, the log goes to
     /// `MODX_CORE_PATH/cache/logs/modretailcrm.log` inside MODX, else to PHP's `error_log`.
+    /// `max_response_bytes` caps one answer (default 8 MiB; a longer one is a
+    /// `TransportException`).
     pub fn __construct(
         url: &Zval,
         api_key: &Zval,

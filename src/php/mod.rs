@@ -19,12 +19,20 @@ use crate::sync::background;
 /// `phpinfo()` section, and the module shutdown that stops a background delivery.
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
-        .startup_function(exceptions::startup)
+        .startup_function(startup)
         .shutdown_function(shutdown)
         .class::<client::Client>()
         .class::<integration::Integration>()
         .class::<icml::Writer>()
         .info_function(info::module_info)
+}
+
+/// Module start-up: parses the system's TLS roots, so that workers forked later (PHP-FPM)
+/// share them instead of each parsing them on its first HTTPS call — data only, no thread
+/// or runtime is started (see [`crate::api::tls`]) — then registers the exception classes.
+extern "C" fn startup(r#type: i32, module_number: i32) -> i32 {
+    let _ = std::panic::catch_unwind(crate::api::tls::preload);
+    exceptions::startup(r#type, module_number)
 }
 
 /// Module shutdown: waits for this process's background delivery to stop (cancelling the
