@@ -432,7 +432,8 @@ namespace ModRetailCrm {
         public function onUserSave(mixed $user, mixed $profile, mixed $mode, mixed $context, mixed $groups = null): mixed {}
 
         /**
-         * Removes delivered records older than `$days` (default 30). Returns how many.
+         * Removes delivered records older than `$days` (default `modretailcrm_keep_delivered_days`,
+         * which deliveries also apply). Returns how many.
          *
          * @param mixed $days
          * @return int

@@ -309,10 +309,13 @@ impl Integration {
             .map_err(outbox_error)
     }
 
-    /// Removes delivered records older than `$days` (default 30). Returns how many.
+    /// Removes delivered records older than `$days` (default `modretailcrm_keep_delivered_days`,
+    /// which deliveries also apply). Returns how many.
     pub fn purge(&self, days: Option<&Zval>) -> PhpResult<i64> {
-        let days = args::integer(days, "$days", 30, 0..=36_500)?;
-        let age = Duration::from_secs(u64::try_from(days).unwrap_or(30) * 86_400);
+        let kept = self.engine.settings().keep_delivered.as_secs() / 86_400;
+        let kept = i64::try_from(kept).unwrap_or(36_500);
+        let days = args::integer(days, "$days", kept, 0..=36_500)?;
+        let age = Duration::from_secs(u64::try_from(days).unwrap_or(0) * 86_400);
         let before = SystemTime::now().checked_sub(age).unwrap_or(UNIX_EPOCH);
         let count = self.engine.outbox().purge(before).map_err(outbox_error)?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))
