@@ -211,7 +211,8 @@ impl IntegrationSettings {
             .and_then(Value::as_str)
             .map(PathBuf::from);
         let queue_path = match (text(settings, "queue_path"), &core_path) {
-            (Some(path), _) => PathBuf::from(path),
+            (Some(path), Some(core)) => core.join(path),
+            (Some(path), None) => PathBuf::from(path),
             (None, Some(core)) => core.join("cache/modretailcrm/outbox.sqlite"),
             (None, None) => return Err("modretailcrm_queue_path must be set (or core_path, to keep the outbox under MODX's core/cache)".into()),
         };
@@ -323,6 +324,27 @@ mod tests {
         );
         assert_eq!(settings.user_contexts, vec!["web".to_string()]);
         assert_eq!(settings.mapping, MappingSettings::default());
+    }
+
+    #[test]
+    fn a_relative_queue_path_is_resolved_against_the_site_not_the_working_dir() {
+        let queue_path = |path: &str| {
+            parse(json!({
+                "modretailcrm_url": "https://demo.retailcrm.ru/", "modretailcrm_apiKey": "k", "modretailcrm_siteCode": "shop",
+                "core_path": "/var/www/core/", "modretailcrm_queue_path": path,
+            }))
+            .unwrap()
+            .unwrap()
+            .queue_path
+        };
+        assert_eq!(
+            queue_path("cache/q/outbox.sqlite"),
+            PathBuf::from("/var/www/core/cache/q/outbox.sqlite")
+        );
+        assert_eq!(
+            queue_path("/srv/q/outbox.sqlite"),
+            PathBuf::from("/srv/q/outbox.sqlite")
+        );
     }
 
     #[test]

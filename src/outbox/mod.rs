@@ -48,6 +48,7 @@
 mod backoff;
 mod claim;
 mod clock;
+mod damage;
 mod error;
 mod keys;
 mod lease;
@@ -57,6 +58,7 @@ mod ratelimit;
 mod schema;
 mod shared;
 mod store;
+mod writelock;
 
 #[cfg(test)]
 mod tests;

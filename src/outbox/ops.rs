@@ -42,6 +42,9 @@ pub struct OutboxStatus {
     /// Shop references (delivery, payment, status …) that changes went without, because
     /// they have no CRM code, most recently seen first.
     pub unmapped: Vec<Unmapped>,
+    /// Why the file is damaged, when it is: the figures are what could still be read, and
+    /// every write (enqueue included) is refused.
+    pub damaged: Option<String>,
 }
 
 /// A shop reference without a CRM code, as [`Outbox::note_unmapped`] recorded it.
@@ -158,6 +161,7 @@ impl Outbox {
                 blocked_keys: tally(blocked_keys),
                 dead_letters: dead_letters(tx)?,
                 unmapped: unmapped(tx)?,
+                damaged: self.damage().map(str::to_string),
             })
         })
     }

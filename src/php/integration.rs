@@ -565,6 +565,7 @@ fn status_json(status: &OutboxStatus) -> Value {
         "delivered": status.delivered,
         "dead": status.dead,
         "blocked_keys": status.blocked_keys,
+        "damaged": status.damaged,
         "oldest_pending_age": status.oldest_pending_age.map(|age| age.as_secs_f64()),
         "last_success_at": status.last_success_at.map(unix),
         "last_error": status.last_error.as_ref().map(|e| json!({

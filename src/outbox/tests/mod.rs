@@ -3,10 +3,12 @@
 
 mod concurrency;
 mod failures;
+mod fairness;
 mod open;
 mod order;
 mod order_ids;
 mod ratelimit;
+mod refusals;
 mod timing;
 mod unmapped;
 
