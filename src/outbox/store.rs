@@ -265,9 +265,10 @@ fn prepare(conn: &mut Connection, version: i64) -> Result<(), Failure> {
 /// SQLite's `:memory:` and URI names, PHP stream wrappers (`php://memory` …).
 fn refuse_non_file_name(path: &Path) -> Result<()> {
     let text = path.to_string_lossy();
+    let memory = path.file_name().is_some_and(|name| name == ":memory:");
     let why = if text.is_empty() {
         "it is empty"
-    } else if text == ":memory:" || text.starts_with("file:") {
+    } else if text == ":memory:" || memory || text.starts_with("file:") {
         "it names an in-memory or URI database, which another process never sees"
     } else if text.contains("://") {
         "it is a PHP stream, not a file on disk"

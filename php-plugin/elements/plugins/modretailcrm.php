@@ -209,7 +209,17 @@ try {
         }
     }
 } catch (\Throwable $e) {
-    $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName failed: " . get_class($e) . ': ' . $e->getMessage());
+    // The change did not reach the outbox (a damaged file, a failing disk …): name it, so that
+    // the shop owner can repeat it once the cause is fixed.
+    $subject = '';
+    foreach (['msOrder' => 'order', 'order' => 'order', 'user' => 'user'] as $key => $what) {
+        $object = $scriptProperties[$key] ?? null;
+        if ($subject === '' && is_object($object)) {
+            $subject = " for $what " . ($what === 'order' ? $object->get('num') : $object->get('id'));
+        }
+    }
+    $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName failed$subject; the change was NOT queued "
+        . 'for the CRM, repeat it after fixing the cause: ' . get_class($e) . ': ' . $e->getMessage());
 }
 
 return;
