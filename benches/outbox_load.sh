@@ -74,6 +74,7 @@ anchor() {
     load report "$name" "$limit" "$dir"/lat-"$name"-*.txt
 }
 
+echo
 echo "outbox under load: $(uptime)"
 echo "extension: $so"
 echo "(a) 8 enqueuers flat out, $total enqueues, 2 flushers at the $limit/s limit"

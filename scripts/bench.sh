@@ -37,3 +37,4 @@ php -n benches/report.php /tmp/modretailcrm-bench-ext.txt /tmp/modretailcrm-benc
 echo
 echo "outbox: enqueue latency, delivery throughput at the CRM's limit, sync mode with the CRM blackholed"
 php -n -d extension="$so" benches/outbox.php 10000
+SO="$so" SANDBOX="$PWD/target/release/crm-sandbox" benches/outbox_load.sh

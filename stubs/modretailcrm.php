@@ -448,7 +448,9 @@ namespace ModRetailCrm {
 
         /**
          * The outbox at a glance: counts by state, the oldest pending age, the last success and
-         * error, blocked keys and the dead letters with the CRM's messages.
+         * error, blocked keys and the dead letters with the CRM's messages; `damaged` says why
+         * the file is damaged, when it is (what could still be read is shown, and every change
+         * is refused with an `OutboxException`).
          *
          * @return mixed
          */
