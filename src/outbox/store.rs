@@ -105,7 +105,7 @@ impl Outbox {
         let lock = WriteLock::open(path).map_err(failed)?;
         let held = hold(&lock)?;
         let damage = damage::inspect(path).map_err(failed)?;
-        let (mut conn, version) = match connect(path, &settings) {
+        let (mut conn, version) = match connect(path, &settings, damage.is_some()) {
             Ok(opened) => opened,
             Err(failure) => {
                 return Err(match (failure.at(path), damage) {
@@ -330,16 +330,26 @@ fn create_file(path: &Path) -> io::Result<()> {
 }
 
 /// Opens the connection, checks what the file is (answering its schema version) and sets
-/// the pragmas; WAL mode and migrating are left to [`prepare`].
+/// the pragmas; WAL mode and migrating are left to [`prepare`]. A `damaged` file is opened
+/// for reading only.
 ///
 /// A connection does not checkpoint the WAL when it closes: that would take SQLite's write
 /// lock outside the outbox's write lock. Checkpoints run when a commit has grown the WAL
 /// (SQLite's automatic checkpoint), inside the writer's turn.
-fn connect(path: &Path, settings: &OutboxSettings) -> Result<(Connection, i64), Failure> {
+fn connect(
+    path: &Path,
+    settings: &OutboxSettings,
+    damaged: bool,
+) -> Result<(Connection, i64), Failure> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(settings.busy_timeout)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    if damaged {
+        // Read what is left: SQLite refuses a file shorter than its header says unless the
+        // schema is "writable"; `query_only` keeps anything from being written all the same.
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA writable_schema = ON;")?;
+    }
     let version = match schema::identify(&conn)? {
         Identity::Foreign => {
             return Err(OutboxError::NotOutbox {
