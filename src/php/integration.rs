@@ -262,8 +262,9 @@ impl Integration {
     /// error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
     /// (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
     /// before — the `reason`, and the `failures` in a row since `since`), the pending
-    /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`), and
-    /// `outbox`, the file.
+    /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`),
+    /// `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
+    /// still be read is shown, and every change is refused with an `OutboxException`).
     pub fn status(&self) -> PhpResult<Zval> {
         let status = self
             .engine
@@ -609,6 +610,7 @@ fn status_json(status: &OutboxStatus) -> Value {
         "delivered": status.delivered,
         "dead": status.dead,
         "blocked_keys": status.blocked_keys,
+        "damaged": status.damaged,
         "oldest_pending_age": status.oldest_pending_age.map(|age| age.as_secs_f64()),
         "last_success_at": status.last_success_at.map(unix),
         "last_error": status.last_error.as_ref().map(|e| json!({
