@@ -138,6 +138,19 @@ impl Outbox {
         self.damage.get().map(String::as_str)
     }
 
+    /// Copies the pages the WAL has gathered into the database file: a passive checkpoint,
+    /// which waits for nobody and holds up no writer. Deliveries run it after their work, so
+    /// that the copy is not made inside an enqueue's turn (SQLite's automatic checkpoint,
+    /// left as a backstop at [`AUTO_CHECKPOINT_PAGES`]). Nothing to do on a damaged file.
+    pub fn checkpoint(&self) -> Result<()> {
+        if self.damage().is_some() {
+            return Ok(());
+        }
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|error| Failure::from(error).at(&self.path))
+    }
+
     /// The file this outbox lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -340,13 +353,18 @@ fn create_file(path: &Path) -> io::Result<()> {
     }
 }
 
+/// The WAL size (pages) at which a commit checkpoints by itself: a backstop for a site whose
+/// deliveries do not run (they checkpoint after each flush, see [`Outbox::checkpoint`]).
+pub const AUTO_CHECKPOINT_PAGES: u32 = 10_000;
+
 /// Opens the connection, checks what the file is (answering its schema version) and sets
 /// the pragmas; WAL mode and migrating are left to [`prepare`]. A `damaged` file is opened
 /// for reading only.
 ///
 /// A connection does not checkpoint the WAL when it closes: that would take SQLite's write
-/// lock outside the outbox's write lock. Checkpoints run when a commit has grown the WAL
-/// (SQLite's automatic checkpoint), inside the writer's turn.
+/// lock outside the outbox's write lock. Checkpoints run after deliveries
+/// ([`Outbox::checkpoint`]), and when a commit has grown the WAL past
+/// [`AUTO_CHECKPOINT_PAGES`] inside the writer's turn.
 fn connect(
     path: &Path,
     settings: &OutboxSettings,
@@ -378,6 +396,9 @@ fn connect(
         }
         Identity::Outbox(version) => version,
     };
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA wal_autocheckpoint = {AUTO_CHECKPOINT_PAGES};"
+    ))?;
     Ok((conn, version))
 }

@@ -175,7 +175,24 @@ impl Engine {
     /// waits for a token of the shared rate limit; a request whose token would come after
     /// the budget's end is not sent, its record is retried later and the flush ends with
     /// `budget_exhausted`.
+    ///
+    /// A flush that held the delivery lock and watched no record (a `sync` send waits for
+    /// nothing more) then checkpoints the outbox, so that enqueues do not pay for it.
     pub async fn flush(
+        &self,
+        budget: Duration,
+        watch: Option<i64>,
+        wait: LockWait,
+    ) -> Result<FlushReport, OutboxError> {
+        let report = self.deliver_due(budget, watch, wait).await?;
+        if !report.busy && watch.is_none() {
+            self.outbox.checkpoint()?;
+        }
+        Ok(report)
+    }
+
+    /// The delivery part of [`Engine::flush`].
+    async fn deliver_due(
         &self,
         budget: Duration,
         watch: Option<i64>,

@@ -99,3 +99,24 @@ fn enqueuers_and_a_deliverer_never_fail_busy_and_lose_nothing() {
     assert_eq!(keys.len(), left.len(), "no record twice");
     assert_eq!(left.len() as u64, status.pending);
 }
+
+/// Enqueues leave the copy of the WAL into the database file to the deliveries: the file
+/// does not grow while records are queued, and does once a delivery checkpoints.
+#[test]
+fn enqueues_leave_the_checkpoint_to_the_deliveries() {
+    let dir = TempDir::new("checkpoint");
+    let path = dir.file("outbox.sqlite");
+    let outbox = Outbox::open_with(&path, settings()).expect("open");
+    let size = || std::fs::metadata(&path).expect("the file").len();
+    let empty = size();
+    for n in 0..300 {
+        let key = format!("order:{n}");
+        outbox
+            .enqueue(&record("order.create", &key, &[]), at(0))
+            .expect("enqueue");
+    }
+    assert_eq!(size(), empty, "no enqueue copied pages into the file");
+    outbox.checkpoint().expect("checkpoint");
+    assert!(size() > empty, "the delivery's checkpoint did");
+    assert_eq!(outbox.status(at(1)).expect("status").pending, 300);
+}
