@@ -141,7 +141,7 @@ impl Outbox {
     /// Copies the pages the WAL has gathered into the database file: a passive checkpoint,
     /// which waits for nobody and holds up no writer. Deliveries run it after their work, so
     /// that the copy is not made inside an enqueue's turn (SQLite's automatic checkpoint,
-    /// left as a backstop at [`AUTO_CHECKPOINT_PAGES`]). Nothing to do on a damaged file.
+    /// left as a backstop at 10,000 pages). Nothing to do on a damaged file.
     pub fn checkpoint(&self) -> Result<()> {
         if self.damage().is_some() {
             return Ok(());
@@ -355,7 +355,7 @@ fn create_file(path: &Path) -> io::Result<()> {
 
 /// The WAL size (pages) at which a commit checkpoints by itself: a backstop for a site whose
 /// deliveries do not run (they checkpoint after each flush, see [`Outbox::checkpoint`]).
-pub const AUTO_CHECKPOINT_PAGES: u32 = 10_000;
+const AUTO_CHECKPOINT_PAGES: u32 = 10_000;
 
 /// Opens the connection, checks what the file is (answering its schema version) and sets
 /// the pragmas; WAL mode and migrating are left to [`prepare`]. A `damaged` file is opened
