@@ -42,3 +42,4 @@ php -n -d extension="$so" benches/outbox.php 10000
 # (BEFORE_SO=an older build adds its figures, with the 10 s budget the old plugin passed).
 echo; SANDBOX=target/release/crm-sandbox benches/fpm_blackhole.sh ${BEFORE_SO:+"before=$BEFORE_SO:10"} "after=$so"
 echo; SO="$so" benches/tls_first_call.sh
+echo; SO="$so" SANDBOX="$PWD/target/release/crm-sandbox" benches/outbox_load.sh

@@ -432,7 +432,8 @@ namespace ModRetailCrm {
         public function onUserSave(mixed $user, mixed $profile, mixed $mode, mixed $context, mixed $groups = null): mixed {}
 
         /**
-         * Removes delivered records older than `$days` (default 30). Returns how many.
+         * Removes delivered records older than `$days` (default `modretailcrm_keep_delivered_days`,
+         * which deliveries also apply). Returns how many.
          *
          * @param mixed $days
          * @return int
@@ -460,8 +461,9 @@ namespace ModRetailCrm {
          * error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
          * (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
          * before — the `reason`, and the `failures` in a row since `since`), the pending
-         * records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`), and
-         * `outbox`, the file.
+         * records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`),
+         * `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
+         * still be read is shown, and every change is refused with an `OutboxException`).
          *
          * @return mixed
          */

@@ -1,7 +1,8 @@
 //! The outbox shared by real PHP processes against the CRM sandbox: a worker killed with
 //! SIGKILL in the middle of a delivery, eight processes queueing and delivering 1,000
-//! orders at once under one shared rate limit, one deliverer at a time while the CRM hangs,
-//! and a slow CRM that must not let an older change overwrite a newer one.
+//! orders at once under one shared rate limit, eight processes queueing flat out while two
+//! others deliver, one deliverer at a time while the CRM hangs, and a slow CRM that must not
+//! let an older change overwrite a newer one.
 
 mod common;
 
@@ -289,4 +290,76 @@ fn a_slow_crm_never_lets_an_older_change_overwrite_a_newer_one() {
     let status = shop.json(&["status"]);
     assert_eq!(status["pending"], 0, "{status}");
     assert_eq!(status["dead"], 0, "{status}");
+}
+
+#[test]
+fn eight_processes_enqueueing_flat_out_beside_two_flushers_lose_and_repeat_nothing() {
+    const RATE: u32 = 200;
+    const PER_PROCESS: u32 = 100;
+    let config = SandboxConfig {
+        rate_limit_per_second: RATE,
+        ..SandboxConfig::default()
+    };
+    let sandbox = RunningSandbox::spawn_blocking(config).unwrap();
+    let shop = Shop::new(
+        &sandbox,
+        "flat-out",
+        json!({"modretailcrm_rate_limit": RATE.to_string(), "modretailcrm_timeout": "10"}),
+    );
+    let count = PER_PROCESS.to_string();
+    let enqueuers: Vec<Child> = (0..8)
+        .map(|p| shop.worker(&["enqueue", &format!("f{p}"), &count, &format!("c{p}")]))
+        .collect();
+    let flushers: Vec<Child> = (0..2).map(|_| shop.worker(&["drain", "60"])).collect();
+    for process in enqueuers.into_iter().chain(flushers) {
+        let output = process.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "a process failed (an enqueue threw?): {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // The flushers may have found the outbox empty before the last enqueue: one more run.
+    let last = shop.run(&["drain", "60"]);
+    let last: Value = serde_json::from_str(last.lines().last().unwrap()).unwrap();
+    assert_eq!(last["pending"], 0, "{last}");
+    assert_eq!(last["dead"], 0, "{last}");
+
+    let orders = 8 * PER_PROCESS as usize;
+    let creates: Vec<Value> = requests(&sandbox)
+        .into_iter()
+        .filter(|r| r["path"].as_str().unwrap_or("").ends_with("/orders/create"))
+        .filter(|r| r["status"] != 503)
+        .collect();
+    let statuses: Vec<&Value> = creates.iter().map(|r| &r["status"]).collect();
+    assert_eq!(
+        creates.len(),
+        orders,
+        "each order sent exactly once; answers other than 201: {:?}",
+        statuses.iter().filter(|s| **s != 201).collect::<Vec<_>>()
+    );
+    let state = state(&sandbox);
+    let mut ids: Vec<_> = state["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["externalId"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), orders, "every order in the CRM once");
+    assert_eq!(state["customers"].as_array().unwrap().len(), 8);
+
+    // In the outbox: every change once, delivered.
+    let outbox = rusqlite::Connection::open(shop.dir.join("outbox.sqlite")).unwrap();
+    let (total, distinct, delivered): (i64, i64, i64) = outbox
+        .query_row(
+            "SELECT count(*), count(DISTINCT kind || payload), count(*) FILTER (WHERE state = 'delivered') FROM records",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap();
+    let changes = i64::try_from(8 + orders + orders / 5).unwrap();
+    assert_eq!((total, distinct, delivered), (changes, changes, changes));
 }

@@ -16,8 +16,10 @@ use std::time::Duration;
 use modretailcrm::api::client::{Client, ClientSettings, Page};
 use modretailcrm::api::crm_url::{ApiKey, CrmUrl};
 use modretailcrm::api::error::{ApiError, TransportKind};
-use modretailcrm::api::transport::{Exchange, ExchangeLog, TransportSettings};
+use modretailcrm::api::transport::{ExchangeLog, TransportSettings};
 use modretailcrm::runtime::block_on;
+
+use common::Recorder;
 
 /// A canned HTTP/1.1 answer.
 #[derive(Clone, Copy)]
@@ -140,15 +142,6 @@ fn separate_clients_for_one_crm_share_the_kept_alive_connection() {
         block_on(crm.api_versions()).unwrap().unwrap();
     }
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
-}
-
-#[derive(Default)]
-struct Recorder(Mutex<Vec<Exchange>>);
-
-impl ExchangeLog for Recorder {
-    fn record(&self, exchange: &Exchange) {
-        self.0.lock().unwrap().push(exchange.clone());
-    }
 }
 
 #[test]

@@ -18,17 +18,20 @@ pub const DATA_PATH_SETTING: &str = "modretailcrm_data_path";
 /// The folder below `core_path` used when `modretailcrm_data_path` is not set.
 pub const LEGACY_FOLDER: &str = "cache/modretailcrm";
 
+/// The raw setting `key` as trimmed text, `None` when absent, blank or not a string.
+pub(super) fn raw_text<'a>(settings: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    settings
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 /// The private folder of a site with these raw settings: `modretailcrm_data_path`
 /// (placeholders such as `{core_path}` expanded), else `{core_path}cache/modretailcrm/`, else
 /// `None`. An error names the setting.
 pub fn private_folder(settings: &Map<String, Value>) -> Result<Option<PathBuf>, String> {
-    let text = |key: &str| {
-        settings
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    };
+    let text = |key: &str| raw_text(settings, key);
     match (text(DATA_PATH_SETTING), text("core_path")) {
         (Some(folder), _) => expand(DATA_PATH_SETTING, folder, settings).map(Some),
         (None, Some(core)) => Ok(Some(PathBuf::from(core).join(LEGACY_FOLDER))),

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use super::folder::private_folder;
+use super::folder::{private_folder, raw_text};
 
 /// The note's file name, in the site's private folder.
 const NOTE_FILE: &str = "inactive.txt";
@@ -34,15 +34,8 @@ pub struct InactiveNote {
 impl InactiveNote {
     /// The note for a site with these raw `modretailcrm_*` settings (and `core_path`).
     pub fn for_settings(settings: &Map<String, Value>) -> Self {
-        let text = |key: &str| {
-            settings
-                .get(key)
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
         let folder = private_folder(settings).ok().flatten().or_else(|| {
-            text("modretailcrm_queue_path")
+            raw_text(settings, "modretailcrm_queue_path")
                 .and_then(|queue| Path::new(queue).parent().map(Path::to_path_buf))
         });
         InactiveNote {

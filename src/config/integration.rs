@@ -219,8 +219,16 @@ impl IntegrationSettings {
             }
         };
         let folder = private_folder(settings)?;
+        let core_path = settings
+            .get("core_path")
+            .and_then(Value::as_str)
+            .map(PathBuf::from);
         let queue_path = match (text(settings, "queue_path"), &folder) {
-            (Some(path), _) => PathBuf::from(path),
+            // A relative path is the site's (below core_path), not the working folder's.
+            (Some(path), _) => match &core_path {
+                Some(core) => core.join(path),
+                None => PathBuf::from(path),
+            },
             (None, Some(folder)) => folder.join("outbox.sqlite"),
             (None, None) => return Err("modretailcrm_queue_path must be set (or modretailcrm_data_path or core_path, to keep the outbox in the site's private folder)".into()),
         };
@@ -384,6 +392,27 @@ mod tests {
         assert_eq!(
             configured.log_file,
             Some(LogFile::configured(PathBuf::from("/var/log/shop/crm.log")))
+        );
+    }
+
+    #[test]
+    fn a_relative_queue_path_is_resolved_against_the_site_not_the_working_dir() {
+        let queue_path = |path: &str| {
+            parse(json!({
+                "modretailcrm_url": "https://demo.retailcrm.ru/", "modretailcrm_apiKey": "k", "modretailcrm_siteCode": "shop",
+                "core_path": "/var/www/core/", "modretailcrm_queue_path": path,
+            }))
+            .unwrap()
+            .unwrap()
+            .queue_path
+        };
+        assert_eq!(
+            queue_path("cache/q/outbox.sqlite"),
+            PathBuf::from("/var/www/core/cache/q/outbox.sqlite")
+        );
+        assert_eq!(
+            queue_path("/srv/q/outbox.sqlite"),
+            PathBuf::from("/srv/q/outbox.sqlite")
         );
     }
 

@@ -40,6 +40,33 @@ pub enum OutboxError {
         /// The file.
         path: PathBuf,
     },
+    /// The path names no file on disk that other processes would see: empty, relative,
+    /// `:memory:`, a PHP stream, a folder, a FIFO, a device …
+    #[error(
+        "the outbox path {} cannot be used: {why}. Set modretailcrm_queue_path to a file \
+         on disk (absolute, or relative to the site's core folder)",
+        .path.display()
+    )]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The file is damaged (cut short, pages overwritten): it is kept for reading, every
+    /// write is refused.
+    #[error(
+        "the outbox {} is damaged ({reason}); nothing was written to it, and no change is \
+         accepted into it. Move it aside (keep it: the records in it may be recoverable) and \
+         a new outbox will be created",
+        .path.display()
+    )]
+    Damaged {
+        /// The outbox file.
+        path: PathBuf,
+        /// What shows the damage.
+        reason: String,
+    },
     /// The file was written by a newer version of the extension.
     #[error(
         "the outbox {} was written by a newer version of modretailcrm (schema version \
@@ -55,7 +82,8 @@ pub enum OutboxError {
         /// The newest schema version this build knows.
         supported: i64,
     },
-    /// Another process kept the file locked for longer than the busy timeout.
+    /// A program that does not queue for the outbox's write lock (the `sqlite3` shell …)
+    /// kept the file locked for longer than the busy timeout.
     #[error(
         "the outbox {} stayed locked by another process for longer than the busy timeout; \
          nothing was changed, try again",

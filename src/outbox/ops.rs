@@ -42,6 +42,9 @@ pub struct OutboxStatus {
     /// Shop references (delivery, payment, status …) that changes went without, because
     /// they have no CRM code, most recently seen first.
     pub unmapped: Vec<Unmapped>,
+    /// Why the file is damaged, when it is: the figures are what could still be read, and
+    /// every write (enqueue included) is refused.
+    pub damaged: Option<String>,
     /// The CRMs whose circuit breaker has counted failures since their last answer.
     pub breakers: Vec<BreakerStatus>,
     /// Pending records by the CRM they were queued for (address and site code, see
@@ -182,6 +185,7 @@ impl Outbox {
                 unmapped: unmapped(tx)?,
                 breakers: breakers(tx)?,
                 pending_by_crm: pending_by_crm(tx)?,
+                damaged: self.damage().map(str::to_string),
             })
         })
     }

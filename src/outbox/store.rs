@@ -4,17 +4,20 @@ use std::fs::{self, DirBuilder, OpenOptions, Permissions};
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
 use serde_json::Value;
 
 use super::clock::to_millis;
+use super::damage;
 use super::destination::Destination;
 use super::error::{Failure, OutboxError, Result};
 use super::keys;
 use super::schema::{self, Identity};
+use super::writelock::{Held, WriteLock};
 
 /// Tunables of an [`Outbox`]; the defaults suit production, tests shorten them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +26,11 @@ pub struct OutboxSettings {
     pub backoff_base: Duration,
     /// The longest delay between two attempts.
     pub backoff_cap: Duration,
-    /// How long an operation waits for another process's transaction before giving up
-    /// with [`OutboxError::Busy`].
+    /// How long an operation waits for SQLite's lock before giving up with
+    /// [`OutboxError::Busy`]. Writers of this extension queue for the outbox's write lock
+    /// instead (see `writelock.rs`) and never meet each other here; this bounds the wait for
+    /// a program that writes the file without that lock (the `sqlite3` shell …) and for
+    /// readers during SQLite's own recovery.
     pub busy_timeout: Duration,
 }
 
@@ -59,15 +65,19 @@ pub struct NewRecord {
 
 /// The durable outbox: a SQLite file shared by every process of the shop.
 ///
-/// Each operation is one SQLite transaction; writes take the file's write lock at their
-/// start (`BEGIN IMMEDIATE`), so processes and threads that share the file are serialised
-/// and wait for each other up to the busy timeout. The handle itself may be shared between
-/// threads.
+/// Each operation is one SQLite transaction. Writes first queue for the outbox's write
+/// lock (a blocking `flock` on `<outbox>-lock`, see `writelock.rs`) and then begin with
+/// `BEGIN IMMEDIATE`, so processes and threads that share the file are serialised and
+/// wait their turn without a time limit; reads never wait for writes (WAL). The handle
+/// itself may be shared between threads.
 #[derive(Debug)]
 pub struct Outbox {
     pub(super) conn: Mutex<Connection>,
     pub(super) path: PathBuf,
     pub(super) settings: OutboxSettings,
+    lock: WriteLock,
+    /// Why the file is damaged, once that is known: writes are refused from then on.
+    damage: OnceLock<String>,
 }
 
 impl Outbox {
@@ -80,20 +90,52 @@ impl Outbox {
     /// (mode 0600, whatever the umask), and bringing its schema up to date.
     ///
     /// The file runs in WAL mode with `synchronous=FULL`, so a record is on disk when
-    /// [`Outbox::enqueue`] returns. A file that is not a SQLite database, a database of
-    /// another application and a file from a newer version are refused before anything is
-    /// written to them.
+    /// [`Outbox::enqueue`] returns. The path must be absolute and name a regular file (or
+    /// none yet): `:memory:`, a PHP stream such as `php://memory`, a folder, a FIFO or a
+    /// device are refused ([`OutboxError::NotAFile`]), as are a file that is not a SQLite
+    /// database, a database of another application and a file from a newer version, before
+    /// anything is written to them. A file whose header shows it was cut opens for reading
+    /// only: [`Outbox::status`] works and says so, every write fails with
+    /// [`OutboxError::Damaged`].
     pub fn open_with(path: &Path, settings: OutboxSettings) -> Result<Outbox> {
-        create_file(path).map_err(|source| OutboxError::Open {
+        refuse_non_file_name(path)?;
+        let failed = |source| OutboxError::Open {
             path: path.to_path_buf(),
             source,
-        })?;
-        let conn = connect(path, &settings).map_err(|failure| failure.at(path))?;
+        };
+        create_file(path).map_err(failed)?;
+        refuse_non_file(path)?;
+        let lock = WriteLock::open(path).map_err(failed)?;
+        let held = hold(&lock)?;
+        let damage = damage::inspect(path).map_err(failed)?;
+        let (mut conn, version) = match connect(path, &settings, damage.is_some()) {
+            Ok(opened) => opened,
+            Err(failure) => {
+                return Err(match (failure.at(path), damage) {
+                    (OutboxError::Corrupt { .. }, Some(reason)) => OutboxError::Damaged {
+                        path: path.to_path_buf(),
+                        reason,
+                    },
+                    (error, _) => error,
+                });
+            }
+        };
+        if damage.is_none() {
+            prepare(&mut conn, version).map_err(|failure| failure.at(path))?;
+        }
+        drop(held);
         Ok(Outbox {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
             settings,
+            lock,
+            damage: damage.map(OnceLock::from).unwrap_or_default(),
         })
+    }
+
+    /// Why the file is damaged, when it is: the handle then refuses every write.
+    pub fn damage(&self) -> Option<&str> {
+        self.damage.get().map(String::as_str)
     }
 
     /// The file this outbox lives in.
@@ -149,7 +191,8 @@ impl Outbox {
         })
     }
 
-    /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`) and commits it.
+    /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`, under the write lock) and
+    /// commits it; on a damaged file it fails with [`OutboxError::Damaged`], writing nothing.
     pub(super) fn write<T>(
         &self,
         work: impl FnOnce(&Transaction<'_>) -> Result<T, Failure>,
@@ -173,6 +216,15 @@ impl Outbox {
         work: impl FnOnce(&Transaction<'_>) -> Result<T, Failure>,
     ) -> Result<T> {
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let _held = match behavior {
+            TransactionBehavior::Deferred => None,
+            _ => {
+                if let Some(reason) = self.damage() {
+                    return Err(self.damaged(reason));
+                }
+                Some(hold(&self.lock)?)
+            }
+        };
         let outcome = conn
             .transaction_with_behavior(behavior)
             .map_err(Failure::from)
@@ -181,8 +233,87 @@ impl Outbox {
                 tx.commit()?;
                 Ok(value)
             });
-        outcome.map_err(|failure| failure.at(&self.path))
+        outcome.map_err(|failure| match failure.at(&self.path) {
+            OutboxError::Corrupt { .. } => {
+                let reason = self
+                    .damage
+                    .get_or_init(|| "SQLite found damaged pages while reading it".to_string());
+                self.damaged(reason)
+            }
+            error => error,
+        })
     }
+
+    /// The error for a write refused because the file is damaged.
+    fn damaged(&self, reason: &str) -> OutboxError {
+        OutboxError::Damaged {
+            path: self.path.clone(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// Waits for the outbox's write `lock` and holds it until the result is dropped.
+fn hold(lock: &WriteLock) -> Result<Held<'_>> {
+    lock.hold().map_err(|source| OutboxError::Open {
+        path: lock.path().to_path_buf(),
+        source,
+    })
+}
+
+/// Puts the file (at schema `version`) in WAL mode and brings its schema up to date; runs
+/// under the write lock.
+fn prepare(conn: &mut Connection, version: i64) -> Result<(), Failure> {
+    // journal_mode answers with the mode now in force; WAL is kept in the file.
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    if version < schema::supported_version() {
+        schema::migrate(conn)?;
+    }
+    Ok(())
+}
+
+/// Refuses paths that SQLite or PHP would not take for a file on disk: empty, relative,
+/// SQLite's `:memory:` and URI names, PHP stream wrappers (`php://memory` …).
+fn refuse_non_file_name(path: &Path) -> Result<()> {
+    let text = path.to_string_lossy();
+    let memory = path.file_name().is_some_and(|name| name == ":memory:");
+    let why = if text.is_empty() {
+        "it is empty"
+    } else if text == ":memory:" || memory || text.starts_with("file:") {
+        "it names an in-memory or URI database, which another process never sees"
+    } else if text.contains("://") {
+        "it is a PHP stream, not a file on disk"
+    } else if !path.is_absolute() {
+        "it is relative (it must be absolute, or relative to the site's core_path)"
+    } else {
+        return Ok(());
+    };
+    Err(OutboxError::NotAFile {
+        path: path.to_path_buf(),
+        why: why.into(),
+    })
+}
+
+/// Refuses a path that exists but is not a regular file (a folder, a FIFO, a device …).
+fn refuse_non_file(path: &Path) -> Result<()> {
+    let kind = fs::metadata(path)
+        .map_err(|source| OutboxError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        "a FIFO, socket or device"
+    };
+    Err(OutboxError::NotAFile {
+        path: path.to_path_buf(),
+        why: format!("it is {what}, not a regular file"),
+    })
 }
 
 /// Creates the folders and, when it does not exist yet, the file with mode 0600.
@@ -209,29 +340,44 @@ fn create_file(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Opens the connection, checks what the file is, sets the pragmas and migrates.
-fn connect(path: &Path, settings: &OutboxSettings) -> Result<Connection, Failure> {
+/// Opens the connection, checks what the file is (answering its schema version) and sets
+/// the pragmas; WAL mode and migrating are left to [`prepare`]. A `damaged` file is opened
+/// for reading only.
+///
+/// A connection does not checkpoint the WAL when it closes: that would take SQLite's write
+/// lock outside the outbox's write lock. Checkpoints run when a commit has grown the WAL
+/// (SQLite's automatic checkpoint), inside the writer's turn.
+fn connect(
+    path: &Path,
+    settings: &OutboxSettings,
+    damaged: bool,
+) -> Result<(Connection, i64), Failure> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags)?;
+    let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(settings.busy_timeout)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    if damaged {
+        // Read what is left: SQLite refuses a file shorter than its header says unless the
+        // schema is "writable"; `query_only` keeps anything from being written all the same.
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA writable_schema = ON;")?;
+    }
     let version = match schema::identify(&conn)? {
-        Identity::Foreign => Err(OutboxError::NotOutbox {
-            path: path.to_path_buf(),
-        }),
+        Identity::Foreign => {
+            return Err(OutboxError::NotOutbox {
+                path: path.to_path_buf(),
+            }
+            .into());
+        }
         Identity::Outbox(version) if version > schema::supported_version() => {
-            Err(OutboxError::Newer {
+            return Err(OutboxError::Newer {
                 path: path.to_path_buf(),
                 found: version,
                 supported: schema::supported_version(),
-            })
+            }
+            .into());
         }
-        Identity::Outbox(version) => Ok(version),
-    }?;
-    // journal_mode answers with the mode now in force; WAL is kept in the file.
-    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        Identity::Outbox(version) => version,
+    };
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-    if version < schema::supported_version() {
-        schema::migrate(&mut conn)?;
-    }
-    Ok(conn)
+    Ok((conn, version))
 }

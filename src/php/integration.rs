@@ -262,8 +262,9 @@ impl Integration {
     /// error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
     /// (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
     /// before — the `reason`, and the `failures` in a row since `since`), the pending
-    /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`), and
-    /// `outbox`, the file.
+    /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`),
+    /// `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
+    /// still be read is shown, and every change is refused with an `OutboxException`).
     pub fn status(&self) -> PhpResult<Zval> {
         let status = self
             .engine
@@ -309,10 +310,13 @@ impl Integration {
             .map_err(outbox_error)
     }
 
-    /// Removes delivered records older than `$days` (default 30). Returns how many.
+    /// Removes delivered records older than `$days` (default `modretailcrm_keep_delivered_days`,
+    /// which deliveries also apply). Returns how many.
     pub fn purge(&self, days: Option<&Zval>) -> PhpResult<i64> {
-        let days = args::integer(days, "$days", 30, 0..=36_500)?;
-        let age = Duration::from_secs(u64::try_from(days).unwrap_or(30) * 86_400);
+        let kept = self.engine.settings().keep_delivered.as_secs() / 86_400;
+        let kept = i64::try_from(kept).unwrap_or(36_500);
+        let days = args::integer(days, "$days", kept, 0..=36_500)?;
+        let age = Duration::from_secs(u64::try_from(days).unwrap_or(0) * 86_400);
         let before = SystemTime::now().checked_sub(age).unwrap_or(UNIX_EPOCH);
         let count = self.engine.outbox().purge(before).map_err(outbox_error)?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))
@@ -606,6 +610,7 @@ fn status_json(status: &OutboxStatus) -> Value {
         "delivered": status.delivered,
         "dead": status.dead,
         "blocked_keys": status.blocked_keys,
+        "damaged": status.damaged,
         "oldest_pending_age": status.oldest_pending_age.map(|age| age.as_secs_f64()),
         "last_success_at": status.last_success_at.map(unix),
         "last_error": status.last_error.as_ref().map(|e| json!({

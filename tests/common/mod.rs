@@ -6,6 +6,9 @@ pub mod hostile;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Mutex;
+
+use modretailcrm::api::transport::{Exchange, ExchangeLog};
 
 pub use crm_sandbox::{RunningSandbox, SandboxConfig};
 
@@ -127,4 +130,14 @@ pub fn control(
     })
     .expect("the runtime starts");
     serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+/// Keeps every exchange a client makes, for assertions on what was logged.
+#[derive(Default)]
+pub struct Recorder(pub Mutex<Vec<Exchange>>);
+
+impl ExchangeLog for Recorder {
+    fn record(&self, exchange: &Exchange) {
+        self.0.lock().unwrap().push(exchange.clone());
+    }
 }

@@ -40,6 +40,7 @@ flush_until_empty($kept);
 $kept->flush(2);
 same(1, $kept->status()['delivered'], 'a delivered change is kept for 30 days by default');
 same("$dir/core/cache/modretailcrm-kept/outbox.sqlite", $kept->status()['outbox'], 'the outbox is in the private folder');
+same(0, $kept->purge(), 'purge() without days keeps what the setting keeps');
 
 // 0 days: the next delivery purges it.
 $purged = shop($dir, 'modretailcrm-purged', ['modretailcrm_keep_delivered_days' => '0']);
@@ -50,6 +51,13 @@ $purged->flush(2);
 same(0, $purged->status()['delivered'], 'purged by the next delivery');
 same(0, $purged->status()['pending'], 'nothing else touched');
 check(str_contains(json_encode(crm_state(), JSON_UNESCAPED_UNICODE), '7002'), 'the CRM has the order');
+
+// purge() without days follows the setting too.
+$manual = shop($dir, 'modretailcrm-manual', ['modretailcrm_keep_delivered_days' => '0']);
+$manual->enqueue('order.create', order_payload('7003', '73'));
+flush_until_empty($manual);
+same(1, $manual->purge(), 'purge() without days removes what the setting does not keep');
+same(0, $manual->status()['delivered'], 'gone');
 
 // The verbose log (customers' data) in the private folder: 0600 under umask 022.
 $log = "$dir/core/cache/modretailcrm-purged/modretailcrm.log";

@@ -74,4 +74,22 @@ same($before, md5_file("$dir/corrupt.sqlite"), 'the corrupt file was not touched
 
 // An outbox that cannot be created (its folder would be under a regular file).
 throws(OutboxException::class, fn () => new Integration(settings($dir, ['modretailcrm_queue_path' => "$dir/corrupt.sqlite/sub/outbox.sqlite"])), 'cannot open the outbox');
+
+// Paths that are no file on disk (another process would never see what was queued): refused,
+// naming the setting, with and without a site folder to resolve them against.
+mkdir("$dir/a-folder");
+foreach ([':memory:', 'php://memory', "$dir/a-folder"] as $path) {
+    foreach ([[], ['core_path' => "$dir/core/"]] as $site) {
+        throws(OutboxException::class, fn () => new Integration(settings($dir, ['modretailcrm_queue_path' => $path] + $site)), 'modretailcrm_queue_path');
+    }
+}
+check(!file_exists("$dir/core"), 'nothing was created for them');
+check(!file_exists(':memory:') && !file_exists('php:'), 'nor in the working folder');
+
+// A relative path is the site's (core_path), not the working folder's.
+$relative = new Integration(settings($dir, ['modretailcrm_queue_path' => 'cache/q/outbox.sqlite', 'core_path' => "$dir/core/"]));
+$relative->enqueue('customer.create', ['externalId' => '18', 'firstName' => 'Пётр']);
+same(1, $relative->status()['pending']);
+check(file_exists("$dir/core/cache/q/outbox.sqlite"), 'the outbox is under core_path');
+check(!file_exists('cache/q/outbox.sqlite'), 'not under the working folder');
 done();

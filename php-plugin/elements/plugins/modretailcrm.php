@@ -91,6 +91,18 @@ if (!extension_loaded('modretailcrm')) {
     return;
 }
 
+// Which change an event that failed before reaching the outbox leaves unsent, for the log.
+$notQueued = static function () use ($scriptProperties): string {
+    foreach (['msOrder' => 'order', 'order' => 'order', 'user' => 'user'] as $key => $what) {
+        $object = $scriptProperties[$key] ?? null;
+        if (is_object($object)) {
+            $name = $what === 'order' ? $object->get('num') : $object->get('id');
+            return "; $what $name was NOT queued for the CRM, repeat the change after fixing the cause";
+        }
+    }
+    return '; the change was NOT queued for the CRM';
+};
+
 if ($request['integration'] === null) {
     $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
     foreach ($modx->config as $key => $value) {
@@ -105,7 +117,7 @@ if ($request['integration'] === null) {
         }) ?? false;
     } catch (\Throwable $e) {
         $request['integration'] = false;
-        $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] inactive: ' . $e->getMessage());
+        $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] inactive{$notQueued()}: " . $e->getMessage());
     }
 }
 if ($request['integration'] === false) {
@@ -210,7 +222,10 @@ try {
         }
     }
 } catch (\Throwable $e) {
-    $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName failed: " . get_class($e) . ': ' . $e->getMessage());
+    // The change did not reach the outbox (a damaged file, a failing disk …): say which, so
+    // that the shop owner can repeat it once the cause is fixed.
+    $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $eventName failed{$notQueued()}: "
+        . get_class($e) . ': ' . $e->getMessage());
 }
 
 return;

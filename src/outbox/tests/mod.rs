@@ -5,10 +5,12 @@ mod breaker;
 mod concurrency;
 mod destination;
 mod failures;
+mod fairness;
 mod open;
 mod order;
 mod order_ids;
 mod ratelimit;
+mod refusals;
 mod timing;
 mod unmapped;
 

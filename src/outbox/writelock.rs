@@ -1,0 +1,70 @@
+//! The fair write lock: every write to the outbox queues for one lock file beside it.
+//!
+//! SQLite's own busy handler sleep-polls with growing sleeps: under contention a writer can
+//! lose every race for the whole busy timeout, so an enqueue failed (and the shop's change
+//! was lost) while other processes wrote hundreds of records. Instead, a writer takes a
+//! blocking `flock(LOCK_EX)` on `<outbox>-lock` before `BEGIN IMMEDIATE` and gives it back
+//! after the commit. The kernel keeps the waiters and wakes them when the lock is given
+//! back: nobody sleeps past a free lock and nobody gives up, so a write waits only for the
+//! writes already queued (each one a short transaction and an fsync), and claims and acks
+//! get their turn among enqueues instead of losing to them. A process that dies holding the
+//! lock releases it with its file descriptors.
+//!
+//! The lock is per open file description: every [`WriteLock`] opens the file itself, so two
+//! handles in one process exclude each other like two processes do.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// The lock file of one outbox, opened for this handle.
+#[derive(Debug)]
+pub(super) struct WriteLock {
+    file: File,
+    path: PathBuf,
+}
+
+/// The lock, held until dropped.
+#[derive(Debug)]
+pub(super) struct Held<'a>(&'a File);
+
+impl WriteLock {
+    /// Opens (creating it, mode 0600) the lock file beside the outbox at `outbox`.
+    pub(super) fn open(outbox: &Path) -> io::Result<WriteLock> {
+        let mut name = outbox.as_os_str().to_owned();
+        name.push("-lock");
+        let path = PathBuf::from(name);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)?;
+        Ok(WriteLock { file, path })
+    }
+
+    /// The lock file.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Waits for the lock, in the kernel's queue, and holds it until the result is dropped.
+    pub(super) fn hold(&self) -> io::Result<Held<'_>> {
+        loop {
+            match self.file.lock() {
+                Ok(()) => return Ok(Held(&self.file)),
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        // Closing the file would release it too; an unlock that fails leaves it to that.
+        let _ = self.0.unlock();
+    }
+}
