@@ -67,7 +67,9 @@ final class PrivateFolder
             $changes[] = "created the private folder $folder/ (mode 0700)";
         }
         $htaccess = "$folder/.htaccess";
-        if (@file_get_contents($htaccess) !== self::HTACCESS) {
+        // Checked before reading: MODX's error handler logs a warning even when silenced with @.
+        $current = is_file($htaccess) ? @file_get_contents($htaccess) : false;
+        if ($current !== self::HTACCESS) {
             if (file_put_contents($htaccess, self::HTACCESS) !== strlen(self::HTACCESS)) {
                 throw new RuntimeException("cannot write $htaccess");
             }

@@ -8,6 +8,7 @@ $site = fake_site();
 $before = site_db($site);
 $out = install($site);
 check(str_contains($out, 'modRetailCRM installed on'), "the installer says what it did: $out");
+check(!str_contains($out, 'PHP warning'), "no PHP warning reaches MODX's log (its handler logs warnings silenced with @): $out");
 $db = site_db($site);
 
 same(untouched_part($before), untouched_part($db), 'nothing else in the site changed');

@@ -10,7 +10,7 @@
  * query() for "SHOW COLUMNS FROM `table` [LIKE '…']", getManager()->addField() and
  * removeField() (which change the table's columns and, for a dropped column, its values),
  * getCacheManager()->refresh() (counted), $modx->lexicon (load(), exists()) and lexicon(),
- * getOption(), log(). Objects are xPDOObject with get/set/fromArray/toArray/save/remove; setting a
+ * getOption(), log(), and the error handler MODX 2.8 installs in initialize(). Objects are xPDOObject with get/set/fromArray/toArray/save/remove; setting a
  * field a MODX class does not have is an error here, so a typo in an installer fails its test.
  * Plugins are not run: initialize() fires no events.
  */
@@ -304,6 +304,7 @@ class modX extends xPDO
         if (!$this->connect()) {
             return false;
         }
+        set_error_handler([$this, 'handleError']);
         foreach ($this->db['objects']['modSystemSetting'] ?? [] as $key => $row) {
             $this->config[$key] = $row['value'];
         }
@@ -332,6 +333,26 @@ class modX extends xPDO
             $names = ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG'];
             echo '[' . date('Y-m-d H:i:s') . '] (' . ($names[$level] ?? $level) . ") $msg\n";
         }
+    }
+
+    /**
+     * MODX 2.8's modErrorHandler::handleError() for warnings and notices: it skips an error only
+     * when error_reporting() is 0, which since PHP 8 is never the case under `@`, so a silenced
+     * warning still becomes an ERROR log line ("PHP warning: …").
+     */
+    public function handleError($errno, $errstr, $errfile = null, $errline = null): bool
+    {
+        if (error_reporting() == 0) {
+            return false;
+        }
+        [$level, $prefix] = match ($errno) {
+            E_WARNING => [self::LOG_LEVEL_ERROR, 'PHP warning: '],
+            E_NOTICE => [self::LOG_LEVEL_WARN, 'PHP notice: '],
+            E_DEPRECATED => [self::LOG_LEVEL_WARN, 'PHP deprecated: '],
+            default => [self::LOG_LEVEL_ERROR, "Un-recoverable error $errno: "],
+        };
+        $this->log($level, $prefix . $errstr, '', '', (string) $errfile, (string) $errline);
+        return in_array($errno, [E_WARNING, E_NOTICE, E_DEPRECATED], true);
     }
 
     public function setLogLevel($level = self::LOG_LEVEL_FATAL)
