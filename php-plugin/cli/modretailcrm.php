@@ -18,7 +18,7 @@
 // `icml` needs --site; it writes to --output, else the modretailcrm_icml_file setting, else
 // {assets_path}modretailcrm/icml.xml, and leaves the file untouched when the catalogue did
 // not change. An absolute --output is the operator's choice and taken as it is; any other
-// path must be a .xml or .xml.gz file inside the site's assets or modretailcrm_icml_folder. Exit status: 0 done, 1 the command failed, 2 bad usage.
+// path must be a .xml or .xml.gz file inside the site's assets or modretailcrm_icml_folder. Exit status: 0 done, 1 the command failed, 2 bad usage, 3 `status` found the outbox served.
 
 declare(strict_types=1);
 
@@ -52,7 +52,7 @@ function failed(Throwable $e): never
 /**
  * The outbox at a glance, with `exposure`: whether the web server hands the outbox file out
  * (asked over HTTP at `site_url` when the settings give it and `base_path`). A served outbox is
- * also said loudly on stderr.
+ * also said loudly on stderr, and the command exits with 3.
  */
 function status(ModRetailCrm\Integration $integration, array $site): array
 {
@@ -171,3 +171,5 @@ if ($command === 'icml') {
     }
 }
 echo json_encode($result, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";
+// A served outbox fails the command (exit 3), so that cron mail or a monitor tells the owner.
+exit(($result['exposure']['served'] ?? null) === true ? 3 : 0);

@@ -7,8 +7,10 @@
  *   php php-plugin/install/install.php --site=/path/to/modx --uninstall --drop-codes
  *
  * --site is the directory holding the site's config.core.php. Run it as a user that may write
- * core/components/ and assets/components/ of the site. Exit status: 0 done (or nothing to do),
- * 1 not a MODX 2.8 site, no miniShop2, or a step failed (the message says which), 2 bad usage.
+ * core/components/ and assets/components/ of the site (best the site's own user: files a root run
+ * writes into MODX's caches are root's). Exit status: 0 done (or nothing to do),
+ * 1 not a MODX 2.8 site, no miniShop2, or a step failed (the message says which), 2 bad usage,
+ * 3 installed, but the web server hands out the private folder (the warning says how to stop it).
  */
 
 if (PHP_SAPI !== 'cli') {
@@ -119,4 +121,6 @@ if ($changes === []) {
     echo ($uninstall ? 'modRetailCRM removed from ' : 'modRetailCRM installed on ') . "$site: "
         . count($changes) . " change(s).\n";
 }
-exit(0);
+// A warning (the web server hands out the private folder) is an exit status a deploy script or
+// a monitor notices, not only a line on the screen.
+exit($installer->warnings() === [] ? 0 : 3);
