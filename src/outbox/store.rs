@@ -397,7 +397,7 @@ fn connect(
         Identity::Outbox(version) => version,
     };
     conn.execute_batch(&format!(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; \
          PRAGMA wal_autocheckpoint = {AUTO_CHECKPOINT_PAGES};"
     ))?;
     Ok((conn, version))

@@ -9,6 +9,7 @@ mod fairness;
 mod open;
 mod order;
 mod order_ids;
+mod privacy;
 mod ratelimit;
 mod refusals;
 mod timing;
