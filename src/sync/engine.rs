@@ -49,6 +49,11 @@ pub const BREAKER_CAP: Duration = Duration::from_secs(60);
 /// How often a flush that waits for the delivery lock looks again.
 const LOCK_POLL: Duration = Duration::from_millis(50);
 
+/// The least time left in a flush's budget for it to start another delivery: a call cut
+/// short by the flush's own deadline would be kept as the CRM's timeout, hiding the real
+/// reason of the failures before it.
+const MIN_CALL_TIME: Duration = Duration::from_millis(50);
+
 /// What a flush does when another flush of the outbox is delivering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockWait {
@@ -216,7 +221,7 @@ impl Engine {
         ));
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
+            if remaining < MIN_CALL_TIME {
                 report.budget_exhausted = true;
                 return Ok(report);
             }
