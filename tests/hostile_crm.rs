@@ -78,7 +78,13 @@ fn a_redirect_is_not_followed_and_the_change_waits_for_a_fixed_url() {
         // The key in the Location (a CRM echoing it) must not reach the message either.
         let location = format!("{}/api/v5/orders/create?k={KEY}", other.url());
         let redirecting = HostileServer::start(Hostile::redirect(status, &location));
-        let error = retried(deliver_order(&client(redirecting.url())));
+        let recorder = Arc::new(Recorder::default());
+        let logged = Arc::clone(&recorder) as Arc<dyn ExchangeLog>;
+        let error = retried(deliver_order(&client_with(
+            redirecting.url(),
+            settings(),
+            Some(logged),
+        )));
         assert_eq!(error.class(), ErrorClass::AccountMissing);
         assert_eq!(error.status(), Some(status));
         let message = error.to_string();
@@ -88,6 +94,16 @@ fn a_redirect_is_not_followed_and_the_change_waits_for_a_fixed_url() {
             "{message}"
         );
         assert!(!message.contains(KEY), "{message}");
+        // The log line names where the redirect pointed, the key masked.
+        let lines = recorder.0.lock().unwrap();
+        let line = &lines.last().expect("the exchange is logged").response_body;
+        let target = format!(
+            "(a redirect to {}/api/v5/orders/create?k=***, not followed)",
+            other.url()
+        );
+        assert!(line.starts_with(&target), "{line}");
+        assert!(!line.contains(KEY), "{line}");
+        drop(lines);
         let sent = redirecting.requests();
         assert_eq!(sent.len(), 1, "one request, not retried elsewhere");
         assert_eq!(sent[0].header("x-api-key"), Some(KEY));

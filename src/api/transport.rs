@@ -189,17 +189,23 @@ impl Transport {
     ) -> Result<Answer, ApiError> {
         let started = Instant::now();
         let result = self.round_trip(http, request, deadline).await;
-        let error_text = result
-            .as_ref()
-            .err()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        // A redirect's log line names where it pointed: the page behind it rarely does.
+        let error_text = match &result {
+            Err(error) => error.to_string(),
+            Ok(answer) => match &answer.location {
+                Some(target) if (300..400).contains(&answer.status) => {
+                    format!("(a redirect to {target}, not followed) {}", answer.body)
+                }
+                _ => String::new(),
+            },
+        };
         let (status, response_body, failed) = match &result {
-            Ok(answer) => (
+            Ok(answer) if error_text.is_empty() => (
                 Some(answer.status),
                 answer.body.as_str(),
                 !(200..300).contains(&answer.status),
             ),
+            Ok(answer) => (Some(answer.status), error_text.as_str(), true),
             Err(_) => (None, error_text.as_str(), true),
         };
         if let Some(log) = &self.log {
