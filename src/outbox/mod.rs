@@ -32,8 +32,8 @@
 //! let a writer lose every race for its whole 5 s busy timeout (1 to 8 of 16,000 enqueues
 //! failed, and the plugin could only log the lost change) and starved the flusher (1.2–2.9
 //! deliveries/s against a 10/s limit). The kernel lock wakes the waiters when it is given
-//! back, so a write waits only for the writes queued before it and never fails for
-//! waiting; claims and acks get their turns among the enqueues. An enqueue therefore returns
+//! back, so a write waits only for other short writes, never for a poll interval, and never
+//! fails for waiting; claims and acks get their turns among the enqueues. An enqueue therefore returns
 //! with the record on disk, or fails only when the file or the disk does (a damaged file, a
 //! full disk, an I/O error). A spill journal for enqueues that cannot get the outbox within a
 //! bound was considered and not built: with the queue, no enqueue waits on anything but other

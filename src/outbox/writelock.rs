@@ -4,10 +4,12 @@
 //! lose every race for the whole busy timeout, so an enqueue failed (and the shop's change
 //! was lost) while other processes wrote hundreds of records. Instead, a writer takes a
 //! blocking `flock(LOCK_EX)` on `<outbox>-lock` before `BEGIN IMMEDIATE` and gives it back
-//! after the commit. The kernel keeps the waiters and wakes them when the lock is given
-//! back: nobody sleeps past a free lock and nobody gives up, so a write waits only for the
-//! writes already queued (each one a short transaction and an fsync), and claims and acks
-//! get their turn among enqueues instead of losing to them. A process that dies holding the
+//! after the commit. The kernel keeps the waiters and wakes them the moment the lock is
+//! given back (Linux wakes them all and one wins, so the order is not strictly first come,
+//! first served): nobody sleeps past a free lock and nobody gives up, so a write waits for
+//! other short transactions (each one an fsync) rather than for a poll interval, and claims
+//! and acks get their turns among enqueues instead of losing to them (measured in
+//! `benches/outbox_load.sh`, see the module documentation). A process that dies holding the
 //! lock releases it with its file descriptors.
 //!
 //! The lock is per open file description: every [`WriteLock`] opens the file itself, so two
@@ -50,7 +52,8 @@ impl WriteLock {
         &self.path
     }
 
-    /// Waits for the lock, in the kernel's queue, and holds it until the result is dropped.
+    /// Waits for the lock (blocked in the kernel, not polling) and holds it until the result
+    /// is dropped.
     pub(super) fn hold(&self) -> io::Result<Held<'_>> {
         loop {
             match self.file.lock() {
