@@ -4,8 +4,8 @@
 //! gateway says it is unavailable (502, 503, 504), the delivering worker [`Outbox::trip`]s
 //! the breaker: for a period every flush of that CRM stops before sending anything, so no
 //! worker waits on a dead CRM more than once per period. The period starts at the caller's
-//! base (the engine passes the call timeout) and doubles with each further failure in a row
-//! up to a cap. When the period is over, the next flush probes: [`Outbox::pass_breaker`]
+//! base (the engine passes `retry_delay`, at most the call timeout) and doubles with each
+//! further failure in a row up to a cap. When the period is over, the next flush probes: [`Outbox::pass_breaker`]
 //! makes the CRM's records that wait out a backoff due at once (in their order: each is due
 //! from when it was queued), so that when the probe succeeds the backlog goes in one flush;
 //! when it fails the breaker opens again for longer. The first answer after the failures
