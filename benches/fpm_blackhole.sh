@@ -12,10 +12,12 @@
 # stops what it started at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/sandbox.sh
 
 [ $# -gt 0 ] || set -- "after=$PWD/target/release/libmodretailcrm.so"
 fpm=$(command -v php-fpm8.2 || command -v php-fpm || true)
 if [ -z "$fpm" ] || ! command -v nginx > /dev/null; then
+    apt-get update -qq
     apt-cache policy php-fpm nginx-light | grep -E '^[a-z]|Candidate'
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends php-fpm nginx-light > /dev/null
     fpm=$(command -v php-fpm8.2 || command -v php-fpm)
@@ -34,13 +36,7 @@ trap stop EXIT
 
 "$sandbox_bin" --port 0 > "$tmp/sandbox.out" &
 pids+=($!)
-crm=""
-for _ in $(seq 100); do
-    crm=$(sed -n 's/^listening on //p' "$tmp/sandbox.out")
-    [ -n "$crm" ] && break
-    sleep 0.05
-done
-[ -n "$crm" ] || { echo "the sandbox did not start" >&2; exit 1; }
+crm=$(sandbox_url "$tmp/sandbox.out" "${pids[-1]}")
 control() { curl -s -o /dev/null -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} "$crm/__control/$2"; }
 
 port=$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')

@@ -9,6 +9,7 @@
 # sandbox binary. Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/sandbox.sh
 
 total=${1:-100000}
 paced=${2:-600}
@@ -20,13 +21,7 @@ out="$dir/sandbox.out"
 "$sandbox" --port 0 --rate-limit "$limit" > "$out" &
 pid=$!
 trap 'kill $pid 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
-url=""
-for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on //p' "$out")
-    [ -n "$url" ] && break
-    sleep 0.05
-done
-[ -n "$url" ] || { echo "the sandbox did not start" >&2; exit 1; }
+url=$(sandbox_url "$out" "$pid")
 
 load() { php -n -d extension="$so" benches/outbox_load.php "$@"; }
 

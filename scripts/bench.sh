@@ -6,6 +6,7 @@
 # Usage: scripts/bench.sh [N]   (default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/sandbox.sh
 
 n=${1:-2000}
 scripts/setup.sh
@@ -16,13 +17,7 @@ out=$(mktemp)
 target/release/crm-sandbox --port 0 > "$out" &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
-url=""
-for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on //p' "$out")
-    [ -n "$url" ] && break
-    sleep 0.05
-done
-[ -n "$url" ] || { echo "the sandbox did not start" >&2; exit 1; }
+url=$(sandbox_url "$out" "$pid")
 
 export CRM_URL="$url" CRM_KEY=sandbox-key
 bench() { php -n -d extension=curl -d extension="$so" benches/order_create.php "$@"; }

@@ -6,6 +6,7 @@
 # catalogue and validate it (examples/icml.php).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/sandbox.sh
 
 scripts/setup.sh
 cargo build --release --workspace --quiet
@@ -21,15 +22,7 @@ start_sandbox() {
     : > "$out"
     "$sandbox" --port "$1" > "$out" &
     pid=$!
-    url=""
-    for _ in $(seq 100); do
-        url=$(sed -n 's/^listening on //p' "$out")
-        [ -n "$url" ] && return 0
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.05
-    done
-    echo "the sandbox did not start" >&2
-    exit 1
+    url=$(sandbox_url "$out" "$pid") || exit 1
 }
 
 start_sandbox 0

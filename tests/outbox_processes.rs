@@ -148,19 +148,25 @@ fn a_worker_killed_mid_delivery_loses_nothing_and_duplicates_nothing() {
     assert_eq!(orders, vec![json!("kill-1"), json!("kill-2")]);
 }
 
-#[test]
-fn eight_processes_deliver_a_thousand_orders_exactly_once_under_one_rate_limit() {
-    const RATE: u32 = 50;
+/// A sandbox that allows `rate` requests a second and a shop `name` whose limit is the same.
+fn rate_limited_shop(name: &str, rate: u32) -> (RunningSandbox, Shop) {
     let config = SandboxConfig {
-        rate_limit_per_second: RATE,
+        rate_limit_per_second: rate,
         ..SandboxConfig::default()
     };
     let sandbox = RunningSandbox::spawn_blocking(config).unwrap();
     let shop = Shop::new(
         &sandbox,
-        "eight",
-        json!({"modretailcrm_rate_limit": RATE.to_string(), "modretailcrm_timeout": "10"}),
+        name,
+        json!({"modretailcrm_rate_limit": rate.to_string(), "modretailcrm_timeout": "10"}),
     );
+    (sandbox, shop)
+}
+
+#[test]
+fn eight_processes_deliver_a_thousand_orders_exactly_once_under_one_rate_limit() {
+    const RATE: u32 = 50;
+    let (sandbox, shop) = rate_limited_shop("eight", RATE);
     let processes: Vec<Child> = (0..8)
         .map(|p| {
             let (prefix, customer) = (format!("p{p}"), format!("c{p}"));
@@ -296,16 +302,7 @@ fn a_slow_crm_never_lets_an_older_change_overwrite_a_newer_one() {
 fn eight_processes_enqueueing_flat_out_beside_two_flushers_lose_and_repeat_nothing() {
     const RATE: u32 = 200;
     const PER_PROCESS: u32 = 100;
-    let config = SandboxConfig {
-        rate_limit_per_second: RATE,
-        ..SandboxConfig::default()
-    };
-    let sandbox = RunningSandbox::spawn_blocking(config).unwrap();
-    let shop = Shop::new(
-        &sandbox,
-        "flat-out",
-        json!({"modretailcrm_rate_limit": RATE.to_string(), "modretailcrm_timeout": "10"}),
-    );
+    let (sandbox, shop) = rate_limited_shop("flat-out", RATE);
     let count = PER_PROCESS.to_string();
     let enqueuers: Vec<Child> = (0..8)
         .map(|p| shop.worker(&["enqueue", &format!("f{p}"), &count, &format!("c{p}")]))

@@ -248,6 +248,17 @@ fn openssl(args: &[&str], dir: &Path) {
     assert!(status.success(), "openssl {args:?}");
 }
 
+/// A fresh RSA key and a self-signed certificate for `subject` (valid a day), written to
+/// `key` and `cert` in `dir`; `extra` goes on the `openssl req` line.
+fn self_signed(dir: &Path, subject: &str, extra: &[&str], key: &str, cert: &str) {
+    let mut args = vec![
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", subject,
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["-keyout", key, "-out", cert]);
+    openssl(&args, dir);
+}
+
 /// `openssl s_server` on a free port with `cert.pem` and `key.pem` of `dir`: with `www`, it
 /// serves the files below `dir/www` (`-WWW`), else a status page (`-www`).
 fn tls_server(dir: TempDir, www: bool) -> TlsServer {
@@ -292,25 +303,12 @@ fn tls_server(dir: TempDir, www: bool) -> TlsServer {
 /// A TLS server with a freshly made self-signed certificate for localhost.
 fn untrusted_tls_server() -> TlsServer {
     let dir = temp_dir("tls");
-    openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-        ],
+    self_signed(
         &dir.0,
+        "/CN=localhost",
+        &["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        "key.pem",
+        "cert.pem",
     );
     tls_server(dir, false)
 }
@@ -319,24 +317,7 @@ fn untrusted_tls_server() -> TlsServer {
 /// `/api/api-versions`, and a bundle file of the system's roots plus that CA.
 fn tls_server_of_a_test_ca() -> (TlsServer, std::path::PathBuf) {
     let dir = temp_dir("tls-ca");
-    openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=modretailcrm-test-ca",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-        ],
-        &dir.0,
-    );
+    self_signed(&dir.0, "/CN=modretailcrm-test-ca", &[], "ca.key", "ca.pem");
     openssl(
         &[
             "req",

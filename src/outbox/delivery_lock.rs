@@ -10,11 +10,12 @@
 //! take turns through a flag of their own, since a second `flock` on the same open file
 //! would not exclude anything.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::writelock::{beside, open_lock_file};
 
 /// The open lock file of one outbox.
 #[derive(Debug)]
@@ -32,20 +33,12 @@ pub struct HeldLock<'a> {
 impl DeliveryLock {
     /// The lock file of the outbox at `outbox`: `<outbox>-delivery.lock`.
     pub fn path(outbox: &Path) -> PathBuf {
-        let mut name = outbox.as_os_str().to_owned();
-        name.push("-delivery.lock");
-        PathBuf::from(name)
+        beside(outbox, "-delivery.lock")
     }
 
     /// Opens (or creates, mode 0600) the lock file of the outbox at `outbox`.
     pub fn open(outbox: &Path) -> io::Result<DeliveryLock> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(Self::path(outbox))?;
+        let file = open_lock_file(&Self::path(outbox))?;
         Ok(DeliveryLock {
             file,
             held: AtomicBool::new(false),

@@ -34,16 +34,8 @@ pub(super) struct Held<'a>(&'a File);
 impl WriteLock {
     /// Opens (creating it, mode 0600) the lock file beside the outbox at `outbox`.
     pub(super) fn open(outbox: &Path) -> io::Result<WriteLock> {
-        let mut name = outbox.as_os_str().to_owned();
-        name.push("-lock");
-        let path = PathBuf::from(name);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&path)?;
+        let path = beside(outbox, "-lock");
+        let file = open_lock_file(&path)?;
         Ok(WriteLock { file, path })
     }
 
@@ -70,4 +62,22 @@ impl Drop for Held<'_> {
         // Closing the file would release it too; an unlock that fails leaves it to that.
         let _ = self.0.unlock();
     }
+}
+
+/// The path of the outbox at `outbox` with `suffix` appended: a file beside it.
+pub(super) fn beside(outbox: &Path, suffix: &str) -> PathBuf {
+    let mut name = outbox.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Opens the lock file at `path`, creating it with mode 0600 (its content is never used).
+pub(super) fn open_lock_file(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
 }
