@@ -1,16 +1,8 @@
 //! modretailcrm: a PHP extension that connects MODX Revolution / miniShop2 shops with RetailCRM.
 //!
-//! Everything except the `php` module is plain Rust and knows nothing of PHP; `php` is the
-//! boundary that converts values, maps errors to PHP exceptions and registers the classes.
-
-pub mod api;
-pub mod config;
-pub mod icml;
-pub mod logging;
-pub mod mapping;
-pub mod outbox;
-pub mod runtime;
-pub mod sync;
+//! This crate is the PHP boundary only: [`php`] converts values, maps errors to PHP exceptions
+//! and registers the classes and functions; all the work is done by the `modretailcrm_core`
+//! crate (`core/`), which knows nothing of PHP.
 
 mod php;
 

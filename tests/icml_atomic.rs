@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use modretailcrm::icml::{Category, Decimal, Offer, Shop, Writer};
+use modretailcrm_core::icml::{Category, Decimal, Offer, Shop, Writer};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 

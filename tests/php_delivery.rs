@@ -12,7 +12,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use common::{RunningSandbox, SANDBOX_KEY, control, extension, run_php_test, sandbox};
-use modretailcrm::outbox::Outbox;
+use modretailcrm_core::outbox::Outbox;
 use serde_json::{Value, json};
 
 #[test]

@@ -1,6 +1,6 @@
 <?php
 // The system settings the installer creates in the `modretailcrm` namespace: every setting the
-// extension reads (src/config/integration.rs) and the ICML file of the icml snippet (php-plugin/lib),
+// extension reads (core/src/config/integration.rs) and the ICML file of the icml snippet (php-plugin/lib),
 // with its MODX editor (xtype), its area in the
 // settings grid and the value a fresh install starts with (the extension's own default, or empty
 // where empty means "the default"). Names and descriptions are in lexicon/*/default.inc.php as

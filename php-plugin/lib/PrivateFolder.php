@@ -7,7 +7,7 @@
  * MODX's core/ is often inside the web root, and nginx does not read .htaccess files. So the
  * folder gets a name nobody can guess, `{core_path}cache/modretailcrm-<random>/`, created by the
  * installer and kept in the `modretailcrm_data_path` setting (read by the extension,
- * src/config/folder.rs), a `.htaccess` that denies it on Apache, and an nginx rule the
+ * core/src/config/folder.rs), a `.htaccess` that denies it on Apache, and an nginx rule the
  * installer prints. `exposure()` asks the site over HTTP for the outbox file, the way a
  * visitor would, and tells whether it is served.
  */
@@ -23,7 +23,7 @@ final class PrivateFolder
     /** The setting naming the folder. */
     public const SETTING = 'modretailcrm_data_path';
 
-    /** The folder of a site the installer has not given one yet (src/config/folder.rs). */
+    /** The folder of a site the installer has not given one yet (core/src/config/folder.rs). */
     public const LEGACY = '{core_path}cache/modretailcrm/';
 
     /** The deny rules for Apache 2.4 (and 2.2), written into the folder. */

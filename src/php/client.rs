@@ -6,19 +6,19 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 use serde_json::{Map, Value};
 
-use crate::api::client::{
-    By, Client as ApiClient, ClientSettings, Entity, Page, Reference, StoreList,
-};
-use crate::api::crm_url::{ApiKey, CrmUrl};
-use crate::api::error::ApiError;
-use crate::api::transport::Method;
-use crate::config::ClientOptions;
-use crate::logging::LogFile;
 use crate::php::args;
 use crate::php::convert::{entries, to_json, to_zval, type_name};
 use crate::php::exceptions::{config, from_api_error, internal, validation};
 use crate::php::log::PhpLog;
-use crate::runtime;
+use modretailcrm_core::api::client::{
+    By, Client as ApiClient, ClientSettings, Entity, Page, Reference, StoreList,
+};
+use modretailcrm_core::api::crm_url::{ApiKey, CrmUrl};
+use modretailcrm_core::api::error::ApiError;
+use modretailcrm_core::api::transport::Method;
+use modretailcrm_core::config::ClientOptions;
+use modretailcrm_core::logging::LogFile;
+use modretailcrm_core::runtime;
 
 /// A RetailCRM API v5 client. Every method returns the CRM's answer as an array and throws a
 /// `ModRetailCrm\Exception` subclass on any failure.

@@ -8,8 +8,8 @@ use ext_php_rs::types::{ZendCallable, Zval};
 use ext_php_rs::zend::ExecutorGlobals;
 use serde_json::Value;
 
-use crate::config::CustomClass;
 use crate::php::convert::{to_json, to_zval};
+use modretailcrm_core::config::CustomClass;
 
 /// `custom`'s `map()` applied to `payload`, with the `source` arrays the payload was mapped
 /// from. An error says what went wrong; a PHP exception the class throws is taken, not left

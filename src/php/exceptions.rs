@@ -17,8 +17,8 @@ use ext_php_rs::flags::{DataType, PropertyFlags};
 use ext_php_rs::zend::{ClassEntry, ExecutorGlobals, ce};
 use serde_json::{Value, json};
 
-use crate::api::error::{ApiError, ErrorClass, ErrorResponse};
 use crate::php::convert::to_zval;
+use modretailcrm_core::api::error::{ApiError, ErrorClass, ErrorResponse};
 
 /// The exception classes, in registration order (parents first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! `ModRetailCrm\Icml\Writer`: the streaming ICML catalogue writer for PHP code.
 //!
 //! Product arrays are read in place: the mapping asks for the fields it needs and each is
-//! looked up in the PHP hash table and borrowed, not copied (see [`crate::icml::mapping`]).
+//! looked up in the PHP hash table and borrowed, not copied (see [`modretailcrm_core::icml::mapping`]).
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -14,10 +14,10 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, ZendStr, Zval};
 use serde_json::json;
 
-use crate::icml::{self, Field, Mapping, Record, Spare};
 use crate::php::args;
 use crate::php::convert::{keyed, to_zval, type_name};
 use crate::php::exceptions::{Kind, config, validation};
+use modretailcrm_core::icml::{self, Field, Mapping, Record, Spare};
 
 /// How deep arrays inside a product array are read.
 const MAX_DEPTH: usize = 16;

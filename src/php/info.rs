@@ -3,7 +3,7 @@
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
-use crate::api::transport::USER_AGENT;
+use modretailcrm_core::api::transport::USER_AGENT;
 
 /// Prints the extension's version, the PHP it was built against and its TLS stack.
 pub extern "C" fn module_info(_module: *mut ModuleEntry) {

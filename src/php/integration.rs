@@ -9,19 +9,21 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendCallable, ZendClassObject, Zval};
 use serde_json::{Value, json};
 
-use crate::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, IntegrationSettings, SendMode};
-use crate::mapping::{OrderInput, StatusChangeInput};
-use crate::outbox::{OutboxError, OutboxStatus, RetrySelection};
 use crate::php::args;
 use crate::php::convert::to_zval;
 use crate::php::custom;
 use crate::php::exceptions::{Kind, config, internal, validation};
 use crate::php::log::PhpLog;
-use crate::runtime;
-use crate::sync::background;
-use crate::sync::change::Change;
-use crate::sync::engine::{Engine, FlushReport, LockWait, Settled};
-use crate::sync::events::{self, EventChanges, Skip};
+use modretailcrm_core::config::{
+    DEFAULT_LOG_MAX_BYTES, InactiveNote, IntegrationSettings, SendMode,
+};
+use modretailcrm_core::mapping::{OrderInput, StatusChangeInput};
+use modretailcrm_core::outbox::{OutboxError, OutboxStatus, RetrySelection};
+use modretailcrm_core::runtime;
+use modretailcrm_core::sync::background;
+use modretailcrm_core::sync::change::Change;
+use modretailcrm_core::sync::engine::{Engine, FlushReport, LockWait, Settled};
+use modretailcrm_core::sync::events::{self, EventChanges, Skip};
 
 /// The default time `flush()` may take when no budget is given (seconds).
 const DEFAULT_FLUSH_BUDGET: f64 = 10.0;

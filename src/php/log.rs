@@ -1,7 +1,7 @@
 //! Where the API log of a PHP object goes: a rotated file written from Rust, or lines
 //! handed to a PHP callable (`error_log` by default) after each call.
 //!
-//! A delivery on a background thread (see [`crate::sync::background`]) may not call PHP. A
+//! A delivery on a background thread (see [`modretailcrm_core::sync::background`]) may not call PHP. A
 //! file log it writes itself; lines meant for `error_log` wait in this process until the
 //! next PHP call that passes lines to `error_log` (the next flush, sync send or
 //! `deliverAfterResponse` of any object in the process).
@@ -12,10 +12,10 @@ use std::sync::Arc;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendCallable, Zval};
 
-use crate::api::transport::ExchangeLog;
-use crate::config::LOG_FILES_KEPT;
-use crate::logging::{ApiLog, BufferSink, FileSink, LogFile};
 use crate::php::exceptions::internal;
+use modretailcrm_core::api::transport::ExchangeLog;
+use modretailcrm_core::config::LOG_FILES_KEPT;
+use modretailcrm_core::logging::{ApiLog, BufferSink, FileSink, LogFile};
 
 /// Lines a background delivery logged for PHP's `error_log`, waiting for a PHP call.
 static LATE_LINES: BufferSink = BufferSink::new();

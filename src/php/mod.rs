@@ -13,7 +13,7 @@ mod log;
 
 use ext_php_rs::builders::ModuleBuilder;
 
-use crate::sync::background;
+use modretailcrm_core::sync::background;
 
 /// Registers every class of the extension (the exception classes at start-up), its
 /// `phpinfo()` section, and the module shutdown that stops a background delivery.
@@ -29,9 +29,9 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
 
 /// Module start-up: parses the system's TLS roots, so that workers forked later (PHP-FPM)
 /// share them instead of each parsing them on its first HTTPS call — data only, no thread
-/// or runtime is started (see [`crate::api::tls`]) — then registers the exception classes.
+/// or runtime is started (see [`modretailcrm_core::api::tls`]) — then registers the exception classes.
 extern "C" fn startup(r#type: i32, module_number: i32) -> i32 {
-    let _ = std::panic::catch_unwind(crate::api::tls::preload);
+    let _ = std::panic::catch_unwind(modretailcrm_core::api::tls::preload);
     exceptions::startup(r#type, module_number)
 }
 

@@ -1,19 +1,15 @@
-//! Shared pieces of the integration tests: the built extension, the php CLI, the sandbox.
+//! Shared pieces of the extension's integration tests: the built extension and the php CLI,
+//! plus everything the core crate's tests share (the sandbox, hostile and TLS servers).
 
 #![allow(dead_code)]
 
-pub mod hostile;
+#[path = "../../core/tests/common/mod.rs"]
+mod core_common;
+
+pub use core_common::*;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Mutex;
-
-use modretailcrm::api::transport::{Exchange, ExchangeLog};
-
-pub use crm_sandbox::{RunningSandbox, SandboxConfig};
-
-/// The API key the sandbox accepts by default.
-pub const SANDBOX_KEY: &str = "sandbox-key";
 
 /// The extension `cargo test` built next to this test binary.
 pub fn extension() -> PathBuf {
@@ -94,50 +90,4 @@ pub fn run_php_without_extension(script: &str) -> String {
         .output()
         .expect("php runs (scripts/setup.sh installs php-cli)");
     assert_php_passed(script, &output)
-}
-
-/// A sandbox on a free loopback port with the default seed.
-pub fn sandbox() -> RunningSandbox {
-    RunningSandbox::spawn_blocking(SandboxConfig::default()).expect("the sandbox starts")
-}
-
-/// Calls the sandbox's control API (`GET`, `POST` or `DELETE` on `/__control/{path}`) and
-/// returns its JSON answer.
-pub fn control(
-    sandbox: &RunningSandbox,
-    method: &str,
-    path: &str,
-    body: serde_json::Value,
-) -> serde_json::Value {
-    let url = format!("{}/__control/{path}", sandbox.url());
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
-    let text = modretailcrm::runtime::block_on(async move {
-        let request = reqwest::Client::new().request(method, url);
-        let request = if body.is_null() {
-            request
-        } else {
-            request
-                .header("Content-Type", "application/json")
-                .body(body.to_string())
-        };
-        request
-            .send()
-            .await
-            .expect("the sandbox answers")
-            .text()
-            .await
-            .expect("a body")
-    })
-    .expect("the runtime starts");
-    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
-}
-
-/// Keeps every exchange a client makes, for assertions on what was logged.
-#[derive(Default)]
-pub struct Recorder(pub Mutex<Vec<Exchange>>);
-
-impl ExchangeLog for Recorder {
-    fn record(&self, exchange: &Exchange) {
-        self.0.lock().unwrap().push(exchange.clone());
-    }
 }

@@ -1,5 +1,5 @@
 <?php
-// The oracle for src/api/encode.rs: reads JSON objects, one a line, from stdin and prints PHP's
+// The oracle for core/src/api/encode.rs: reads JSON objects, one a line, from stdin and prints PHP's
 // own http_build_query of each (as PHP holds it after json_decode(..., true)) on its own line.
 // With the argument `form`, every top-level array is first replaced by its JSON, as the
 // official PHP client builds a POST body. Run with `php -n` so `precision` is 14.

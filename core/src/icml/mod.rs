@@ -15,9 +15,9 @@
 //! - [`writer`]: the streaming writer and the atomic publication.
 //!
 //! ```no_run
-//! use modretailcrm::icml::{Category, Offer, Shop, Writer, Decimal};
+//! use modretailcrm_core::icml::{Category, Offer, Shop, Writer, Decimal};
 //!
-//! # fn main() -> Result<(), modretailcrm::icml::Error> {
+//! # fn main() -> Result<(), modretailcrm_core::icml::Error> {
 //! let shop = Shop { name: "Shop".into(), company: "Shop Ltd".into(), date: None };
 //! let mut writer = Writer::create("/var/www/catalog.xml", &shop)?;
 //! writer.add_category(Category { id: "2".into(), name: "Shirts".into(), parent_id: None })?;

@@ -89,10 +89,10 @@
 //!
 //! ```no_run
 //! use std::time::{Duration, SystemTime};
-//! use modretailcrm::outbox::{NewRecord, Outbox};
+//! use modretailcrm_core::outbox::{NewRecord, Outbox};
 //! use serde_json::json;
 //!
-//! # fn main() -> Result<(), modretailcrm::outbox::OutboxError> {
+//! # fn main() -> Result<(), modretailcrm_core::outbox::OutboxError> {
 //! let outbox = Outbox::open("/var/www/core/cache/modretailcrm/outbox.sqlite".as_ref())?;
 //! outbox.enqueue(
 //!     &NewRecord {

@@ -1,25 +1,26 @@
 //! The transport against scripted local servers, for what the sandbox cannot show: connection
 //! reuse, `Retry-After`, and TLS verification against real TLS servers: one with an untrusted
-//! certificate, one whose CA is trusted through `SSL_CERT_FILE` (never the system's store).
+//! certificate (PHP workers that trust a CA through `SSL_CERT_FILE` are tested beside the
+//! extension, in `tests/php_tls_workers.rs`).
 
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use modretailcrm::api::client::{Client, ClientSettings, Page};
-use modretailcrm::api::crm_url::{ApiKey, CrmUrl};
-use modretailcrm::api::error::{ApiError, TransportKind};
-use modretailcrm::api::transport::{ExchangeLog, TransportSettings};
-use modretailcrm::runtime::block_on;
+use modretailcrm_core::api::client::{Client, ClientSettings, Page};
+use modretailcrm_core::api::crm_url::{ApiKey, CrmUrl};
+use modretailcrm_core::api::error::{ApiError, TransportKind};
+use modretailcrm_core::api::transport::{ExchangeLog, TransportSettings};
+use modretailcrm_core::runtime::block_on;
 
 use common::Recorder;
+use common::tls::untrusted_tls_server;
 
 /// A canned HTTP/1.1 answer.
 #[derive(Clone, Copy)]
@@ -210,167 +211,6 @@ fn retries_stop_after_max_retries() {
     }
 }
 
-/// `openssl s_server` with a freshly made self-signed certificate for localhost.
-struct TlsServer {
-    child: Child,
-    port: u16,
-    _dir: TempDir,
-}
-
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn temp_dir(name: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("modretailcrm-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    TempDir(dir)
-}
-
-fn openssl(args: &[&str], dir: &Path) {
-    let status = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl runs (scripts/setup.sh installs it)");
-    assert!(status.success(), "openssl {args:?}");
-}
-
-/// A fresh RSA key and a self-signed certificate for `subject` (valid a day), written to
-/// `key` and `cert` in `dir`; `extra` goes on the `openssl req` line.
-fn self_signed(dir: &Path, subject: &str, extra: &[&str], key: &str, cert: &str) {
-    let mut args = vec![
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", subject,
-    ];
-    args.extend_from_slice(extra);
-    args.extend_from_slice(&["-keyout", key, "-out", cert]);
-    openssl(&args, dir);
-}
-
-/// `openssl s_server` on a free port with `cert.pem` and `key.pem` of `dir`: with `www`, it
-/// serves the files below `dir/www` (`-WWW`), else a status page (`-www`).
-fn tls_server(dir: TempDir, www: bool) -> TlsServer {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new("openssl")
-        .args(["s_server", if www { "-WWW" } else { "-www" }])
-        .args(["-accept", &port.to_string()])
-        .arg("-cert")
-        .arg(dir.0.join("cert.pem"))
-        .arg("-key")
-        .arg(dir.0.join("key.pem"))
-        .current_dir(if www {
-            dir.0.join("www")
-        } else {
-            dir.0.clone()
-        })
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut ready = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("ACCEPT") {
-        line.clear();
-        assert!(
-            ready.read_line(&mut line).unwrap() > 0,
-            "openssl s_server did not start"
-        );
-    }
-    TlsServer {
-        child,
-        port,
-        _dir: dir,
-    }
-}
-
-/// A TLS server with a freshly made self-signed certificate for localhost.
-fn untrusted_tls_server() -> TlsServer {
-    let dir = temp_dir("tls");
-    self_signed(
-        &dir.0,
-        "/CN=localhost",
-        &["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        "key.pem",
-        "cert.pem",
-    );
-    tls_server(dir, false)
-}
-
-/// A TLS server for localhost whose certificate a fresh test CA signed, serving
-/// `/api/api-versions`, and a bundle file of the system's roots plus that CA.
-fn tls_server_of_a_test_ca() -> (TlsServer, std::path::PathBuf) {
-    let dir = temp_dir("tls-ca");
-    self_signed(&dir.0, "/CN=modretailcrm-test-ca", &[], "ca.key", "ca.pem");
-    openssl(
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "server.csr",
-        ],
-        &dir.0,
-    );
-    std::fs::write(
-        dir.0.join("ext.cnf"),
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    openssl(
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "1",
-            "-extfile",
-            "ext.cnf",
-            "-out",
-            "cert.pem",
-        ],
-        &dir.0,
-    );
-    let mut bundle = std::fs::read("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
-    bundle.extend(std::fs::read(dir.0.join("ca.pem")).unwrap());
-    let bundle_path = dir.0.join("bundle.pem");
-    std::fs::write(&bundle_path, bundle).unwrap();
-    std::fs::create_dir_all(dir.0.join("www/api")).unwrap();
-    std::fs::write(
-        dir.0.join("www/api/api-versions"),
-        r#"{"success":true,"versions":["5.0"]}"#,
-    )
-    .unwrap();
-    (tls_server(dir, true), bundle_path)
-}
-
 #[test]
 fn an_untrusted_certificate_is_refused() {
     let server = untrusted_tls_server();
@@ -413,19 +253,4 @@ fn collect_pages_reads_up_to_total_page_count_past_empty_pages() {
         .unwrap();
     let ids: Vec<_> = all.iter().map(|o| o["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![1, 2, 3]);
-}
-
-#[test]
-fn php_workers_forked_after_start_up_trust_the_roots_of_ssl_cert_file() {
-    let (server, bundle) = tls_server_of_a_test_ca();
-    let url = format!("https://localhost:{}", server.port);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/tls_forked_workers.php");
-    let output = common::php(
-        &[script.to_str().unwrap()],
-        &[
-            ("TLS_URL", url.as_str()),
-            ("SSL_CERT_FILE", bundle.to_str().unwrap()),
-        ],
-    );
-    common::assert_php_passed("tls_forked_workers.php", &output);
 }

@@ -10,7 +10,7 @@ use crate::mapping::OrderInput;
 /// The parsed fixture file at `path` under `shared/fixtures/minishop2`.
 pub fn load(path: &str) -> Value {
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/minishop2")
+        .join("../../shared/fixtures/minishop2")
         .join(path);
     let text = std::fs::read_to_string(&file)
         .unwrap_or_else(|error| panic!("reading {}: {error}", file.display()));

@@ -2,12 +2,12 @@
 
 mod common;
 
-use modretailcrm::api::client::{Client, ClientSettings};
-use modretailcrm::api::crm_url::{ApiKey, CrmUrl};
-use modretailcrm::api::transport::TransportSettings;
-use modretailcrm::runtime::block_on;
-use modretailcrm::sync::change::Change;
-use modretailcrm::sync::deliver::{Outcome, deliver};
+use modretailcrm_core::api::client::{Client, ClientSettings};
+use modretailcrm_core::api::crm_url::{ApiKey, CrmUrl};
+use modretailcrm_core::api::transport::TransportSettings;
+use modretailcrm_core::runtime::block_on;
+use modretailcrm_core::sync::change::Change;
+use modretailcrm_core::sync::deliver::{Outcome, deliver};
 use serde_json::{Value, json};
 use std::time::Duration;
 

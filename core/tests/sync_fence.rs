@@ -6,11 +6,11 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use modretailcrm::config::IntegrationSettings;
-use modretailcrm::outbox::Outbox;
-use modretailcrm::runtime::block_on;
-use modretailcrm::sync::change::Change;
-use modretailcrm::sync::engine::{Engine, LockWait};
+use modretailcrm_core::config::IntegrationSettings;
+use modretailcrm_core::outbox::Outbox;
+use modretailcrm_core::runtime::block_on;
+use modretailcrm_core::sync::change::Change;
+use modretailcrm_core::sync::engine::{Engine, LockWait};
 use serde_json::{Value, json};
 
 use common::{SANDBOX_KEY, control, sandbox};
