@@ -183,24 +183,27 @@ foreach (LANGUAGES as $language) {
 }
 $wanted[README] = ['<!-- <settings> ' . NOTE . ' -->', '<!-- </settings> -->', readmeBlock($rows, lexicon($root, 'en'))];
 
-$stale = [];
+$generated = [];
 foreach ($wanted as $file => [$open, $close, $block]) {
     $content = @file_get_contents("$root/$file");
     if ($content === false) {
         fail("cannot read $file");
     }
-    $generated = replaceBlock($file, $content, $open, $close, $block);
-    if ($generated === $content) {
+    $generated[$file] = [$content, replaceBlock($file, $content, $open, $close, $block)];
+}
+$stale = [];
+foreach ($generated as $file => [$content, $new]) {
+    if ($new === $content) {
         continue;
     }
     if ($check) {
-        $same = strspn($content ^ $generated, "\0"); // the length of the common beginning
+        $same = strspn($content ^ $new, "\0"); // the length of the common beginning
         $line = substr_count(substr($content, 0, $same), "\n") + 1;
         $stale[] = "$file differs from the table from line $line on";
         continue;
     }
     $tmp = "$root/$file.tmp";
-    if (file_put_contents($tmp, $generated) !== strlen($generated) || !rename($tmp, "$root/$file")) {
+    if (file_put_contents($tmp, $new) !== strlen($new) || !rename($tmp, "$root/$file")) {
         fail("cannot write $file");
     }
     echo "settings: wrote $file\n";
