@@ -123,13 +123,12 @@ function markdownCell(string $text): string
     return str_replace(['|', '<', '>'], ['\|', '&lt;', '&gt;'], $text);
 }
 
-/** README's table: per area (its English title from the lexicon), each setting's line. */
+/** README's tables: per area (its English title, which the lexicon has), each setting's line. */
 function readmeBlock(array $rows, array $english): string
 {
     $out = [];
     foreach (byArea($rows) as $area => $areaRows) {
-        $title = $english["area_$area"] ?? fail("the en lexicon has no title area_$area for the area of {$areaRows[0]['name']}");
-        $out[] = "**$title**\n\n| Setting | Type | Default | |\n|---|---|---|---|\n" . implode('', array_map(
+        $out[] = "**{$english["area_$area"]}**\n\n| Setting | Type | Default | Description |\n|---|---|---|---|\n" . implode('', array_map(
             function (array $row): string {
                 $default = $row['xtype'] === 'combo-boolean' ? ($row['default'] === '1' ? 'yes' : 'no') : $row['default'];
                 return '| `' . $row['name'] . '` | ' . TYPES[$row['xtype']] . ' | '
