@@ -6,7 +6,7 @@ PHP_EXT_DIR  = $(shell php-config --extension-dir)
 PHP_VERSION  = $(shell php-config --version | cut -d. -f1,2)
 PHP_MODS     = /etc/php/$(PHP_VERSION)/mods-available
 
-.PHONY: setup build demo test stubs bench install uninstall
+.PHONY: setup build demo test stubs settings bench install uninstall
 
 setup:
 	@scripts/setup.sh
@@ -22,6 +22,10 @@ test:
 
 stubs: setup
 	@scripts/stubs.sh
+
+# The lexicons' setting_* entries and README's settings tables, from php-plugin/install/settings.json.
+settings:
+	@php -n scripts/settings.php
 
 bench: build
 	@scripts/bench.sh

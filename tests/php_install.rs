@@ -1,8 +1,8 @@
 //! The MODX side that needs no CRM: the installer (`php-plugin/install/install.php`) run by the
 //! real `php` on copies of a fake MODX 2.8 + miniShop2 site (`tests/php/modx/site`), the
-//! lexicons, the plugin's OnMODXInit and msOnManagerCustomCssJs through the plugin harness (with
-//! and without the extension), and the manager script under node against miniShop2's settings
-//! page classes.
+//! lexicons and what the settings table generates (`scripts/settings.php`), the plugin's
+//! OnMODXInit and msOnManagerCustomCssJs through the plugin harness (with and without the
+//! extension), and the manager script under node against miniShop2's settings page classes.
 
 mod common;
 
@@ -42,6 +42,11 @@ fn the_installer_refuses_what_is_not_a_modx_2_8_site_with_minishop2() {
 #[test]
 fn both_lexicons_name_every_setting_the_installer_creates() {
     run_php_without_extension("install_lexicon.php");
+}
+
+#[test]
+fn the_settings_table_generates_the_lexicons_and_readme_and_its_check_finds_drift() {
+    run_php_without_extension("settings_table.php");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use ModRetailCrm\Plugin\PrivateFolder;
  * What it manages, by the names the older modRetailCRM component used so that a site that has it
  * is upgraded in place: the namespace `modretailcrm`, the category and plugin `modRetailCrm`, the
  * snippets of php-plugin/elements/snippets (the older component had `icml`), the system settings
- * of settings.php, the files (elements, lexicon, cli, lib, assets) under {core}components/modretailcrm/ and
+ * of settings.json (through settings.php), the files (elements, lexicon, cli, lib, assets) under {core}components/modretailcrm/ and
  * {assets}components/modretailcrm/, and the columns retailcrm_delivery_code,
  * retailcrm_payment_code and retailcrm_status_code of miniShop2's tables; and the private folder
  * of the outbox and the log (see lib/PrivateFolder.php), checked over HTTP. Every step compares

@@ -40,19 +40,12 @@ pub struct Integration {
 
 #[php_impl]
 impl Integration {
-    /// Builds the integration from the settings array (`modretailcrm_url`,
-    /// `modretailcrm_apiKey`, `modretailcrm_siteCode`, `modretailcrm_send_mode` =
-    /// deferred|sync|queue, `modretailcrm_queue_path` or `modretailcrm_data_path` (the private
-    /// folder of the outbox and the log) or `core_path`, `modretailcrm_keep_delivered_days`,
-    /// `modretailcrm_sync_budget`, `modretailcrm_after_response_budget`,
-    /// `modretailcrm_timeout`, `modretailcrm_connect_timeout`, `modretailcrm_rate_limit`,
-    /// `modretailcrm_retry_delay`, `modretailcrm_retry_delay_max`, `modretailcrm_log`,
-    /// `modretailcrm_log_file`, and for the shop events `modretailcrm_sync_statuses`,
-    /// `modretailcrm_paid_statuses`, `modretailcrm_user_contexts`, `modretailcrm_user_groups`,
-    /// `modretailcrm_add_crm_number`, `modretailcrm_allow_msoptionsprice`,
-    /// `modretailcrm_promocode_field`, `modretailcrm_weight_unit`, `modretailcrm_order_method`,
-    /// `modretailcrm_country_iso`, `modretailcrm_custom_customers_class`,
-    /// `modretailcrm_custom_orders_class`). Opens (or creates) the outbox file.
+    /// Builds the integration from the settings array: the `modretailcrm_*` system settings
+    /// (those the settings table `php-plugin/install/settings.json` gives to the extension,
+    /// listed with their defaults in README's "Settings"; a blank one has the table's default)
+    /// and MODX's `core_path` (for `{core_path}` in a path, and under which a relative
+    /// `modretailcrm_queue_path` lies). `modretailcrm_url`, `modretailcrm_apiKey` and
+    /// `modretailcrm_siteCode` are required. Opens (or creates) the outbox file.
     pub fn __construct(settings: &Zval) -> PhpResult<Self> {
         let map = args::optional_map(Some(settings), "$settings")?;
         Self::open(&map).map_err(Inactive::exception)

@@ -2,7 +2,7 @@
 // The lexicons: en and ru define the same keys; every setting the installer creates has a name
 // and a description (setting_<key>, setting_<key>_desc, which MODX 2.8's settings grid reads from
 // the namespace's default topic) and its area a title in both; the manager script's keys exist.
-// The installer's settings are every setting the extension reads (core/src/config/integration.rs).
+// (That the extension reads exactly the table's settings is config::table's Rust test.)
 // After an install, MODX finds the topic through the namespace.
 require __DIR__ . '/install_lib.php';
 
@@ -40,19 +40,6 @@ check(count($jsKeys) >= 4, 'the script uses lexicon keys: ' . json_encode($jsKey
 foreach ($jsKeys as $key) {
     check(isset($en[$key]), "the lexicon has the script's $key");
 }
-
-// Every setting the extension reads has an installer setting; every installer setting is read.
-$source = file_get_contents(REPO . '/core/src/config/integration.rs');
-preg_match_all('/\b(?:text|flag|list|seconds|status_ids|custom_class|setting)\(\s*settings,\s*"([A-Za-z_]+)"/', $source, $m);
-$read = array_values(array_unique(array_map(fn(string $name) => "modretailcrm_$name", $m[1])));
-check(count($read) >= 20, 'integration.rs reads its settings by name: ' . json_encode($read));
-// modretailcrm_data_path is read by core/src/config/folder.rs; the icml ones by php-plugin/lib/IcmlCatalog.php.
-$outsideTheExtension = ['modretailcrm_data_path', 'modretailcrm_icml_file', 'modretailcrm_icml_folder'];
-$installed = array_keys(installer_settings());
-sort($read);
-$fromExtension = array_values(array_diff($installed, $outsideTheExtension));
-sort($fromExtension);
-same($read, $fromExtension, 'the installer creates exactly the settings the extension reads');
 
 // After an install MODX loads the topic from the namespace's path.
 $site = fake_site();

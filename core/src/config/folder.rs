@@ -27,12 +27,14 @@ pub(super) fn raw_text<'a>(settings: &'a Map<String, Value>, key: &str) -> Optio
         .filter(|s| !s.is_empty())
 }
 
-/// The private folder of a site with these raw settings: `modretailcrm_data_path`
-/// (placeholders such as `{core_path}` expanded), else `{core_path}cache/modretailcrm/`, else
-/// `None`. An error names the setting.
-pub fn private_folder(settings: &Map<String, Value>) -> Result<Option<PathBuf>, String> {
-    let text = |key: &str| raw_text(settings, key);
-    match (text(DATA_PATH_SETTING), text("core_path")) {
+/// The private folder of a site: `data_path` (the value of `modretailcrm_data_path`,
+/// placeholders such as `{core_path}` expanded from `settings`), else
+/// `{core_path}cache/modretailcrm/`, else `None`. An error names the setting.
+pub fn private_folder(
+    data_path: Option<&str>,
+    settings: &Map<String, Value>,
+) -> Result<Option<PathBuf>, String> {
+    match (data_path, raw_text(settings, "core_path")) {
         (Some(folder), _) => expand(DATA_PATH_SETTING, folder, settings).map(Some),
         (None, Some(core)) => Ok(Some(PathBuf::from(core).join(LEGACY_FOLDER))),
         (None, None) => Ok(None),
@@ -45,7 +47,8 @@ mod tests {
     use serde_json::json;
 
     fn folder(settings: Value) -> Result<Option<PathBuf>, String> {
-        private_folder(settings.as_object().expect("an object"))
+        let settings = settings.as_object().expect("an object");
+        private_folder(raw_text(settings, DATA_PATH_SETTING), settings)
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use super::folder::{private_folder, raw_text};
+use super::folder::{DATA_PATH_SETTING, private_folder, raw_text};
 
 /// The note's file name, in the site's private folder.
 const NOTE_FILE: &str = "inactive.txt";
@@ -34,10 +34,13 @@ pub struct InactiveNote {
 impl InactiveNote {
     /// The note for a site with these raw `modretailcrm_*` settings (and `core_path`).
     pub fn for_settings(settings: &Map<String, Value>) -> Self {
-        let folder = private_folder(settings).ok().flatten().or_else(|| {
-            raw_text(settings, "modretailcrm_queue_path")
-                .and_then(|queue| Path::new(queue).parent().map(Path::to_path_buf))
-        });
+        let folder = private_folder(raw_text(settings, DATA_PATH_SETTING), settings)
+            .ok()
+            .flatten()
+            .or_else(|| {
+                raw_text(settings, "modretailcrm_queue_path")
+                    .and_then(|queue| Path::new(queue).parent().map(Path::to_path_buf))
+            });
         InactiveNote {
             file: folder.map(|folder| folder.join(NOTE_FILE)),
         }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::CustomClass;
 use super::folder::private_folder;
+use super::table::Settings;
 use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::transport::TransportSettings;
 use crate::logging::LogFile;
@@ -76,32 +77,17 @@ pub struct IntegrationSettings {
 /// Seconds in a day.
 const DAY: u64 = 86_400;
 
-/// Reads one setting: the `modretailcrm_` key (MODX's name) as text, blank counting as absent.
-fn setting<'a>(settings: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    settings
-        .get(&format!("modretailcrm_{name}"))
-        .filter(|value| {
-            !matches!(value, Value::Null) && value.as_str().is_none_or(|s| !s.trim().is_empty())
-        })
-}
-
-fn text(settings: &Map<String, Value>, name: &str) -> Option<String> {
-    setting(settings, name).map(|value| match value {
-        Value::String(s) => s.trim().to_string(),
-        other => other.to_string(),
-    })
-}
-
-fn flag(settings: &Map<String, Value>, name: &str) -> bool {
-    matches!(
-        text(settings, name).as_deref(),
+fn flag(settings: &Settings, name: &str) -> Result<bool, String> {
+    Ok(matches!(
+        settings.text(name)?.as_deref(),
         Some("1" | "true" | "yes" | "on")
-    )
+    ))
 }
 
 /// A comma-separated list setting (`"2, 3"`), blanks dropped.
-fn list(settings: &Map<String, Value>, name: &str) -> Vec<String> {
-    text(settings, name)
+fn list(settings: &Settings, name: &str) -> Result<Vec<String>, String> {
+    Ok(settings
+        .text(name)?
         .map(|value| {
             value
                 .split(',')
@@ -110,19 +96,12 @@ fn list(settings: &Map<String, Value>, name: &str) -> Vec<String> {
                 .map(str::to_string)
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default())
 }
 
 /// A comma-separated list of status ids.
-fn status_ids(
-    settings: &Map<String, Value>,
-    name: &str,
-    default: &[i64],
-) -> Result<Vec<i64>, String> {
-    if text(settings, name).is_none() {
-        return Ok(default.to_vec());
-    }
-    list(settings, name)
+fn status_ids(settings: &Settings, name: &str) -> Result<Vec<i64>, String> {
+    list(settings, name)?
         .iter()
         .map(|id| {
             id.parse::<i64>().map_err(|_| {
@@ -132,43 +111,36 @@ fn status_ids(
         .collect()
 }
 
-fn custom_class(settings: &Map<String, Value>, name: &str) -> Result<Option<CustomClass>, String> {
-    match text(settings, name) {
-        Some(raw) => CustomClass::parse(&format!("modretailcrm_{name}"), &raw, settings),
+fn custom_class(settings: &Settings, name: &str) -> Result<Option<CustomClass>, String> {
+    match settings.text(name)? {
+        Some(raw) => CustomClass::parse(&format!("modretailcrm_{name}"), &raw, settings.raw()),
         None => Ok(None),
     }
 }
 
-fn mapping(settings: &Map<String, Value>) -> Result<MappingSettings, String> {
-    let defaults = MappingSettings::default();
-    let weight_multiplier = match text(settings, "weight_unit").as_deref() {
-        None | Some("kg") => 1000.0,
-        Some("g") => 1.0,
-        Some(other) => {
+fn mapping(settings: &Settings) -> Result<MappingSettings, String> {
+    let weight_multiplier = match settings.required("weight_unit")?.as_str() {
+        "kg" => 1000.0,
+        "g" => 1.0,
+        other => {
             return Err(format!(
                 "modretailcrm_weight_unit must be kg or g (the unit miniShop2 weights are in), not {other:?}"
             ));
         }
     };
     Ok(MappingSettings {
-        add_crm_number: flag(settings, "add_crm_number"),
-        allow_msoptionsprice: flag(settings, "allow_msoptionsprice"),
-        promocode_field: text(settings, "promocode_field").unwrap_or(defaults.promocode_field),
+        add_crm_number: flag(settings, "add_crm_number")?,
+        allow_msoptionsprice: flag(settings, "allow_msoptionsprice")?,
+        promocode_field: settings.required("promocode_field")?,
         weight_multiplier,
-        order_method: text(settings, "order_method"),
-        default_country_iso: text(settings, "country_iso"),
-        surcharge_name: defaults.surcharge_name,
+        order_method: settings.text("order_method")?,
+        default_country_iso: settings.text("country_iso")?,
+        surcharge_name: MappingSettings::default().surcharge_name,
     })
 }
 
-fn seconds(
-    settings: &Map<String, Value>,
-    name: &str,
-    default: Duration,
-) -> Result<Duration, String> {
-    let Some(value) = text(settings, name) else {
-        return Ok(default);
-    };
+fn seconds(settings: &Settings, name: &str) -> Result<Duration, String> {
+    let value = settings.required(name)?;
     value
         .parse::<f64>()
         .ok()
@@ -181,15 +153,34 @@ fn seconds(
         })
 }
 
+/// A whole number from 0 to `max`.
+fn whole(settings: &Settings, name: &str, max: u64, what: &str) -> Result<u64, String> {
+    let value = settings.required(name)?;
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n <= max)
+        .ok_or_else(|| {
+            format!(
+                "modretailcrm_{name} must be a whole number {what}from 0 to {max}, not {value:?}"
+            )
+        })
+}
+
 impl IntegrationSettings {
     /// Parses the settings. `Ok(None)` means the integration is not configured (no URL, key
     /// or site code at all): it stays inactive. Partly filled or invalid settings are an
-    /// error that names the setting.
+    /// error that names the setting. A blank setting has the default of the settings table.
     pub fn parse(settings: &Map<String, Value>) -> Result<Option<Self>, String> {
+        Self::read(&Settings::new(settings)?)
+    }
+
+    /// [`IntegrationSettings::parse`], from settings read through the table.
+    pub(super) fn read(settings: &Settings) -> Result<Option<Self>, String> {
         let (url, key, site) = (
-            text(settings, "url"),
-            text(settings, "apiKey"),
-            text(settings, "siteCode"),
+            settings.text("url")?,
+            settings.text("apiKey")?,
+            settings.text("siteCode")?,
         );
         let (url, key, site) = match (url, key, site) {
             (None, None, None) => return Ok(None),
@@ -208,22 +199,23 @@ impl IntegrationSettings {
         };
         let url = CrmUrl::parse(&url).map_err(|e| format!("modretailcrm_url: {e}"))?;
         let api_key = ApiKey::parse(&key).map_err(|e| format!("modretailcrm_apiKey: {e}"))?;
-        let send_mode = match text(settings, "send_mode").as_deref() {
-            None | Some("deferred") => SendMode::Deferred,
-            Some("sync") => SendMode::Sync,
-            Some("queue") => SendMode::Queue,
-            Some(other) => {
+        let send_mode = match settings.required("send_mode")?.as_str() {
+            "deferred" => SendMode::Deferred,
+            "sync" => SendMode::Sync,
+            "queue" => SendMode::Queue,
+            other => {
                 return Err(format!(
                     "modretailcrm_send_mode must be deferred, sync or queue, not {other:?}"
                 ));
             }
         };
-        let folder = private_folder(settings)?;
+        let folder = private_folder(settings.text("data_path")?.as_deref(), settings.raw())?;
         let core_path = settings
+            .raw()
             .get("core_path")
             .and_then(Value::as_str)
             .map(PathBuf::from);
-        let queue_path = match (text(settings, "queue_path"), &folder) {
+        let queue_path = match (settings.text("queue_path")?, &folder) {
             // A relative path is the site's (below core_path), not the working folder's.
             (Some(path), _) => match &core_path {
                 Some(core) => core.join(path),
@@ -232,52 +224,28 @@ impl IntegrationSettings {
             (None, Some(folder)) => folder.join("outbox.sqlite"),
             (None, None) => return Err("modretailcrm_queue_path must be set (or modretailcrm_data_path or core_path, to keep the outbox in the site's private folder)".into()),
         };
-        let log_file = text(settings, "log_file")
+        let log_file = settings
+            .text("log_file")?
             .map(|path| LogFile::configured(PathBuf::from(path)))
             .or_else(|| {
                 folder.map(|folder| LogFile::in_own_folder(folder.join("modretailcrm.log")))
             });
-        let keep_delivered = match text(settings, "keep_delivered_days") {
-            None => Duration::from_secs(30 * DAY),
-            Some(value) => value
-                .parse::<u64>()
-                .ok()
-                .filter(|days| *days <= 36_500)
-                .map(|days| Duration::from_secs(days * DAY))
-                .ok_or_else(|| format!("modretailcrm_keep_delivered_days must be a whole number of days from 0 to 36500, not {value:?}"))?,
-        };
-        let rate_limit = match text(settings, "rate_limit") {
-            None => crate::api::ratelimit::DEFAULT_PER_SECOND,
-            Some(value) => value
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n <= 1000)
-                .ok_or_else(|| format!("modretailcrm_rate_limit must be a whole number from 0 to 1000, not {value:?}"))?,
-        };
-        let defaults = TransportSettings::default();
+        let keep_delivered =
+            Duration::from_secs(whole(settings, "keep_delivered_days", 36_500, "of days ")? * DAY);
+        let rate_limit = whole(settings, "rate_limit", 1000, "")? as u32;
         let transport = TransportSettings {
-            timeout: seconds(settings, "timeout", Duration::from_secs(10))?,
-            connect_timeout: seconds(settings, "connect_timeout", defaults.connect_timeout)?,
+            timeout: seconds(settings, "timeout")?,
+            connect_timeout: seconds(settings, "connect_timeout")?,
             rate_limit: 0,
             max_retries: 0,
-            ..defaults
+            ..TransportSettings::default()
         };
-        let log = flag(settings, "log");
         let status_rules = StatusRules {
-            sync_statuses: status_ids(settings, "sync_statuses", &[])?,
-            paid_statuses: status_ids(
-                settings,
-                "paid_statuses",
-                &StatusRules::default().paid_statuses,
-            )?,
+            sync_statuses: status_ids(settings, "sync_statuses")?,
+            paid_statuses: status_ids(settings, "paid_statuses")?,
         };
-        let user_contexts = match list(settings, "user_contexts") {
-            contexts if contexts.is_empty() => vec!["web".to_string()],
-            contexts => contexts,
-        };
-        let retry_delay = seconds(settings, "retry_delay", Duration::from_secs(1))?;
-        let retry_delay_max =
-            seconds(settings, "retry_delay_max", Duration::from_secs(600))?.max(retry_delay);
+        let retry_delay = seconds(settings, "retry_delay")?;
+        let retry_delay_max = seconds(settings, "retry_delay_max")?.max(retry_delay);
         Ok(Some(IntegrationSettings {
             url,
             retry_delay,
@@ -286,21 +254,17 @@ impl IntegrationSettings {
             site,
             send_mode,
             queue_path,
-            sync_budget: seconds(settings, "sync_budget", Duration::from_secs(2))?,
-            after_response_budget: seconds(
-                settings,
-                "after_response_budget",
-                Duration::from_secs(3),
-            )?,
+            sync_budget: seconds(settings, "sync_budget")?,
+            after_response_budget: seconds(settings, "after_response_budget")?,
             transport,
             rate_limit,
-            log,
+            log: flag(settings, "log")?,
             log_file,
             keep_delivered,
             mapping: mapping(settings)?,
             status_rules,
-            user_contexts,
-            user_groups: list(settings, "user_groups"),
+            user_contexts: list(settings, "user_contexts")?,
+            user_groups: list(settings, "user_groups")?,
             custom_customers_class: custom_class(settings, "custom_customers_class")?,
             custom_orders_class: custom_class(settings, "custom_orders_class")?,
         }))

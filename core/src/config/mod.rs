@@ -1,12 +1,14 @@
 //! Settings, parsed and validated once into typed values: the options of a
 //! `ModRetailCrm\Client` ([`client`]) and the `modretailcrm_*` system settings of an
-//! integration ([`integration`]).
+//! integration ([`integration`]), whose names and defaults come from the settings table
+//! ([`table`]).
 
 pub mod client;
 pub mod custom;
 pub mod folder;
 pub mod inactive;
 pub mod integration;
+pub mod table;
 
 pub use client::{ClientOptions, DEFAULT_LOG_MAX_BYTES, LOG_FILES_KEPT};
 pub use custom::CustomClass;
