@@ -1,6 +1,7 @@
 //! Calling a site's own class (`modretailcrm_custom_customers_class`,
 //! `modretailcrm_custom_orders_class`) on a mapped payload: its static
-//! `map(array $payload, array $source): array` returns the payload to send.
+//! `map(array $payload, array $source): array`. Which class is called when, and what its
+//! failures mean, is [`modretailcrm_core::sync::customize`]'s.
 
 use std::ffi::CString;
 
@@ -10,28 +11,37 @@ use serde_json::Value;
 
 use crate::php::convert::{to_json, to_zval};
 use modretailcrm_core::config::CustomClass;
+use modretailcrm_core::sync::customize::{CustomError, Customizer, method};
 
-/// `custom`'s `map()` applied to `payload`, with the `source` arrays the payload was mapped
-/// from. An error says what went wrong; a PHP exception the class throws is taken, not left
-/// pending, so the caller can fall back to the standard payload.
-pub fn apply(custom: &CustomClass, payload: &Value, source: &Value) -> Result<Value, String> {
-    ensure_loaded(custom)?;
-    let name = format!("{}::map", custom.class);
-    let method = ZendCallable::try_from_name(&name)
-        .map_err(|_| format!("{name} is not a public static method"))?;
-    let (payload, source) = (
-        to_zval(payload).map_err(|_| "the payload")?,
-        to_zval(source).map_err(|_| "the source")?,
-    );
-    let answer = method.try_call(vec![&payload, &source]);
-    if let Some(thrown) = ExecutorGlobals::take_exception() {
-        let class = thrown.get_class_name().unwrap_or_default();
-        return Err(format!("{name} threw {class}"));
-    }
-    let answer = answer.map_err(|e| format!("{name} failed: {e}"))?;
-    match to_json(&answer, &format!("the value {name} returned")) {
-        Ok(Value::Object(fields)) => Ok(Value::Object(fields)),
-        _ => Err(format!("{name} must return the payload array")),
+/// The site's classes, called in the PHP request that runs the event.
+pub struct SiteClasses;
+
+impl Customizer for SiteClasses {
+    /// Loads the class when needed and calls its `map()`. A PHP exception the class throws
+    /// is taken, not left pending, so the standard payload can go instead.
+    fn customize(
+        &self,
+        class: &CustomClass,
+        payload: &Value,
+        source: &Value,
+    ) -> Result<Value, CustomError> {
+        ensure_loaded(class).map_err(CustomError::Unusable)?;
+        let name = method(class);
+        let map = ZendCallable::try_from_name(&name)
+            .map_err(|_| CustomError::Unusable(format!("{name} is not a public static method")))?;
+        let unpassable = |what: &str| CustomError::Failed(format!("cannot pass {what}"));
+        let (payload, source) = (
+            to_zval(payload).map_err(|_| unpassable("the payload"))?,
+            to_zval(source).map_err(|_| unpassable("the source"))?,
+        );
+        let answer = map.try_call(vec![&payload, &source]);
+        if let Some(thrown) = ExecutorGlobals::take_exception() {
+            return Err(CustomError::Threw(
+                thrown.get_class_name().unwrap_or_default(),
+            ));
+        }
+        let answer = answer.map_err(|e| CustomError::Failed(e.to_string()))?;
+        to_json(&answer, &format!("the value {name} returned")).map_err(|_| CustomError::Unreadable)
     }
 }
 

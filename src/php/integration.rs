@@ -11,19 +11,19 @@ use serde_json::{Value, json};
 
 use crate::php::args;
 use crate::php::convert::to_zval;
-use crate::php::custom;
+use crate::php::custom::SiteClasses;
 use crate::php::exceptions::{Kind, config, internal, validation};
 use crate::php::log::PhpLog;
-use modretailcrm_core::config::{
-    DEFAULT_LOG_MAX_BYTES, InactiveNote, IntegrationSettings, SendMode,
-};
+use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, SendMode};
+use modretailcrm_core::logging::LineSink;
 use modretailcrm_core::mapping::{OrderInput, StatusChangeInput};
 use modretailcrm_core::outbox::{OutboxError, OutboxStatus, RetrySelection};
-use modretailcrm_core::runtime;
+use modretailcrm_core::sync::activation::{self, Inactive};
 use modretailcrm_core::sync::background;
 use modretailcrm_core::sync::change::Change;
 use modretailcrm_core::sync::engine::{Engine, FlushReport, LockWait, Settled};
-use modretailcrm_core::sync::events::{self, EventChanges, Skip};
+use modretailcrm_core::sync::send::{self, Queued, SendError};
+use modretailcrm_core::sync::shop_event::{EventError, EventOutcome, NOTHING_TO_SEND, ShopEvents};
 
 /// The default time `flush()` may take when no budget is given (seconds).
 const DEFAULT_FLUSH_BUDGET: f64 = 10.0;
@@ -33,8 +33,6 @@ const DEFAULT_FLUSH_BUDGET: f64 = 10.0;
 #[php(name = "ModRetailCrm\\Integration")]
 pub struct Integration {
     engine: Engine,
-    send_mode: SendMode,
-    sync_budget: Duration,
     log: PhpLog,
 }
 
@@ -48,7 +46,7 @@ impl Integration {
     /// `modretailcrm_siteCode` are required. Opens (or creates) the outbox file.
     pub fn __construct(settings: &Zval) -> PhpResult<Self> {
         let map = args::optional_map(Some(settings), "$settings")?;
-        Self::open(&map).map_err(Inactive::exception)
+        Self::open(&map).map_err(inactive_exception)
     }
 
     /// For the MODX plugin: the integration the site's settings describe, or `null` when it
@@ -99,7 +97,9 @@ impl Integration {
         let kind = args::string(kind, "$kind")?;
         let payload = args::array(payload, "$payload")?;
         let change = Change::parse(&kind, payload).map_err(validation)?;
-        to_zval(&self.queue(&change)?)
+        let sent = send::send(&self.engine, &change);
+        let queued = self.after_sending(sent)?.map_err(send_error)?;
+        to_zval(&record_json(&queued))
     }
 
     /// `OnUserSave`: `$user` and `$profile` are `toArray()` of modUser and modUserProfile,
@@ -123,17 +123,10 @@ impl Integration {
             .iter()
             .filter_map(|g| g.as_str().map(str::to_string))
             .collect();
-        let source = json!({"user": user, "profile": profile});
-        let changes = events::user_saved(
-            self.engine.settings(),
-            &user,
-            &profile,
-            &mode,
-            &context,
-            &groups,
-        )
-        .map_err(|e| validation(e.to_string()))?;
-        self.queue_all(self.customize(changes, &source))
+        let outcome = self
+            .events()
+            .user_saved(&user, &profile, &mode, &context, &groups);
+        self.event_result(outcome)
     }
 
     /// `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
@@ -166,9 +159,8 @@ impl Integration {
             profile: required("profile")?,
             promo: part("promo"),
         };
-        let changes = events::order_created(self.engine.settings(), &input)
-            .map_err(|e| validation(e.to_string()))?;
-        self.queue_all(self.customize(changes, &source))
+        let outcome = self.events().order_created(&input, &source);
+        self.event_result(outcome)
     }
 
     /// `msOnChangeOrderStatus`: `$data` holds `order` (msOrder `toArray()`), `status` (the new
@@ -195,14 +187,13 @@ impl Integration {
             paid_at,
             payment: data.get("payment"),
         };
-        let changes = events::status_changed(self.engine.settings(), &input)
-            .map_err(|e| validation(e.to_string()))?;
-        self.queue_all(changes)
+        let outcome = self.events().status_changed(&input);
+        self.event_result(outcome)
     }
 
     /// The send mode: `deferred`, `sync` or `queue`.
     pub fn send_mode(&self) -> &'static str {
-        match self.send_mode {
+        match self.engine.settings().send_mode {
             SendMode::Deferred => "deferred",
             SendMode::Sync => "sync",
             SendMode::Queue => "queue",
@@ -321,136 +312,54 @@ impl Integration {
 impl Integration {
     /// The integration `settings` describe, or why there is none.
     fn open(settings: &serde_json::Map<String, Value>) -> Result<Self, Inactive> {
-        let settings = IntegrationSettings::parse(settings)
-            .map_err(Inactive::Settings)?
-            .ok_or(Inactive::NotConfigured)?;
+        let settings = activation::settings(settings)?;
         let log = PhpLog::new(
             settings.log,
             settings.log_file.clone(),
             DEFAULT_LOG_MAX_BYTES,
             None,
         );
-        let (send_mode, sync_budget) = (settings.send_mode, settings.sync_budget);
-        let engine = Engine::open(settings, Some(log.sink())).map_err(Inactive::Outbox)?;
-        Ok(Integration {
-            engine,
-            send_mode,
-            sync_budget,
-            log,
+        let engine = activation::engine(settings, Some(log.sink()))?;
+        Ok(Integration { engine, log })
+    }
+
+    /// The shop events of this integration, a failing site class told to PHP's error log.
+    fn events(&self) -> ShopEvents<'_> {
+        ShopEvents {
+            engine: &self.engine,
+            customizer: &SiteClasses,
+            log: &ErrorLog,
+        }
+    }
+
+    /// An event's outcome for PHP: `['state' => the last record's state, 'records' => […],
+    /// 'unmapped' => […]]`, or `['state' => 'skipped', 'reason' => …]`.
+    fn event_result(&self, outcome: Result<EventOutcome, EventError>) -> PhpResult<Zval> {
+        let outcome = match self.after_sending(outcome)? {
+            Ok(outcome) => outcome,
+            Err(EventError::Mapping(error)) => return Err(validation(error.to_string())),
+            Err(EventError::Send(error)) => return Err(send_error(error)),
+        };
+        let state = outcome.state();
+        to_zval(&match outcome {
+            EventOutcome::Skipped(skip) => json!({"state": state, "reason": skip.reason()}),
+            EventOutcome::NothingToSend { unmapped } => {
+                json!({"state": state, "reason": NOTHING_TO_SEND, "unmapped": unmapped})
+            }
+            EventOutcome::Queued { records, unmapped } => {
+                let records: Vec<Value> = records.iter().map(record_json).collect();
+                json!({"state": state, "records": records, "unmapped": unmapped})
+            }
         })
     }
 
-    /// Queues one change and, in `sync` mode, delivers it within the budget.
-    fn queue(&self, change: &Change) -> PhpResult<Value> {
-        let id = self.engine.enqueue(change).map_err(outbox_error)?;
-        let settled = match self.send_mode {
-            SendMode::Sync => {
-                self.run_flush(self.sync_budget, Some(id), LockWait::Skip)?
-                    .watched
-            }
-            SendMode::Deferred | SendMode::Queue => None,
-        };
-        Ok(match settled {
-            None => json!({"id": id, "state": "queued"}),
-            Some(Settled::Delivered(result)) => {
-                json!({"id": id, "state": "delivered", "result": result})
-            }
-            Some(Settled::Retrying(error)) => {
-                json!({"id": id, "state": "retrying", "error": error})
-            }
-            Some(Settled::Dead(error)) => json!({"id": id, "state": "dead", "error": error}),
-        })
-    }
-
-    /// Lets the site's own class (`modretailcrm_custom_*_class`) adjust each customer or order
-    /// payload. When the class fails, the standard payload is queued and the problem goes to
-    /// the log: a broken hook never loses a change.
-    fn customize(&self, event: EventChanges, source: &Value) -> EventChanges {
-        let settings = self.engine.settings();
-        let changes = event
-            .changes
-            .into_iter()
-            .map(|change| {
-                let (custom, payload) = match &change {
-                    Change::CustomerCreate(payload) | Change::CustomerEdit(payload) => {
-                        (&settings.custom_customers_class, payload)
-                    }
-                    Change::OrderCreate(payload) => (&settings.custom_orders_class, payload),
-                    _ => return change,
-                };
-                let Some(custom) = custom else {
-                    return change;
-                };
-                match custom::apply(custom, payload, source) {
-                    Ok(adjusted) => change.with_payload(adjusted),
-                    Err(problem) => {
-                        log_to_php(&format!(
-                            "modretailcrm: {problem}; the standard {} payload is sent",
-                            change.kind()
-                        ));
-                        change
-                    }
-                }
-            })
-            .collect();
-        EventChanges { changes, ..event }
-    }
-
-    /// Queues an event's changes: `['state' => the last record's state, 'records' => […],
-    /// 'unmapped' => […]]`, or `['state' => 'skipped', 'reason' => …]`. An order's changes
-    /// go under the `externalId` the outbox gave the order (its number's, unless another
-    /// site order with the same number took it first).
-    fn queue_all(&self, event: EventChanges) -> PhpResult<Zval> {
-        if let Some(skip) = event.skipped {
-            let reason = match skip {
-                Skip::NotACustomerSave => {
-                    "the save is outside modretailcrm_user_contexts and modretailcrm_user_groups"
-                }
-                Skip::StatusNotSynced => {
-                    "the status is neither in modretailcrm_sync_statuses nor in modretailcrm_paid_statuses"
-                }
-            };
-            return to_zval(&json!({"state": "skipped", "reason": reason}));
+    /// `result` of a call that may have delivered (a `sync` send), once the API log's lines
+    /// are handed on.
+    fn after_sending<T>(&self, result: T) -> PhpResult<T> {
+        if self.engine.settings().send_mode == SendMode::Sync {
+            self.log.pass_lines()?;
         }
-        if event.changes.is_empty() {
-            self.engine
-                .outbox()
-                .note_unmapped(&event.unmapped, SystemTime::now())
-                .map_err(outbox_error)?;
-            let reason = "nothing to send: the status has no CRM code";
-            return to_zval(
-                &json!({"state": "skipped", "reason": reason, "unmapped": event.unmapped}),
-            );
-        }
-        self.engine
-            .outbox()
-            .note_unmapped(&event.unmapped, SystemTime::now())
-            .map_err(outbox_error)?;
-        let event = match &event.order {
-            Some(order) => {
-                let given = self
-                    .engine
-                    .outbox()
-                    .order_external_id(order.id, &order.external_id)
-                    .map_err(outbox_error)?;
-                if given == order.external_id {
-                    event
-                } else {
-                    event.with_order_external_id(&given)
-                }
-            }
-            None => event,
-        };
-        let mut records = Vec::with_capacity(event.changes.len());
-        for change in &event.changes {
-            records.push(self.queue(change)?);
-        }
-        let state = records
-            .last()
-            .and_then(|r| r.get("state"))
-            .cloned()
-            .unwrap_or(json!("queued"));
-        to_zval(&json!({"state": state, "records": records, "unmapped": event.unmapped}))
+        Ok(result)
     }
 
     /// The budget of a delivery after the response: `$seconds`, else the setting.
@@ -461,7 +370,7 @@ impl Integration {
 
     /// Flushes for `budget` and answers the report as `flush()` does.
     fn flush_report(&self, budget: Duration, wait: LockWait) -> PhpResult<Zval> {
-        let report = self.run_flush(budget, None, wait)?;
+        let report = self.run_flush(budget, wait)?;
         to_zval(&json!({
             "delivered": report.delivered,
             "retried": report.retried,
@@ -490,53 +399,31 @@ impl Integration {
         }
     }
 
-    fn run_flush(
-        &self,
-        budget: Duration,
-        watch: Option<i64>,
-        wait: LockWait,
-    ) -> PhpResult<FlushReport> {
-        let report = runtime::block_on(self.engine.flush(budget, watch, wait))
-            .map_err(|e| internal(format!("cannot start the async runtime: {e}")))?;
+    /// Flushes for `budget`, then hands on the API log's lines.
+    fn run_flush(&self, budget: Duration, wait: LockWait) -> PhpResult<FlushReport> {
+        let report = send::flush(&self.engine, budget, None, wait);
         self.log.pass_lines()?;
-        report.map_err(outbox_error)
+        report.map_err(send_error)
     }
 }
 
-/// Why a site has no integration.
-#[derive(Debug)]
-enum Inactive {
-    /// `modretailcrm_url`, `modretailcrm_apiKey` and `modretailcrm_siteCode` are all empty.
-    NotConfigured,
-    /// A setting is missing or wrong; the text names it.
-    Settings(String),
-    /// The outbox file cannot be opened.
-    Outbox(OutboxError),
-}
-
-impl std::fmt::Display for Inactive {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Inactive::NotConfigured => f.write_str(
-                "inactive: modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode are empty, \
-                 so orders and customers are not sent to RetailCRM",
-            ),
-            Inactive::Settings(problem) => write!(f, "inactive, the settings are wrong: {problem}"),
-            Inactive::Outbox(error) => write!(f, "inactive, the outbox cannot be used: {error}"),
-        }
+/// The exception `new Integration()` throws for an inactive site.
+fn inactive_exception(inactive: Inactive) -> PhpException {
+    match inactive {
+        Inactive::NotConfigured => config(
+            "the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode",
+        ),
+        Inactive::Settings(problem) => config(problem),
+        Inactive::Outbox(error) => outbox_error(error),
     }
 }
 
-impl Inactive {
-    /// The exception `new Integration()` throws.
-    fn exception(self) -> PhpException {
-        match self {
-            Inactive::NotConfigured => config(
-                "the integration is not configured: set modretailcrm_url, modretailcrm_apiKey and modretailcrm_siteCode",
-            ),
-            Inactive::Settings(problem) => config(problem),
-            Inactive::Outbox(error) => outbox_error(error),
-        }
+/// PHP's error log as a sink of lines.
+struct ErrorLog;
+
+impl LineSink for ErrorLog {
+    fn write_line(&self, line: &str) {
+        log_to_php(line);
     }
 }
 
@@ -585,6 +472,25 @@ fn seconds_arg(value: Option<&Zval>, name: &str, default: f64) -> PhpResult<Dura
 
 fn outbox_error(error: OutboxError) -> PhpException {
     Kind::Outbox.exception(error.to_string(), 0)
+}
+
+fn send_error(error: SendError) -> PhpException {
+    match error {
+        SendError::Outbox(error) => outbox_error(error),
+        runtime @ SendError::Runtime(_) => internal(runtime.to_string()),
+    }
+}
+
+/// A queued record for PHP: `['id' => …, 'state' => …]` with the CRM's ids (`result`) or
+/// the failure (`error`) when it was delivered at once.
+fn record_json(queued: &Queued) -> Value {
+    let mut record = json!({"id": queued.id, "state": queued.state()});
+    match &queued.settled {
+        None => {}
+        Some(Settled::Delivered(result)) => record["result"] = result.clone(),
+        Some(Settled::Retrying(error) | Settled::Dead(error)) => record["error"] = json!(error),
+    }
+    record
 }
 
 fn unix(time: SystemTime) -> Value {

@@ -22,6 +22,14 @@ final class BrokenOrders
     }
 }
 
+final class JunkOrders
+{
+    public static function map(array $payload, array $source)
+    {
+        return new stdClass();
+    }
+}
+
 ['order' => $order, 'related' => $related, 'user' => $user, 'profile' => $profile] = captured_order();
 $data = fn (array $o) => ['order' => $o, 'address' => $related['Address'], 'products' => array_values($related['Products']),
     'delivery' => $related['Delivery'] + ['retailcrm_delivery_code' => 'courier'], 'payment' => $related['Payment'] + ['retailcrm_payment_code' => 'bank-card'],
@@ -58,6 +66,12 @@ $broken = new ModRetailCrm\Integration(settings($dir, ['modretailcrm_send_mode' 
 same('delivered', $broken->onOrderCreate($data(['num' => '2611/9', 'id' => 9] + $order))['state']);
 same(2, count(crm_state()['orders']), 'the order was not lost');
 check(str_contains(file_get_contents("$dir/php.log"), 'BrokenOrders::map threw RuntimeException'), 'logged');
+
+// A hook that returns something other than the payload array: likewise.
+$junk = new ModRetailCrm\Integration(settings($dir, ['modretailcrm_send_mode' => 'sync', 'modretailcrm_custom_orders_class' => 'JunkOrders']));
+same('delivered', $junk->onOrderCreate($data(['num' => '2611/10', 'id' => 10] + $order))['state']);
+same(3, count(crm_state()['orders']), 'the order was not lost');
+check(str_contains(file_get_contents("$dir/php.log"), 'JunkOrders::map must return the payload array; the standard order.create payload is sent'), 'logged');
 
 // Settings that cannot work are refused when the integration is built.
 throws(ModRetailCrm\ConfigException::class, fn () => new ModRetailCrm\Integration(settings($dir, ['modretailcrm_custom_orders_class' => '["A", "{site}x.php"]'])), 'modretailcrm_custom_orders_class');

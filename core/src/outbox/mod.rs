@@ -131,7 +131,7 @@ mod store;
 mod writelock;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use breaker::{OpenBreaker, Passage};
 pub use claim::Claimed;

@@ -19,6 +19,20 @@ pub enum Skip {
     StatusNotSynced,
 }
 
+impl Skip {
+    /// Why, in the words the event's result gives.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Skip::NotACustomerSave => {
+                "the save is outside modretailcrm_user_contexts and modretailcrm_user_groups"
+            }
+            Skip::StatusNotSynced => {
+                "the status is neither in modretailcrm_sync_statuses nor in modretailcrm_paid_statuses"
+            }
+        }
+    }
+}
+
 /// What an event turned into.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventChanges {

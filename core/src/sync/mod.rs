@@ -1,14 +1,23 @@
 //! Orchestration: shop changes → outbox → CRM.
 //!
-//! [`change`] says what a queued change is and how changes are ordered; [`deliver`] sends one
-//! change so that sending it again is harmless; [`engine`] queues changes durably and
-//! delivers the outbox within a time budget, each request paced by [`pacing`], on PHP's
-//! thread or on the process's [`background`] thread; [`events`] turns shop events into
-//! changes.
+//! [`activation`] says whether a site's settings give an integration; [`change`] says what a
+//! queued change is and how changes are ordered; [`deliver`] sends one change so that sending
+//! it again is harmless; [`engine`] queues changes durably and delivers the outbox within a
+//! time budget, each request paced by [`pacing`], on PHP's thread or on the process's
+//! [`background`] thread; [`send`] queues one change as the send mode says; [`events`] turns
+//! shop events into changes, [`customize`] lets the site's classes adjust them, and
+//! [`shop_event`] takes an event from its rows to its queued records.
 
+pub mod activation;
 pub mod background;
 pub mod change;
+pub mod customize;
 pub mod deliver;
 pub mod engine;
 pub mod events;
 pub mod pacing;
+pub mod send;
+pub mod shop_event;
+
+#[cfg(test)]
+mod tests;

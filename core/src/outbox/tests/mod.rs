@@ -24,11 +24,11 @@ use serde_json::json;
 
 use super::{Claimed, NewRecord, Outbox, OutboxSettings};
 
-/// A folder removed when the test ends.
-pub(super) struct TempDir(PathBuf);
+/// A folder removed when the test ends (the sync tests use it too).
+pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
-    pub(super) fn new(name: &str) -> TempDir {
+    pub(crate) fn new(name: &str) -> TempDir {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let path = std::env::temp_dir().join(format!(
             "modretailcrm-outbox-{}-{}-{name}",
@@ -40,7 +40,7 @@ impl TempDir {
         TempDir(path)
     }
 
-    pub(super) fn file(&self, name: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str) -> PathBuf {
         self.0.join(name)
     }
 }
