@@ -120,6 +120,7 @@ mod damage;
 mod delivery_lock;
 mod destination;
 mod error;
+mod inbound_state;
 mod keys;
 mod lease;
 mod ops;

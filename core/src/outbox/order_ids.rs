@@ -51,4 +51,19 @@ impl Outbox {
             Ok(external_id)
         })
     }
+
+    /// The site order that was given CRM `externalId` `external_id`, if this outbox gave it
+    /// to one (orders sent before this outbox existed, e.g. by the older component, are not
+    /// here: their `externalId` is their number's, see `mapping::ids`).
+    pub fn site_order_of(&self, external_id: &str) -> Result<Option<i64>> {
+        self.read(|tx| {
+            Ok(tx
+                .query_row(
+                    "SELECT site_order_id FROM order_ids WHERE external_id = ?1",
+                    [external_id],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        })
+    }
 }

@@ -37,6 +37,10 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 /// (its address and the site code) and a fingerprint of the API key it was queued with (see
 /// `destination.rs`; NULL on records queued before: any flush of the file delivers them);
 /// `breakers`, the circuit breaker of each CRM (see `breaker.rs`).
+///
+/// Version 5: `inbound_state`, named values of the CRM → site direction (the history cursor,
+/// the last webhook call and its verdict…) with the time each was set (see
+/// `inbound_state.rs`).
 const MIGRATIONS: &[&str] = &[
     "
     CREATE TABLE records (
@@ -109,6 +113,13 @@ const MIGRATIONS: &[&str] = &[
         open_until INTEGER NOT NULL,
         reason     TEXT    NOT NULL,
         since      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+",
+    "
+    CREATE TABLE inbound_state (
+        name       TEXT    PRIMARY KEY,
+        value      TEXT    NOT NULL,
+        updated_at INTEGER NOT NULL
     ) WITHOUT ROWID;
 ",
 ];

@@ -6,7 +6,8 @@
 //! time budget, each request paced by [`pacing`], on PHP's thread or on the process's
 //! [`background`] thread; [`send`] queues one change as the send mode says; [`events`] turns
 //! shop events into changes, [`customize`] lets the site's classes adjust them, and
-//! [`shop_event`] takes an event from its rows to its queued records.
+//! [`shop_event`] takes an event from its rows to its queued records; [`inbound`] holds what
+//! the CRM → site direction shares (status codes, the site order a CRM order is).
 
 pub mod activation;
 pub mod background;
@@ -15,6 +16,7 @@ pub mod customize;
 pub mod deliver;
 pub mod engine;
 pub mod events;
+pub mod inbound;
 pub mod pacing;
 pub mod send;
 pub mod shop_event;

@@ -26,3 +26,14 @@ fn an_order_keeps_its_id_and_a_second_order_with_the_same_number_gets_its_own() 
         "2611-16"
     );
 }
+
+#[test]
+fn the_site_order_of_an_external_id_is_the_one_it_was_given_to() {
+    let dir = TempDir::new("order-ids-back");
+    let outbox = open(&dir.file("outbox.sqlite"));
+    outbox.order_external_id(16, "2611-16").unwrap();
+    outbox.order_external_id(17, "2611-16").unwrap();
+    assert_eq!(outbox.site_order_of("2611-16").unwrap(), Some(16));
+    assert_eq!(outbox.site_order_of("2611-16-id17").unwrap(), Some(17));
+    assert_eq!(outbox.site_order_of("2611-18").unwrap(), None);
+}
