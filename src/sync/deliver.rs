@@ -19,7 +19,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::change::Change;
+use super::change::{Change, text};
 use super::refusal::{is_not_found, names_customer, names_external_id};
 use crate::api::client::{By, Client, Entity};
 use crate::api::error::{ApiError, ErrorClass};
@@ -125,7 +125,8 @@ async fn create_or_edit(
         Err(error) if names_external_id(&error) => error,
         other => return other,
     };
-    let id = external_id(data);
+    // A change always has one: `Change::parse` checks it.
+    let id = data.get("externalId").and_then(text).unwrap_or_default();
     let Some(theirs) = read_back(client, entity, &id).await? else {
         return Err(refusal);
     };
@@ -157,15 +158,6 @@ async fn read_back(client: &Client, entity: Entity, id: &str) -> Result<Option<V
             .cloned()),
         Err(error) if is_not_found(&error) => Ok(None),
         Err(error) => Err(error),
-    }
-}
-
-/// The `externalId` of an entity's payload, as text (a change always has one).
-fn external_id(data: &Value) -> String {
-    match data.get("externalId") {
-        Some(Value::String(id)) => id.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
     }
 }
 
