@@ -254,7 +254,7 @@ fn the_crms_texts_are_cleaned_and_bounded_everywhere_they_are_kept() {
     let body = json!({
         "success": false,
         "errorMsg": format!("bad\u{0}thing {huge_msg}"),
-        "errors": {"customer": "x".repeat(2 * 1024 * 1024), "list": vec!["e".repeat(3000); 100]},
+        "errors": {"email": "x".repeat(2 * 1024 * 1024), "list": vec!["e".repeat(3000); 100]},
     })
     .to_string();
     let server = HostileServer::start(Hostile::json(400, &body));

@@ -4,6 +4,7 @@ mod common;
 
 use modretailcrm_core::api::client::{Client, ClientSettings};
 use modretailcrm_core::api::crm_url::{ApiKey, CrmUrl};
+use modretailcrm_core::api::error::ApiError;
 use modretailcrm_core::api::transport::TransportSettings;
 use modretailcrm_core::runtime::block_on;
 use modretailcrm_core::sync::change::Change;
@@ -11,22 +12,61 @@ use modretailcrm_core::sync::deliver::{Outcome, deliver};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+use common::hostile::{Hostile, HostileServer};
 use common::{RunningSandbox, SANDBOX_KEY, control, sandbox};
 
+/// The wordings the sandbox can give its error texts in: delivery must not depend on them.
+const WORDINGS: [&str; 3] = ["en", "ru", "reworded"];
+
 fn client(sandbox: &RunningSandbox, timeout: Duration) -> Client {
+    client_at(&sandbox.url(), timeout)
+}
+
+fn client_at(url: &str, timeout: Duration) -> Client {
     Client::new(
         ClientSettings {
-            url: CrmUrl::parse(&sandbox.url()).unwrap(),
+            url: CrmUrl::parse(url).unwrap(),
             api_key: ApiKey::parse(SANDBOX_KEY).unwrap(),
             site: Some("shop".into()),
             transport: TransportSettings {
                 rate_limit: 0,
                 timeout,
+                max_retries: 0,
                 ..TransportSettings::default()
             },
         },
         None,
     )
+}
+
+/// A sandbox whose error texts come in `wording`.
+fn sandbox_in(wording: &str) -> RunningSandbox {
+    let sandbox = sandbox();
+    let set = control(&sandbox, "POST", "wording", json!({ "wording": wording }));
+    assert_eq!(set["success"], true, "{set}");
+    sandbox
+}
+
+/// `METHOD path?query` of every request the sandbox logged since its log was cleared.
+fn sent(sandbox: &RunningSandbox) -> Vec<String> {
+    control(sandbox, "GET", "requests", Value::Null)["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let query = r["query"].as_str().unwrap();
+            let query = if query.is_empty() {
+                String::new()
+            } else {
+                format!("?{query}")
+            };
+            format!(
+                "{} {}{query}",
+                r["method"].as_str().unwrap(),
+                r["path"].as_str().unwrap()
+            )
+        })
+        .collect()
 }
 
 fn send(crm: &Client, kind: &str, payload: Value) -> Outcome {
@@ -64,44 +104,66 @@ fn order(external_id: &str, customer: &str) -> Value {
 }
 
 #[test]
-fn a_create_the_crm_already_has_counts_as_delivered_and_edits_it() {
-    let sandbox = sandbox();
-    let crm = client(&sandbox, Duration::from_secs(5));
-    assert!(matches!(
-        send(
-            &crm,
-            "customer.create",
-            json!({"externalId": "17", "firstName": "Иван"})
-        ),
-        Outcome::Delivered(_)
-    ));
-    assert!(matches!(
-        send(&crm, "order.create", order("100-1", "17")),
-        Outcome::Delivered(_)
-    ));
-    let mut changed = order("100-1", "17");
-    changed["firstName"] = json!("Пётр");
-    assert!(matches!(
-        send(&crm, "order.create", changed),
-        Outcome::Delivered(_)
-    ));
-    let orders = stored(&sandbox, "orders");
-    assert_eq!(orders.len(), 1, "no duplicate");
-    assert_eq!(
-        orders[0]["firstName"], "Пётр",
-        "the differing payload was sent as an edit"
-    );
-    assert!(matches!(
-        send(
-            &crm,
-            "customer.create",
-            json!({"externalId": "17", "lastName": "Петров"})
-        ),
-        Outcome::Delivered(_)
-    ));
-    let customers = stored(&sandbox, "customers");
-    assert_eq!(customers.len(), 1);
-    assert_eq!(customers[0]["lastName"], "Петров");
+fn a_create_the_crm_already_has_counts_as_delivered_and_edits_it_in_any_wording() {
+    for wording in WORDINGS {
+        let sandbox = sandbox_in(wording);
+        let crm = client(&sandbox, Duration::from_secs(5));
+        assert!(matches!(
+            send(
+                &crm,
+                "customer.create",
+                json!({"externalId": "17", "firstName": "Иван"})
+            ),
+            Outcome::Delivered(_)
+        ));
+        assert!(matches!(
+            send(&crm, "order.create", order("100-1", "17")),
+            Outcome::Delivered(_)
+        ));
+        control(&sandbox, "DELETE", "requests", Value::Null);
+        let mut changed = order("100-1", "17");
+        changed["firstName"] = json!("Пётр");
+        assert!(
+            matches!(send(&crm, "order.create", changed), Outcome::Delivered(_)),
+            "{wording}"
+        );
+        assert_eq!(
+            sent(&sandbox),
+            [
+                "POST /api/v5/orders/create",
+                "GET /api/v5/orders/100-1?by=externalId&site=shop",
+                "POST /api/v5/orders/100-1/edit",
+            ],
+            "{wording}: refused, read back, then edited"
+        );
+        let orders = stored(&sandbox, "orders");
+        assert_eq!(orders.len(), 1, "no duplicate");
+        assert_eq!(
+            orders[0]["firstName"], "Пётр",
+            "the differing payload was sent as an edit"
+        );
+        control(&sandbox, "DELETE", "requests", Value::Null);
+        assert!(matches!(
+            send(
+                &crm,
+                "customer.create",
+                json!({"externalId": "17", "lastName": "Петров"})
+            ),
+            Outcome::Delivered(_)
+        ));
+        assert_eq!(
+            sent(&sandbox),
+            [
+                "POST /api/v5/customers/create",
+                "GET /api/v5/customers/17?by=externalId&site=shop",
+                "POST /api/v5/customers/17/edit",
+            ],
+            "{wording}"
+        );
+        let customers = stored(&sandbox, "customers");
+        assert_eq!(customers.len(), 1);
+        assert_eq!(customers[0]["lastName"], "Петров");
+    }
 }
 
 #[test]
@@ -137,18 +199,7 @@ fn a_create_the_crm_already_has_is_not_followed_by_an_edit_when_a_newer_change_i
         orders[0]["status"], "assembling",
         "not overwritten by the older create"
     );
-    let sent: Vec<String> = control(&sandbox, "GET", "requests", Value::Null)["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["method"].as_str().unwrap(),
-                r["path"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let sent = sent(&sandbox);
     assert!(
         sent.iter().all(|request| !request.contains("/edit")),
         "no edit: {sent:?}"
@@ -230,21 +281,35 @@ fn a_retry_after_a_lost_answer_makes_no_duplicate() {
 }
 
 #[test]
-fn an_order_whose_customer_is_missing_creates_the_customer_first() {
-    let sandbox = sandbox();
-    let crm = client(&sandbox, Duration::from_secs(5));
-    assert!(matches!(
-        send(&crm, "order.create", order("300-1", "42")),
-        Outcome::Delivered(_)
-    ));
-    let customers = stored(&sandbox, "customers");
-    assert_eq!(customers.len(), 1);
-    assert_eq!(customers[0]["externalId"], "42");
-    assert_eq!(customers[0]["email"], "ivan@example.com");
-    assert_eq!(
-        stored(&sandbox, "orders")[0]["customer"]["externalId"],
-        "42"
-    );
+fn an_order_whose_customer_is_missing_creates_the_customer_first_in_any_wording() {
+    for wording in WORDINGS {
+        let sandbox = sandbox_in(wording);
+        let crm = client(&sandbox, Duration::from_secs(5));
+        assert!(
+            matches!(
+                send(&crm, "order.create", order("300-1", "42")),
+                Outcome::Delivered(_)
+            ),
+            "{wording}"
+        );
+        assert_eq!(
+            sent(&sandbox),
+            [
+                "POST /api/v5/orders/create",
+                "POST /api/v5/customers/create",
+                "POST /api/v5/orders/create",
+            ],
+            "{wording}"
+        );
+        let customers = stored(&sandbox, "customers");
+        assert_eq!(customers.len(), 1);
+        assert_eq!(customers[0]["externalId"], "42");
+        assert_eq!(customers[0]["email"], "ivan@example.com");
+        assert_eq!(
+            stored(&sandbox, "orders")[0]["customer"]["externalId"],
+            "42"
+        );
+    }
 }
 
 #[test]
@@ -309,4 +374,96 @@ fn validation_errors_are_refused_and_outages_retry_later() {
         ),
         Outcome::Delivered(_)
     ));
+}
+
+/// A CRM answering creates and edits with `refusal` (HTTP 400) and reads with `read`.
+fn refusing_crm(refusal: Value, read: Hostile) -> HostileServer {
+    HostileServer::start(Hostile::ByMethod {
+        get: Box::new(read),
+        other: Box::new(Hostile::json(400, &refusal.to_string())),
+    })
+}
+
+/// `METHOD target` of every request `crm` received.
+fn received(crm: &HostileServer) -> Vec<String> {
+    crm.requests()
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.target))
+        .collect()
+}
+
+fn refused_with(outcome: Outcome) -> Value {
+    match outcome {
+        Outcome::Refused(ApiError::Response(response)) => {
+            assert_eq!(response.status, 400, "the CRM's refusal: {response:?}");
+            response.body.unwrap()
+        }
+        other => panic!("expected the CRM's refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_duplicate_the_crm_cannot_show_is_refused_with_the_crms_text() {
+    let not_found = Hostile::json(404, r#"{"success":false,"errorMsg":"Not found"}"#);
+    for (kind, route, payload) in [
+        ("order.create", "orders", order("500-1", "17")),
+        (
+            "customer.create",
+            "customers",
+            json!({"externalId": "500-1"}),
+        ),
+    ] {
+        let refusal = json!({"success": false, "errorMsg": "Не загружено",
+                             "errors": {"externalId": "Уже существует"}});
+        let crm = refusing_crm(refusal.clone(), not_found.clone());
+        let outcome = send(&client_at(crm.url(), Duration::from_secs(5)), kind, payload);
+        assert_eq!(refused_with(outcome), refusal, "{kind}");
+        assert_eq!(
+            received(&crm),
+            [
+                format!("POST /api/v5/{route}/create"),
+                format!("GET /api/v5/{route}/500-1?by=externalId&site=shop"),
+            ],
+            "{kind}: read back, found nothing, no edit"
+        );
+    }
+}
+
+#[test]
+fn only_the_external_id_field_makes_a_duplicate() {
+    // Texts that carry every word of a duplicate, but no `externalId` field.
+    for refusal in [
+        json!({"success": false, "errorMsg": "Order is not loaded",
+               "errors": {"email": "A customer with externalId=7 and this email already exists."}}),
+        json!({"success": false, "errorMsg": "Order is not loaded",
+               "errors": ["Order with externalId=500-1 already exists."]}),
+        json!({"success": false, "errorMsg": "Order with externalId=500-1 already exists."}),
+    ] {
+        let found = Hostile::json(200, r#"{"success":true,"order":{"id":1}}"#);
+        let crm = refusing_crm(refusal.clone(), found);
+        let outcome = send(
+            &client_at(crm.url(), Duration::from_secs(5)),
+            "order.create",
+            order("500-1", "17"),
+        );
+        assert_eq!(refused_with(outcome), refusal);
+        assert_eq!(
+            received(&crm),
+            ["POST /api/v5/orders/create"],
+            "{refusal}: neither read back nor edited"
+        );
+    }
+}
+
+#[test]
+fn a_read_back_that_does_not_get_through_retries_later() {
+    let refusal = json!({"success": false, "errorMsg": "x", "errors": {"externalId": "y"}});
+    let crm = refusing_crm(refusal, Hostile::json(503, "<html>busy</html>"));
+    let outcome = send(
+        &client_at(crm.url(), Duration::from_secs(5)),
+        "customer.create",
+        json!({"externalId": "17"}),
+    );
+    assert!(matches!(outcome, Outcome::RetryLater(_)), "{outcome:?}");
+    assert_eq!(received(&crm).len(), 2, "the create and its read-back");
 }

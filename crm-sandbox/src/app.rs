@@ -5,6 +5,7 @@ use crate::control::faults::Faults;
 use crate::control::limiter::RateLimiter;
 use crate::control::log::RequestLog;
 use crate::control::trigger::Triggers;
+use crate::control::wording::{self, Wording};
 use crate::crm::Crm;
 use crate::seed::Seed;
 use crate::{api, control, gate};
@@ -28,6 +29,8 @@ pub struct App {
     pub limiter: RateLimiter,
     /// The order-status trigger.
     pub triggers: Triggers,
+    /// How error texts are worded.
+    pub wording: Wording,
 }
 
 impl App {
@@ -42,6 +45,7 @@ impl App {
             faults: Faults::default(),
             limiter: RateLimiter::new(config.rate_limit_per_second),
             triggers: Triggers::default(),
+            wording: Wording::default(),
         })
     }
 
@@ -51,13 +55,14 @@ impl App {
     }
 
     /// Back to the state at start: seed only (entries put in its books are gone), empty log, no faults (blackholed requests are
-    /// let go), the configured rate limit, no trigger.
+    /// let go), the configured rate limit, no trigger, English error texts.
     pub fn reset(&self) {
         *self.crm() = Crm::new(self.seed.clone());
         self.log.clear();
         self.faults.clear();
         self.limiter.set(self.rate_limit);
         self.triggers.reset();
+        self.wording.set(wording::Words::English);
     }
 }
 
@@ -66,10 +71,12 @@ pub fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The sandbox's routes: the API behind the gate, and the control API beside it.
+/// The sandbox's routes: the API behind the gate (its error texts in the wording in force),
+/// and the control API beside it.
 pub fn router(app: Arc<App>) -> Router {
     api::routes()
         .layer(middleware::from_fn_with_state(app.clone(), gate::gate))
+        .layer(middleware::from_fn_with_state(app.clone(), wording::reword))
         .nest("/__control", control::routes())
         .with_state(app)
 }

@@ -99,7 +99,8 @@ pub enum Entity {
 }
 
 impl Entity {
-    fn one(self) -> &'static str {
+    /// The entity's field in requests and answers: `customer`, `order`.
+    pub fn one(self) -> &'static str {
         match self {
             Entity::Customer => "customer",
             Entity::Order => "order",

@@ -140,7 +140,7 @@ fn external_id(data: &Value, entity: &str) -> Result<String, String> {
 }
 
 /// A non-empty string, or a number written as text.
-fn text(value: &Value) -> Option<String> {
+pub(super) fn text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -1,21 +1,28 @@
 //! Sending one change to the CRM so that sending it again is harmless.
 //!
-//! A create whose `externalId` the CRM already has counts as delivered (the request may
-//! have reached the CRM before a timeout) and is followed by an edit carrying the payload —
-//! for an order only when the CRM's order is this one (same date, customer and quantities):
-//! another order holding the id is refused, never overwritten; and never when a newer change
-//! of the entity is queued (the caller's `superseded`): the edit would carry the create's
-//! older data over what the newer change sent or will send;
-//! a customer edit for a customer the CRM does not have becomes a create; an order create
-//! refused because its customer is missing creates the customer from the order's contact
-//! data first; a paid mark for a payment the CRM lacks creates it. A 460 (a batch upload
-//! partly refused) is set aside with the CRM's lists of what was and was not uploaded.
+//! Every decision reads the CRM's answer by its structure ([`super::refusal`]): the status
+//! and the fields `errors` names, never the words of its texts.
+//!
+//! A create refused for its `externalId` is read back (`{entity}/{externalId}`). When the
+//! CRM shows the entity, the create counts as delivered (the request may have reached the
+//! CRM before a timeout) and is followed by an edit carrying the payload — for an order
+//! only when the CRM's order is this one (same date, customer and quantities): another
+//! order holding the id is refused, never overwritten; and never when a newer change of
+//! the entity is queued (the caller's `superseded`): the edit would carry the create's
+//! older data over what the newer change sent or will send. When the CRM shows nothing,
+//! its refusal stands.
+//!
+//! A customer edit for a customer the CRM does not have becomes a create; an order create
+//! refused for its customer creates the customer from the order's contact data first; a
+//! paid mark for a payment the CRM lacks creates it. A 460 (a batch upload partly refused)
+//! is set aside with the CRM's lists of what was and was not uploaded.
 
 use serde_json::{Map, Value, json};
 
-use super::change::Change;
+use super::change::{Change, text};
+use super::refusal::{is_not_found, names_customer, names_external_id};
 use crate::api::client::{By, Client, Entity};
-use crate::api::error::{ApiError, ErrorClass, ErrorResponse};
+use crate::api::error::{ApiError, ErrorClass};
 
 /// How a delivery attempt ended.
 #[derive(Debug)]
@@ -61,7 +68,7 @@ async fn send(
         }
         Change::OrderCreate(order) => {
             match create_or_edit(client, Entity::Order, order, superseded).await {
-                Err(error) if is_missing_customer(&error) => {
+                Err(error) if names_customer(&error) => {
                     client
                         .create(Entity::Customer, customer_from_order(order), None)
                         .await?;
@@ -102,43 +109,55 @@ async fn mark_payment(client: &Client, payment: &Value) -> Result<Value, ApiErro
     }
 }
 
-/// Creates the entity; when the CRM already has its `externalId`, edits it instead — for an
-/// order only when the CRM's order is this one (an earlier attempt whose answer was lost),
-/// never another order that happens to hold the id — and only when no newer change of the
-/// entity is queued (`superseded`): then the CRM's copy counts as delivered as it is.
+/// Creates the entity; when the CRM refuses its `externalId` and reading it back shows the
+/// CRM has it, edits it instead — for an order only when the CRM's order is this one (an
+/// earlier attempt whose answer was lost), never another order that happens to hold the
+/// id — and only when no newer change of the entity is queued (`superseded`): then the
+/// CRM's copy counts as delivered as it is. When the read shows nothing, the CRM's refusal
+/// is the answer.
 async fn create_or_edit(
     client: &Client,
     entity: Entity,
     data: &Value,
     superseded: &Superseded<'_>,
 ) -> Result<Value, ApiError> {
-    match client.create(entity, data.clone(), None).await {
-        Err(error) if is_duplicate(&error) => {
-            let mut known = json!({"success": true});
-            if entity == Entity::Order {
-                let id = data
-                    .get("externalId")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let theirs = client.get(Entity::Order, id, By::ExternalId, None).await?;
-                let theirs = theirs.get("order").unwrap_or(&Value::Null);
-                if !same_order(data, theirs) {
-                    return Err(not_this_order(error, id));
-                }
-                known = json!({"success": true, "id": theirs.get("id"),
-                               "order": {"number": theirs.get("number")}});
-            }
-            if superseded() {
-                return Ok(known);
-            }
-            let mut edit = data.clone();
-            if let Some(fields) = edit.as_object_mut() {
-                // Payments are edited on their own; an order edit does not take them.
-                fields.shift_remove("payments");
-            }
-            client.edit(entity, edit, By::ExternalId, None).await
+    let refusal = match client.create(entity, data.clone(), None).await {
+        Err(error) if names_external_id(&error) => error,
+        other => return other,
+    };
+    // A change always has one: `Change::parse` checks it.
+    let id = data.get("externalId").and_then(text).unwrap_or_default();
+    let Some(theirs) = read_back(client, entity, &id).await? else {
+        return Err(refusal);
+    };
+    if entity == Entity::Order && !same_order(data, &theirs) {
+        return Err(not_this_order(refusal, &id));
+    }
+    if superseded() {
+        let mut known = json!({"success": true, "id": theirs.get("id")});
+        if entity == Entity::Order {
+            known["order"] = json!({"number": theirs.get("number")});
         }
-        other => other,
+        return Ok(known);
+    }
+    let mut edit = data.clone();
+    if let Some(fields) = edit.as_object_mut() {
+        // Payments are edited on their own; an order edit does not take them.
+        fields.shift_remove("payments");
+    }
+    client.edit(entity, edit, By::ExternalId, None).await
+}
+
+/// The entity the CRM holds under `externalId` `id`, read through the same client (and
+/// pacing) as the create; `None` when the CRM answers that it has none.
+async fn read_back(client: &Client, entity: Entity, id: &str) -> Result<Option<Value>, ApiError> {
+    match client.get(entity, id, By::ExternalId, None).await {
+        Ok(answer) => Ok(answer
+            .get(entity.one())
+            .filter(|it| it.is_object())
+            .cloned()),
+        Err(error) if is_not_found(&error) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
@@ -196,44 +215,6 @@ fn classify(result: Result<Value, ApiError>) -> Outcome {
     }
 }
 
-fn response(error: &ApiError) -> Option<&ErrorResponse> {
-    match error {
-        ApiError::Response(response) => Some(response),
-        _ => None,
-    }
-}
-
-/// Whether the CRM's errors say something (matched case-insensitively in `errorMsg` and
-/// every message of `errors`).
-fn says(response: &ErrorResponse, words: &[&str]) -> bool {
-    let mut texts = vec![response.error_msg.to_lowercase()];
-    collect_texts(&response.errors, &mut texts);
-    texts
-        .iter()
-        .any(|text| words.iter().all(|word| text.contains(word)))
-}
-
-fn collect_texts(value: &Value, texts: &mut Vec<String>) {
-    match value {
-        Value::String(text) => texts.push(text.to_lowercase()),
-        Value::Array(items) => items.iter().for_each(|item| collect_texts(item, texts)),
-        Value::Object(fields) => fields.values().for_each(|item| collect_texts(item, texts)),
-        _ => {}
-    }
-}
-
-fn is_duplicate(error: &ApiError) -> bool {
-    response(error).is_some_and(|r| r.status == 400 && says(r, &["externalid", "already exists"]))
-}
-
-fn is_missing_customer(error: &ApiError) -> bool {
-    response(error).is_some_and(|r| r.status == 400 && says(r, &["customer", "not found"]))
-}
-
-fn is_not_found(error: &ApiError) -> bool {
-    response(error).is_some_and(|r| r.status == 404)
-}
-
 /// A customer made from an order's contact data, for an order whose customer the CRM
 /// does not know.
 fn customer_from_order(order: &Value) -> Value {
@@ -260,39 +241,6 @@ fn customer_from_order(order: &Value) -> Value {
 mod tests {
     use super::*;
 
-    fn refusal(status: u16, error_msg: &str, errors: Value) -> ApiError {
-        ApiError::Response(Box::new(ErrorResponse {
-            status,
-            error_msg: error_msg.into(),
-            errors,
-            body: None,
-        }))
-    }
-
-    #[test]
-    fn recognises_duplicates_and_missing_customers_in_the_crms_words() {
-        let duplicate = refusal(
-            400,
-            "Order is not loaded",
-            json!({"externalId": "Order with externalId=7 already exists."}),
-        );
-        assert!(is_duplicate(&duplicate));
-        assert!(!is_missing_customer(&duplicate));
-        let missing = refusal(
-            400,
-            "Order is not loaded",
-            json!({"customer.externalId": "Customer with externalId=9 not found."}),
-        );
-        assert!(is_missing_customer(&missing));
-        assert!(!is_duplicate(&missing));
-        assert!(is_duplicate(&refusal(
-            400,
-            "Order with externalId=7 already exists",
-            json!(null)
-        )));
-        assert!(is_not_found(&refusal(404, "Not found", json!(null))));
-    }
-
     #[test]
     fn a_customer_is_made_from_the_order_contact_data() {
         let order = json!({"externalId": "1", "customer": {"externalId": "17"}, "firstName": "Иван", "lastName": null, "phone": "+7 900", "email": "i@example.com"});
@@ -309,10 +257,8 @@ mod tests {
             message: "t".into(),
         };
         assert!(matches!(classify(Err(timeout)), Outcome::RetryLater(_)));
-        assert!(matches!(
-            classify(Err(refusal(400, "bad", json!(null)))),
-            Outcome::Refused(_)
-        ));
+        let invalid = ApiError::InvalidRequest("bad".into());
+        assert!(matches!(classify(Err(invalid)), Outcome::Refused(_)));
         assert!(matches!(
             classify(Ok(json!({"success": true}))),
             Outcome::Delivered(_)

@@ -2,7 +2,8 @@
 //!
 //! [`activation`] says whether a site's settings give an integration; [`change`] says what a
 //! queued change is and how changes are ordered; [`deliver`] sends one change so that sending
-//! it again is harmless; [`engine`] queues changes durably and delivers the outbox within a
+//! it again is harmless, telling the CRM's refusals apart by their structure ([`refusal`]);
+//! [`engine`] queues changes durably and delivers the outbox within a
 //! time budget, each request paced by [`pacing`], on PHP's thread or on the process's
 //! [`background`] thread; [`send`] queues one change as the send mode says; [`events`] turns
 //! shop events into changes, [`customize`] lets the site's classes adjust them, and
@@ -18,6 +19,7 @@ pub mod engine;
 pub mod events;
 pub mod inbound;
 pub mod pacing;
+pub mod refusal;
 pub mod send;
 pub mod shop_event;
 

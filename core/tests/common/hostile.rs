@@ -1,6 +1,7 @@
 //! A hostile CRM: a loopback HTTP/1.1 server that answers every request with one scripted
 //! misbehaviour — a redirect, a huge or endless body, a body trickling in, a wrong shape, a
-//! connection cut mid-body — and records what it was sent (method, target, headers, body).
+//! connection cut mid-body, reads that contradict writes — and records what it was sent
+//! (method, target, headers, body).
 //!
 //! Every loop is bounded in count and time: the server stops accepting when dropped or after
 //! [`LIFETIME`], an endless body ends after [`ENDLESS_LIMIT`] bytes, and a connection's
@@ -65,6 +66,13 @@ pub enum Hostile {
         announced: usize,
         /// What is sent before closing.
         sent: Vec<u8>,
+    },
+    /// `get` to GET requests and `other` to the rest: a CRM whose reads and writes disagree.
+    ByMethod {
+        /// The answer to GET requests.
+        get: Box<Hostile>,
+        /// The answer to every other request.
+        other: Box<Hostile>,
     },
 }
 
@@ -192,11 +200,12 @@ fn serve(stream: TcpStream, answer: &Hostile, requests: &Mutex<Vec<Recorded>>, d
         let Some(request) = read_request(&mut reader) else {
             return;
         };
+        let method = request.method.clone();
         requests
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(request);
-        if !send_answer(&mut writer, answer, deadline) {
+        if !send_answer(&mut writer, answer, &method, deadline) {
             let _ = writer.shutdown(Shutdown::Both);
             return;
         }
@@ -237,8 +246,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
     })
 }
 
-/// Sends one answer; `true` when the connection may serve another request.
-fn send_answer(writer: &mut TcpStream, answer: &Hostile, deadline: Instant) -> bool {
+/// Sends one answer to a `method` request; `true` when the connection may serve another.
+fn send_answer(writer: &mut TcpStream, answer: &Hostile, method: &str, deadline: Instant) -> bool {
     let head = |status: u16, headers: &str, length: &str| {
         format!("HTTP/1.1 {status} Hostile\r\n{headers}{length}\r\n").into_bytes()
     };
@@ -327,6 +336,10 @@ fn send_answer(writer: &mut TcpStream, answer: &Hostile, deadline: Instant) -> b
             bytes.extend_from_slice(sent);
             let _ = writer.write_all(&bytes);
             false
+        }
+        Hostile::ByMethod { get, other } => {
+            let answer = if method == "GET" { get } else { other };
+            send_answer(writer, answer, method, deadline)
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The control API under `/__control/` (no API key): request log, faults, state, reset,
-//! rate limit, manager-made status changes, entries of the reference books and the trigger.
+//! rate limit, manager-made status changes, entries of the reference books, the trigger and
+//! the wording of error texts.
 //! Bodies are JSON; answers are JSON with `success`, and `error` when a request is refused.
 
 pub mod faults;
@@ -8,6 +9,7 @@ pub mod log;
 mod outbound;
 mod template;
 pub mod trigger;
+pub mod wording;
 
 use crate::app::App;
 use crate::crm::table::Lookup;
@@ -70,6 +72,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/references/{book}", post(put_reference))
         .route("/trigger", post(set_trigger).delete(remove_trigger))
         .route("/triggers", get(trigger_calls))
+        .route("/wording", post(wording::set_wording))
         .fallback(|| async { Refusal::new(StatusCode::NOT_FOUND, "no such control endpoint") })
 }
 
