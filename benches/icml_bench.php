@@ -25,7 +25,7 @@ const PARAMS = ['article' => 'Артикул', 'color' => 'Цвет', 'size' => 
 const CATEGORIES = 50;
 const SHOP = ['name' => 'Bench & Co', 'company' => 'Bench "Shop" Ltd', 'date' => '2026-11-29 07:16:52'];
 
-/** A product shaped like msProduct::toArray() (../shared/fixtures/minishop2/msProduct.json). */
+/** A product shaped like msProduct::toArray() (tests/fixtures/minishop2/db/msProduct.json). */
 function product(array $template, int $i): array
 {
     $p = $template;

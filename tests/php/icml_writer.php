@@ -29,7 +29,7 @@ function category(int $id, string $title, int $parent): array
         'class_key' => 'msCategory', 'published' => true, 'deleted' => false, 'uri' => "catalog/$id/"];
 }
 
-/** msProduct::toArray() as captured in ../shared/fixtures/minishop2/msProduct.json. */
+/** msProduct::toArray() as captured in tests/fixtures/minishop2/db/msProduct.json. */
 function product(array $changes = []): array
 {
     return array_merge([

@@ -161,13 +161,13 @@ function flush_until_empty(\ModRetailCrm\Integration $integration, int $rounds =
 }
 
 /**
- * The captured order 2611/1 with everything related (../shared/fixtures/minishop2: msOrder's
+ * The captured order 2611/1 with everything related (tests/fixtures/minishop2: msOrder's
  * toArray() with its related objects), split as the plugin gathers it: `order`, `related`
  * (the whole capture), `user`, `profile`, and `statuses` (id => msOrderStatus row).
  */
 function captured_order(): array
 {
-    $fixtures = dirname(__DIR__, 2) . '/../shared/fixtures/minishop2';
+    $fixtures = dirname(__DIR__, 2) . '/tests/fixtures/minishop2';
     $read = fn(string $file) => json_decode(file_get_contents("$fixtures/$file"), true, 512, JSON_THROW_ON_ERROR);
     $related = $read('db/msOrder_with_related_toArray_includeRelated.json');
     $user = $related['User'];

@@ -10,7 +10,6 @@ pub mod client;
 pub mod crm_url;
 pub mod encode;
 pub mod error;
-pub mod models;
 pub mod ratelimit;
 pub mod text;
 pub mod tls;

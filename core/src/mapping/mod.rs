@@ -1,7 +1,7 @@
 //! Mapping: miniShop2 / MODX arrays in, RetailCRM request payloads out.
 //!
 //! Pure functions, no I/O. Every input is a `serde_json::Value` shaped like the `toArray()` of
-//! the MODX object it comes from (see `shared/fixtures/minishop2`), or like its raw database
+//! the MODX object it comes from (see `tests/fixtures/minishop2`), or like its raw database
 //! row: numbers may arrive as JSON numbers or numeric strings (`"2967.18"`, `"1"`), JSON
 //! columns as decoded values or as text. Outputs keep a stable key order.
 //!

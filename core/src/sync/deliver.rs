@@ -250,6 +250,44 @@ mod tests {
         );
     }
 
+    /// The CRM answers `orders/{externalId}` in its own PHP-made shapes: fields of its own,
+    /// whole quantities as floats (`2.0` for the `2` sent), items in its order, payments
+    /// keyed by id, `[]` for empty custom fields. That copy is still the order sent.
+    #[test]
+    fn the_crms_copy_in_its_own_shapes_is_the_order_sent() {
+        let ours = json!({
+            "externalId": "2611-1", "createdAt": "2026-11-29 07:10:00",
+            "customer": {"externalId": "17"},
+            "items": [
+                {"offer": {"externalId": "5"}, "initialPrice": 1500, "quantity": 2},
+                {"offer": {"externalId": "6"}, "initialPrice": 499.5, "quantity": 1.5},
+            ],
+            "payments": [{"type": "cash", "amount": 3749.25}],
+        });
+        let theirs = json!({
+            "id": 4811, "number": "4811A", "externalId": "2611-1", "site": "shop",
+            "status": "new", "createdAt": "2026-11-29 07:10:00", "summ": 3749.25,
+            "customer": {"type": "customer", "id": 77, "externalId": "17"},
+            "items": [
+                {"id": 9002, "offer": {"id": 302, "externalId": "6"}, "quantity": 1.5},
+                {"id": 9001, "offer": {"id": 301, "externalId": "5"}, "quantity": 2.0},
+            ],
+            "payments": {"5501": {"id": 5501, "type": "cash", "amount": 3749.25}},
+            "customFields": [],
+        });
+        assert!(same_order(&ours, &theirs));
+
+        let mut more = theirs.clone();
+        more["items"][1]["quantity"] = json!(3.0);
+        assert!(!same_order(&ours, &more), "another quantity");
+        let mut other = theirs.clone();
+        other["customer"]["externalId"] = json!("18");
+        assert!(!same_order(&ours, &other), "another customer");
+        let mut later = theirs;
+        later["createdAt"] = json!("2026-11-29 07:10:01");
+        assert!(!same_order(&ours, &later), "another creation time");
+    }
+
     #[test]
     fn transient_errors_retry_and_the_rest_are_refused() {
         let timeout = ApiError::Transport {

@@ -1,7 +1,7 @@
 <?php
 // A miniShop2 catalogue database for the ICML tests: SQLite tables with the column names of
 // MODX 2.8 / miniShop2 4.x / msOptionsPrice2 (modx_site_content, modx_ms2_products, …), rows
-// shaped like the captured ones in ../shared/fixtures/minishop2/db (msProduct.json and
+// shaped like the captured ones in tests/fixtures/minishop2/db (msProduct.json and
 // msProductData.json raw rows: DECIMAL as text, JSON lists as text, flags as 0/1), plus a
 // modX for the harness that has the PDO connection and table names a snippet uses.
 //

@@ -1,7 +1,7 @@
 <?php
 // A minimal MODX-shaped harness for running the real plugin file under the php CLI.
 //
-// It is fed from the real capture in ../shared/fixtures/minishop2: the database is the rows in
+// It is fed from the real capture in tests/fixtures/minishop2: the database is the rows in
 // db/*.json (as toArray() gives them, cast with their recorded types), and each replayed event
 // brings its parameters (objects with their recorded types) and the related objects it carried,
 // which are "saved" so later getObject() calls find them. Events replay in events.jsonl order.
@@ -32,7 +32,7 @@ final class ShopFixtures
         $fromEnv = getenv('MODRETAILCRM_FIXTURES');
         return $fromEnv !== false && $fromEnv !== ''
             ? $fromEnv
-            : dirname(__DIR__, 3) . '/../shared/fixtures/minishop2';
+            : dirname(__DIR__, 3) . '/tests/fixtures/minishop2';
     }
 
     public static function json(string $name): mixed

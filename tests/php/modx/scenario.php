@@ -1,6 +1,6 @@
 <?php
 // A whole shop scenario run through the real plugin file in the MODX-shaped harness, from the
-// captured checkout of order 2611/1 (../shared/fixtures/minishop2): a manager adds two users
+// captured checkout of order 2611/1 (tests/fixtures/minishop2): a manager adds two users
 // (one of them in the Customers group), a customer registers at checkout and orders a T-shirt
 // in a msOptionsPrice2 modification with a msPromoCode code, the order is paid, then shipped.
 // Used by the demo (examples/shop.php) and by tests/php/plugin_shop_scenario.php.

@@ -1,17 +1,26 @@
-//! The captured miniShop2 data (`shared/fixtures/minishop2`, beside the repository) as
-//! mapping inputs.
+//! The captured miniShop2 data (`tests/fixtures/minishop2` of the repository) as mapping
+//! inputs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
 use crate::mapping::OrderInput;
 
-/// The parsed fixture file at `path` under `shared/fixtures/minishop2`.
+/// The repository's `tests/fixtures` folder: the nearest one above this crate's manifest, so
+/// it is found from whichever crate of the workspace the tests are built in.
+fn fixtures_dir() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .map(|folder| folder.join("tests/fixtures"))
+        .find(|fixtures| fixtures.is_dir())
+        .unwrap_or_else(|| panic!("no tests/fixtures at or above {}", manifest.display()))
+}
+
+/// The parsed fixture file at `path` under `tests/fixtures/minishop2`.
 pub fn load(path: &str) -> Value {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/minishop2")
-        .join(path);
+    let file = fixtures_dir().join("minishop2").join(path);
     let text = std::fs::read_to_string(&file)
         .unwrap_or_else(|error| panic!("reading {}: {error}", file.display()));
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("parsing {path}: {error}"))
