@@ -252,7 +252,7 @@ fn payments(
 }
 
 /// The row unless it is absent or JSON null.
-fn present(row: Option<&Value>) -> Option<&Value> {
+pub(super) fn present(row: Option<&Value>) -> Option<&Value> {
     row.filter(|row| !row.is_null())
 }
 

@@ -78,7 +78,11 @@ impl Base {
         let mut absolute = ArenaString::with_capacity_in(length, arena);
         absolute.push_str(prefix);
         absolute.push_str(head);
-        push_encoded(&mut absolute, tail);
+        if unsafe_bytes == 0 {
+            absolute.push_str(tail);
+        } else {
+            push_encoded(&mut absolute, tail);
+        }
         Cow::Borrowed(absolute.into_bump_str())
     }
 }
