@@ -90,20 +90,23 @@ impl Base {
 /// The length of `link`'s scheme when it starts with one (`https` in `https://…`, `data` in
 /// `data:…`): a letter, then letters, digits, `+`, `-` or `.`, then `:`.
 fn scheme_length(link: &str) -> Option<usize> {
-    let end = link.find([':', '/', '?', '#'])?;
+    let end = link
+        .bytes()
+        .position(|byte| matches!(byte, b':' | b'/' | b'?' | b'#'))?;
     let scheme = &link.as_bytes()[..end];
     let valid = link[end..].starts_with(':')
         && scheme.first().is_some_and(u8::is_ascii_alphabetic)
         && scheme
             .iter()
-            .all(|byte| byte.is_ascii_alphanumeric() || b"+-.".contains(byte));
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'-' | b'.'));
     valid.then_some(end)
 }
 
 /// Where the host (and port) that starts at `start` ends: at the next `/`, `?` or `#`.
 fn authority_end(link: &str, start: usize) -> usize {
-    link[start..]
-        .find(['/', '?', '#'])
+    link.as_bytes()[start..]
+        .iter()
+        .position(|byte| matches!(byte, b'/' | b'?' | b'#'))
         .map_or(link.len(), |end| start + end)
 }
 
@@ -115,8 +118,23 @@ fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
 
 /// Whether `byte` cannot stand in a URL as it is (RFC 3986 allows none of these).
 fn must_encode(byte: u8) -> bool {
-    byte <= b' ' || byte >= 0x7f || b"\"<>\\^`{|}".contains(&byte)
+    ENCODED[usize::from(byte)]
 }
+
+/// [`must_encode`] for every byte: ASCII controls, space, `"<>\^`{|}`, DEL and every
+/// non-ASCII byte (a table: links are scanned byte by byte for every offer).
+const ENCODED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(
+            byte as u8,
+            0..=b' ' | b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' | 0x7f..=0xff
+        );
+        byte += 1;
+    }
+    table
+};
 
 /// Appends `text` with every character that [`must_encode`] as `%XX` (each of its UTF-8
 /// bytes).
