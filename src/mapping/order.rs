@@ -110,11 +110,13 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
     insert_some(&mut payload, "orderMethod", settings.order_method.clone());
     insert_contact(&mut payload, input, address);
     insert_weight(&mut payload, row, settings.weight_multiplier)?;
-    let totals = Totals {
-        cost,
-        delivery_cost,
-    };
-    insert_items(&mut payload, input, settings, totals, &mut unmapped)?;
+    insert_items(
+        &mut payload,
+        input,
+        settings,
+        cost - delivery_cost,
+        &mut unmapped,
+    )?;
     let delivery = delivery(input, address, settings, delivery_cost, &mut unmapped);
     payload.insert("delivery".into(), delivery);
     let payments = payments(input, &external_id, cost, &mut unmapped);
@@ -125,15 +127,6 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
         external_id,
         unmapped,
     })
-}
-
-/// What the order costs in all and what of it is delivery, in cents.
-#[derive(Debug, Clone, Copy)]
-struct Totals {
-    /// The order's `cost`.
-    cost: i64,
-    /// The order's `delivery_cost` (0 when absent).
-    delivery_cost: i64,
 }
 
 /// The customer link (`customer.externalId` = the order's `user_id`), the names, `phone`,
@@ -170,13 +163,13 @@ fn insert_weight(
 }
 
 /// `discountManualAmount`, the promo code's custom field and `items`, balanced so that the
-/// CRM total equals the order's cost (see [`order`]); unreadable product options are listed
-/// in `unmapped`.
+/// items less the discount come to `cart_cents` (the order's cost without delivery, see
+/// [`order`]); unreadable product options are listed in `unmapped`.
 fn insert_items(
     payload: &mut Map<String, Value>,
     input: &OrderInput,
     settings: &MappingSettings,
-    totals: Totals,
+    cart_cents: i64,
     unmapped: &mut Vec<String>,
 ) -> Result<(), MappingError> {
     let promo = present(input.promo);
@@ -192,7 +185,7 @@ fn insert_items(
             .iter()
             .map(|path| format!("{path} could not be read")),
     );
-    let gap = totals.cost - (mapped.total_cents - discount + totals.delivery_cost);
+    let gap = cart_cents - (mapped.total_cents - discount);
     if gap > 0 {
         mapped.items.push(json!({
             "productName": settings.surcharge_name,
