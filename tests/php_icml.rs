@@ -110,8 +110,8 @@ fn the_php_writer_publishes_a_catalogue_from_minishop2_arrays() {
 fn the_catalogue_is_read_from_a_minishop2_database_in_pages() {
     let dir = scratch("catalog");
     run("icml_catalog.php", &dir);
-    // catalog, other, shirts, off, bare, paged
-    assert_eq!(xmllint_all(&dir), 6);
+    // catalog, other, shirts, off, bare, folder, paged
+    assert_eq!(xmllint_all(&dir), 7);
     let _ = fs::remove_dir_all(dir);
 }
 

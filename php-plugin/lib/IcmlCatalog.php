@@ -141,8 +141,9 @@ final class IcmlCatalog
      *
      * $params: `shop`, `company` (default: `site_name`), `parents` (comma list of resource ids,
      * default 0 = the whole catalogue: the categories listed and every category below them).
-     * $settings: `site_name`, `site_url` (URLs and pictures are made absolute with it),
-     * `friendly_urls`, `modretailcrm_allow_msoptionsprice`.
+     * $settings: `site_name`, `site_url` (the extension makes URLs and pictures absolute
+     * against it; when set, it must be an http(s) address), `friendly_urls`,
+     * `modretailcrm_allow_msoptionsprice`.
      *
      * Returns the writer's summary (`categories`, `offers` — products and modifications —,
      * `bytes`, `path`, `changed`) plus `products` (written), `refused` (count) and `refusals`
@@ -160,13 +161,13 @@ final class IcmlCatalog
             'name' => self::text($params['shop'] ?? null) ?? $siteName,
             'company' => self::text($params['company'] ?? null) ?? $siteName,
         ];
-        $siteUrl = rtrim((string) ($settings['site_url'] ?? ''), '/') . '/';
+        $siteUrl = trim((string) ($settings['site_url'] ?? ''));
         $friendly = self::flag($settings['friendly_urls'] ?? false);
 
         $buffered = $this->unbuffered();
         try {
             $options = ['params' => self::PARAMS + $this->optionCaptions(), 'unit' => self::UNIT];
-            if (preg_match('~^https?://~i', $siteUrl)) {
+            if ($siteUrl !== '') {
                 $options['base_url'] = $siteUrl;
             }
             $modifications = self::flag($settings['modretailcrm_allow_msoptionsprice'] ?? false)
@@ -194,7 +195,7 @@ final class IcmlCatalog
                     $products = $this->withModifications($products, $ids);
                 }
                 foreach ($products as $product) {
-                    $this->write($writer, $this->shaped($product, $siteUrl, $friendly), $counts);
+                    $this->write($writer, $this->shaped($product, $friendly), $counts);
                 }
             }
             $summary = $writer->finish();
@@ -389,21 +390,15 @@ final class IcmlCatalog
         return $products;
     }
 
-    /** The row as the extension reads it: `uri` as MODX links the page, pictures absolute. */
-    private function shaped(array $product, string $siteUrl, bool $friendly): array
+    /**
+     * The row as the extension reads it: `uri` as MODX links the page. Pictures stay as
+     * miniShop2 stores them; the extension makes them and the `uri` absolute against
+     * `base_url` (the site URL).
+     */
+    private function shaped(array $product, bool $friendly): array
     {
         $uri = (string) ($product['uri'] ?? '');
         $product['uri'] = $friendly && $uri !== '' ? $uri : 'index.php?id=' . $product['id'];
-        // miniShop2 stores a picture's path from the host's root (MODX_BASE_URL included).
-        $origin = preg_match('~^(https?://[^/]+)~i', $siteUrl, $m) ? $m[1] : '';
-        $absolute = static fn($image) => is_string($image) && str_starts_with($image, '/') && !str_contains($image, '://')
-            ? $origin . $image
-            : $image;
-        if (isset($product['image'])) {
-            $product['image'] = is_array($product['image'])
-                ? array_map($absolute, $product['image'])
-                : $absolute($product['image']);
-        }
         return $product;
     }
 

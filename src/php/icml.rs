@@ -45,8 +45,9 @@ pub struct Writer {
 impl Writer {
     /// Starts a catalogue to be published at `$path`. `$shop`: `name`, `company`, optional
     /// `date` (`Y-m-d H:i:s`, default now). `$options`: `map` (ICML field => product field,
-    /// such as `['name' => 'longtitle']`; miniShop2 names by default), `base_url` (prefix of
-    /// relative `url`/`picture`), `params` (product field => param name, default `article`,
+    /// such as `['name' => 'longtitle']`; miniShop2 names by default), `base_url` (the site's
+    /// address: `url` and `picture` are made absolute against it as a browser reads links,
+    /// `/x` from its host's root), `params` (product field => param name, default `article`,
     /// `color`, `size`), `unit` (default unit), `vendors` (vendor id => name).
     pub fn __construct(path: &Zval, shop: &Zval, options: Option<&Zval>) -> PhpResult<Self> {
         let path = args::string(path, "$path")?;

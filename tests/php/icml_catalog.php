@@ -3,7 +3,8 @@
 // (tests/php/modx/catalog.php): which categories, products and modifications are exported, the
 // document byte for byte (icml_catalog.expected.xml, the date aside) and parsed back, a second
 // run that finds the catalogue unchanged, `parents`, databases without `remains` or without
-// msOptionsPrice2, and reading in pages. Needs pdo_sqlite, SimpleXML and ICML_DIR, an empty
+// msOptionsPrice2, a site in a folder (links made absolute by the extension), and reading in
+// pages. Needs pdo_sqlite, SimpleXML and ICML_DIR, an empty
 // directory; the Rust side runs xmllint on the files left there.
 
 declare(strict_types=1);
@@ -186,6 +187,27 @@ function fill_catalog_without_modifications(CatalogDb $db): void
     $db->product(3, ['uri' => 'shirts/a.html'], ['image' => '/assets/images/products/3/t-shirt.jpg']);
     $db->product(4, ['uri' => 'shirts/b.html']);
 }
+
+// --- a site in a folder: the extension resolves the links stored against site_url ---------
+$folder = CatalogDb::create("$dir/folder.sqlite");
+$folder->category(2, 'Shirts', 0);
+$folder->product(3, ['uri' => 'shirts/a.html'], ['image' => '/shop/assets/images/products/3/t-shirt.jpg']);
+$folder->insert('ms2_product_files', ['id' => 1, 'product_id' => 3, 'source' => 2, 'parent' => 0, 'name' => 'back',
+    'path' => 'p/3/', 'file' => 'back side.jpg', 'type' => 'image', 'rank' => 1, 'url' => '//cdn.example/p/3/back side.jpg',
+    'active' => 1]);
+$folderCatalog = new IcmlCatalog($folder->pdo, IcmlCatalog::tables('modx_'));
+$folderCatalog->export("$dir/folder.xml", [], ['site_url' => 'https://shop.example/shop'] + $settings);
+same([
+    ['url', [], 'https://shop.example/shop/shirts/a.html'],
+    ['picture', [], 'https://shop.example/shop/assets/images/products/3/t-shirt.jpg'],
+    ['picture', [], 'https://cdn.example/p/3/back%20side.jpg'],
+], array_values(array_filter(offers("$dir/folder.xml")['3'][1], fn(array $child) => in_array($child[0], ['url', 'picture'], true))),
+    'uri below the site\'s folder, a picture from the host\'s root, a protocol-relative one on the site\'s scheme, spaces encoded');
+throws(ModRetailCrm\ConfigException::class, fn() => $folderCatalog->export("$dir/schemeless.xml", [], ['site_url' => 'shop.example/'] + $settings),
+    'base_url must be an http(s) address');
+same(false, is_file("$dir/schemeless.xml"), 'a site_url without http(s): nothing written');
+unset($folderCatalog, $folder);
+unlink("$dir/folder.sqlite");
 
 // --- pages ---------------------------------------------------------------------------------
 $paged = CatalogDb::create("$dir/paged.sqlite");

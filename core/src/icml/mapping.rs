@@ -24,8 +24,10 @@ use crate::icml::decimal::Decimal;
 use crate::icml::error::Error;
 use crate::icml::model::{Category, Dimensions, Offer, Param, Shop, Unit, VatRate};
 
+mod absolute;
 mod modifications;
 
+use absolute::Base;
 pub use modifications::modification_offer_id;
 
 /// A value read from a [`Record`], borrowed where the source allows.
@@ -188,8 +190,8 @@ type Names<'r> = (Option<Cow<'r, str>>, Option<Cow<'r, str>>);
 pub struct Mapping {
     /// For each target (index = `Target as usize`), the record field read first.
     sources: [Option<String>; TARGETS.len()],
-    /// Prefix of relative `url` and `picture` values, without a trailing `/`.
-    base_url: Option<String>,
+    /// The site's address that `url` and `picture` values are resolved against.
+    base_url: Option<Base>,
     /// Record fields written as params: (field, param name). The field is looked up in the
     /// record, then in its `options` array (miniShop2 product options).
     params: Vec<(String, String)>,
@@ -222,7 +224,8 @@ impl Mapping {
     /// The default mapping changed by `options`:
     /// - `map`: ICML field → record field (`['name' => 'longtitle', 'quantity' => 'count']`);
     ///   null or `''` reads only the ICML name;
-    /// - `base_url`: `https://shop.example`, prefixed to relative `url` and `picture` values;
+    /// - `base_url`: `https://shop.example`, the site's address that `url` and `picture`
+    ///   values are made absolute against (see [`absolute`]);
     /// - `params`: record field → param name (`['color' => 'Цвет', 'made_in' => 'Страна']`),
     ///   replacing the default list; the field is looked up in the record, then in its
     ///   `options` array; the param's code is the field's name;
@@ -465,19 +468,12 @@ impl Mapping {
         }
     }
 
-    /// `url` prefixed with the base URL (in `arena`) when it is relative.
+    /// `url` as an absolute address against `base_url` (see [`absolute`]); unchanged
+    /// without one.
     fn absolute<'u>(&self, url: Cow<'u, str>, arena: &'u Bump) -> Cow<'u, str> {
         match &self.base_url {
-            Some(base) if !url.contains("://") => {
-                let path = url.trim_start_matches('/');
-                let mut absolute =
-                    ArenaString::with_capacity_in(base.len() + 1 + path.len(), arena);
-                absolute.push_str(base);
-                absolute.push('/');
-                absolute.push_str(path);
-                Cow::Borrowed(absolute.into_bump_str())
-            }
-            _ => url,
+            Some(base) => base.resolve(url, arena),
+            None => url,
         }
     }
 
@@ -880,15 +876,13 @@ fn activity(field: &Field<'_>) -> Result<bool, String> {
     }
 }
 
-fn base_url(value: &Value) -> Result<String, Error> {
-    match value.as_str() {
-        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-            Ok(url.trim_end_matches('/').to_string())
-        }
-        _ => Err(Error::Options(format!(
+/// The `base_url` option: an `http(s)` address.
+fn base_url(value: &Value) -> Result<Base, Error> {
+    value.as_str().and_then(Base::parse).ok_or_else(|| {
+        Error::Options(format!(
             "option base_url must be an http(s) address, got {value}"
-        ))),
-    }
+        ))
+    })
 }
 
 /// The `unit` option: a code or `code`, `name`, `sym`, with a code.

@@ -104,58 +104,90 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
     if settings.add_crm_number {
         payload.insert("number".into(), Value::from(num));
     }
-    if let Some(created) = datetime(row, "createdon") {
-        payload.insert("createdAt".into(), Value::from(created));
-    }
+    insert_some(&mut payload, "createdAt", datetime(row, "createdon"));
     let status = code(present(input.status), "status", &mut unmapped);
     insert_some(&mut payload, "status", status);
     insert_some(&mut payload, "orderMethod", settings.order_method.clone());
-    if let Some(user_id) = id_text(row, "user_id") {
+    insert_contact(&mut payload, input, address);
+    insert_weight(&mut payload, row, settings.weight_multiplier)?;
+    insert_items(
+        &mut payload,
+        input,
+        settings,
+        cost - delivery_cost,
+        &mut unmapped,
+    )?;
+    let delivery = delivery(input, address, settings, delivery_cost, &mut unmapped);
+    payload.insert("delivery".into(), delivery);
+    let payments = payments(input, &external_id, cost, &mut unmapped);
+    insert_some(&mut payload, "payments", payments);
+
+    Ok(MappedOrder {
+        payload: Value::Object(payload),
+        external_id,
+        unmapped,
+    })
+}
+
+/// The customer link (`customer.externalId` = the order's `user_id`), the names, `phone`,
+/// `email` and `customerComment`: from the order's address row first, then the profile
+/// (and, for the email, a username that is an email).
+fn insert_contact(payload: &mut Map<String, Value>, input: &OrderInput, address: Option<&Value>) {
+    if let Some(user_id) = id_text(input.order, "user_id") {
         payload.insert("customer".into(), json!({ "externalId": user_id }));
     }
-    let receiver = address.and_then(|address| text(address, "receiver"));
-    insert_names(
-        &mut payload,
-        receiver
-            .or_else(|| text(input.profile, "fullname"))
-            .as_deref(),
-    );
-    let phone = address
-        .and_then(|address| text(address, "phone"))
+    let from_address = |key: &str| address.and_then(|address| text(address, key));
+    let receiver = from_address("receiver").or_else(|| text(input.profile, "fullname"));
+    insert_names(payload, receiver.as_deref());
+    let phone = from_address("phone")
         .or_else(|| text(input.profile, "phone"))
         .or_else(|| text(input.profile, "mobilephone"));
-    insert_some(&mut payload, "phone", phone);
-    let email = address
-        .and_then(|address| text(address, "email"))
-        .or_else(|| customer_email(input.user, input.profile));
-    insert_some(&mut payload, "email", email);
-    insert_some(
-        &mut payload,
-        "customerComment",
-        address.and_then(|a| text(a, "comment")),
-    );
-    let weight = number(row, "weight", "order.weight")?.unwrap_or(0.0) * settings.weight_multiplier;
+    insert_some(payload, "phone", phone);
+    let email = from_address("email").or_else(|| customer_email(input.user, input.profile));
+    insert_some(payload, "email", email);
+    insert_some(payload, "customerComment", from_address("comment"));
+}
+
+/// `weight` in grams (the order's `weight` × `multiplier`), when above zero.
+fn insert_weight(
+    payload: &mut Map<String, Value>,
+    row: &Value,
+    multiplier: f64,
+) -> Result<(), MappingError> {
+    let weight = number(row, "weight", "order.weight")?.unwrap_or(0.0) * multiplier;
     if weight > 0.0 {
         within(weight, MAX_WEIGHT, "order.weight")?;
         payload.insert("weight".into(), quantity(weight));
     }
+    Ok(())
+}
 
+/// `discountManualAmount`, the promo code's custom field and `items`, balanced so that the
+/// items less the discount come to `cart_cents` (the order's cost without delivery, see
+/// [`order`]); unreadable product options are listed in `unmapped`.
+fn insert_items(
+    payload: &mut Map<String, Value>,
+    input: &OrderInput,
+    settings: &MappingSettings,
+    cart_cents: i64,
+    unmapped: &mut Vec<String>,
+) -> Result<(), MappingError> {
     let promo = present(input.promo);
     let promocode = promo.and_then(|promo| text(promo, "promocode"));
     let mut discount = match promo {
         Some(promo) => amount(promo, "discount_amount", "promo.discount_amount")?.unwrap_or(0),
         None => 0,
     };
-    let mut mapped_items = items(input.products, settings.allow_msoptionsprice)?;
+    let mut mapped = items(input.products, settings.allow_msoptionsprice)?;
     unmapped.extend(
-        mapped_items
+        mapped
             .unreadable_options
             .iter()
             .map(|path| format!("{path} could not be read")),
     );
-    let gap = cost - (mapped_items.total_cents - discount + delivery_cost);
+    let gap = cart_cents - (mapped.total_cents - discount);
     if gap > 0 {
-        mapped_items.items.push(json!({
+        mapped.items.push(json!({
             "productName": settings.surcharge_name,
             "initialPrice": money(gap),
             "quantity": 1,
@@ -172,45 +204,48 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
             json!({ settings.promocode_field.as_str(): promocode }),
         );
     }
-    payload.insert("items".into(), Value::Array(mapped_items.items));
+    payload.insert("items".into(), Value::Array(mapped.items));
+    Ok(())
+}
 
+/// The `delivery` object: its CRM `code` (a delivery without one is listed in `unmapped`),
+/// `cost` and the `address` of the order's address row.
+fn delivery(
+    input: &OrderInput,
+    address: Option<&Value>,
+    settings: &MappingSettings,
+    delivery_cost: i64,
+    unmapped: &mut Vec<String>,
+) -> Value {
     let mut delivery = Map::new();
-    insert_some(
-        &mut delivery,
-        "code",
-        code(present(input.delivery), "delivery", &mut unmapped),
-    );
+    let code = code(present(input.delivery), "delivery", unmapped);
+    insert_some(&mut delivery, "code", code);
     delivery.insert("cost".into(), money(delivery_cost));
     let default_iso = settings.default_country_iso.as_deref();
-    insert_some(
-        &mut delivery,
-        "address",
-        address.and_then(|a| delivery_address(a, default_iso)),
-    );
-    payload.insert("delivery".into(), Value::Object(delivery));
+    let address = address.and_then(|address| delivery_address(address, default_iso));
+    insert_some(&mut delivery, "address", address);
+    Value::Object(delivery)
+}
 
-    // RetailCRM requires a payment's type: without a code the order goes without a payment
-    // (listed in `unmapped`) rather than being refused whole.
-    if let Some(kind) = code(present(input.payment), "payment", &mut unmapped) {
-        payload.insert(
-            "payments".into(),
-            json!([{
-                "externalId": payment_external_id(&external_id),
-                "type": kind,
-                "amount": money(cost),
-            }]),
-        );
-    }
-
-    Ok(MappedOrder {
-        payload: Value::Object(payload),
-        external_id,
-        unmapped,
-    })
+/// The order's one payment (`externalId`, `type`, `amount` = the order's cost), when its
+/// payment row has a CRM code. RetailCRM requires a payment's type: without a code the order
+/// goes without a payment (listed in `unmapped`) rather than being refused whole.
+fn payments(
+    input: &OrderInput,
+    external_id: &str,
+    cost: i64,
+    unmapped: &mut Vec<String>,
+) -> Option<Value> {
+    let kind = code(present(input.payment), "payment", unmapped)?;
+    Some(json!([{
+        "externalId": payment_external_id(external_id),
+        "type": kind,
+        "amount": money(cost),
+    }]))
 }
 
 /// The row unless it is absent or JSON null.
-fn present(row: Option<&Value>) -> Option<&Value> {
+pub(super) fn present(row: Option<&Value>) -> Option<&Value> {
     row.filter(|row| !row.is_null())
 }
 

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::error::MappingError;
 use super::ids::{external_id_from_num, payment_external_id};
-use super::order::code;
+use super::order::{code, present};
 use super::read::{id, money, required_amount, text};
 
 /// Which statuses are sent (`modretailcrm_sync_statuses`) and which mean the order is paid
@@ -97,7 +97,7 @@ pub fn status_change(
         }
         let amount = required_amount(input.order, "cost", "order.cost")?;
         let mut payload = json!({ "status": "paid", "amount": money(amount), "paidAt": paid_at });
-        match input.payment.filter(|row| !row.is_null()) {
+        match present(input.payment) {
             None => Some(payload),
             Some(row) => code(Some(row), "payment", &mut unmapped).map(|kind| {
                 payload["type"] = json!(kind);
