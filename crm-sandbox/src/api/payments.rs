@@ -1,7 +1,9 @@
-//! `POST orders/payments/create` and `POST orders/payments/{id}/edit`.
+//! `POST orders/payments/create`, `POST orders/payments/{id}/edit` and
+//! `POST orders/payments/{id}/delete`.
 
 use super::call::ApiCall;
 use crate::app::App;
+use crate::wire::error::ApiError;
 use crate::wire::reply::{ApiResult, Reply};
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -29,4 +31,16 @@ pub async fn edit(
     let patch = call.entity("payment")?;
     let id = app.crm().edit_payment(&lookup, patch, &call.actor())?;
     Ok(Reply::ok(json!({"success": true, "id": id})))
+}
+
+/// Removes the payment with CRM id `id` from its order.
+pub async fn delete(
+    State(app): State<Arc<App>>,
+    Extension(call): Extension<ApiCall>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id =
+        crate::crm::fields::id(&serde_json::Value::from(id)).ok_or_else(ApiError::not_found)?;
+    app.crm().delete_payment(id, &call.actor())?;
+    Ok(Reply::ok(json!({"success": true})))
 }

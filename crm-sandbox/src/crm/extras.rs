@@ -1,29 +1,99 @@
-//! Tasks and costs: recorded, numbered, and shown in the state; nothing else reads them.
+//! Tasks, costs and integration modules: recorded, read back, edited, and shown in the
+//! state; nothing else in the CRM depends on them.
 
+use super::EntryEdit;
 use super::fields::{Object, number};
+use super::filter::{Rule, Rules, matches};
+use super::merge::deep_merge;
+use super::paging::Paging;
 use crate::wire::error::{ApiError, FieldErrors};
-use serde_json::Value;
+use serde_json::{Value, json};
 
-/// Tasks (`tasks/create`) and costs (`costs/create`), oldest first.
+/// The filters of `GET tasks`.
+const TASK_FILTERS: &Rules = &[
+    ("ids", Rule::AnyOf("id")),
+    ("performers", Rule::AnyOf("performerId")),
+    ("text", Rule::Contains(&["text", "commentary"])),
+];
+
+/// Tasks (`tasks/*`) and costs (`costs/create`), oldest first; integration modules
+/// (`integration-modules/*`) in the order they were made.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
     tasks: Vec<Object>,
     costs: Vec<Object>,
+    modules: Object,
 }
 
 impl Extras {
     /// Records a task, which needs a `text`; answers its id.
     pub fn create_task(&mut self, site: Option<String>, task: Object) -> Result<u64, ApiError> {
         let mut errors = FieldErrors::default();
-        if task
-            .get("text")
-            .and_then(Value::as_str)
-            .is_none_or(|text| text.trim().is_empty())
-        {
+        if blank(task.get("text")) {
             errors.add("text", "This value should not be blank.");
         }
         errors.check(ApiError::entity_format)?;
         Ok(add(&mut self.tasks, site, task))
+    }
+
+    /// Task `id`, when there is one.
+    pub fn task(&self, id: u64) -> Option<&Object> {
+        self.tasks.get(usize::try_from(id.checked_sub(1)?).ok()?)
+    }
+
+    /// A page of the tasks `filter` selects, oldest first, and its pagination.
+    pub fn tasks(&self, filter: &Object, paging: &Paging) -> (Vec<Value>, Value) {
+        let selected: Vec<&Object> = self
+            .tasks
+            .iter()
+            .filter(|task| matches(task, filter, TASK_FILTERS))
+            .collect();
+        let (page, pagination) = paging.apply(selected);
+        let tasks = page.into_iter().cloned().map(Value::Object).collect();
+        (tasks, pagination)
+    }
+
+    /// Merges `patch` into task `id` (its `id` stays); the `text` may not become blank.
+    pub fn edit_task(&mut self, id: u64, mut patch: Object) -> Result<(), ApiError> {
+        let index = usize::try_from(id.saturating_sub(1)).unwrap_or(usize::MAX);
+        let task = self.tasks.get_mut(index).ok_or_else(ApiError::not_found)?;
+        patch.shift_remove("id");
+        if patch.get("text").is_some_and(|text| blank(Some(text))) {
+            let mut errors = FieldErrors::default();
+            errors.add("text", "This value should not be blank.");
+            return Err(ApiError::entity_format(errors));
+        }
+        deep_merge(task, patch);
+        Ok(())
+    }
+
+    /// The integration module `code`, when there is one.
+    pub fn integration_module(&self, code: &str) -> Option<&Value> {
+        self.modules.get(code)
+    }
+
+    /// Creates integration module `code` from `patch` (it needs a `name`), or merges `patch`
+    /// into it; the code is the one in the path.
+    pub fn edit_integration_module(
+        &mut self,
+        code: &str,
+        patch: Object,
+    ) -> Result<EntryEdit, ApiError> {
+        let existing = self.modules.get(code).and_then(Value::as_object).cloned();
+        let outcome = match existing {
+            Some(_) => EntryEdit::Updated,
+            None => EntryEdit::Created,
+        };
+        let mut module = existing.unwrap_or_default();
+        deep_merge(&mut module, patch);
+        module.insert("code".into(), Value::from(code));
+        if outcome == EntryEdit::Created && blank(module.get("name")) {
+            let mut errors = FieldErrors::default();
+            errors.add("name", "This value should not be blank.");
+            return Err(ApiError::entity_format(errors));
+        }
+        self.modules.insert(code.to_string(), Value::Object(module));
+        Ok(outcome)
     }
 
     /// Records a cost, which needs a numeric `summ` and a `costItem`; answers its id.
@@ -43,10 +113,17 @@ impl Extras {
         Ok(add(&mut self.costs, site, cost))
     }
 
-    /// The tasks and the costs as stored.
-    pub fn snapshot(&self) -> (&[Object], &[Object]) {
-        (&self.tasks, &self.costs)
+    /// The tasks, the costs and the integration modules as stored.
+    pub fn snapshot(&self) -> Value {
+        json!({"tasks": self.tasks, "costs": self.costs, "integrationModules": self.modules})
     }
+}
+
+/// Whether `value` is missing, not text, or only spaces.
+fn blank(value: Option<&Value>) -> bool {
+    value
+        .and_then(Value::as_str)
+        .is_none_or(|text| text.trim().is_empty())
 }
 
 fn add(list: &mut Vec<Object>, site: Option<String>, mut fields: Object) -> u64 {
@@ -95,8 +172,8 @@ mod tests {
                 .create_cost(None, object(json!({"summ": 1})))
                 .is_err()
         );
-        let (tasks, costs) = extras.snapshot();
-        assert_eq!(tasks.len(), 1);
-        assert_eq!(costs[0]["site"], "shop");
+        let snapshot = extras.snapshot();
+        assert_eq!(snapshot["tasks"].as_array().map(Vec::len), Some(1));
+        assert_eq!(snapshot["costs"][0]["site"], "shop");
     }
 }
