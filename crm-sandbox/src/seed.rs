@@ -1,11 +1,12 @@
 //! The sandbox's fixed data, loaded from a small JSON document: the API keys it accepts and
 //! its reference books (sites, order statuses and their groups, delivery types, payment types
 //! and statuses, order methods, order types, product statuses, stores, price types, units,
-//! currencies).
+//! currencies, delivery services, couriers).
 //!
 //! The document has one key per book, each a list of objects with a unique `code`
 //! (`statuses` also name their `group`), and `apiKeys`, a list of strings. `orderTypes`,
-//! `productStatuses`, `units` and `currencies` may be left out (empty books). The built-in
+//! `productStatuses`, `units`, `currencies`, `deliveryServices` and `couriers` may be left out
+//! (empty books). The built-in
 //! default is `crm-sandbox/seed.json`. [`Seed::put`] adds an entry to a book (the control
 //! API does so at runtime, on the CRM's copy).
 
@@ -70,6 +71,10 @@ pub struct Seed {
     units: Reference,
     #[serde(default)]
     currencies: Reference,
+    #[serde(default)]
+    delivery_services: Reference,
+    #[serde(default)]
+    couriers: Reference,
 }
 
 /// How a reference book is served: at `reference/{route}`, under `key` in the answer, as an
@@ -87,9 +92,10 @@ pub struct Book {
     pub listed: bool,
 }
 
-/// Every book the sandbox serves. Currencies are edited by id in RetailCRM
-/// (`reference/currencies/{id}/edit`), which the sandbox does not emulate.
-pub const BOOKS: [Book; 13] = [
+/// Every book the sandbox serves. Currencies and couriers are created and edited by id in
+/// RetailCRM (`reference/couriers/create`, `reference/currencies/{id}/edit`), which the
+/// sandbox does not emulate.
+pub const BOOKS: [Book; 15] = [
     book("sites", "sites", Some("site"), false),
     book("statuses", "statuses", Some("status"), false),
     book("status-groups", "statusGroups", None, false),
@@ -97,6 +103,12 @@ pub const BOOKS: [Book; 13] = [
         "delivery-types",
         "deliveryTypes",
         Some("deliveryType"),
+        false,
+    ),
+    book(
+        "delivery-services",
+        "deliveryServices",
+        Some("deliveryService"),
         false,
     ),
     book("payment-types", "paymentTypes", Some("paymentType"), false),
@@ -118,6 +130,7 @@ pub const BOOKS: [Book; 13] = [
     book("price-types", "priceTypes", Some("priceType"), false),
     book("units", "units", Some("unit"), true),
     book("currencies", "currencies", None, true),
+    book("couriers", "couriers", None, true),
 ];
 
 const fn book(
@@ -357,6 +370,8 @@ impl Seed {
             "price-types" => &self.price_types,
             "units" => &self.units,
             "currencies" => &self.currencies,
+            "delivery-services" => &self.delivery_services,
+            "couriers" => &self.couriers,
             _ => return None,
         };
         Some(book)
@@ -402,6 +417,8 @@ impl Seed {
             "price-types" => &mut self.price_types,
             "units" => &mut self.units,
             "currencies" => &mut self.currencies,
+            "delivery-services" => &mut self.delivery_services,
+            "couriers" => &mut self.couriers,
             _ => return None,
         };
         Some(book)

@@ -1,5 +1,6 @@
-//! The endpoints beyond the everyday ones: reference edits, payment deletion, tasks, combining
-//! customers and orders, integration modules and settings.
+//! The endpoints beyond the everyday ones: reference edits, payment deletion, tasks, customer
+//! notes, costs, combining customers and orders, integration modules, settings and product
+//! groups.
 
 mod common;
 
@@ -24,6 +25,7 @@ async fn every_editable_book_takes_a_new_entry_then_an_edit() {
     let books = [
         ("statuses", "status", "statuses"),
         ("delivery-types", "deliveryType", "deliveryTypes"),
+        ("delivery-services", "deliveryService", "deliveryServices"),
         ("payment-types", "paymentType", "paymentTypes"),
         ("payment-statuses", "paymentStatus", "paymentStatuses"),
         ("order-methods", "orderMethod", "orderMethods"),
@@ -389,5 +391,108 @@ async fn settings_name_the_currency_language_and_time_zone() {
     assert_eq!(
         settings.body["settings"]["timezone"]["value"],
         "Europe/Moscow"
+    );
+}
+
+#[tokio::test]
+async fn customer_notes_name_a_customer_and_can_be_deleted() {
+    let crm = Crm::start().await;
+    let anna = crm.customer("c-1").await;
+    crm.customer("c-2").await;
+    let note = |customer: Value, text: &str| {
+        let note = json!({"text": text, "managerId": 6, "customer": customer});
+        form(&[("note", &note.to_string()), ("site", "shop")])
+    };
+    let first = crm
+        .post(
+            "/api/v5/customers/notes/create",
+            note(json!({"id": anna}), "Prefers calls"),
+        )
+        .await;
+    assert_eq!(
+        (first.status, first.body),
+        (201, json!({"success": true, "id": 1}))
+    );
+    let second = crm
+        .post(
+            "/api/v5/customers/notes/create",
+            note(json!({"externalId": "c-2"}), "VIP"),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    let nobody = crm
+        .post(
+            "/api/v5/customers/notes/create",
+            note(json!({"externalId": "c-9"}), "x"),
+        )
+        .await;
+    assert_eq!(
+        (nobody.status, nobody.body["errors"].clone()),
+        (
+            400,
+            json!({"customer.externalId": "Customer with externalId=c-9 not found."})
+        )
+    );
+    let blank = crm
+        .post(
+            "/api/v5/customers/notes/create",
+            note(json!({"id": anna}), " "),
+        )
+        .await;
+    assert_eq!(
+        blank.body["errors"],
+        json!({"text": "This value should not be blank."})
+    );
+
+    let annas = crm
+        .get(
+            "/api/v5/customers/notes",
+            &format!("filter[customerIds][]={anna}"),
+        )
+        .await
+        .body;
+    assert_eq!(annas["pagination"]["totalCount"], 1, "{annas}");
+    assert_eq!(annas["notes"][0]["text"], "Prefers calls");
+    assert_eq!(
+        annas["notes"][0]["customer"],
+        json!({"id": anna, "externalId": "c-1"})
+    );
+    let deleted = crm
+        .post("/api/v5/customers/notes/1/delete", String::new())
+        .await;
+    assert_eq!(
+        (deleted.status, deleted.body),
+        (200, json!({"success": true}))
+    );
+    let again = crm
+        .post("/api/v5/customers/notes/1/delete", String::new())
+        .await;
+    assert_eq!(again.status, 404);
+    let left = crm.get("/api/v5/customers/notes", "").await.body;
+    assert_eq!(left["notes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(left["notes"][0]["text"], "VIP");
+}
+
+#[tokio::test]
+async fn costs_are_listed_and_product_groups_are_empty() {
+    let crm = Crm::start().await;
+    for item in ["delivery", "packing", "delivery"] {
+        let cost = json!({"summ": 100, "costItem": item});
+        let created = crm
+            .post("/api/v5/costs/create", form(&[("cost", &cost.to_string())]))
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+    }
+    let delivery = crm
+        .get("/api/v5/costs", "filter[costItems][]=delivery")
+        .await
+        .body;
+    assert_eq!(delivery["pagination"]["totalCount"], 2, "{delivery}");
+    assert_eq!(delivery["costs"][1]["id"], 3);
+    let groups = crm.get("/api/v5/store/product-groups", "").await;
+    assert_eq!(
+        groups.body,
+        json!({"success": true, "productGroup": [],
+               "pagination": {"limit": 20, "totalCount": 0, "currentPage": 1, "totalPageCount": 0}})
     );
 }

@@ -102,6 +102,8 @@ async fn units_and_currencies_are_lists() {
         json!({"code": "pc", "name": "Piece", "sym": "pc.", "default": true, "active": true})
     );
     assert_eq!(units.body["units"].as_array().map(Vec::len), Some(2));
+    let couriers = crm.get("/api/v5/reference/couriers", "").await;
+    assert_eq!(couriers.body, json!({"success": true, "couriers": []}));
     let currencies = crm.get("/api/v5/reference/currencies", "").await;
     assert_eq!(
         currencies.body,

@@ -179,8 +179,8 @@ async fn retailcrm_route_words_are_methods_not_ids() {
     let crm = Crm::start().await;
     let no_method = json!({"success": false, "errorMsg": "API method not found"});
     for (path, query) in [
-        ("/api/v5/customers/notes", "site=shop"),
         ("/api/v5/customers/subscriptions", "site=shop"),
+        ("/api/v5/customers/combine", "site=shop"),
         ("/api/v5/orders/packs", "site=shop"),
         ("/api/v5/orders/links", ""),
         ("/api/v5/orders/combine", ""),
@@ -190,9 +190,10 @@ async fn retailcrm_route_words_are_methods_not_ids() {
         assert_eq!((answer.status, &answer.body), (404, &no_method), "{path}");
     }
     for path in [
-        "/api/v5/customers/notes/create",
+        "/api/v5/orders/packs/create",
         "/api/v5/orders/packs/edit",
         "/api/v5/customers/notes/edit",
+        "/api/v5/customers/subscriptions/edit",
         "/api/v5/orders/loyalty/apply",
     ] {
         let answer = crm

@@ -1,7 +1,8 @@
-//! `api-versions`, `credentials`, `settings` and `costs/create`.
+//! `api-versions`, `credentials`, `settings`, `costs` and `costs/create`.
 
 use super::call::ApiCall;
 use crate::app::App;
+use crate::crm::paging::LIST_LIMITS;
 use crate::wire::reply::{ApiResult, Reply};
 use axum::Extension;
 use axum::extract::State;
@@ -41,7 +42,12 @@ const METHODS: &[&str] = &[
     "/api/tasks/create",
     "/api/tasks/{id}",
     "/api/tasks/{id}/edit",
+    "/api/costs",
     "/api/costs/create",
+    "/api/customers/notes",
+    "/api/customers/notes/create",
+    "/api/customers/notes/{id}/delete",
+    "/api/store/product-groups",
     "/api/integration-modules/{code}",
     "/api/integration-modules/{code}/edit",
     "/api/settings",
@@ -108,4 +114,14 @@ pub async fn create_cost(
     let cost = call.entity("cost")?;
     let id = app.crm().create_cost(site, cost)?;
     Ok(Reply::created(json!({"success": true, "id": id})))
+}
+
+/// `GET costs`: a page of the costs `filter[ids]`, `filter[costItems]` and `filter[sites]`
+/// select.
+pub async fn costs(State(app): State<Arc<App>>, Extension(call): Extension<ApiCall>) -> ApiResult {
+    let paging = call.paging(20, LIST_LIMITS)?;
+    let (costs, pagination) = app.crm().extras().costs(&call.filter(), &paging);
+    Ok(Reply::ok(
+        json!({"success": true, "pagination": pagination, "costs": costs}),
+    ))
 }

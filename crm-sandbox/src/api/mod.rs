@@ -7,6 +7,7 @@ mod entities;
 mod history;
 mod misc;
 mod modules;
+mod notes;
 mod payments;
 mod reference;
 mod store;
@@ -37,6 +38,9 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/api/v5/orders/combine", post(combine::orders))
         .route("/api/v5/customers/combine", post(combine::customers))
+        .route("/api/v5/customers/notes", get(notes::list))
+        .route("/api/v5/customers/notes/create", post(notes::create))
+        .route("/api/v5/customers/notes/{id}/delete", post(notes::delete))
         .route("/api/v5/reference/{name}", get(reference::get))
         .route(
             "/api/v5/reference/{name}/{code}/edit",
@@ -50,10 +54,12 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v5/store/prices/upload", post(store::upload_prices))
         .route("/api/v5/store/offers", get(store::offers))
         .route("/api/v5/store/products", get(store::products))
+        .route("/api/v5/store/product-groups", get(store::product_groups))
         .route("/api/v5/tasks", get(tasks::list))
         .route("/api/v5/tasks/create", post(tasks::create))
         .route("/api/v5/tasks/{id}", get(tasks::get))
         .route("/api/v5/tasks/{id}/edit", post(tasks::edit))
+        .route("/api/v5/costs", get(misc::costs))
         .route("/api/v5/costs/create", post(misc::create_cost))
         .route("/api/v5/integration-modules/{code}", get(modules::get))
         .route(

@@ -1,13 +1,15 @@
-//! Tasks, costs and integration modules: recorded, read back, edited, and shown in the
-//! state; nothing else in the CRM depends on them.
+//! Tasks, costs, customer notes and integration modules: recorded, read back, edited, and
+//! shown in the state; nothing else in the CRM depends on them.
 
 use super::EntryEdit;
 use super::fields::{Object, number};
 use super::filter::{Rule, Rules, matches};
 use super::merge::deep_merge;
 use super::paging::Paging;
+use crate::wire::clock;
 use crate::wire::error::{ApiError, FieldErrors};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// The filters of `GET tasks`.
 const TASK_FILTERS: &Rules = &[
@@ -16,12 +18,29 @@ const TASK_FILTERS: &Rules = &[
     ("text", Rule::Contains(&["text", "commentary"])),
 ];
 
-/// Tasks (`tasks/*`) and costs (`costs/create`), oldest first; integration modules
-/// (`integration-modules/*`) in the order they were made.
+/// The filters of `GET costs`.
+const COST_FILTERS: &Rules = &[
+    ("ids", Rule::AnyOf("id")),
+    ("costItems", Rule::AnyOf("costItem")),
+    ("sites", Rule::AnyOf("site")),
+];
+
+/// The filters of `GET customers/notes`.
+const NOTE_FILTERS: &Rules = &[
+    ("ids", Rule::AnyOf("id")),
+    ("customerIds", Rule::AnyOf("customer.id")),
+    ("customerExternalIds", Rule::AnyOf("customer.externalId")),
+    ("text", Rule::Contains(&["text"])),
+];
+
+/// Tasks (`tasks/*`), costs (`costs*`) and customer notes (`customers/notes*`), oldest first;
+/// integration modules (`integration-modules/*`) in the order they were made.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
     tasks: Vec<Object>,
     costs: Vec<Object>,
+    notes: BTreeMap<u64, Object>,
+    notes_made: u64,
     modules: Object,
 }
 
@@ -43,14 +62,40 @@ impl Extras {
 
     /// A page of the tasks `filter` selects, oldest first, and its pagination.
     pub fn tasks(&self, filter: &Object, paging: &Paging) -> (Vec<Value>, Value) {
-        let selected: Vec<&Object> = self
-            .tasks
-            .iter()
-            .filter(|task| matches(task, filter, TASK_FILTERS))
-            .collect();
-        let (page, pagination) = paging.apply(selected);
-        let tasks = page.into_iter().cloned().map(Value::Object).collect();
-        (tasks, pagination)
+        page(self.tasks.iter(), filter, TASK_FILTERS, paging)
+    }
+
+    /// A page of the costs `filter` selects, oldest first, and its pagination.
+    pub fn costs(&self, filter: &Object, paging: &Paging) -> (Vec<Value>, Value) {
+        page(self.costs.iter(), filter, COST_FILTERS, paging)
+    }
+
+    /// Records `note` about `customer` (the reference an order would store); answers its id.
+    /// `createdAt` defaults to now.
+    pub fn add_note(&mut self, customer: Value, mut note: Object) -> u64 {
+        self.notes_made += 1;
+        let id = self.notes_made;
+        note.shift_remove("id");
+        let created_at = note
+            .shift_remove("createdAt")
+            .unwrap_or_else(|| Value::String(clock::now()));
+        let mut row = Object::new();
+        row.insert("id".into(), Value::from(id));
+        row.insert("customer".into(), customer);
+        row.insert("createdAt".into(), created_at);
+        row.extend(note);
+        self.notes.insert(id, row);
+        id
+    }
+
+    /// A page of the notes `filter` selects, oldest first, and its pagination.
+    pub fn notes(&self, filter: &Object, paging: &Paging) -> (Vec<Value>, Value) {
+        page(self.notes.values(), filter, NOTE_FILTERS, paging)
+    }
+
+    /// Deletes note `id`; whether there was one.
+    pub fn delete_note(&mut self, id: u64) -> bool {
+        self.notes.remove(&id).is_some()
     }
 
     /// Merges `patch` into task `id` (its `id` stays); the `text` may not become blank.
@@ -113,10 +158,27 @@ impl Extras {
         Ok(add(&mut self.costs, site, cost))
     }
 
-    /// The tasks, the costs and the integration modules as stored.
+    /// The tasks, the costs, the notes and the integration modules as stored.
     pub fn snapshot(&self) -> Value {
-        json!({"tasks": self.tasks, "costs": self.costs, "integrationModules": self.modules})
+        let notes: Vec<&Object> = self.notes.values().collect();
+        json!({"tasks": self.tasks, "costs": self.costs, "notes": notes,
+               "integrationModules": self.modules})
     }
+}
+
+/// The page of `rows` that `filter` selects by `rules`, and its pagination.
+fn page<'a>(
+    rows: impl Iterator<Item = &'a Object>,
+    filter: &Object,
+    rules: &Rules,
+    paging: &Paging,
+) -> (Vec<Value>, Value) {
+    let selected: Vec<&Object> = rows.filter(|row| matches(row, filter, rules)).collect();
+    let (page, pagination) = paging.apply(selected);
+    (
+        page.into_iter().cloned().map(Value::Object).collect(),
+        pagination,
+    )
 }
 
 /// Whether `value` is missing, not text, or only spaces.

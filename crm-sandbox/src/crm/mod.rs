@@ -10,6 +10,7 @@ pub mod fields;
 pub mod filter;
 pub mod history;
 mod merge;
+mod notes;
 mod order_rules;
 mod orders;
 pub mod paging;
