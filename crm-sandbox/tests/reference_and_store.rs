@@ -126,6 +126,14 @@ async fn versions_and_credentials() {
     assert_eq!(credentials["sitesAvailable"], json!(["shop", "second"]));
     let methods = credentials["credentials"].as_array().expect("a list");
     assert!(methods.contains(&json!("/api/orders/create")));
+    let info = crm.get("/api/system-info", "").await;
+    assert_eq!(
+        (info.status, info.body),
+        (
+            200,
+            json!({"success": true, "systemVersion": "crm-sandbox 0.1.0"})
+        )
+    );
 }
 
 #[tokio::test]

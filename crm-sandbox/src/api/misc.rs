@@ -1,4 +1,4 @@
-//! `api-versions`, `credentials`, `settings`, `costs` and `costs/create`.
+//! `api-versions`, `system-info`, `credentials`, `settings`, `costs` and `costs/create`.
 
 use super::call::ApiCall;
 use crate::app::App;
@@ -52,6 +52,7 @@ const METHODS: &[&str] = &[
     "/api/integration-modules/{code}/edit",
     "/api/settings",
     "/api/api-versions",
+    "/api/system-info",
     "/api/credentials",
 ];
 
@@ -61,6 +62,16 @@ pub async fn api_versions(Extension(_call): Extension<ApiCall>) -> ApiResult {
         json!({"success": true, "versions": ["3.0", "4.0", "5.0"]}),
     ))
 }
+
+/// `GET /api/system-info`: the version of the CRM, which for the sandbox names itself.
+pub async fn system_info(Extension(_call): Extension<ApiCall>) -> ApiResult {
+    Ok(Reply::ok(
+        json!({"success": true, "systemVersion": SYSTEM_VERSION}),
+    ))
+}
+
+/// What `system-info` answers as the CRM's version.
+const SYSTEM_VERSION: &str = concat!("crm-sandbox ", env!("CARGO_PKG_VERSION"));
 
 /// `GET /api/credentials`: every method, every site.
 pub async fn credentials(

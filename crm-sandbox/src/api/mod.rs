@@ -27,6 +27,7 @@ use std::sync::Arc;
 pub fn routes() -> Router<Arc<App>> {
     let router = Router::new()
         .route("/api/api-versions", get(misc::api_versions))
+        .route("/api/system-info", get(misc::system_info))
         .route("/api/credentials", get(misc::credentials))
         .route("/api/v5/credentials", get(misc::credentials))
         .route("/api/v5/orders/statuses", get(entities::order_statuses))
