@@ -159,7 +159,8 @@ impl ApiCall {
     }
 }
 
-/// A `by=id` path id: a number, or no entity at all.
-fn numeric(path_id: &str) -> Result<u64, ApiError> {
+/// A path id that is a CRM id (`by=id`, or a route that only takes ids): a number, or no
+/// entity at all (404 `Not found`).
+pub fn numeric(path_id: &str) -> Result<u64, ApiError> {
     id(&Value::from(path_id)).ok_or_else(ApiError::not_found)
 }

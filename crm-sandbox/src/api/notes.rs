@@ -1,14 +1,13 @@
 //! `customers/notes`: list, create and delete.
 
-use super::call::ApiCall;
+use super::call::{ApiCall, numeric};
 use crate::app::App;
-use crate::crm::fields::id;
 use crate::crm::paging::LIST_LIMITS;
 use crate::wire::error::ApiError;
 use crate::wire::reply::{ApiResult, Reply};
 use axum::Extension;
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 
 /// `GET customers/notes`: a page of the notes `filter[ids]`, `filter[customerIds]`,
@@ -35,7 +34,7 @@ pub async fn delete(
     Extension(_call): Extension<ApiCall>,
     Path(note_id): Path<String>,
 ) -> ApiResult {
-    let note_id = id(&Value::from(note_id)).ok_or_else(ApiError::not_found)?;
+    let note_id = numeric(&note_id)?;
     if app.crm().extras_mut().delete_note(note_id) {
         Ok(Reply::ok(json!({"success": true})))
     } else {

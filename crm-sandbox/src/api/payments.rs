@@ -1,9 +1,8 @@
 //! `POST orders/payments/create`, `POST orders/payments/{id}/edit` and
 //! `POST orders/payments/{id}/delete`.
 
-use super::call::ApiCall;
+use super::call::{ApiCall, numeric};
 use crate::app::App;
-use crate::wire::error::ApiError;
 use crate::wire::reply::{ApiResult, Reply};
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -39,8 +38,7 @@ pub async fn delete(
     Extension(call): Extension<ApiCall>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let id =
-        crate::crm::fields::id(&serde_json::Value::from(id)).ok_or_else(ApiError::not_found)?;
+    let id = numeric(&id)?;
     app.crm().delete_payment(id, &call.actor())?;
     Ok(Reply::ok(json!({"success": true})))
 }

@@ -1,14 +1,13 @@
 //! `tasks`: create, get, list and edit.
 
-use super::call::ApiCall;
+use super::call::{ApiCall, numeric};
 use crate::app::App;
-use crate::crm::fields::id;
 use crate::crm::paging::LIST_LIMITS;
 use crate::wire::error::ApiError;
 use crate::wire::reply::{ApiResult, Reply};
 use axum::Extension;
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 
 /// `POST tasks/create` with `task`: 201 with its id.
@@ -54,9 +53,4 @@ pub async fn edit(
     let patch = call.entity("task")?;
     app.crm().extras_mut().edit_task(task_id, patch)?;
     Ok(Reply::ok(json!({"success": true, "id": task_id})))
-}
-
-/// A task id from the path: a number, or no task at all.
-fn numeric(path_id: &str) -> Result<u64, ApiError> {
-    id(&Value::from(path_id)).ok_or_else(ApiError::not_found)
 }

@@ -4,7 +4,7 @@
 //! both (`summ`) or stay its own (`theirs`); the combined order's payments pass to it.
 
 use super::edits::DERIVED;
-use super::fields::{Object, id, pick};
+use super::fields::{Object, id, pick, text};
 use super::merge::diff;
 use super::{Actor, Crm, Kind, totals};
 use crate::wire::error::{ApiError, FieldErrors};
@@ -148,10 +148,11 @@ impl Crm {
             .filter(|id| self.table(kind).get(*id).is_some());
         if found.is_none() {
             let title = kind.title();
-            errors.add(
-                field,
-                format!("{title} with id={} not found.", shown(reference)),
-            );
+            let shown = match reference.get("id") {
+                Some(raw) => text(raw).unwrap_or_else(|| raw.to_string()),
+                None => "null".to_string(),
+            };
+            errors.add(field, format!("{title} with id={shown} not found."));
         }
         found
     }
@@ -186,13 +187,5 @@ impl Crm {
         body.insert("combinedTo".into(), Value::Object(result));
         body.extend(self.context(kind, &row));
         self.history_mut(kind).record(actor, body);
-    }
-}
-
-fn shown(reference: &Value) -> String {
-    match reference.get("id") {
-        Some(Value::String(text)) => text.clone(),
-        Some(value) => value.to_string(),
-        None => "null".to_string(),
     }
 }
