@@ -1,11 +1,11 @@
 //! Tasks, costs, customer notes and integration modules: recorded, read back, edited, and
 //! shown in the state; nothing else in the CRM depends on them.
 
-use super::EntryEdit;
-use super::fields::{Object, number};
+use super::fields::{Object, blank, number};
 use super::filter::{Rule, Rules, matches};
 use super::merge::deep_merge;
 use super::paging::Paging;
+use super::references::{EntryEdit, upsert};
 use crate::wire::clock;
 use crate::wire::error::{ApiError, FieldErrors};
 use serde_json::{Value, json};
@@ -124,14 +124,8 @@ impl Extras {
         code: &str,
         patch: Object,
     ) -> Result<EntryEdit, ApiError> {
-        let existing = self.modules.get(code).and_then(Value::as_object).cloned();
-        let outcome = match existing {
-            Some(_) => EntryEdit::Updated,
-            None => EntryEdit::Created,
-        };
-        let mut module = existing.unwrap_or_default();
-        deep_merge(&mut module, patch);
-        module.insert("code".into(), Value::from(code));
+        let existing = self.modules.get(code).and_then(Value::as_object);
+        let (module, outcome) = upsert(existing, patch, code);
         if outcome == EntryEdit::Created && blank(module.get("name")) {
             let mut errors = FieldErrors::default();
             errors.add("name", "This value should not be blank.");
@@ -179,13 +173,6 @@ fn page<'a>(
         page.into_iter().cloned().map(Value::Object).collect(),
         pagination,
     )
-}
-
-/// Whether `value` is missing, not text, or only spaces.
-fn blank(value: Option<&Value>) -> bool {
-    value
-        .and_then(Value::as_str)
-        .is_none_or(|text| text.trim().is_empty())
 }
 
 fn add(list: &mut Vec<Object>, site: Option<String>, mut fields: Object) -> u64 {

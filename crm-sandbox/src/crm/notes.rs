@@ -1,6 +1,6 @@
 //! Customer notes: each names an existing customer, as in RetailCRM.
 
-use super::fields::Object;
+use super::fields::{Object, blank};
 use super::{Crm, Kind};
 use crate::wire::error::{ApiError, FieldErrors};
 use serde_json::Value;
@@ -10,11 +10,7 @@ impl Crm {
     /// up in `site` when given, else in any site); answers its id.
     pub fn create_note(&mut self, site: Option<&str>, mut note: Object) -> Result<u64, ApiError> {
         let mut errors = FieldErrors::default();
-        if note
-            .get("text")
-            .and_then(Value::as_str)
-            .is_none_or(|text| text.trim().is_empty())
-        {
+        if blank(note.get("text")) {
             errors.add("text", "This value should not be blank.");
         }
         let customer = match note.shift_remove("customer") {

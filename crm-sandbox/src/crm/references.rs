@@ -1,8 +1,9 @@
 //! Edits of the reference books through the API (`reference/{book}/{code}/edit`): an entry is
-//! created, or the fields given are merged into it, as RetailCRM does.
+//! created, or the fields given are merged into it, as RetailCRM does (integration modules are
+//! edited the same way).
 
 use super::Crm;
-use super::fields::Object;
+use super::fields::{Object, blank};
 use super::merge::deep_merge;
 use crate::wire::error::{ApiError, FieldErrors, field_error};
 use serde_json::Value;
@@ -27,14 +28,7 @@ impl Crm {
         patch: Object,
     ) -> Result<EntryEdit, ApiError> {
         let book = self.seed.book(route).ok_or_else(ApiError::no_method)?;
-        let existing = book.get(code).cloned();
-        let outcome = match existing {
-            Some(_) => EntryEdit::Updated,
-            None => EntryEdit::Created,
-        };
-        let mut entry = existing.unwrap_or_default();
-        deep_merge(&mut entry, patch);
-        entry.insert("code".into(), Value::from(code));
+        let (entry, outcome) = upsert(book.get(code), patch, code);
         let mut errors = FieldErrors::default();
         if outcome == EntryEdit::Created {
             let required: &[&str] = if route == "sites" {
@@ -43,11 +37,7 @@ impl Crm {
                 &["name"]
             };
             for field in required {
-                if entry
-                    .get(*field)
-                    .and_then(Value::as_str)
-                    .is_none_or(|value| value.trim().is_empty())
-                {
+                if blank(entry.get(*field)) {
                     errors.add(*field, "This value should not be blank.");
                 }
             }
@@ -67,4 +57,17 @@ impl Crm {
             .map_err(|error| ApiError::entity_format(field_error("code", error.to_string())))?;
         Ok(outcome)
     }
+}
+
+/// `patch` merged into `existing` (a copy), or a new entry made of `patch`, with `code` as its
+/// code either way; and which of the two it is.
+pub fn upsert(existing: Option<&Object>, patch: Object, code: &str) -> (Object, EntryEdit) {
+    let outcome = match existing {
+        Some(_) => EntryEdit::Updated,
+        None => EntryEdit::Created,
+    };
+    let mut entry = existing.cloned().unwrap_or_default();
+    deep_merge(&mut entry, patch);
+    entry.insert("code".into(), Value::from(code));
+    (entry, outcome)
 }
