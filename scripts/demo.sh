@@ -2,8 +2,10 @@
 # The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
 # run a shop scenario through the MODX plugin (examples/shop.php) and show what the CRM
 # received; then the same API by hand (examples/demo.php); then stop the CRM, place an order,
-# start it again, and watch the order arrive (examples/outage.php); last, write the demo ICML
-# catalogue and validate it (examples/icml.php).
+# start it again, and watch the order arrive (examples/outage.php); then write the demo ICML
+# catalogue and validate it (examples/icml.php); last, send the sandbox the same create
+# urlencoded and multipart, as PHP's curl does for a string and an array body
+# (examples/wire_forms.php), and show its request log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sandbox.sh
@@ -45,3 +47,7 @@ php -n -d extension="$so" examples/outage.php recover
 printf '\n== The ICML catalogue RetailCRM fetches\n'
 php -n -d extension="$so" examples/icml.php "$demo_dir/icml.xml"
 xmllint --noout "$demo_dir/icml.xml" && echo "xmllint: $demo_dir/icml.xml is well-formed"
+
+# The sandbox takes requests as RetailCRM does: urlencoded or multipart, key in the body.
+printf '\n== The CRM sandbox answers the same create sent urlencoded and multipart\n'
+php examples/wire_forms.php

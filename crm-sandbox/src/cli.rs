@@ -6,13 +6,19 @@ use std::path::PathBuf;
 /// What `--help` prints.
 pub const USAGE: &str = "\
 usage: crm-sandbox [--port N] [--host 127.0.0.1] [--seed seed.json] [--rate-limit N]
+                   [--tls DIR [--tls-port N]]
 
   --port N         port to listen on; 0 (the default) picks a free one
   --host ADDR      loopback address to listen on (127.0.0.1, ::1 or localhost)
   --seed FILE      API keys and reference books (default: the built-in seed.json)
   --rate-limit N   requests per second per API key before 503; 0 turns it off (default 10)
+  --tls DIR        also serve HTTPS, with a CA and a certificate for localhost, 127.0.0.1
+                   and ::1 made at start and written to DIR/ca.pem and DIR/cert.pem
+  --tls-port N     the HTTPS port; 0 (the default) picks a free one
 
-Prints `listening on http://HOST:PORT` once ready; serves until SIGTERM or SIGINT.
+Prints `listening on http://HOST:PORT` once ready (with --tls, then `tls listening on
+https://HOST:PORT`, `tls ca DIR/ca.pem` and `tls certificate DIR/cert.pem`); serves until
+SIGTERM or SIGINT.
 ";
 
 /// How to run.
@@ -26,6 +32,10 @@ pub struct Options {
     pub seed: Option<PathBuf>,
     /// `--rate-limit`.
     pub rate_limit: u32,
+    /// `--tls`: where to write the CA and certificate of the HTTPS listener.
+    pub tls: Option<PathBuf>,
+    /// `--tls-port`.
+    pub tls_port: u16,
 }
 
 /// What the command line asks for.
@@ -44,6 +54,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         port: 0,
         seed: None,
         rate_limit: 10,
+        tls: None,
+        tls_port: 0,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -64,6 +76,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--port" => options.port = number(&name, &value()?)?,
             "--rate-limit" => options.rate_limit = number(&name, &value()?)?,
             "--seed" => options.seed = Some(PathBuf::from(value()?)),
+            "--tls" => options.tls = Some(PathBuf::from(value()?)),
+            "--tls-port" => options.tls_port = number(&name, &value()?)?,
             "--host" => options.host = loopback(&value()?)?,
             _ => return Err(format!("unknown argument {name}")),
         }
@@ -111,7 +125,13 @@ mod tests {
         assert_eq!(options.seed, Some(PathBuf::from("s.json")));
         assert_eq!(options.host, "::1".parse::<IpAddr>().expect("an address"));
         assert_eq!(options.rate_limit, 10);
+        assert_eq!(options.tls, None);
         assert_eq!(run(&["--help"]), Ok(Command::Help));
+        let Ok(Command::Run(options)) = run(&["--tls", "/tmp/keys", "--tls-port=8443"]) else {
+            panic!("options expected");
+        };
+        assert_eq!(options.tls, Some(PathBuf::from("/tmp/keys")));
+        assert_eq!(options.tls_port, 8443);
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub struct SandboxConfig {
     pub rate_limit_per_second: u32,
     /// API keys and reference books.
     pub seed: Seed,
+    /// Also serve HTTPS on this port (0 picks a free one), with a CA and a certificate made
+    /// at start (see [`crate::RunningSandbox::ca_pem`]); `None` (the default): HTTP only.
+    /// Both listeners serve the same CRM.
+    pub tls_port: Option<u16>,
 }
 
 impl Default for SandboxConfig {
@@ -25,6 +29,7 @@ impl Default for SandboxConfig {
             port: 0,
             rate_limit_per_second: 0,
             seed: Seed::default(),
+            tls_port: None,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Serving one TCP connection, with the power to drop it: a handler that answers
+//! Serving one TCP connection, plain or TLS, with the power to drop it: a handler that answers
 //! [`DropConnection`] makes the connection close with a TCP reset and no response, as a
 //! crashed or misbehaving server would.
 
@@ -19,6 +19,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{Notify, watch};
+use tokio_rustls::TlsAcceptor;
 
 /// Marks a response that must not be sent: the connection is reset instead.
 #[derive(Debug, Clone, Copy)]
@@ -83,14 +84,42 @@ impl AsyncWrite for Stream {
     }
 }
 
-/// Serves HTTP/1.1 on `stream` with `router` until the client leaves, a handler drops the
-/// connection, or `stop` turns true.
-pub async fn serve(stream: TcpStream, router: Router, mut stop: watch::Receiver<bool>) {
+/// Serves HTTP/1.1 on `stream` (over TLS when given an acceptor) with `router` until the
+/// client leaves, a handler drops the connection, or `stop` turns true. A failed TLS
+/// handshake (e.g. a client that does not trust the certificate) ends the connection.
+pub async fn serve(
+    stream: TcpStream,
+    tls: Option<TlsAcceptor>,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+) {
     let kill = Arc::new(Kill::default());
-    let io = TokioIo::new(Stream {
+    let stream = Stream {
         inner: stream,
         kill: kill.clone(),
-    });
+    };
+    match tls {
+        None => serve_http(TokioIo::new(stream), kill, router, stop).await,
+        Some(acceptor) => {
+            let handshake = tokio::select! {
+                handshake = acceptor.accept(stream) => handshake,
+                () = stopped(&mut stop) => return,
+            };
+            if let Ok(stream) = handshake {
+                serve_http(TokioIo::new(stream), kill, router, stop).await;
+            }
+        }
+    }
+}
+
+async fn serve_http<I>(
+    io: TokioIo<I>,
+    kill: Arc<Kill>,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = TowerToHyperService::new(router);
     let handler_kill = kill.clone();
     let handler = service_fn(move |request: hyper::Request<Incoming>| {

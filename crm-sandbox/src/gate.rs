@@ -1,6 +1,6 @@
 //! What every API request goes through before its handler: it is logged, meets any
-//! injected fault, is authenticated by API key, counted against the rate limit, and has its
-//! parameters decoded.
+//! injected fault, is authenticated by API key (`X-API-KEY` header, or `apiKey` in the query
+//! or the body), counted against the rate limit, and has its parameters decoded.
 
 use crate::api::call::ApiCall;
 use crate::app::App;
@@ -9,6 +9,7 @@ use crate::control::faults::Action;
 use crate::crm::fields::{Object, text};
 use crate::seed::Seed;
 use crate::wire::error::{ApiError, field_error};
+use crate::wire::multipart;
 use crate::wire::params::{MalformedEntity, decode_entities, parse_query};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -27,10 +28,14 @@ struct Arrival {
     parts: Parts,
     body: Bytes,
     params: Object,
+    /// Why the body could not be read as the type it declares, if it could not.
+    unreadable: Option<String>,
     malformed: Vec<MalformedEntity>,
 }
 
-/// The middleware in front of the API routes.
+/// The middleware in front of the API routes. Parameters come from the query and from a
+/// body sent `application/x-www-form-urlencoded` (or with no type) or `multipart/form-data`;
+/// body fields win over query fields of the same name.
 pub async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
@@ -41,7 +46,13 @@ pub async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> 
         .into_response();
     };
     let mut params = parse_query(parts.uri.query().unwrap_or_default().as_bytes());
-    if is_form(&parts) {
+    let mut unreadable = None;
+    if let Some(boundary) = multipart::boundary(&parts.headers) {
+        match multipart::parse(body.clone(), &boundary).await {
+            Ok(fields) => params.extend(fields),
+            Err(problem) => unreadable = Some(problem),
+        }
+    } else if is_form(&parts) {
         params.extend(parse_query(&body));
     }
     let malformed = decode_entities(&mut params);
@@ -50,6 +61,7 @@ pub async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> 
         parts,
         body,
         params,
+        unreadable,
         malformed,
     };
     let response = answer(&app, arrival, next).await;
@@ -72,6 +84,9 @@ async fn answer(app: &App, arrival: Arrival, next: Next) -> Response {
             return DropConnection::response();
         }
         Some(Action::Answer(page)) => return page,
+    }
+    if let Some(problem) = arrival.unreadable {
+        return ApiError::new(StatusCode::BAD_REQUEST, problem).into_response();
     }
     let key = match authenticate(&app.seed, &arrival.parts, &arrival.params) {
         Ok(key) => key,

@@ -1,9 +1,12 @@
 //! The sandbox's fixed data, loaded from a small JSON document: the API keys it accepts and
 //! its reference books (sites, order statuses and their groups, delivery types, payment types
-//! and statuses, order methods, stores, price types).
+//! and statuses, order methods, order types, product statuses, stores, price types, units,
+//! currencies, delivery services, couriers).
 //!
 //! The document has one key per book, each a list of objects with a unique `code`
-//! (`statuses` also name their `group`), and `apiKeys`, a list of strings. The built-in
+//! (`statuses` also name their `group`), and `apiKeys`, a list of strings. `orderTypes`,
+//! `productStatuses`, `units`, `currencies`, `deliveryServices` and `couriers` may be left out
+//! (empty books). The built-in
 //! default is `crm-sandbox/seed.json`. [`Seed::put`] adds an entry to a book (the control
 //! API does so at runtime, on the CRM's copy).
 
@@ -60,6 +63,95 @@ pub struct Seed {
     order_methods: Reference,
     stores: Reference,
     price_types: Reference,
+    #[serde(default)]
+    order_types: Reference,
+    #[serde(default)]
+    product_statuses: Reference,
+    #[serde(default)]
+    units: Reference,
+    #[serde(default)]
+    currencies: Reference,
+    #[serde(default)]
+    delivery_services: Reference,
+    #[serde(default)]
+    couriers: Reference,
+}
+
+/// How a reference book is served: at `reference/{route}`, under `key` in the answer, as an
+/// object keyed by code or (`listed`) as a list, and edited at `reference/{route}/{code}/edit`
+/// with the entry in parameter `param` (`None`: RetailCRM has no such edit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Book {
+    /// The route name, e.g. `delivery-types`.
+    pub route: &'static str,
+    /// The answer key, e.g. `deliveryTypes`.
+    pub key: &'static str,
+    /// The parameter of the edit, e.g. `deliveryType`.
+    pub param: Option<&'static str>,
+    /// Whether the answer is a list rather than an object keyed by code.
+    pub listed: bool,
+}
+
+/// Every book the sandbox serves. Currencies and couriers are created and edited by id in
+/// RetailCRM (`reference/couriers/create`, `reference/currencies/{id}/edit`), which the
+/// sandbox does not emulate.
+pub const BOOKS: [Book; 15] = [
+    book("sites", "sites", Some("site"), false),
+    book("statuses", "statuses", Some("status"), false),
+    book("status-groups", "statusGroups", None, false),
+    book(
+        "delivery-types",
+        "deliveryTypes",
+        Some("deliveryType"),
+        false,
+    ),
+    book(
+        "delivery-services",
+        "deliveryServices",
+        Some("deliveryService"),
+        false,
+    ),
+    book("payment-types", "paymentTypes", Some("paymentType"), false),
+    book(
+        "payment-statuses",
+        "paymentStatuses",
+        Some("paymentStatus"),
+        false,
+    ),
+    book("order-methods", "orderMethods", Some("orderMethod"), false),
+    book("order-types", "orderTypes", Some("orderType"), false),
+    book(
+        "product-statuses",
+        "productStatuses",
+        Some("productStatus"),
+        false,
+    ),
+    book("stores", "stores", Some("store"), false),
+    book("price-types", "priceTypes", Some("priceType"), false),
+    book("units", "units", Some("unit"), true),
+    book("currencies", "currencies", None, true),
+    book("couriers", "couriers", None, true),
+];
+
+const fn book(
+    route: &'static str,
+    key: &'static str,
+    param: Option<&'static str>,
+    listed: bool,
+) -> Book {
+    Book {
+        route,
+        key,
+        param,
+        listed,
+    }
+}
+
+impl Book {
+    /// The book served at `reference/{route}`.
+    pub fn at(route: &str) -> Option<Book> {
+        BOOKS.into_iter().find(|book| book.route == route)
+    }
 }
 
 /// One reference book: entries with unique `code`s, in the seed's order.
@@ -218,6 +310,11 @@ impl Seed {
         &self.price_types
     }
 
+    /// The order types.
+    pub fn order_types(&self) -> &Reference {
+        &self.order_types
+    }
+
     /// The group of status `code`.
     pub fn status_group(&self, code: &str) -> Option<&str> {
         self.statuses.get(code)?.get("group")?.as_str()
@@ -234,20 +331,14 @@ impl Seed {
     }
 
     /// The answer key and content of `GET reference/{route}`, e.g. `delivery-types` →
-    /// `deliveryTypes` keyed by code. Status groups list their statuses.
-    pub fn reference(&self, route: &str) -> Option<(&'static str, Map<String, Value>)> {
-        let (key, book) = match route {
-            "sites" => ("sites", &self.sites),
-            "statuses" => ("statuses", &self.statuses),
-            "status-groups" => ("statusGroups", &self.status_groups),
-            "delivery-types" => ("deliveryTypes", &self.delivery_types),
-            "payment-types" => ("paymentTypes", &self.payment_types),
-            "payment-statuses" => ("paymentStatuses", &self.payment_statuses),
-            "order-methods" => ("orderMethods", &self.order_methods),
-            "stores" => ("stores", &self.stores),
-            "price-types" => ("priceTypes", &self.price_types),
-            _ => return None,
-        };
+    /// `deliveryTypes` keyed by code, `units` → a list. Status groups list their statuses.
+    pub fn reference(&self, route: &str) -> Option<(&'static str, Value)> {
+        let served = Book::at(route)?;
+        let book = self.book(route)?;
+        if served.listed {
+            let entries = book.0.iter().cloned().map(Value::Object).collect();
+            return Some((served.key, Value::Array(entries)));
+        }
         let mut entries = book.by_code();
         if route == "status-groups" {
             for (group, entry) in entries.iter_mut() {
@@ -260,7 +351,30 @@ impl Seed {
                 entry["statuses"] = Value::Array(members);
             }
         }
-        Some((key, entries))
+        Some((served.key, Value::Object(entries)))
+    }
+
+    /// The book served at `reference/{route}`.
+    pub fn book(&self, route: &str) -> Option<&Reference> {
+        let book = match route {
+            "sites" => &self.sites,
+            "statuses" => &self.statuses,
+            "status-groups" => &self.status_groups,
+            "delivery-types" => &self.delivery_types,
+            "payment-types" => &self.payment_types,
+            "payment-statuses" => &self.payment_statuses,
+            "order-methods" => &self.order_methods,
+            "order-types" => &self.order_types,
+            "product-statuses" => &self.product_statuses,
+            "stores" => &self.stores,
+            "price-types" => &self.price_types,
+            "units" => &self.units,
+            "currencies" => &self.currencies,
+            "delivery-services" => &self.delivery_services,
+            "couriers" => &self.couriers,
+            _ => return None,
+        };
+        Some(book)
     }
 
     /// Adds `entry` to the book served at `reference/{route}`, or replaces the entry with its
@@ -297,8 +411,14 @@ impl Seed {
             "payment-types" => &mut self.payment_types,
             "payment-statuses" => &mut self.payment_statuses,
             "order-methods" => &mut self.order_methods,
+            "order-types" => &mut self.order_types,
+            "product-statuses" => &mut self.product_statuses,
             "stores" => &mut self.stores,
             "price-types" => &mut self.price_types,
+            "units" => &mut self.units,
+            "currencies" => &mut self.currencies,
+            "delivery-services" => &mut self.delivery_services,
+            "couriers" => &mut self.couriers,
             _ => return None,
         };
         Some(book)
@@ -354,6 +474,11 @@ mod tests {
             json!(["client-confirmed", "prepayed"])
         );
         assert!(Seed::default().reference("colours").is_none());
+        let (key, units) = Seed::default()
+            .reference("units")
+            .expect("a known reference");
+        assert_eq!(key, "units");
+        assert_eq!(units[0]["code"], "pc");
     }
 
     #[test]

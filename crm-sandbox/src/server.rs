@@ -1,8 +1,10 @@
-//! Starting and stopping a sandbox: a loopback listener, one task per connection.
+//! Starting and stopping a sandbox: a loopback listener (and optionally an HTTPS one beside
+//! it), one task per connection.
 
 use crate::app::{App, router};
 use crate::config::SandboxConfig;
 use crate::connection;
+use crate::tls::Keys;
 use axum::Router;
 use std::io;
 use std::net::SocketAddr;
@@ -11,6 +13,7 @@ use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 /// The pause after a failed accept (e.g. out of file descriptors) before the next.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
@@ -34,12 +37,34 @@ impl Sandbox {
         }
         let listener = TcpListener::bind(SocketAddr::new(config.host, config.port)).await?;
         let addr = listener.local_addr()?;
+        let https = match config.tls_port {
+            None => None,
+            Some(port) => {
+                let keys = Keys::generate()?;
+                let listener = TcpListener::bind(SocketAddr::new(config.host, port)).await?;
+                Some((listener, keys))
+            }
+        };
+        let router = router(App::new(&config));
         let (stop, stopped) = watch::channel(false);
-        let server = tokio::spawn(accept(listener, router(App::new(&config)), stopped));
+        let mut servers = vec![tokio::spawn(accept(
+            listener,
+            None,
+            router.clone(),
+            stopped.clone(),
+        ))];
+        let mut tls = None;
+        if let Some((listener, keys)) = https {
+            let tls_addr = listener.local_addr()?;
+            let acceptor = Some(keys.acceptor.clone());
+            servers.push(tokio::spawn(accept(listener, acceptor, router, stopped)));
+            tls = Some((tls_addr, keys));
+        }
         Ok(RunningSandbox {
             addr,
+            tls,
             stop,
-            server: Some(server),
+            servers,
             runtime: None,
         })
     }
@@ -49,8 +74,10 @@ impl Sandbox {
 #[derive(Debug)]
 pub struct RunningSandbox {
     addr: SocketAddr,
+    /// The HTTPS listener's address and keys, when there is one.
+    tls: Option<(SocketAddr, Keys)>,
     stop: watch::Sender<bool>,
-    server: Option<JoinHandle<()>>,
+    servers: Vec<JoinHandle<()>>,
     runtime: Option<Runtime>,
 }
 
@@ -85,11 +112,28 @@ impl RunningSandbox {
         format!("http://{}", self.addr)
     }
 
+    /// The base URL of the HTTPS listener, e.g. `https://127.0.0.1:41235`, when
+    /// [`SandboxConfig::tls_port`] asked for one.
+    pub fn https_url(&self) -> Option<String> {
+        self.tls.as_ref().map(|(addr, _)| format!("https://{addr}"))
+    }
+
+    /// The CA certificate (PEM) that signed the HTTPS listener's certificate: what a client
+    /// trusts to verify the sandbox.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|(_, keys)| keys.ca_pem.as_str())
+    }
+
+    /// The HTTPS listener's certificate (PEM), valid for `localhost`, `127.0.0.1` and `::1`.
+    pub fn cert_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|(_, keys)| keys.cert_pem.as_str())
+    }
+
     /// Stops accepting, closes every connection (pending requests get no answer), and waits
-    /// until the listener is closed.
+    /// until the listeners are closed.
     pub async fn shutdown(mut self) {
         self.stop.send_replace(true);
-        if let Some(server) = self.server.take() {
+        for server in std::mem::take(&mut self.servers) {
             // The accept loop ends on the stop signal; a panic there has nothing to report.
             let _ = server.await;
         }
@@ -112,7 +156,12 @@ impl Drop for RunningSandbox {
     }
 }
 
-async fn accept(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>) {
+async fn accept(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+) {
     let connection_stop = stop.clone();
     loop {
         tokio::select! {
@@ -120,7 +169,8 @@ async fn accept(listener: TcpListener, router: Router, mut stop: watch::Receiver
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    tokio::spawn(connection::serve(stream, router.clone(), connection_stop.clone()));
+                    let serve = connection::serve(stream, tls.clone(), router.clone(), connection_stop.clone());
+                    tokio::spawn(serve);
                 }
                 Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
             },

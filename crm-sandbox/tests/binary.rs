@@ -126,3 +126,52 @@ fn refuses_non_loopback_hosts_and_bad_arguments() {
         .expect("the binary runs");
     assert!(String::from_utf8_lossy(&output.stderr).contains("loopback"));
 }
+
+#[tokio::test]
+async fn with_tls_it_writes_its_ca_says_where_and_serves_https() {
+    let dir = std::env::temp_dir().join(format!("crm-sandbox-tls-{}", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crm-sandbox"))
+        .args(["--tls", dir.to_str().expect("a UTF-8 path")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut running = Running(child);
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("a line on stdout");
+        lines.push(line.trim_end().to_string());
+    }
+    assert!(
+        lines[0].starts_with("listening on http://127.0.0.1:"),
+        "{lines:?}"
+    );
+    let https = lines[1]
+        .strip_prefix("tls listening on ")
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(https.starts_with("https://127.0.0.1:"), "{lines:?}");
+    let ca_path = dir.join("ca.pem");
+    assert_eq!(lines[2], format!("tls ca {}", ca_path.display()));
+    assert_eq!(
+        lines[3],
+        format!("tls certificate {}", dir.join("cert.pem").display())
+    );
+
+    let ca = std::fs::read(&ca_path).expect("the CA is written");
+    let ca = reqwest::Certificate::from_pem(&ca).expect("a PEM certificate");
+    let client = reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .build()
+        .expect("a client");
+    let answer = client
+        .get(format!("{https}/api/api-versions"))
+        .header("X-API-KEY", "sandbox-key")
+        .send()
+        .await
+        .expect("a verified HTTPS answer");
+    assert_eq!(answer.status(), 200);
+    assert!(terminate(&mut running).success());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -58,6 +58,16 @@ async fn references_are_maps_keyed_by_code() {
         ),
         ("stores", "stores", vec!["main"]),
         ("price-types", "priceTypes", vec!["base"]),
+        (
+            "order-types",
+            "orderTypes",
+            vec!["eshop-individual", "eshop-legal"],
+        ),
+        (
+            "product-statuses",
+            "productStatuses",
+            vec!["in-reserve", "cancel"],
+        ),
     ];
     for (route, key, codes) in cases {
         let answer = crm.get(&format!("/api/v5/reference/{route}"), "").await;
@@ -83,6 +93,26 @@ async fn references_are_maps_keyed_by_code() {
 }
 
 #[tokio::test]
+async fn units_and_currencies_are_lists() {
+    let crm = Crm::start().await;
+    let units = crm.get("/api/v5/reference/units", "").await;
+    assert_eq!(units.status, 200, "{}", units.text);
+    assert_eq!(
+        units.body["units"][0],
+        json!({"code": "pc", "name": "Piece", "sym": "pc.", "default": true, "active": true})
+    );
+    assert_eq!(units.body["units"].as_array().map(Vec::len), Some(2));
+    let couriers = crm.get("/api/v5/reference/couriers", "").await;
+    assert_eq!(couriers.body, json!({"success": true, "couriers": []}));
+    let currencies = crm.get("/api/v5/reference/currencies", "").await;
+    assert_eq!(
+        currencies.body,
+        json!({"success": true, "currencies": [{"id": 1, "code": "RUB", "isBase": true,
+               "isAutoConvert": true, "autoConvertExtraPercent": 0}]})
+    );
+}
+
+#[tokio::test]
 async fn versions_and_credentials() {
     let crm = Crm::start().await;
     let versions = crm.get("/api/api-versions", "").await;
@@ -96,6 +126,14 @@ async fn versions_and_credentials() {
     assert_eq!(credentials["sitesAvailable"], json!(["shop", "second"]));
     let methods = credentials["credentials"].as_array().expect("a list");
     assert!(methods.contains(&json!("/api/orders/create")));
+    let info = crm.get("/api/system-info", "").await;
+    assert_eq!(
+        (info.status, info.body),
+        (
+            200,
+            json!({"success": true, "systemVersion": "crm-sandbox 0.1.0"})
+        )
+    );
 }
 
 #[tokio::test]
@@ -149,10 +187,18 @@ async fn tasks_and_costs_are_created_and_validated() {
 #[tokio::test]
 async fn store_uploads_show_up_in_inventories_offers_and_products() {
     let crm = Crm::start().await;
+    let loaded = crm
+        .control_post(
+            "offers",
+            json!({"offers": [{"externalId": "5", "name": "T-shirt"}, {"externalId": "6", "xmlId": "x-6"}]}),
+        )
+        .await;
+    assert_eq!(loaded, json!({"success": true, "ids": [1, 2]}));
     let stock = json!([
         {"externalId": "5", "stores": [{"code": "main", "available": 7, "purchasePrice": 600}]},
-        {"externalId": "6", "xmlId": "x-6", "stores": [{"code": "main", "available": 0}]},
-        {"id": 404, "stores": []}
+        {"externalId": "6", "stores": [{"code": "main", "available": 0}]},
+        {"id": 404, "stores": []},
+        {"externalId": "77", "stores": [{"code": "main", "available": 1}]}
     ]);
     let uploaded = crm
         .post(
@@ -163,7 +209,8 @@ async fn store_uploads_show_up_in_inventories_offers_and_products() {
     assert_eq!(uploaded.status, 200, "{}", uploaded.text);
     assert_eq!(
         uploaded.body,
-        json!({"success": true, "processedOffersCount": 2, "notFoundOffers": [{"id": 404}]})
+        json!({"success": true, "processedOffersCount": 2,
+               "notFoundOffers": [{"id": 404}, {"externalId": "77"}]})
     );
     let prices =
         json!([{"externalId": "5", "site": "shop", "prices": [{"code": "base", "price": 1000}]}]);
@@ -194,6 +241,31 @@ async fn store_uploads_show_up_in_inventories_offers_and_products() {
     let products = crm.get("/api/v5/store/products", "").await.body;
     assert_eq!(products["products"].as_array().map(Vec::len), Some(2));
     assert_eq!(products["products"][0]["offers"][0]["externalId"], "5");
+    assert_eq!(products["products"][0]["name"], "T-shirt");
+
+    let no_stores = json!([{"externalId": "5"}]);
+    let refused = crm
+        .post(
+            "/api/v5/store/inventories/upload",
+            form(&[("offers", &no_stores.to_string()), ("site", "shop")]),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.body.clone()),
+        (
+            400,
+            json!({"success": false, "errorMsg": "Errors in the entity format",
+                   "errors": {"offers[0].stores": "This value should not be blank."}})
+        )
+    );
+    let unnamed = crm
+        .control(
+            reqwest::Method::POST,
+            "offers",
+            Some(json!({"offers": [{"name": "x"}]})),
+        )
+        .await;
+    assert_eq!(unnamed.status, 400, "{}", unnamed.text);
 
     let bad_store = json!([{"externalId": "5", "stores": [{"code": "attic", "available": 1}]}]);
     let refused = crm

@@ -47,12 +47,7 @@ impl ApiCall {
 
     /// The `site` parameter if given, which must then be known to the seed.
     pub fn optional_site(&self, seed: &Seed) -> Result<Option<String>, ApiError> {
-        let Some(code) = self
-            .params
-            .get("site")
-            .and_then(text)
-            .filter(|code| !code.is_empty())
-        else {
+        let Some(code) = self.text("site") else {
             return Ok(None);
         };
         if seed.sites().contains(&code) {
@@ -65,10 +60,9 @@ impl ApiCall {
 
     /// The entity in parameter `name` (e.g. `order`), which must be a JSON object.
     pub fn entity(&self, name: &str) -> Result<Object, ApiError> {
-        match self.params.get(name) {
-            None => Err(ApiError::missing_parameter(name)),
-            Some(Value::Object(entity)) => Ok(entity.clone()),
-            Some(_) => Err(ApiError::entity_format(field_error(
+        match self.json(name)? {
+            Value::Object(entity) => Ok(entity),
+            _ => Err(ApiError::entity_format(field_error(
                 name,
                 "This value should be a JSON object.",
             ))),
@@ -77,14 +71,33 @@ impl ApiCall {
 
     /// The entities in parameter `name` (e.g. `orders`), which must be a JSON list.
     pub fn entities(&self, name: &str) -> Result<Vec<Value>, ApiError> {
-        match self.params.get(name) {
-            None => Err(ApiError::missing_parameter(name)),
-            Some(Value::Array(list)) => Ok(list.clone()),
-            Some(_) => Err(ApiError::entity_format(field_error(
+        match self.json(name)? {
+            Value::Array(list) => Ok(list),
+            _ => Err(ApiError::entity_format(field_error(
                 name,
                 "This value should be a JSON list.",
             ))),
         }
+    }
+
+    /// The JSON in parameter `name`: decoded by the gate for the usual entity fields, and
+    /// here for the others (`deliveryType`, `resultCustomer` …), which hold JSON text.
+    fn json(&self, name: &str) -> Result<Value, ApiError> {
+        match self.params.get(name) {
+            None => Err(ApiError::missing_parameter(name)),
+            Some(Value::String(text)) => serde_json::from_str(text).map_err(|error| {
+                ApiError::entity_format(field_error(name, format!("Invalid JSON: {error}")))
+            }),
+            Some(value) => Ok(value.clone()),
+        }
+    }
+
+    /// The text of plain parameter `name`, if given and not empty.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.params
+            .get(name)
+            .and_then(text)
+            .filter(|value| !value.is_empty())
     }
 
     fn by(&self) -> Result<By, ApiError> {
@@ -146,7 +159,8 @@ impl ApiCall {
     }
 }
 
-/// A `by=id` path id: a number, or no entity at all.
-fn numeric(path_id: &str) -> Result<u64, ApiError> {
+/// A path id that is a CRM id (`by=id`, or a route that only takes ids): a number, or no
+/// entity at all (404 `Not found`).
+pub fn numeric(path_id: &str) -> Result<u64, ApiError> {
     id(&Value::from(path_id)).ok_or_else(ApiError::not_found)
 }

@@ -16,6 +16,19 @@ use std::sync::Arc;
 pub trait EntityKind: Send + Sync + 'static {
     /// The kind.
     const KIND: Kind;
+    /// The words RetailCRM uses as routes under `{kind}/` (served here or not), which are
+    /// therefore never ids: `GET customers/notes` is a method, not the customer "notes".
+    const ROUTE_WORDS: &'static [&'static str];
+}
+
+/// Refuses a path id that is one of RetailCRM's route words for `E`, as RetailCRM does:
+/// 404 "API method not found".
+fn not_a_route_word<E: EntityKind>(path_id: &str) -> Result<(), ApiError> {
+    if E::ROUTE_WORDS.contains(&path_id) {
+        Err(ApiError::no_method())
+    } else {
+        Ok(())
+    }
 }
 
 /// `customers/*`.
@@ -23,6 +36,15 @@ pub struct Customers;
 
 impl EntityKind for Customers {
     const KIND: Kind = Kind::Customer;
+    const ROUTE_WORDS: &'static [&'static str] = &[
+        "combine",
+        "create",
+        "fix-external-ids",
+        "history",
+        "notes",
+        "subscriptions",
+        "upload",
+    ];
 }
 
 /// `orders/*`.
@@ -30,6 +52,19 @@ pub struct Orders;
 
 impl EntityKind for Orders {
     const KIND: Kind = Kind::Order;
+    const ROUTE_WORDS: &'static [&'static str] = &[
+        "calculate",
+        "combine",
+        "create",
+        "fix-external-ids",
+        "history",
+        "links",
+        "loyalty",
+        "packs",
+        "payments",
+        "statuses",
+        "upload",
+    ];
 }
 
 /// `{"success":true,"id":N}`, with the order itself for orders.
@@ -58,6 +93,7 @@ pub async fn get<E: EntityKind>(
     Extension(call): Extension<ApiCall>,
     Path(id): Path<String>,
 ) -> ApiResult {
+    not_a_route_word::<E>(&id)?;
     let site = call.site(app.crm().seed())?;
     let lookup = call.lookup(&id, &site)?;
     let entity = app.crm().get(E::KIND, &lookup)?;
@@ -72,6 +108,7 @@ pub async fn edit<E: EntityKind>(
     Extension(call): Extension<ApiCall>,
     Path(id): Path<String>,
 ) -> ApiResult {
+    not_a_route_word::<E>(&id)?;
     let site = call.site(app.crm().seed())?;
     let lookup = call.lookup(&id, &site)?;
     let patch = call.entity(E::KIND.entity())?;

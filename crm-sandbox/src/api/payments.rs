@@ -1,6 +1,7 @@
-//! `POST orders/payments/create` and `POST orders/payments/{id}/edit`.
+//! `POST orders/payments/create`, `POST orders/payments/{id}/edit` and
+//! `POST orders/payments/{id}/delete`.
 
-use super::call::ApiCall;
+use super::call::{ApiCall, numeric};
 use crate::app::App;
 use crate::wire::reply::{ApiResult, Reply};
 use axum::Extension;
@@ -29,4 +30,15 @@ pub async fn edit(
     let patch = call.entity("payment")?;
     let id = app.crm().edit_payment(&lookup, patch, &call.actor())?;
     Ok(Reply::ok(json!({"success": true, "id": id})))
+}
+
+/// Removes the payment with CRM id `id` from its order.
+pub async fn delete(
+    State(app): State<Arc<App>>,
+    Extension(call): Extension<ApiCall>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = numeric(&id)?;
+    app.crm().delete_payment(id, &call.actor())?;
+    Ok(Reply::ok(json!({"success": true})))
 }

@@ -1,4 +1,4 @@
-//! `store/*`: stock and price uploads, and the offer lists.
+//! `store/*`: stock and price uploads, the offer lists, and the (empty) product groups.
 
 use super::call::ApiCall;
 use crate::app::App;
@@ -58,4 +58,13 @@ fn list(app: &App, call: &ApiCall, view: View, key: &str) -> ApiResult {
     let mut body = json!({"success": true, "pagination": pagination});
     body[key] = Value::Array(rows);
     Ok(Reply::ok(body))
+}
+
+/// `GET store/product-groups`: the sandbox's catalogue has no groups, so every page is empty.
+pub async fn product_groups(Extension(call): Extension<ApiCall>) -> ApiResult {
+    let paging = call.paging(20, STORE_LIMITS)?;
+    let (groups, pagination) = paging.apply(Vec::<Value>::new());
+    Ok(Reply::ok(
+        json!({"success": true, "pagination": pagination, "productGroup": groups}),
+    ))
 }

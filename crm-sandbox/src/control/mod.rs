@@ -1,6 +1,6 @@
 //! The control API under `/__control/` (no API key): request log, faults, state, reset,
-//! rate limit, manager-made status changes, entries of the reference books, the trigger and
-//! the wording of error texts.
+//! rate limit, manager-made status changes, entries of the reference books, catalogue offers,
+//! the trigger and the wording of error texts.
 //! Bodies are JSON; answers are JSON with `success`, and `error` when a request is refused.
 
 pub mod faults;
@@ -70,6 +70,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/rate-limit", post(set_rate_limit))
         .route("/orders/{external_id}/status", post(change_status))
         .route("/references/{book}", post(put_reference))
+        .route("/offers", post(load_offers))
         .route("/trigger", post(set_trigger).delete(remove_trigger))
         .route("/triggers", get(trigger_calls))
         .route("/wording", post(wording::set_wording))
@@ -182,6 +183,24 @@ async fn put_reference(
             EntryError::Invalid(_) => Refusal::bad(error.to_string()),
         })?;
     Ok(done(json!({"book": book, "code": code})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Catalogue {
+    offers: Vec<Map<String, Value>>,
+}
+
+/// Loads catalogue offers, as RetailCRM's ICML import would (uploads only update offers the
+/// catalogue has); answers their ids.
+async fn load_offers(State(app): State<Arc<App>>, body: Bytes) -> Answer {
+    let catalogue: Catalogue = read(&body)?;
+    let ids = app
+        .crm()
+        .store_mut()
+        .load_offers(&catalogue.offers)
+        .ok_or_else(|| Refusal::bad("every offer needs an \"externalId\" or an \"xmlId\""))?;
+    Ok(done(json!({"ids": ids})))
 }
 
 async fn set_trigger(State(app): State<Arc<App>>, body: Bytes) -> Answer {

@@ -18,7 +18,7 @@ pub struct Edited {
 }
 
 /// Fields an order gets from the CRM, left out of history.
-const DERIVED: [&str; 4] = ["summ", "totalSumm", "prepaySum", "payments"];
+pub(super) const DERIVED: [&str; 4] = ["summ", "totalSumm", "prepaySum", "payments"];
 
 impl Crm {
     /// Merges `patch` into the entity `lookup` names. With `by=id` the patch may set

@@ -14,6 +14,13 @@ pub fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// Whether `value` is missing, not text, or only spaces (RetailCRM's "should not be blank").
+pub fn blank(value: Option<&Value>) -> bool {
+    value
+        .and_then(Value::as_str)
+        .is_none_or(|text| text.trim().is_empty())
+}
+
 /// A positive integer id given as a number or as decimal text.
 pub fn id(value: &Value) -> Option<u64> {
     text(value)?.trim().parse().ok()

@@ -2,6 +2,7 @@
 //! store's offers, tasks and costs. Everything here is synchronous; the API and control
 //! layers hold the lock around one call.
 
+mod combine;
 mod customers;
 mod edits;
 mod extras;
@@ -9,21 +10,25 @@ pub mod fields;
 pub mod filter;
 pub mod history;
 mod merge;
+mod notes;
 mod order_rules;
 mod orders;
 pub mod paging;
 mod payments;
+mod references;
 mod store;
 pub mod table;
 mod totals;
 
+pub use combine::Technique;
 pub use history::{Actor, HistoryFilter};
 pub use payments::PaymentLookup;
+pub use references::EntryEdit;
 pub use store::View;
 
 use crate::seed::{EntryError, Seed};
 use crate::wire::error::{ApiError, FieldErrors, field_error};
-use extras::Extras;
+pub use extras::Extras;
 use fields::{Object, pick, text};
 use filter::{Rules, matches};
 use history::History;
@@ -186,7 +191,6 @@ impl Crm {
         let selected: Vec<&Object> = self
             .table(kind)
             .rows()
-            .iter()
             .filter(|row| matches(row, filter, rules))
             .collect();
         let (page, pagination) = paging.apply(selected);
@@ -266,15 +270,17 @@ impl Crm {
 
     /// Everything stored, for `GET /__control/state`.
     pub fn snapshot(&self) -> Value {
-        let (tasks, costs) = self.extras.snapshot();
-        json!({
-            "customers": self.customers.rows(),
-            "orders": self.orders.rows(),
+        let mut snapshot = json!({
+            "customers": self.customers.rows().collect::<Vec<_>>(),
+            "orders": self.orders.rows().collect::<Vec<_>>(),
             "history": {"orders": self.order_history.len(), "customers": self.customer_history.len()},
             "offers": self.store.rows(),
-            "tasks": tasks,
-            "costs": costs,
-        })
+        });
+        if let (Value::Object(all), Value::Object(extras)) = (&mut snapshot, self.extras.snapshot())
+        {
+            all.extend(extras);
+        }
+        snapshot
     }
 
     /// The summary of an entity put into its history entries.
@@ -326,9 +332,24 @@ impl Crm {
         &self.store
     }
 
+    /// The same, to load catalogue offers into.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     /// Records a task (`tasks/create`); answers its id.
     pub fn create_task(&mut self, site: Option<String>, task: Object) -> Result<u64, ApiError> {
         self.extras.create_task(site, task)
+    }
+
+    /// The tasks, costs and integration modules (`tasks/*`, `integration-modules/*`).
+    pub fn extras(&self) -> &Extras {
+        &self.extras
+    }
+
+    /// The same, to change.
+    pub fn extras_mut(&mut self) -> &mut Extras {
+        &mut self.extras
     }
 
     /// Records a cost (`costs/create`); answers its id.

@@ -1,5 +1,5 @@
-//! Checks of an order's references against the seed's books: status, order method,
-//! delivery type, and the type and status of payments.
+//! Checks of an order's references against the seed's books: status, order method, order
+//! type, delivery type, and the type and status of payments.
 
 use super::fields::Object;
 use crate::seed::{Reference, Seed};
@@ -20,6 +20,13 @@ pub fn check(seed: &Seed, order: &Object, errors: &mut FieldErrors) {
         order.get("orderMethod"),
         "orderMethod",
         "Order method",
+        errors,
+    );
+    check_code(
+        seed.order_types(),
+        order.get("orderType"),
+        "orderType",
+        "Order type",
         errors,
     );
     if let Some(Value::Object(delivery)) = order.get("delivery") {

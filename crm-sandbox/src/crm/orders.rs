@@ -185,7 +185,6 @@ impl Crm {
         };
         self.orders
             .rows()
-            .iter()
             .filter(|row| listed(row, "id", ids) || listed(row, "externalId", external_ids))
             .map(|row| {
                 let status = row

@@ -1,4 +1,4 @@
-//! An order's payments: created and edited through `orders/payments/*`, stored in the
+//! An order's payments: created, edited and deleted through `orders/payments/*`, stored in the
 //! order keyed by payment id as RetailCRM answers them, and recorded in the order history
 //! as `payments.<field>` changes.
 
@@ -76,6 +76,30 @@ impl Crm {
         Ok(key.parse().unwrap_or_default())
     }
 
+    /// Takes payment `id` out of its order, recomputes the sums and records each of its
+    /// fields as gone.
+    pub fn delete_payment(&mut self, id: u64, actor: &Actor) -> Result<(), ApiError> {
+        let (order_id, key) = self
+            .find_payment(&PaymentLookup::Id(id))
+            .ok_or_else(ApiError::not_found)?;
+        let mut order = self
+            .orders
+            .get(order_id)
+            .cloned()
+            .ok_or_else(ApiError::not_found)?;
+        let old = match order.get_mut("payments") {
+            Some(Value::Object(payments)) => payments.shift_remove(&key),
+            _ => None,
+        };
+        let Some(Value::Object(old)) = old else {
+            return Err(ApiError::not_found());
+        };
+        totals::apply(&mut order);
+        self.orders.replace(order_id, order.clone());
+        self.record_payment_changes(&order, old, Object::new(), actor);
+        Ok(())
+    }
+
     /// Checks a payment's type, status and amount, and that its `externalId` (normalised to
     /// text and answered) belongs to no other payment than `own`; errors are named after
     /// `prefix`.
@@ -134,8 +158,15 @@ impl Crm {
         }
         totals::apply(&mut order);
         self.orders.replace(order_id, order.clone());
-        let mut context = self.context(Kind::Order, &order);
-        let summary = pick(&new, &["id", "externalId", "type"]);
+        self.record_payment_changes(&order, old, new, actor);
+    }
+
+    /// Records in `order`'s history how one of its payments went from `old` to `new` (either
+    /// empty when the payment is new or gone).
+    fn record_payment_changes(&mut self, order: &Object, old: Object, new: Object, actor: &Actor) {
+        let mut context = self.context(Kind::Order, order);
+        let shown = if new.is_empty() { &old } else { &new };
+        let summary = pick(shown, &["id", "externalId", "type"]);
         context.insert("payment".into(), Value::Object(summary));
         let changes = diff(&old, &new, &["id"]);
         self.record_changes(Kind::Order, actor, changes, Some("payments"), &context);
@@ -143,7 +174,7 @@ impl Crm {
 
     /// The order holding the payment `lookup` names, and the payment's key in it.
     fn find_payment(&self, lookup: &PaymentLookup) -> Option<(u64, String)> {
-        self.orders.rows().iter().find_map(|order| {
+        self.orders.rows().find_map(|order| {
             let payments = order.get("payments")?.as_object()?;
             let (key, _) = payments.iter().find(|(key, payment)| match lookup {
                 PaymentLookup::Id(id) => **key == id.to_string(),

@@ -1,7 +1,8 @@
-//! The store: offers with stock per warehouse and prices per price type. The sandbox has no
-//! catalogue import, so an upload naming an offer by `externalId` or `xmlId` that does not
-//! exist yet creates it (ids are assigned in order); an unknown `id` is reported in
-//! `notFoundOffers`. Each offer is also its own product.
+//! The store: offers with stock per warehouse and prices per price type. Offers come from the
+//! catalogue (RetailCRM imports the shop's ICML; here the control API loads them, see
+//! [`Store::load_offers`]); an upload naming an offer the catalogue lacks, by `id`,
+//! `externalId` or `xmlId`, reports it in `notFoundOffers` and creates nothing, as RetailCRM
+//! does. Each offer is also its own product.
 
 use super::fields::{Object, id, money, number, pick, text};
 use super::filter::{Rule, Rules, matches};
@@ -49,6 +50,12 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let mut errors = FieldErrors::default();
         for (i, offer) in offers.iter().enumerate() {
+            if !offer.get("stores").is_some_and(Value::is_array) {
+                errors.add(
+                    format!("offers[{i}].stores"),
+                    "This value should not be blank.",
+                );
+            }
             let stores = list_under(offer, "stores");
             for (j, store) in stores.iter().enumerate() {
                 let field = format!("offers[{i}].stores[{j}]");
@@ -158,7 +165,7 @@ impl Store {
             let Value::Object(entry) = entry else {
                 continue;
             };
-            match self.locate_or_create(&entry) {
+            match self.locate(&entry) {
                 Some(index) => {
                     update(
                         &mut self.offers[index],
@@ -172,9 +179,8 @@ impl Store {
         json!({"processedOffersCount": processed, "notFoundOffers": not_found})
     }
 
-    /// The offer an upload entry names: by `id` (which must exist), else by `externalId` or
-    /// `xmlId`, created when missing.
-    fn locate_or_create(&mut self, entry: &Object) -> Option<usize> {
+    /// The position of the offer an entry names: by `id`, else by `externalId` or `xmlId`.
+    fn locate(&self, entry: &Object) -> Option<usize> {
         if let Some(raw) = entry.get("id") {
             let index = usize::try_from(id(raw)?.checked_sub(1)?).ok()?;
             return (index < self.offers.len()).then_some(index);
@@ -182,13 +188,42 @@ impl Store {
         let key = ["externalId", "xmlId"]
             .into_iter()
             .find_map(|name| Some((name, text(entry.get(name)?)?)))?;
-        let found = self
-            .offers
+        self.offers
             .iter()
-            .position(|offer| offer.get(key.0).and_then(Value::as_str) == Some(key.1.as_str()));
-        if found.is_some() {
-            return found;
+            .position(|offer| offer.get(key.0).and_then(Value::as_str) == Some(key.1.as_str()))
+    }
+
+    /// Loads catalogue offers `[{externalId?, xmlId?, name?}]`, as RetailCRM's catalogue
+    /// import would: an entry naming a known offer (by `externalId`, else `xmlId`) renames
+    /// it, any other becomes a new offer (ids in order). Answers the offers' ids; `None`
+    /// when an entry has neither `externalId` nor `xmlId` (nothing is loaded then).
+    pub fn load_offers(&mut self, entries: &[Object]) -> Option<Vec<u64>> {
+        let named = |entry: &Object| {
+            ["externalId", "xmlId"]
+                .iter()
+                .any(|name| entry.get(*name).and_then(text).is_some())
+        };
+        if !entries.iter().all(named) {
+            return None;
         }
+        let mut ids = Vec::new();
+        for entry in entries {
+            let mut key = entry.clone();
+            key.shift_remove("id");
+            let index = match self.locate(&key) {
+                Some(index) => index,
+                None => self.add_offer(entry),
+            };
+            if let Some(name) = entry.get("name").and_then(text) {
+                self.offers[index].insert("name".into(), Value::String(name));
+            }
+            ids.push(index as u64 + 1);
+        }
+        Some(ids)
+    }
+
+    /// A new offer named like `entry`, with no stock and no prices; answers its position.
+    fn add_offer(&mut self, entry: &Object) -> usize {
         let mut offer = Object::new();
         offer.insert("id".into(), Value::from(self.offers.len() + 1));
         for name in ["externalId", "xmlId", "name"] {
@@ -199,7 +234,7 @@ impl Store {
         offer.insert("stores".into(), Value::Object(Object::new()));
         offer.insert("prices".into(), Value::Object(Object::new()));
         self.offers.push(offer);
-        Some(self.offers.len() - 1)
+        self.offers.len() - 1
     }
 
     /// A page of the offers `filter` selects, shaped for `view`, and its pagination.
@@ -318,17 +353,24 @@ mod tests {
     }
 
     #[test]
-    fn uploads_create_offers_and_views_show_stock_and_prices() {
+    fn uploads_update_catalogue_offers_and_views_show_stock_and_prices() {
         let seed = Seed::default();
         let mut store = Store::default();
-        let stock = json!([{"externalId": "5", "stores": [{"code": "main", "available": 7, "purchasePrice": 10}]}, {"id": 99}]);
+        let catalogue = json!({"externalId": "5"})
+            .as_object()
+            .cloned()
+            .expect("object");
+        assert_eq!(store.load_offers(&[catalogue]), Some(vec![1]));
+        let stock = json!([{"externalId": "5", "stores": [{"code": "main", "available": 7, "purchasePrice": 10}]},
+                           {"id": 99, "stores": []}, {"xmlId": "new", "stores": []}]);
         let answer = store
             .upload_inventories(&seed, stock.as_array().cloned().expect("list"))
             .expect("valid");
         assert_eq!(
             answer,
-            json!({"processedOffersCount": 1, "notFoundOffers": [{"id": 99}]})
+            json!({"processedOffersCount": 1, "notFoundOffers": [{"id": 99}, {"xmlId": "new"}]})
         );
+        assert_eq!(store.rows().len(), 1);
         let prices = json!([{"externalId": "5", "site": "shop", "prices": [{"code": "base", "price": "1000.5"}]}]);
         store
             .upload_prices(&seed, prices.as_array().cloned().expect("list"))
@@ -360,6 +402,14 @@ mod tests {
             store
                 .upload_inventories(&seed, stock.as_array().cloned().expect("list"))
                 .is_err()
+        );
+        let no_stores = json!([{"externalId": "5"}]);
+        let refused = store
+            .upload_inventories(&seed, no_stores.as_array().cloned().expect("list"))
+            .expect_err("stores are required");
+        assert_eq!(
+            refused.body()["errors"],
+            json!({"offers[0].stores": "This value should not be blank."})
         );
         let prices = json!([{"externalId": "5", "site": "nowhere", "prices": [{"code": "vip", "price": 1}]}]);
         assert!(

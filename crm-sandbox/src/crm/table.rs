@@ -1,9 +1,10 @@
-//! The stored entities of one kind (customers or orders): ids are positions plus one, and an
-//! `externalId` is unique within its site, as in RetailCRM.
+//! The stored entities of one kind (customers or orders): ids count up from 1 and are never
+//! reused (an entity merged away by a combine is gone, its id with it), and an `externalId`
+//! is unique within its site, as in RetailCRM.
 
 use super::fields::Object;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How a request names an entity: by the CRM's id, or by `externalId` within a site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,17 +20,19 @@ pub enum Lookup {
     },
 }
 
-/// Entities in creation order, indexed by site and `externalId`.
+/// Entities by id (so in creation order), indexed by site and `externalId`.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
-    rows: Vec<Object>,
+    rows: BTreeMap<u64, Object>,
+    /// How many entities were ever inserted.
+    inserted: u64,
     external: HashMap<(String, String), u64>,
 }
 
 impl Table {
     /// The id the next inserted entity gets.
     pub fn next_id(&self) -> u64 {
-        self.rows.len() as u64 + 1
+        self.inserted + 1
     }
 
     /// Stores `row`, which must carry `next_id()` as its `id`; returns that id.
@@ -38,14 +41,23 @@ impl Table {
         if let Some(key) = external_key(&row) {
             self.external.insert(key, id);
         }
-        self.rows.push(row);
+        self.rows.insert(id, row);
+        self.inserted = id;
         id
     }
 
     /// The entity with `id`.
     pub fn get(&self, id: u64) -> Option<&Object> {
-        let index = usize::try_from(id.checked_sub(1)?).ok()?;
-        self.rows.get(index)
+        self.rows.get(&id)
+    }
+
+    /// Takes the entity `id` out (its `externalId` becomes free); answers it.
+    pub fn remove(&mut self, id: u64) -> Option<Object> {
+        let row = self.rows.remove(&id)?;
+        if let Some(key) = external_key(&row) {
+            self.external.remove(&key);
+        }
+        Some(row)
     }
 
     /// The id of the entity `lookup` names, if it exists.
@@ -65,10 +77,7 @@ impl Table {
 
     /// Replaces the entity `id` (which must exist) with `row`, re-indexing its `externalId`.
     pub fn replace(&mut self, id: u64, row: Object) {
-        let Some(slot) = usize::try_from(id.saturating_sub(1))
-            .ok()
-            .and_then(|index| self.rows.get_mut(index))
-        else {
+        let Some(slot) = self.rows.get_mut(&id) else {
             return;
         };
         if let Some(old) = external_key(slot) {
@@ -81,8 +90,8 @@ impl Table {
     }
 
     /// Every entity, oldest first.
-    pub fn rows(&self) -> &[Object] {
-        &self.rows
+    pub fn rows(&self) -> impl Iterator<Item = &Object> {
+        self.rows.values()
     }
 }
 
@@ -120,6 +129,11 @@ mod tests {
         table.replace(1, row(1, "shop", "b"));
         assert_eq!(table.find_external("shop", "a"), None);
         assert_eq!(table.find_external("shop", "b"), Some(1));
-        assert_eq!(table.rows().len(), 2);
+        assert_eq!(table.rows().count(), 2);
+        assert_eq!(table.remove(1), Some(row(1, "shop", "b")));
+        assert_eq!(table.find_external("shop", "b"), None);
+        assert_eq!(table.get(1), None);
+        assert_eq!(table.next_id(), 3);
+        assert_eq!(table.rows().count(), 1);
     }
 }

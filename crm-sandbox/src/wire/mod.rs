@@ -2,5 +2,6 @@
 
 pub mod clock;
 pub mod error;
+pub mod multipart;
 pub mod params;
 pub mod reply;

@@ -30,12 +30,20 @@ pub struct MalformedEntity {
 /// does: `a[b][]=1&a[b][]=2` becomes `{"a":{"b":["1","2"]}}`. Values stay strings; maps whose
 /// keys are `0..n` in order become lists. A later value for the same name replaces an earlier.
 pub fn parse_query(input: &[u8]) -> Map<String, Value> {
+    nest(form_urlencoded::parse(input))
+}
+
+/// Nests `(name, value)` pairs the way [`parse_query`] does, for fields that arrive some
+/// other way (the parts of a multipart body).
+pub fn nest<N: AsRef<str>, V: Into<String>>(
+    pairs: impl IntoIterator<Item = (N, V)>,
+) -> Map<String, Value> {
     let mut root = Map::new();
-    for (name, value) in form_urlencoded::parse(input) {
+    for (name, value) in pairs {
         insert(
             &mut root,
-            &split_name(&name),
-            Value::String(value.into_owned()),
+            &split_name(name.as_ref()),
+            Value::String(value.into()),
         );
     }
     root.into_iter().map(|(k, v)| (k, into_lists(v))).collect()

@@ -106,6 +106,20 @@ impl Crm {
         Crm::answer(response).await
     }
 
+    /// POST `path` with `body` of type `content_type`, and no key other than what `path` and
+    /// `body` carry.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let response = self
+            .http
+            .post(self.url(path))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("an answer");
+        Crm::answer(response).await
+    }
+
     /// POST `{kind}/create` with `entity` for site `shop`.
     pub async fn create(&self, kind: &str, entity: Value) -> Answer {
         let entity_name = kind.trim_end_matches('s');
@@ -188,6 +202,25 @@ impl Crm {
         assert_eq!(answer.status, 201, "{}", answer.text);
         answer.body["id"].as_u64().expect("an id")
     }
+}
+
+/// The boundary [`multipart`] uses, as PHP's curl makes them.
+pub const BOUNDARY: &str = "------------------------a1b2c3d4e5f60718";
+
+/// `fields` as PHP's curl sends an array given to `CURLOPT_POSTFIELDS`: `multipart/form-data`
+/// with [`BOUNDARY`], one part per field. Answers the content type and the body.
+pub fn multipart(fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    (
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+        body.into_bytes(),
+    )
 }
 
 /// Percent-encodes a path segment as rawurlencode does.
