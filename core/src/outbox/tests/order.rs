@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::super::OutboxError;
+use super::super::{Outbox, OutboxError};
 use super::{TempDir, at, claim, ids, open, put, record};
 
 #[test]
@@ -72,20 +72,27 @@ fn limit_caps_the_batch_soonest_due_first() {
     assert_eq!(ids(&rest), all[2..]);
 }
 
-#[test]
-fn an_order_waits_for_its_customer() {
-    let dir = TempDir::new("deps");
-    let outbox = open(&dir.file("outbox.sqlite"));
+/// Queues customer 17's creation at 0 and, at 1, the creation of order 1 that waits for it;
+/// answers their record ids.
+fn customer_and_their_order(outbox: &Outbox) -> (i64, i64) {
     let customer = put(
-        &outbox,
+        outbox,
         &record("customer.create", "customer:17", &[]),
         at(0),
     );
     let order = put(
-        &outbox,
+        outbox,
         &record("order.create", "order:1", &["customer:17"]),
         at(1),
     );
+    (customer, order)
+}
+
+#[test]
+fn an_order_waits_for_its_customer() {
+    let dir = TempDir::new("deps");
+    let outbox = open(&dir.file("outbox.sqlite"));
+    let (customer, order) = customer_and_their_order(&outbox);
     let unrelated = put(&outbox, &record("order.create", "order:2", &[]), at(2));
     // A change to the customer made after the order does not hold the order back.
     let later_edit = put(&outbox, &record("customer.edit", "customer:17", &[]), at(3));
@@ -105,16 +112,7 @@ fn an_order_waits_for_its_customer() {
 fn a_dead_customer_blocks_its_orders_and_nothing_else() {
     let dir = TempDir::new("dead-dep");
     let outbox = open(&dir.file("outbox.sqlite"));
-    let customer = put(
-        &outbox,
-        &record("customer.create", "customer:17", &[]),
-        at(0),
-    );
-    let order = put(
-        &outbox,
-        &record("order.create", "order:1", &["customer:17"]),
-        at(1),
-    );
+    let (customer, order) = customer_and_their_order(&outbox);
     let order_edit = put(&outbox, &record("order.edit", "order:1", &[]), at(2));
     let customer_edit = put(&outbox, &record("customer.edit", "customer:17", &[]), at(3));
     let unrelated = put(&outbox, &record("order.create", "order:2", &[]), at(4));
