@@ -53,11 +53,11 @@ fn call(params: &[(&str, &str)]) -> HttpRequest {
 fn create_order(engine: &Engine, external_id: &str, status: &str) {
     let order = json!({"externalId": external_id, "number": external_id.replace('-', "/"),
         "status": status, "firstName": "Иван"});
-    modretailcrm_core::runtime::block_on(
-        engine
-            .reader(Duration::from_secs(5))
-            .create(Entity::Order, order, None),
-    )
+    modretailcrm_core::runtime::block_on(engine.reader(Duration::from_secs(5)).create(
+        Entity::Order,
+        order,
+        None,
+    ))
     .unwrap()
     .expect("the sandbox takes the order");
 }
@@ -85,7 +85,11 @@ fn the_crms_current_status_decides_not_the_call() {
     control(&sandbox, "DELETE", "requests", Value::Null);
 
     // A forged call says complete; the CRM holds new: the site order gets status 1.
-    let forged = call(&[("secret", SECRET), ("order_id", "2611-7"), ("status", "complete")]);
+    let forged = call(&[
+        ("secret", SECRET),
+        ("order_id", "2611-7"),
+        ("status", "complete"),
+    ]);
     let answer = handle(&engine, &forged, &codes()).expect("ours");
     assert_eq!(answer.code, 200, "{answer:?}");
     assert_eq!(
@@ -101,7 +105,11 @@ fn the_crms_current_status_decides_not_the_call() {
         json!({"success": true, "order": "2611/7", "status": 1, "crmStatus": "new"})
     );
     assert_eq!(answer.log, None);
-    assert_eq!(requests(&sandbox), ["GET /api/v5/orders/2611-7"], "one read, nothing written");
+    assert_eq!(
+        requests(&sandbox),
+        ["GET /api/v5/orders/2611-7"],
+        "one read, nothing written"
+    );
 
     // The outbox gave the order its externalId: the site order id comes with the action.
     engine.outbox().order_external_id(7, "2611-7").unwrap();
@@ -133,28 +141,60 @@ fn refusals_have_their_status_and_reason_and_change_nothing() {
         assert!(!log.contains(SECRET), "{log}");
     };
     refused(&[("order_id", "2611-8")], 403, "secret");
-    refused(&[("order_id", "2611-8"), ("secret", "guess")], 403, "secret");
-    assert_eq!(requests(&sandbox), Vec::<String>::new(), "nothing read for a refused call");
-    refused(&[("order_id", "9999-1"), ("secret", SECRET)], 404, "no order with externalId 9999-1");
+    refused(
+        &[("order_id", "2611-8"), ("secret", "guess")],
+        403,
+        "secret",
+    );
+    assert_eq!(
+        requests(&sandbox),
+        Vec::<String>::new(),
+        "nothing read for a refused call"
+    );
+    refused(
+        &[("order_id", "9999-1"), ("secret", SECRET)],
+        404,
+        "no order with externalId 9999-1",
+    );
     // complete is held by status 4, which is not synced; assembling by none.
-    refused(&[("order_id", "2611-8"), ("secret", SECRET)], 422, "\"complete\"");
-    refused(&[("order_id", "2611-9"), ("secret", SECRET)], 422, "\"assembling\"");
+    refused(
+        &[("order_id", "2611-8"), ("secret", SECRET)],
+        422,
+        "\"complete\"",
+    );
+    refused(
+        &[("order_id", "2611-9"), ("secret", SECRET)],
+        422,
+        "\"assembling\"",
+    );
     let last = last_call(&engine).unwrap().unwrap();
     assert_eq!(last["code"], json!(422));
 
     // Two synced statuses hold one code: refused, both named.
     let twice = json!({"1": "new", "2": "new"});
-    let answer = handle(&engine, &call(&[("order_id", "2611-7"), ("secret", SECRET)]), &twice);
+    let answer = handle(
+        &engine,
+        &call(&[("order_id", "2611-7"), ("secret", SECRET)]),
+        &twice,
+    );
     assert_eq!(answer.unwrap().code, 404, "2611-7 is not in this sandbox");
     create_order(&engine, "2611-7", "new");
-    let answer = handle(&engine, &call(&[("order_id", "2611-7"), ("secret", SECRET)]), &twice);
+    let answer = handle(
+        &engine,
+        &call(&[("order_id", "2611-7"), ("secret", SECRET)]),
+        &twice,
+    );
     let answer = answer.unwrap();
     assert_eq!(answer.code, 422);
     assert!(answer.body["errorMsg"].as_str().unwrap().contains("[1, 2]"));
 
     // The CRM down while checking: 503.
     control(&sandbox, "POST", "faults", json!({"mode": "reset"}));
-    let answer = handle(&engine, &call(&[("order_id", "2611-7"), ("secret", SECRET)]), &codes());
+    let answer = handle(
+        &engine,
+        &call(&[("order_id", "2611-7"), ("secret", SECRET)]),
+        &codes(),
+    );
     control(&sandbox, "DELETE", "faults", Value::Null);
     let answer = answer.unwrap();
     assert_eq!(answer.code, 503, "{answer:?}");

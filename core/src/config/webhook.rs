@@ -67,15 +67,16 @@ impl IpRange {
     /// counts as the IPv4 one).
     pub fn contains(&self, address: IpAddr) -> bool {
         let address = match address {
-            IpAddr::V6(v6) => v6
-                .to_ipv4_mapped()
-                .map_or(IpAddr::V6(v6), IpAddr::V4),
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
             v4 => v4,
         };
         match (self.network, address) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                same_prefix(u128::from(u32::from(net)), u128::from(u32::from(ip)), 32, self.prefix)
-            }
+            (IpAddr::V4(net), IpAddr::V4(ip)) => same_prefix(
+                u128::from(u32::from(net)),
+                u128::from(u32::from(ip)),
+                32,
+                self.prefix,
+            ),
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
                 same_prefix(u128::from(net), u128::from(ip), 128, self.prefix)
             }
@@ -157,7 +158,10 @@ mod tests {
     fn a_short_secret_or_a_bad_range_is_refused_with_the_setting_named() {
         let short = read(json!({"modretailcrm_webhook_secret": "1234"})).unwrap_err();
         assert!(short.contains("modretailcrm_webhook_secret"), "{short}");
-        assert!(!short.contains("1234"), "the secret is not repeated: {short}");
+        assert!(
+            !short.contains("1234"),
+            "the secret is not repeated: {short}"
+        );
         let range = read(json!({"modretailcrm_webhook_ips": "10.0.0.0/33"})).unwrap_err();
         assert!(range.contains("modretailcrm_webhook_ips"), "{range}");
         assert!(read(json!({"modretailcrm_webhook_ips": "example.com"})).is_err());

@@ -98,7 +98,10 @@ pub fn screen(request: &HttpRequest, settings: &WebhookSettings) -> Screened {
         let allowed = parse_addr(&request.remote_addr)
             .is_some_and(|addr| settings.allowed.iter().any(|range| range.contains(addr)));
         if !allowed {
-            return refuse(403, "the caller's address is not in modretailcrm_webhook_ips");
+            return refuse(
+                403,
+                "the caller's address is not in modretailcrm_webhook_ips",
+            );
         }
     }
     let method = request.method.trim().to_ascii_uppercase();
@@ -179,13 +182,16 @@ fn secret_matches(request: &HttpRequest, secret: &str) -> bool {
 fn json_body(request: &HttpRequest) -> Result<Option<serde_json::Map<String, Value>>, String> {
     let json = request.headers.iter().any(|(name, value)| {
         name.trim().eq_ignore_ascii_case("content-type")
-            && value.trim().to_ascii_lowercase().starts_with("application/json")
+            && value
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
     });
     if !json {
         return Ok(None);
     }
-    let text =
-        std::str::from_utf8(&request.body).map_err(|_| "the body is not valid UTF-8".to_string())?;
+    let text = std::str::from_utf8(&request.body)
+        .map_err(|_| "the body is not valid UTF-8".to_string())?;
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(Some(map)),
         Ok(_) => Err("the JSON body is not an object".into()),
@@ -204,9 +210,12 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
 /// The caller's address (`[::1]` and a port-less form accepted).
 fn parse_addr(text: &str) -> Option<IpAddr> {
     let text = text.trim();
-    text.parse()
-        .ok()
-        .or_else(|| text.trim_start_matches('[').trim_end_matches(']').parse().ok())
+    text.parse().ok().or_else(|| {
+        text.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .ok()
+    })
 }
 
 #[cfg(test)]
@@ -253,7 +262,11 @@ mod tests {
 
     #[test]
     fn a_call_with_the_secret_names_its_order() {
-        let request = call(&[("secret", SECRET), ("order_id", "2611/16"), ("status", "complete")]);
+        let request = call(&[
+            ("secret", SECRET),
+            ("order_id", "2611/16"),
+            ("status", "complete"),
+        ]);
         assert_eq!(
             screen(&request, &settings()),
             accepted("2611-16", Some("complete"))
@@ -358,9 +371,26 @@ mod tests {
     fn random_requests_never_panic_and_never_get_in_without_the_secret() {
         let mut rng = fastrand::Rng::with_seed(0x5eb_400c);
         let pieces = [
-            "secret", "order_id", "status", "retailCRM_action", "change_status", "", "/", "%FF",
-            "modretailcrm/webhook", SECRET, "2611-16", "\u{0}", "ü", "[]", "{", "application/json",
-            "content-type", SECRET_HEADER, "POST", "GET",
+            "secret",
+            "order_id",
+            "status",
+            "retailCRM_action",
+            "change_status",
+            "",
+            "/",
+            "%FF",
+            "modretailcrm/webhook",
+            SECRET,
+            "2611-16",
+            "\u{0}",
+            "ü",
+            "[]",
+            "{",
+            "application/json",
+            "content-type",
+            SECRET_HEADER,
+            "POST",
+            "GET",
         ];
         let text = |rng: &mut fastrand::Rng| -> String {
             (0..rng.usize(0..4))
@@ -371,7 +401,9 @@ mod tests {
                 .collect()
         };
         let pairs = |rng: &mut fastrand::Rng| -> Vec<(String, String)> {
-            (0..rng.usize(0..5)).map(|_| (text(rng), text(rng))).collect()
+            (0..rng.usize(0..5))
+                .map(|_| (text(rng), text(rng)))
+                .collect()
         };
         for case in 0..20_000 {
             let request = HttpRequest {
@@ -391,7 +423,10 @@ mod tests {
                 .chain(&request.headers)
                 .any(|(_, value)| value.trim() == SECRET);
             if let Screened::Accepted(hint) = screen(&request, &settings()) {
-                assert!(carries_secret, "case {case} got in without the secret: {request:?}");
+                assert!(
+                    carries_secret,
+                    "case {case} got in without the secret: {request:?}"
+                );
                 assert!(!hint.external_id.is_empty());
             }
         }

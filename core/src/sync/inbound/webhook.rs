@@ -57,7 +57,9 @@ pub fn handle(engine: &Engine, request: &HttpRequest, codes: &Value) -> Option<W
     let settings = engine.settings();
     let hint = match screen(request, &settings.webhook) {
         Screened::NotOurs => return None,
-        Screened::Refused(refusal) => return Some(remember(engine, request, None, refused(refusal))),
+        Screened::Refused(refusal) => {
+            return Some(remember(engine, request, None, refused(refusal)));
+        }
         Screened::Accepted(hint) => hint,
     };
     let synced: Vec<u64> = settings
@@ -134,7 +136,9 @@ fn crm_failure(error: &ApiError, external_id: &str, site: &str) -> Refusal {
     match error {
         ApiError::Response(response) if response.status == 404 => Refusal {
             code: 404,
-            reason: format!("RetailCRM has no order with externalId {external_id} in the store {site}"),
+            reason: format!(
+                "RetailCRM has no order with externalId {external_id} in the store {site}"
+            ),
         },
         ApiError::Transport { .. } | ApiError::RateLimited { .. } => Refusal {
             code: 503,
