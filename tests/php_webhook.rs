@@ -9,12 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::builtin_server::BuiltInServer;
-use common::{RunningSandbox, SANDBOX_KEY, control, sandbox};
+use common::{RunningSandbox, SANDBOX_KEY, control, php, sandbox};
 use modretailcrm_core::api::client::{Client, ClientSettings, Entity};
 use modretailcrm_core::api::crm_url::{ApiKey, CrmUrl};
 use modretailcrm_core::api::transport::TransportSettings;
-use modretailcrm_core::outbox::Outbox;
-use modretailcrm_core::sync::inbound::webhook::LAST_CALL;
 use serde_json::{Value, json};
 
 const SECRET: &str = "9f8e7d6c5b4a39281706f5e4d3c2b1a0";
@@ -311,15 +309,29 @@ fn the_crms_status_reaches_the_site_once_and_nothing_else_gets_in() {
         "nothing was sent back to the CRM"
     );
 
-    // A page is a page; the last call is kept for status().
+    // A page is a page.
     assert!(server.get("/catalog/?secret=x").ends_with("the page"));
-    let outbox = Outbox::open(&site.0.join("outbox.sqlite")).unwrap();
-    let (last, _) = outbox.inbound_state(LAST_CALL).unwrap().expect("kept");
-    let last: Value = serde_json::from_str(&last).unwrap();
+
+    // The last call and its verdict, in the command line's status.
+    let settings = json!({"modretailcrm_url": sandbox.url(), "modretailcrm_apiKey": SANDBOX_KEY,
+        "modretailcrm_siteCode": "shop", "modretailcrm_queue_path": site.0.join("outbox.sqlite"),
+        "modretailcrm_log_file": site.0.join("api.log")});
+    let config = site.0.join("settings.json");
+    std::fs::write(&config, settings.to_string()).unwrap();
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("php-plugin/cli/modretailcrm.php");
+    let config = format!("--config={}", config.display());
+    let output = php(&[cli.to_str().unwrap(), &config, "status"], &[]);
+    let status: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("status JSON: {}", String::from_utf8_lossy(&output.stderr)));
+    let webhook = &status["webhook"];
     assert_eq!(
-        (last["code"].clone(), last["order"].clone()),
-        (json!(200), json!("2611-1"))
+        (&webhook["code"], &webhook["order"]),
+        (&json!(200), &json!("2611-1")),
+        "{webhook}"
     );
+    let verdict = webhook["verdict"].as_str().unwrap();
+    assert!(verdict.contains("site status 1"), "{verdict}");
+    assert!(webhook["at"].as_u64().unwrap() > 0);
 }
 
 #[test]
