@@ -119,6 +119,10 @@ fn the_crms_current_status_decides_not_the_call() {
     let last = last_call(&engine).unwrap().unwrap();
     assert_eq!(last["code"], json!(200));
     assert_eq!(last["order"], json!("2611-7"));
+    assert_eq!(
+        last["verdict"],
+        json!("order 2611/7: the CRM's status new gives site status 1 (the call said complete)")
+    );
     assert!(last["at"].as_u64().unwrap() > 0);
 }
 

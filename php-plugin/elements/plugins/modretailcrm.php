@@ -234,7 +234,8 @@ try {
                 if ($changed !== true) {
                     $code = is_object($order) ? 409 : 404;
                     $refusal = "webhook: order {$action['order']} keeps its status: " . strip_tags((string) $changed);
-                    $body = json_encode(['success' => false, 'errorMsg' => $refusal], JSON_UNESCAPED_UNICODE);
+                    $body = (string) json_encode(['success' => false, 'errorMsg' => $refusal],
+                        JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
                 }
             }
             if ($refusal !== null) {

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::request::{HttpRequest, Refusal, Screened, screen};
+use super::request::{Hint, HttpRequest, Refusal, Screened, screen};
 use super::{SiteOrder, SiteStatuses, site_order};
 use crate::api::client::{By, Entity};
 use crate::api::error::ApiError;
@@ -75,7 +75,7 @@ pub fn handle(engine: &Engine, request: &HttpRequest, codes: &Value) -> Option<W
             reason: format!("the plugin passed unusable status codes: {problem}"),
         }),
     };
-    Some(remember(engine, request, Some(&hint.external_id), answer))
+    Some(remember(engine, request, Some(&hint), answer))
 }
 
 /// Reads order `external_id` from the CRM and says which status its site order must have.
@@ -179,27 +179,36 @@ fn refused(refusal: Refusal) -> WebhookAnswer {
     }
 }
 
-/// Keeps the call and its verdict as the last webhook call, and words the log line.
+/// Keeps the call and its verdict as the last webhook call, and words the log line. The
+/// verdict of an accepted call says when the call's status differs from the CRM's (a stale or
+/// forged call).
 fn remember(
     engine: &Engine,
     request: &HttpRequest,
-    external_id: Option<&str>,
+    hint: Option<&Hint>,
     mut answer: WebhookAnswer,
 ) -> WebhookAnswer {
-    let verdict = answer
-        .log
-        .clone()
-        .unwrap_or_else(|| match answer.actions.first() {
-            Some(action) => format!(
-                "order {}: the CRM's status gives site status {}",
+    let verdict = match (&answer.log, answer.actions.first()) {
+        (Some(reason), _) => reason.clone(),
+        (None, Some(action)) => {
+            let crm = answer.body["crmStatus"].as_str().unwrap_or_default();
+            let mut verdict = format!(
+                "order {}: the CRM's status {crm} gives site status {}",
                 action.order, action.status
-            ),
-            None => "accepted".into(),
-        });
+            );
+            if let Some(said) = hint.and_then(|hint| hint.status.as_deref())
+                && said != crm
+            {
+                verdict.push_str(&format!(" (the call said {})", printable(said)));
+            }
+            verdict
+        }
+        (None, None) => "accepted".into(),
+    };
     let last = json!({
         "code": answer.code,
         "verdict": verdict,
-        "order": external_id,
+        "order": hint.map(|hint| printable(&hint.external_id)),
         "remote_addr": printable(&request.remote_addr),
     });
     let kept = engine
