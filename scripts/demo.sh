@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
 # run a shop scenario through the MODX plugin (examples/shop.php) and show what the CRM
-# received; then the same API by hand (examples/demo.php); then stop the CRM, place an order,
-# start it again, and watch the order arrive (examples/outage.php); then write the demo ICML
-# catalogue and validate it (examples/icml.php); last, send the sandbox the same create
-# urlencoded and multipart, as PHP's curl does for a string and an array body
+# received; a status set in the CRM arriving on the site through the webhook, a forged call
+# refused (examples/webhook.php); then the same API by hand (examples/demo.php); then stop the
+# CRM, place an order, start it again, and watch the order arrive (examples/outage.php); then
+# write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
+# same create urlencoded and multipart, as PHP's curl does for a string and an array body
 # (examples/wire_forms.php), and show its request log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ start_sandbox 0
 echo "CRM sandbox listening on $url"
 export CRM_URL="$url" CRM_KEY=sandbox-key DEMO_DIR="$demo_dir"
 php -n -d extension="$so" examples/shop.php
+MODRETAILCRM_SO="$so" php -n -d extension="$so" examples/webhook.php
 
 # A fresh CRM for the same API used by hand (manual mode, without MODX).
 kill $pid; wait $pid 2>/dev/null || true

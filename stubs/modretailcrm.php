@@ -385,6 +385,24 @@ namespace ModRetailCrm {
         public static function forSite(mixed $settings, mixed $log = null): ?\ModRetailCrm\Integration {}
 
         /**
+         * `OnHandleRequest`: answers a call of RetailCRM's trigger. `$request` is the HTTP
+         * request (`method`, `path` without the query, `query` and `post` as `$_GET` and
+         * `$_POST`, `headers` name => value, `body` the raw body, `remote_addr`), `$statusCodes`
+         * the site's statuses with their CRM codes (`[ms2 status id => retailcrm_status_code]`).
+         * Returns null when the request is not a webhook call (or the webhook is off: no
+         * `modretailcrm_webhook_secret`): MODX goes on as usual. Else `['code' => HTTP status,
+         * 'body' => JSON text, 'actions' => [['order' => order num, 'status' => ms2 status id,
+         * 'id' => order id when known], …], 'log' => the line to log for a refusal]`. The order is
+         * read from the CRM and its current status decides (the call is only a hint); the plugin
+         * sets the action's status when the order has another one.
+         *
+         * @param mixed $request
+         * @param mixed $status_codes
+         * @return mixed
+         */
+        public function handleRequest(mixed $request, mixed $status_codes): mixed {}
+
+        /**
          * `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
          * `order`, `address` (msOrderAddress), `products` (list of msOrderProduct), `delivery`,
          * `payment`, `status`, `user`, `profile`, `promo` (msPromoCode's mspcOrder); the optional
@@ -456,7 +474,9 @@ namespace ModRetailCrm {
          * before — the `reason`, and the `failures` in a row since `since`), the pending
          * records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`),
          * `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
-         * still be read is shown, and every change is refused with an `OutboxException`).
+         * still be read is shown, and every change is refused with an `OutboxException`);
+         * `webhook`: the last webhook call (`code`, `verdict`, `order`, `remote_addr`, `at`) or
+         * null.
          *
          * @return mixed
          */

@@ -2,7 +2,8 @@
 // modretailcrm command line, for cron and for the shop's sysadmin.
 //
 //   php modretailcrm.php --config=/path/settings.json flush [seconds]   deliver due changes
-//   php modretailcrm.php --config=… status                              the outbox at a glance (JSON), and
+//   php modretailcrm.php --config=… status                              the outbox at a glance (JSON), the
+//                                                                       last webhook call and its verdict, and
 //                                                                       whether the web server serves it
 //   php modretailcrm.php --config=… retry dead | ID [ID …]              send dead letters again
 //   php modretailcrm.php --config=… discard ID                          drop a pending or dead record

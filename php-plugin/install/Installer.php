@@ -35,6 +35,9 @@ final class ModRetailCrmInstaller
     private const OLD_SNIPPETS = ['icml'];
     private const OLD_SETTINGS = ['modretailcrm_rewrite_num'];
 
+    /** The setting of the webhook's secret, which the installer generates. */
+    private const WEBHOOK_SECRET = 'modretailcrm_webhook_secret';
+
     /** @var list<string> what was changed, one line each */
     private array $changes = [];
     /** @var list<string> what the site owner should know */
@@ -78,6 +81,7 @@ final class ModRetailCrmInstaller
         ], 'namespace ' . self::NAMESPACE);
         $category = $this->category(true);
         $this->installSettings();
+        $this->installWebhookSecret();
         $folder = $this->installPrivateFolder();
         $this->installPlugin((int) $category->get('id'));
         $this->installSnippets((int) $category->get('id'));
@@ -230,7 +234,11 @@ final class ModRetailCrmInstaller
             $setting = $this->modx->getObject('modSystemSetting', $key);
             $meta = ['namespace' => self::NAMESPACE, 'area' => $definition['area'], 'xtype' => $definition['xtype']];
             if (!$setting) {
-                $value = $key === PrivateFolder::SETTING ? $this->newPrivateFolder() : $definition['value'];
+                $value = match ($key) {
+                    PrivateFolder::SETTING => $this->newPrivateFolder(),
+                    self::WEBHOOK_SECRET => self::newSecret(),
+                    default => $definition['value'],
+                };
                 $setting = $this->modx->newObject('modSystemSetting');
                 $setting->fromArray(['key' => $key, 'value' => $value] + $meta, '', true, true);
                 $this->save($setting, "setting $key");
@@ -260,6 +268,39 @@ final class ModRetailCrmInstaller
                 break;
             }
         }
+    }
+
+    /** A new webhook secret: 32 random bytes, in hex. */
+    private static function newSecret(): string
+    {
+        return bin2hex(random_bytes(32));
+    }
+
+    /**
+     * The webhook's secret when the setting is empty (an upgrade from the older component, whose
+     * unauthenticated endpoint thus stays closed: a call without the secret is refused). Notes
+     * the URL to paste into RetailCRM's trigger.
+     */
+    private function installWebhookSecret(): void
+    {
+        $setting = $this->modx->getObject('modSystemSetting', self::WEBHOOK_SECRET);
+        if (!$setting) {
+            return;
+        }
+        $secret = trim((string) $setting->get('value'));
+        if ($secret === '') {
+            $secret = self::newSecret();
+            $setting->set('value', $secret);
+            $this->save($setting, 'setting ' . self::WEBHOOK_SECRET . ' (a new random secret)', false);
+        }
+        $path = $this->modx->getObject('modSystemSetting', 'modretailcrm_webhook_path');
+        $path = trim($path ? (string) $path->get('value') : '', '/');
+        $site = rtrim((string) $this->modx->getOption('site_url', null, ''), '/') . '/';
+        $url = $this->modx->getOption('friendly_urls', null, false)
+            ? $site . ($path !== '' ? $path : 'modretailcrm/webhook') . '?secret=' . $secret
+            : $site . '?retailCRM_action=change_status&secret=' . $secret;
+        $this->notes[] = 'RetailCRM → site status changes: in RetailCRM add a trigger (see README, "The webhook")'
+            . " whose HTTP request goes to  $url  with the parameter order_id = {{ order.externalId }}";
     }
 
     /**

@@ -14,6 +14,7 @@ use crate::php::convert::to_zval;
 use crate::php::custom::SiteClasses;
 use crate::php::exceptions::{Kind, config, internal, validation};
 use crate::php::log::PhpLog;
+use crate::php::webhook;
 use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, SendMode};
 use modretailcrm_core::logging::LineSink;
 use modretailcrm_core::mapping::{OrderInput, StatusChangeInput};
@@ -22,6 +23,7 @@ use modretailcrm_core::sync::activation::{self, Inactive};
 use modretailcrm_core::sync::background;
 use modretailcrm_core::sync::change::Change;
 use modretailcrm_core::sync::engine::{Engine, FlushReport, LockWait, Settled};
+use modretailcrm_core::sync::inbound;
 use modretailcrm_core::sync::send::{self, Queued, SendError};
 use modretailcrm_core::sync::shop_event::{EventError, EventOutcome, NOTHING_TO_SEND, ShopEvents};
 
@@ -191,6 +193,26 @@ impl Integration {
         self.event_result(outcome)
     }
 
+    /// `OnHandleRequest`: answers a call of RetailCRM's trigger. `$request` is the HTTP
+    /// request (`method`, `path` without the query, `query` and `post` as `$_GET` and
+    /// `$_POST`, `headers` name => value, `body` the raw body, `remote_addr`), `$statusCodes`
+    /// the site's statuses with their CRM codes (`[ms2 status id => retailcrm_status_code]`).
+    /// Returns null when the request is not a webhook call (or the webhook is off: no
+    /// `modretailcrm_webhook_secret`): MODX goes on as usual. Else `['code' => HTTP status,
+    /// 'body' => JSON text, 'actions' => [['order' => order num, 'status' => ms2 status id,
+    /// 'id' => order id when known], …], 'log' => the line to log for a refusal]`. The order is
+    /// read from the CRM and its current status decides (the call is only a hint); the plugin
+    /// sets the action's status when the order has another one.
+    pub fn handle_request(&self, request: &Zval, status_codes: &Zval) -> PhpResult<Option<Zval>> {
+        let request = webhook::http_request(request)?;
+        let codes = args::array(status_codes, "$statusCodes")?;
+        let answer = inbound::webhook::handle(&self.engine, &request, &codes);
+        self.log.pass_lines()?;
+        answer
+            .map(|answer| to_zval(&webhook::answer_json(&answer)))
+            .transpose()
+    }
+
     /// The send mode: `deferred`, `sync` or `queue`.
     pub fn send_mode(&self) -> &'static str {
         match self.engine.settings().send_mode {
@@ -250,7 +272,9 @@ impl Integration {
     /// before — the `reason`, and the `failures` in a row since `since`), the pending
     /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`),
     /// `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
-    /// still be read is shown, and every change is refused with an `OutboxException`).
+    /// still be read is shown, and every change is refused with an `OutboxException`);
+    /// `webhook`: the last webhook call (`code`, `verdict`, `order`, `remote_addr`, `at`) or
+    /// null.
     pub fn status(&self) -> PhpResult<Zval> {
         let status = self
             .engine
@@ -259,6 +283,9 @@ impl Integration {
             .map_err(outbox_error)?;
         let mut json = status_json(&status);
         json["outbox"] = json!(self.engine.settings().queue_path.to_string_lossy());
+        json["webhook"] = inbound::webhook::last_call(&self.engine)
+            .map_err(outbox_error)?
+            .unwrap_or(Value::Null);
         to_zval(&json)
     }
 

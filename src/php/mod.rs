@@ -10,6 +10,7 @@ mod icml;
 mod info;
 mod integration;
 mod log;
+mod webhook;
 
 use ext_php_rs::builders::ModuleBuilder;
 

@@ -8,6 +8,8 @@ mod core_common;
 
 pub use core_common::*;
 
+pub mod builtin_server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

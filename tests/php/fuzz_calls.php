@@ -64,7 +64,11 @@ final class Gen
         'modretailcrm_allow_msoptionsprice', 'modretailcrm_promocode_field',
         'modretailcrm_weight_unit', 'modretailcrm_order_method', 'modretailcrm_country_iso',
         'modretailcrm_custom_customers_class', 'modretailcrm_custom_orders_class',
+        'modretailcrm_webhook_secret', 'modretailcrm_webhook_path', 'modretailcrm_webhook_ips',
     ];
+
+    /** The webhook secret of the generated settings, which generated requests often carry. */
+    private const WEBHOOK_SECRET = 'fuzz-webhook-secret-0123456789abcdef';
 
     public function __construct(private string $jail, private string $crm, private string $key)
     {
@@ -279,6 +283,19 @@ final class Gen
                 'paid_at' => '2026-11-29 07:16:52',
                 'payment' => ['id' => 1, 'retailcrm_payment_code' => 'cash'],
             ]),
+            'request' => $this->mutate([
+                'method' => $this->pick(['POST', 'GET', 'PUT', $this->string()]),
+                'path' => $this->pick(['/modretailcrm/webhook', '/shop/modretailcrm/webhook/', '/', $this->string()]),
+                'query' => $this->mutate(['secret' => $this->pick([self::WEBHOOK_SECRET, $this->string()]),
+                    'retailCRM_action' => 'change_status']),
+                'post' => $this->mutate(['order_id' => $this->pick(['26-1', '26/1', $this->string()]),
+                    'status' => $this->string()]),
+                'headers' => $this->mutate(['Content-Type' => $this->pick(['application/json', 'text/plain']),
+                    'X-Modretailcrm-Secret' => $this->pick([self::WEBHOOK_SECRET, $this->string()])]),
+                'body' => $this->pick(['{"order_id": "26-1"}', '{', str_repeat('x', 70_000), $this->string()]),
+                'remote_addr' => $this->pick(['127.0.0.1', '::1', $this->string()]),
+            ]),
+            'status_codes' => $this->mutate([1 => 'new', 2 => 'paid', 3 => 'new']),
             'kind' => $this->pick(['order.create', 'order.edit', 'customer.create', 'customer.edit', 'payment.edit', 'request', $this->string()]),
             'payload', 'order', 'customer', 'payment', 'task', 'cost' => $this->mutate(['externalId' => '26-1', 'id' => 5, 'method' => 'GET', 'route' => 'credentials', 'params' => [], 'items' => [['initialPrice' => 1, 'quantity' => 1]]]),
             default => $this->value(),
@@ -324,6 +341,8 @@ final class Gen
             'modretailcrm_timeout' => '2',
             'modretailcrm_rate_limit' => '1000',
             'modretailcrm_retry_delay' => '1',
+            'modretailcrm_sync_statuses' => '1,2',
+            'modretailcrm_webhook_secret' => self::WEBHOOK_SECRET,
         ];
         if ($this->chance(20)) {
             $settings['modretailcrm_custom_orders_class'] = 'FuzzCustom';

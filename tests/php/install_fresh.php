@@ -32,8 +32,13 @@ same(0700, fileperms($folder) & 0777, 'the private folder is its owner\'s');
 check(str_contains((string) file_get_contents("$folder.htaccess"), 'Require all denied'), 'Apache denies the folder');
 check(str_contains($out, 'location ^~ /core/ { deny all; return 404; }'), "the nginx rule is printed: $out");
 check(!is_dir("$site/core/cache/modretailcrm"), 'no folder with the guessable name');
+// The webhook's secret: 32 random bytes in hex, and the trigger's URL with it printed.
+$secret = $settings['modretailcrm_webhook_secret']['value'] ?? '';
+check(preg_match('~^[0-9a-f]{64}$~', $secret) === 1, "a random webhook secret: $secret");
+check(str_contains($out, "secret=$secret"), "the trigger's URL is printed: $out");
+$generated = ['modretailcrm_data_path' => $dataPath, 'modretailcrm_webhook_secret' => $secret];
 foreach ($expected as $key => $definition) {
-    same(['key' => $key, 'value' => $key === 'modretailcrm_data_path' ? $dataPath : $definition['value'],
+    same(['key' => $key, 'value' => $generated[$key] ?? $definition['value'],
         'xtype' => $definition['xtype'], 'namespace' => 'modretailcrm',
         'area' => $definition['area'], 'editedon' => null], $settings[$key], "setting $key");
 }

@@ -86,6 +86,11 @@ foreach ($expected as $key => $definition) {
         // The older component queued nothing: its private folder gets a random name.
         check(preg_match('~^\{core_path\}cache/modretailcrm-[0-9a-f]{24}/$~',
             (string) ($after['objects']['modSystemSetting'][$key]['value'] ?? '')) === 1, 'a random private folder');
+    } elseif ($key === 'modretailcrm_webhook_secret') {
+        // The older component's endpoint had no secret: calls without this one are refused.
+        $secret = (string) ($after['objects']['modSystemSetting'][$key]['value'] ?? '');
+        check(preg_match('~^[0-9a-f]{64}$~', $secret) === 1, "a random webhook secret: $secret");
+        check(str_contains($out, "secret=$secret"), "the trigger's URL is printed: $out");
     } elseif (!isset($oldSettings[$key])) {
         same($definition['value'], $after['objects']['modSystemSetting'][$key]['value'] ?? null, "new setting $key");
     }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::CustomClass;
 use super::folder::private_folder;
 use super::table::Settings;
+use super::webhook::WebhookSettings;
 use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::transport::TransportSettings;
 use crate::logging::LogFile;
@@ -72,6 +73,8 @@ pub struct IntegrationSettings {
     pub custom_customers_class: Option<CustomClass>,
     /// The site's own class adjusting order payloads (`modretailcrm_custom_orders_class`).
     pub custom_orders_class: Option<CustomClass>,
+    /// Where and how RetailCRM's trigger calls the site (`modretailcrm_webhook_*`).
+    pub webhook: WebhookSettings,
 }
 
 /// Seconds in a day.
@@ -267,6 +270,7 @@ impl IntegrationSettings {
             user_groups: list(settings, "user_groups")?,
             custom_customers_class: custom_class(settings, "custom_customers_class")?,
             custom_orders_class: custom_class(settings, "custom_orders_class")?,
+            webhook: WebhookSettings::read(settings)?,
         }))
     }
 }

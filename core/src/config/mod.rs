@@ -1,6 +1,6 @@
 //! Settings, parsed and validated once into typed values: the options of a
 //! `ModRetailCrm\Client` ([`client`]) and the `modretailcrm_*` system settings of an
-//! integration ([`integration`]), whose names and defaults come from the settings table
+//! integration ([`integration`], its webhook: [`webhook`]), whose names and defaults come from the settings table
 //! ([`table`]).
 
 pub mod client;
@@ -9,9 +9,11 @@ pub mod folder;
 pub mod inactive;
 pub mod integration;
 pub mod table;
+pub mod webhook;
 
 pub use client::{ClientOptions, DEFAULT_LOG_MAX_BYTES, LOG_FILES_KEPT};
 pub use custom::CustomClass;
 pub use folder::private_folder;
 pub use inactive::InactiveNote;
 pub use integration::{IntegrationSettings, SendMode};
+pub use webhook::{IpRange, WebhookSettings};

@@ -161,6 +161,19 @@ impl Engine {
         &self.outbox
     }
 
+    /// A client of this shop's CRM for reading (the webhook checks an order with it): every
+    /// request takes a token of the rate limit every process of the shop shares, and none
+    /// is sent, or waits for an answer, past `budget` from now.
+    pub fn reader(&self, budget: Duration) -> Client {
+        let limit = SharedLimit::new(
+            Arc::clone(&self.outbox),
+            self.rate_key.clone(),
+            self.settings.rate_limit,
+            Instant::now() + budget,
+        );
+        self.client(self.settings.transport.timeout.min(budget), Arc::new(limit))
+    }
+
     /// Writes `change` to the outbox; durable when this returns. Returns the record id.
     pub fn enqueue(&self, change: &Change) -> Result<i64, OutboxError> {
         let record = NewRecord {

@@ -3,8 +3,10 @@
  * modRetailCRM — MODX Revolution 2.8 plugin for miniShop2 4.x.
  *
  * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus (forwarded to the
- * extension), and OnMODXInit and msOnManagerCustomCssJs, which add the retailcrm_*_code fields to
- * miniShop2's model and settings page and work without the extension.
+ * extension), OnHandleRequest (RetailCRM's trigger calling the webhook: the extension checks the
+ * call and the order in the CRM, the plugin sets the status through miniShop2), and OnMODXInit
+ * and msOnManagerCustomCssJs, which add the retailcrm_*_code fields to miniShop2's model and
+ * settings page and work without the extension.
  *
  * The plugin is thin: it gathers the toArray() of the objects an event concerns and hands them
  * to the modretailcrm extension (ModRetailCrm\Integration), which maps, queues durably and
@@ -27,7 +29,9 @@
 
 $request = &$GLOBALS['modretailcrm_plugin'];
 // integration: ModRetailCrm\Integration, false when inactive, null until the first shop event.
-$request ??= ['integration' => null, 'extension_reported' => false, 'shutdown_registered' => false];
+// applying: a status from the CRM is being set, so its msOnChangeOrderStatus is not sent back.
+$request ??= ['integration' => null, 'extension_reported' => false, 'shutdown_registered' => false,
+    'applying' => false];
 
 if (!isset($modx->event)) {
     return;
@@ -77,9 +81,24 @@ try {
     return;
 }
 
-$events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
+$events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'OnHandleRequest'];
 if (!in_array($modx->event->name, $events, true)) {
     return;
+}
+// A status the webhook is setting came from the CRM: it is not sent back.
+if ($modx->event->name === 'msOnChangeOrderStatus' && $request['applying']) {
+    return;
+}
+// Every page view comes here: a cheap look first, so that ordinary pages load nothing. Without
+// a secret the webhook is off; the extension decides whether the request is a webhook call.
+if ($modx->event->name === 'OnHandleRequest') {
+    $webhookPath = trim((string) $modx->getOption('modretailcrm_webhook_path', null, ''), '/');
+    $uri = (string) ($_SERVER['REQUEST_URI'] ?? '');
+    if (trim((string) $modx->getOption('modretailcrm_webhook_secret', null, '')) === ''
+        || (!isset($_REQUEST['retailCRM_action'])
+            && strpos($uri, $webhookPath !== '' ? $webhookPath : 'modretailcrm/webhook') === false)) {
+        return;
+    }
 }
 
 if (!extension_loaded('modretailcrm')) {
@@ -166,6 +185,74 @@ $eventName = $modx->event->name;
 try {
     $result = null;
     switch ($eventName) {
+        case 'OnHandleRequest':
+            $headers = function_exists('getallheaders') ? (array) getallheaders() : [];
+            if (!function_exists('getallheaders')) {
+                foreach ($_SERVER as $key => $value) {
+                    if (strncmp((string) $key, 'HTTP_', 5) === 0) {
+                        $headers[str_replace('_', '-', substr((string) $key, 5))] = $value;
+                    }
+                }
+                $headers['Content-Type'] = $_SERVER['CONTENT_TYPE'] ?? '';
+            }
+            $codes = [];
+            foreach ($modx->getCollection('msOrderStatus') as $status) {
+                $codes[(int) $status->get('id')] = $status->get('retailcrm_status_code');
+            }
+            $answer = $integration->handleRequest([
+                'method' => (string) ($_SERVER['REQUEST_METHOD'] ?? 'GET'),
+                'path' => explode('?', $uri, 2)[0],
+                'query' => $_GET,
+                'post' => $_POST,
+                'headers' => $headers,
+                // One byte over the webhook's limit of 64 KB is enough to refuse a longer body.
+                'body' => (string) @file_get_contents('php://input', false, null, 0, 65537),
+                'remote_addr' => (string) ($_SERVER['REMOTE_ADDR'] ?? ''),
+            ], $codes);
+            if ($answer === null) {
+                return;
+            }
+            $code = (int) $answer['code'];
+            $body = (string) $answer['body'];
+            $refusal = isset($answer['log']) ? (string) $answer['log'] : null;
+            $miniShop2 = $answer['actions'] !== [] ? $modx->getService('miniShop2') : null;
+            foreach ($answer['actions'] as $action) {
+                $order = isset($action['id'])
+                    ? $modx->getObject('msOrder', (int) $action['id'])
+                    : $modx->getObject('msOrder', ['num' => (string) $action['order']]);
+                $changed = !is_object($order) ? "the site has no order {$action['order']}"
+                    : (!is_object($miniShop2) ? 'miniShop2 is not installed' : true);
+                // The order has the status already (a replayed call): nothing to change.
+                if ($changed === true && (int) $order->get('status') !== (int) $action['status']) {
+                    $request['applying'] = true;
+                    try {
+                        $changed = $miniShop2->changeOrderStatus((int) $order->get('id'), (int) $action['status']);
+                    } finally {
+                        $request['applying'] = false;
+                    }
+                }
+                if ($changed !== true) {
+                    $code = is_object($order) ? 409 : 404;
+                    $refusal = "webhook: order {$action['order']} keeps its status: " . strip_tags((string) $changed);
+                    $body = (string) json_encode(['success' => false, 'errorMsg' => $refusal],
+                        JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+                }
+            }
+            if ($refusal !== null) {
+                $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $refusal");
+            }
+            // Answered here; MODX renders no page (as modResponse::outputContent() ends).
+            if (!headers_sent()) {
+                http_response_code($code);
+                header('Content-Type: application/json; charset=utf-8');
+            }
+            @session_write_close();
+            echo $body;
+            while (ob_get_level() && @ob_end_flush()) {
+            }
+            flush();
+            exit();
+
         case 'OnUserSave':
             $user = $scriptProperties['user'] ?? null;
             if (!is_object($user)) {

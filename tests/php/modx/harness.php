@@ -130,6 +130,16 @@ class xPDOObjectStub
         return $this->get($key);
     }
 
+    /** xPDOObject::save(): the row is written to the harness database. */
+    public function save(): bool
+    {
+        if ($this->modx === null) {
+            return false;
+        }
+        $this->modx->store($this, true);
+        return true;
+    }
+
     /** The related object the event carried, else the row the database holds (modUser → Profile). */
     public function getOne(string $alias): ?xPDOObjectStub
     {
@@ -208,6 +218,10 @@ class modX
     private array $db;
     /** Names of the globals plugin runs created in the current request (of any modX). */
     private static array $pluginGlobals = [];
+    /** event name => plugin files invokeEvent() runs (as the plugin's registered events). */
+    public array $eventPlugins = [];
+    /** The miniShop2 service getService('miniShop2') gives. */
+    private ?miniShop2Stub $miniShop2 = null;
 
     public function __construct(array $config = [], ?array $database = null)
     {
@@ -275,6 +289,40 @@ class modX
         if ($id !== null && ($replace || !isset($this->db[$object->class][$id]))) {
             $this->db[$object->class][$id] = $object->toArray();
         }
+    }
+
+    /** The database as class => id => row, to start a later request from. */
+    public function rows(): array
+    {
+        return $this->db;
+    }
+
+    /** modX::getService(): only miniShop2 is known. */
+    public function getService(string $name, string $class = '', string $path = '', array $params = []): ?object
+    {
+        if (strtolower($name) !== 'minishop2') {
+            return null;
+        }
+        return $this->miniShop2 ??= new miniShop2Stub($this);
+    }
+
+    /**
+     * modX::invokeEvent(): runs the plugins registered for $eventName with $params and returns
+     * their output (none: the plugin outputs nothing). Like MODX 2.8, $this->event is left to
+     * the last event, not restored to the one that was running.
+     */
+    public function invokeEvent(string $eventName, array $params = []): array
+    {
+        foreach ($this->eventPlugins[$eventName] ?? [] as $file) {
+            $this->runPlugin($file, $eventName, $params);
+        }
+        return [];
+    }
+
+    /** modX::lexicon(): the English texts of the miniShop2 errors the harness gives. */
+    public function lexicon(string $key, array $params = []): string
+    {
+        return miniShop2Stub::LEXICON[$key] ?? $key;
     }
 
     /** Starts another HTTP request (as each new modX does): the plugin's globals are gone. */
@@ -357,6 +405,75 @@ class modX
             }
         }
         return $object;
+    }
+}
+
+/**
+ * miniShop2's service as far as changeOrderStatus() (miniShop2 4.x, minishop2.class.php): the
+ * same refusals in the same order — the order and an active status must exist, a final status
+ * is never left, a fixed one only for a status of a higher rank, the same status is refused —
+ * each returned as its lexicon text; then msOnBeforeChangeOrderStatus (a plugin's output
+ * refuses), the status saved, an msOrderLog row, msOnChangeOrderStatus, and true. Mails are
+ * not sent. Every call is recorded in $calls.
+ */
+final class miniShop2Stub
+{
+    public const LEXICON = [
+        'ms2_err_order_nf' => 'The order with this id was not found.',
+        'ms2_err_status_nf' => 'The status with this id was not found.',
+        'ms2_err_status_final' => 'This status is final. You can not change it.',
+        'ms2_err_status_fixed' => 'This status is fixed. You can not change it to the previous one.',
+        'ms2_err_status_same' => 'This status is already set.',
+    ];
+
+    /** @var list<array{0: int, 1: int}> (order id, status id) of every call */
+    public array $calls = [];
+
+    public function __construct(private modX $modx)
+    {
+    }
+
+    public function changeOrderStatus($order_id, $status_id): string|bool
+    {
+        $this->calls[] = [(int) $order_id, (int) $status_id];
+        $error = '';
+        $order = $this->modx->getObject('msOrder', (int) $order_id);
+        if ($order === null) {
+            $error = 'ms2_err_order_nf';
+        }
+        $status = $this->modx->getObject('msOrderStatus', ['id' => (int) $status_id, 'active' => 1]);
+        if ($status === null) {
+            $error = 'ms2_err_status_nf';
+        } elseif ($order !== null
+            && ($old = $this->modx->getObject('msOrderStatus', ['id' => (int) $order->get('status'), 'active' => 1]))) {
+            if ($old->get('final')) {
+                $error = 'ms2_err_status_final';
+            } elseif ($old->get('fixed') && $status->get('rank') <= $old->get('rank')) {
+                $error = 'ms2_err_status_fixed';
+            }
+        }
+        if ($order !== null && (int) $order->get('status') === (int) $status_id) {
+            $error = 'ms2_err_status_same';
+        }
+        if ($error !== '') {
+            return $this->modx->lexicon($error);
+        }
+        $refused = implode('<br/>', array_filter($this->modx->invokeEvent('msOnBeforeChangeOrderStatus',
+            ['order' => $order, 'status' => $order->get('status')])));
+        if ($refused !== '') {
+            return $refused;
+        }
+        $order->set('status', (int) $status_id);
+        if ($order->save()) {
+            $logs = $this->modx->getCollection('msOrderLog');
+            $this->modx->store(new xPDOObjectStub('msOrderLog', [
+                'id' => ($logs === [] ? 0 : max(array_keys($logs))) + 1, 'order_id' => (int) $order_id,
+                'user_id' => (int) $order->get('user_id'), 'timestamp' => date('Y-m-d H:i:s'),
+                'action' => 'status', 'entry' => (string) $status_id, 'ip' => '127.0.0.1',
+            ]));
+            $this->modx->invokeEvent('msOnChangeOrderStatus', ['order' => $order, 'status' => (int) $status_id]);
+        }
+        return true;
     }
 }
 
