@@ -370,13 +370,23 @@ impl Engine {
         client: &Client,
     ) -> Result<(Settled, Option<String>), OutboxError> {
         let superseded = || self.outbox.has_newer(claimed).unwrap_or(false);
-        let (settled, details, down) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
-            Err(problem) => (
+        let parsed = Change::parse(&claimed.kind, claimed.payload.clone());
+        let superseding = match &parsed {
+            Ok(change) => self.superseding(change, claimed)?,
+            Err(_) => None,
+        };
+        let (settled, details, down) = match (parsed, superseding) {
+            (Err(problem), _) => (
                 Settled::Dead(format!("the queued record cannot be sent: {problem}")),
                 None,
                 None,
             ),
-            Ok(change) => match deliver(client, &change, &superseded).await {
+            (Ok(_), Some(newer)) => (
+                Settled::Delivered(json!({"supersededBy": newer})),
+                None,
+                None,
+            ),
+            (Ok(change), None) => match deliver(client, &change, &superseded).await {
                 Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None, None),
                 Outcome::RetryLater(error) => (
                     Settled::Retrying(error.to_string()),
@@ -407,6 +417,16 @@ impl Engine {
             Ok(()) | Err(OutboxError::LeaseLost { .. }) => Ok((settled, down)),
             Err(other) => Err(other),
         }
+    }
+
+    /// The newer pending record that carries everything `change` would send (see
+    /// [`Change::coalesces`]), when there is one: `claimed` then counts as delivered without
+    /// a request, and the CRM gets the newest state once.
+    fn superseding(&self, change: &Change, claimed: &Claimed) -> Result<Option<i64>, OutboxError> {
+        if !change.coalesces() {
+            return Ok(None);
+        }
+        self.outbox.newer_of_same_kind(claimed)
     }
 
     fn client(&self, timeout: Duration, gate: Arc<dyn Gate>) -> Client {
@@ -457,6 +477,7 @@ fn payload_of(change: &Change) -> Value {
         | Change::CustomerEdit(data)
         | Change::OrderCreate(data)
         | Change::OrderEdit(data)
+        | Change::OrderUpdate(data)
         | Change::PaymentEdit(data) => data.clone(),
         Change::Request {
             method,
