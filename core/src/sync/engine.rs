@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 
 use super::change::Change;
 use super::deliver::{Outcome, deliver};
+use super::delivery_log::DeliveryLog;
 use super::pacing::{Fenced, SharedLimit};
 use crate::api::client::{Client, ClientSettings};
 use crate::api::error::ApiError;
@@ -241,8 +242,17 @@ impl Engine {
                 return Ok(report);
             };
             let gate = Arc::new(Fenced::new(Arc::clone(&limit), claimed.clone(), lease));
-            let client = self.client(timeout, Arc::clone(&gate) as Arc<dyn Gate>);
+            let log = self.log.clone().map(|log| Arc::new(DeliveryLog::new(log)));
+            let client = self.client(
+                timeout,
+                Arc::clone(&gate) as Arc<dyn Gate>,
+                log.clone().map(|log| log as Arc<dyn ExchangeLog>),
+            );
             let attempt = self.deliver(&claimed, &client).await;
+            if let Some(log) = log {
+                let delivered = matches!(attempt, Ok((Settled::Delivered(_), _)));
+                log.release(delivered);
+            }
             report.budget_exhausted = limit.ran_out();
             if gate.lost() {
                 // Another worker took the record over and reports on it.
@@ -429,7 +439,12 @@ impl Engine {
         self.outbox.newer_of_same_kind(claimed)
     }
 
-    fn client(&self, timeout: Duration, gate: Arc<dyn Gate>) -> Client {
+    fn client(
+        &self,
+        timeout: Duration,
+        gate: Arc<dyn Gate>,
+        log: Option<Arc<dyn ExchangeLog>>,
+    ) -> Client {
         let transport = crate::api::transport::TransportSettings {
             timeout,
             ..self.settings.transport.clone()
@@ -440,7 +455,7 @@ impl Engine {
             site: Some(self.settings.site.clone()),
             transport,
         };
-        Client::gated(settings, self.log.clone(), gate)
+        Client::gated(settings, log, gate)
     }
 }
 
