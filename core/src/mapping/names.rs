@@ -1,6 +1,7 @@
 //! The name rule, the same for customers and orders: a full name is split into last name,
 //! first name and patronymic only where its words say which is which — a Russian patronymic
-//! (`…вич`, `…вна`, `…ична`, `…ич`, with `оглы`/`кызы` after it) marks the Russian order.
+//! (`…вич`, `…вна`, `…ична`, `…ич`, or transliterated `…vich`, `…vna`, `…ichna`; with
+//! `оглы`/`кызы` after it) marks the Russian order.
 //! Any other name goes whole into `firstName`, so the CRM shows it as the shop has it and
 //! nothing of it is lost:
 //!
@@ -16,8 +17,9 @@
 
 use serde_json::{Map, Value};
 
-/// Endings of Russian patronymics (`Ильич`, `Иванович`, `Ивановна`, `Ильинична`).
-const PATRONYMIC_ENDINGS: [&str; 3] = ["ич", "вна", "чна"];
+/// Endings of Russian patronymics (`Ильич`, `Иванович`, `Ивановна`, `Ильинична`), also
+/// transliterated (`Ivanovich`, `Ivanovna`, `Ilyinichna`).
+const PATRONYMIC_ENDINGS: [&str; 6] = ["ич", "вна", "чна", "vich", "vna", "ichna"];
 
 /// Words that end a Turkic patronymic (`Гасан оглы`).
 const PATRONYMIC_PARTICLES: [&str; 5] = ["оглы", "кызы", "улы", "уулу", "кизи"];

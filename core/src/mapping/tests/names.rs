@@ -36,7 +36,15 @@ fn three_words_are_split_where_a_patronymic_says_the_order() {
         names("Ульянов Владимир Ильич"),
         [json!("Владимир"), json!("Ульянов"), json!("Ильич")]
     );
+    assert_eq!(
+        names("Ivan Ivanovich Petrov"),
+        [json!("Ivan"), json!("Petrov"), json!("Ivanovich")]
+    );
     assert_eq!(names("Mary Ann Smith"), whole("Mary Ann Smith"));
+    assert_eq!(
+        names("Johann Heinrich Schmidt"),
+        whole("Johann Heinrich Schmidt")
+    );
     // Both could be the patronymic: the order cannot be told.
     assert_eq!(names("Иван Петрович Бабич"), whole("Иван Петрович Бабич"));
 }
