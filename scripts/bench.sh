@@ -33,6 +33,10 @@ echo
 echo "outbox: enqueue latency, delivery throughput at the CRM's limit, sync mode with the CRM blackholed"
 php -n -d extension="$so" benches/outbox.php 10000
 
+echo
+echo "rate-limit bursts: 200 changes at the CRM's 10 requests/s, no 503"
+php -n -d extension="$so" benches/rate_burst.php 200
+
 # A hanging CRM must not hold the site: php-fpm + nginx, checkouts with the CRM blackholed
 # (BEFORE_SO=an older build adds its figures, with the 10 s budget the old plugin passed).
 echo; SANDBOX=target/release/crm-sandbox benches/fpm_blackhole.sh ${BEFORE_SO:+"before=$BEFORE_SO:10"} "after=$so"

@@ -2,11 +2,12 @@
 # The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
 # run a shop scenario through the MODX plugin (examples/shop.php) and show what the CRM
 # received; a status set in the CRM arriving on the site through the webhook, a forged call
-# refused (examples/webhook.php); then the same API by hand (examples/demo.php); then stop the
-# CRM, place an order, start it again, and watch the order arrive (examples/outage.php); then
-# write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
-# same create urlencoded and multipart, as PHP's curl does for a string and an array body
-# (examples/wire_forms.php), and show its request log.
+# refused (examples/webhook.php); a manager's edit of an order (examples/manager_edit.php);
+# then the same API by hand (examples/demo.php); then stop the CRM, place an order, start it
+# again, and watch the order arrive (examples/outage.php); then write the demo ICML catalogue
+# and validate it (examples/icml.php); last, send the sandbox the same create urlencoded and
+# multipart, as PHP's curl does for a string and an array body (examples/wire_forms.php), and
+# show its request log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sandbox.sh
@@ -33,6 +34,13 @@ echo "CRM sandbox listening on $url"
 export CRM_URL="$url" CRM_KEY=sandbox-key DEMO_DIR="$demo_dir"
 php -n -d extension="$so" examples/shop.php
 MODRETAILCRM_SO="$so" php -n -d extension="$so" examples/webhook.php
+
+# A fresh CRM for a manager's edit of an order: an item added, the address and a two-line
+# comment changed (examples/manager_edit.php).
+kill $pid; wait $pid 2>/dev/null || true
+start_sandbox 0
+export CRM_URL="$url"
+php -n -d extension="$so" examples/manager_edit.php
 
 # A fresh CRM for the same API used by hand (manual mode, without MODX).
 kill $pid; wait $pid 2>/dev/null || true

@@ -427,6 +427,18 @@ namespace ModRetailCrm {
         public function onOrderStatusChange(mixed $data): mixed {}
 
         /**
+         * A manager's edit of an order: `msOnUpdateOrder` (the order window saved) and
+         * `msOnCreateOrderProduct`, `msOnUpdateOrderProduct`, `msOnRemoveOrderProduct` (its
+         * product grid). `$data` is shaped as for `onOrderCreate()`, read after the change. The
+         * whole current order is sent as an edit (its items replace the CRM's), then its
+         * payment's amount; of several pending updates of one order only the newest is sent.
+         *
+         * @param mixed $data
+         * @return mixed
+         */
+        public function onOrderUpdate(mixed $data): mixed {}
+
+        /**
          * `OnUserSave`: `$user` and `$profile` are `toArray()` of modUser and modUserProfile,
          * `$mode` is `new` or `upd`, `$context` the context key the save ran in, `$groups` the
          * user's group names. Saves outside `modretailcrm_user_contexts` (default `web`) by

@@ -49,3 +49,8 @@ fn when_the_crm_is_back_one_flush_delivers_the_backlog() {
 fn two_shops_sharing_an_outbox_file_never_cross() {
     run_php_test("outbox_two_shops.php", &sandbox());
 }
+
+#[test]
+fn an_expected_recovery_writes_no_error_line_and_a_final_refusal_does() {
+    run_php_test("outbox_recovery_log.php", &sandbox());
+}

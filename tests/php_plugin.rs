@@ -35,3 +35,8 @@ fn without_the_extension_the_plugin_logs_one_clear_error_and_the_site_keeps_work
 fn customer_groups_modifications_promo_codes_payment_and_shipping_reach_the_crm() {
     run_php_test("plugin_shop_scenario.php", &sandbox());
 }
+
+#[test]
+fn manager_edits_in_the_order_window_reach_the_crm_as_one_edit_with_the_last_state() {
+    run_php_test("plugin_manager_edit.php", &sandbox());
+}

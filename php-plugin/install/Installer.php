@@ -25,7 +25,8 @@ final class ModRetailCrmInstaller
 
     /** Events the plugin can handle; each is registered when the plugin file names it. */
     public const EVENTS = ['OnMODXInit', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus',
-        'msOnManagerCustomCssJs', 'OnHandleRequest'];
+        'msOnManagerCustomCssJs', 'OnHandleRequest', 'msOnUpdateOrder', 'msOnCreateOrderProduct',
+        'msOnUpdateOrderProduct', 'msOnRemoveOrderProduct'];
 
     /** The miniShop2 references and their CRM code columns (added to the model by the plugin). */
     public const CODE_FIELDS = ['msDelivery' => 'retailcrm_delivery_code', 'msPayment' => 'retailcrm_payment_code',

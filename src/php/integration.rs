@@ -136,32 +136,21 @@ impl Integration {
     /// `payment`, `status`, `user`, `profile`, `promo` (msPromoCode's mspcOrder); the optional
     /// ones may be null. Returns the queued record and the references without a CRM code.
     pub fn on_order_create(&self, data: &Zval) -> PhpResult<Zval> {
-        let data = args::optional_map(Some(data), "$data")?;
-        let source = Value::Object(data.clone());
-        let part = |name: &str| data.get(name).filter(|v| !v.is_null());
-        let required =
-            |name: &str| part(name).ok_or_else(|| validation(format!("$data[{name}] is required")));
-        let products = match part("products") {
-            Some(Value::Array(products)) => products.clone(),
-            None => Vec::new(),
-            Some(_) => {
-                return Err(validation(
-                    "$data[products] must be a list of order products",
-                ));
-            }
-        };
-        let input = OrderInput {
-            order: required("order")?,
-            address: part("address"),
-            products: &products,
-            delivery: part("delivery"),
-            payment: part("payment"),
-            status: part("status"),
-            user: required("user")?,
-            profile: required("profile")?,
-            promo: part("promo"),
-        };
-        let outcome = self.events().order_created(&input, &source);
+        let outcome = with_order_input(data, |input, source| {
+            self.events().order_created(input, source)
+        })?;
+        self.event_result(outcome)
+    }
+
+    /// A manager's edit of an order: `msOnUpdateOrder` (the order window saved) and
+    /// `msOnCreateOrderProduct`, `msOnUpdateOrderProduct`, `msOnRemoveOrderProduct` (its
+    /// product grid). `$data` is shaped as for `onOrderCreate()`, read after the change. The
+    /// whole current order is sent as an edit (its items replace the CRM's), then its
+    /// payment's amount; of several pending updates of one order only the newest is sent.
+    pub fn on_order_update(&self, data: &Zval) -> PhpResult<Zval> {
+        let outcome = with_order_input(data, |input, source| {
+            self.events().order_updated(input, source)
+        })?;
         self.event_result(outcome)
     }
 
@@ -435,6 +424,37 @@ impl Integration {
 }
 
 /// The exception `new Integration()` throws for an inactive site.
+/// Calls `handle` with the order `$data` holds (see `onOrderCreate()`) and `$data` itself as
+/// the source rows for the site's class.
+fn with_order_input<T>(data: &Zval, handle: impl FnOnce(&OrderInput, &Value) -> T) -> PhpResult<T> {
+    let data = args::optional_map(Some(data), "$data")?;
+    let source = Value::Object(data.clone());
+    let part = |name: &str| data.get(name).filter(|v| !v.is_null());
+    let required =
+        |name: &str| part(name).ok_or_else(|| validation(format!("$data[{name}] is required")));
+    let products = match part("products") {
+        Some(Value::Array(products)) => products.clone(),
+        None => Vec::new(),
+        Some(_) => {
+            return Err(validation(
+                "$data[products] must be a list of order products",
+            ));
+        }
+    };
+    let input = OrderInput {
+        order: required("order")?,
+        address: part("address"),
+        products: &products,
+        delivery: part("delivery"),
+        payment: part("payment"),
+        status: part("status"),
+        user: required("user")?,
+        profile: required("profile")?,
+        promo: part("promo"),
+    };
+    Ok(handle(&input, &source))
+}
+
 fn inactive_exception(inactive: Inactive) -> PhpException {
     match inactive {
         Inactive::NotConfigured => config(

@@ -50,7 +50,8 @@ same(plugin_code(), $plugin['plugincode'], 'the plugin code is the file without 
 same([(int) $category['id'], 0, 0], [(int) $plugin['category'], (int) $plugin['disabled'], (int) $plugin['static']],
     'plugin category, enabled, not static');
 same(plugin_events(), events_of($db, (int) $plugin['id']), 'the plugin events');
-foreach (['OnMODXInit', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'msOnManagerCustomCssJs'] as $event) {
+foreach (['OnMODXInit', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'msOnManagerCustomCssJs',
+    'msOnUpdateOrder', 'msOnCreateOrderProduct', 'msOnUpdateOrderProduct', 'msOnRemoveOrderProduct'] as $event) {
     check(in_array($event, events_of($db, (int) $plugin['id']), true), "the plugin listens to $event");
 }
 same(str_contains(plugin_code(), "'OnHandleRequest'"), in_array('OnHandleRequest', events_of($db, (int) $plugin['id']), true),

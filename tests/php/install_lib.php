@@ -81,7 +81,8 @@ function plugin_events(): array
 {
     $events = [];
     foreach (['OnMODXInit', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'msOnManagerCustomCssJs',
-        'OnHandleRequest'] as $event) {
+        'OnHandleRequest', 'msOnUpdateOrder', 'msOnCreateOrderProduct', 'msOnUpdateOrderProduct',
+        'msOnRemoveOrderProduct'] as $event) {
         if (str_contains(plugin_code(), "'$event'")) {
             $events[] = $event;
         }

@@ -15,33 +15,6 @@ $config = settings($dir, [
 $modx = new modX($config);
 give_crm_codes($modx);
 
-/** The order a captured event concerns, or null. */
-function event_order_id(array $event): ?int
-{
-    $order = $event['params']['msOrder']['value']['data'] ?? $event['params']['order']['value']['data'] ?? null;
-    return $order === null ? null : (int) $order['id'];
-}
-
-/** Replays the captured events up to order $orderId's last one, leaving out other orders'. */
-function replay_order(modX $modx, int $orderId): array
-{
-    $events = captured_events(['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus']);
-    $last = max(array_keys(array_filter($events, fn(array $e) => event_order_id($e) === $orderId)));
-    $replayed = [];
-    foreach (array_slice($events, 0, $last + 1) as $event) {
-        if (!in_array(event_order_id($event), [null, $orderId], true)) {
-            continue;
-        }
-        // The paid status change came in a later request than the checkout.
-        if ($event['event'] === 'msOnChangeOrderStatus' && $event['params']['status']['value'] === 2) {
-            $modx->newRequest();
-        }
-        $modx->replay(plugin_file(), $event);
-        $replayed[] = $event['event'];
-    }
-    return $replayed;
-}
-
 $fixtureOrder = ShopFixtures::json('db/msOrder.json')['toArray'];
 $replayed = replay_order($modx, (int) $fixtureOrder['id']);
 same(['OnUserSave', 'OnUserSave', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'msOnChangeOrderStatus'],

@@ -25,6 +25,7 @@ use crate::icml::error::Error;
 use crate::icml::model::{Category, Dimensions, Offer, Param, Shop, Unit, VatRate};
 
 mod absolute;
+mod modification_price;
 mod modifications;
 
 use absolute::Base;

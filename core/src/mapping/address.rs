@@ -1,16 +1,16 @@
 //! Addresses: the order's delivery address (msOrderAddress) and the customer's (profile).
 //!
-//! Each is a structured RetailCRM address plus `text`, a readable one-line summary: the
-//! non-empty parts joined by `", "`, every part with its whitespace runs collapsed (no
-//! newlines, no space runs — baseline defect 15).
+//! Each is a structured RetailCRM address plus `text`, a readable summary: the non-empty
+//! parts joined by `", "`, every part with its whitespace runs collapsed (no newlines, no
+//! space runs — baseline defect 15), or the address text the shop has, with its line breaks.
 
 use serde_json::{Map, Value};
 
-use super::read::text;
+use super::read::{multiline, text};
 
 /// The delivery address of an msOrderAddress row: `index, countryIso, region, city, metro,
-/// street, building, flat` and `text` (the row's `text_address` when filled, else the
-/// summary of the parts). `None` when the row has none of them.
+/// street, building, flat` and `text` (the row's `text_address` when filled, its line
+/// breaks kept, else the summary of the parts). `None` when the row has none of them.
 pub fn delivery_address(row: &Value, default_country_iso: Option<&str>) -> Option<Value> {
     let country = text(row, "country");
     let fields = [
@@ -26,7 +26,7 @@ pub fn delivery_address(row: &Value, default_country_iso: Option<&str>) -> Optio
         ("building", text(row, "building")),
         ("flat", text(row, "room")),
     ];
-    let summary = text(row, "text_address").or_else(|| {
+    let summary = multiline(row, "text_address").or_else(|| {
         join(&[
             &fields[0].1,
             &country,

@@ -6,7 +6,8 @@
 //! columns as decoded values or as text. Outputs keep a stable key order.
 //!
 //! - [`customer()`]: a `customers/create` / `customers/edit` payload (M1).
-//! - [`order()`]: an `orders/create` payload and the references without a CRM code (M2).
+//! - [`order()`]: an `orders/create` payload and the references without a CRM code (M2);
+//!   [`order_update()`]: the whole current order for `orders/{externalId}/edit`.
 //! - [`status_change()`]: the order edit and the payment edit for a status change (M3).
 //! - [`ids`]: `num` ↔ `externalId` and the payment's `externalId`.
 
@@ -25,5 +26,5 @@ mod tests;
 
 pub use customer::customer;
 pub use error::MappingError;
-pub use order::{MappedOrder, MappingSettings, OrderInput, order};
+pub use order::{MappedOrder, MappingSettings, OrderInput, order, order_update};
 pub use status::{PaymentEdit, StatusChange, StatusChangeInput, StatusRules, status_change};

@@ -9,7 +9,8 @@ use super::ids::{external_id_from_num, payment_external_id};
 use super::items::items;
 use super::names::insert_names;
 use super::read::{
-    MAX_WEIGHT, amount, datetime, id_text, money, number, quantity, required_amount, text, within,
+    MAX_WEIGHT, amount, datetime, id_text, money, multiline, number, quantity, required_amount,
+    text, within,
 };
 
 /// What the plugin gathers for one order; every row is a `toArray()` value or a raw row.
@@ -129,9 +130,62 @@ pub fn order(input: &OrderInput, settings: &MappingSettings) -> Result<MappedOrd
     })
 }
 
+/// The text fields an order update names even when the shop has them empty, as `""`, so
+/// that the CRM empties them too (an edit leaves out what it does not name).
+const TEXTS_CLEARED_BY_UPDATE: [&str; 7] = [
+    "firstName",
+    "lastName",
+    "patronymic",
+    "phone",
+    "email",
+    "customerComment",
+    "managerComment",
+];
+
+/// The numbers an order update names even when the shop has none, as `0`.
+const NUMBERS_CLEARED_BY_UPDATE: [&str; 2] = ["discountManualAmount", "weight"];
+
+/// The parts of a delivery address an update clears when the shop has them empty.
+const ADDRESS_CLEARED_BY_UPDATE: [&str; 7] = [
+    "index", "region", "city", "metro", "street", "building", "flat",
+];
+
+/// An order edited in the manager (M2 for `orders/{externalId}/edit`): the whole current
+/// order as [`order`] maps it — its items replace the CRM's, delivery, address, discount and
+/// payment amount are the order's now, so that the CRM total again equals `cost` — without
+/// its status (status changes go their own way, under the sync rules), naming the fields
+/// the shop has empty ([`TEXTS_CLEARED_BY_UPDATE`], [`NUMBERS_CLEARED_BY_UPDATE`],
+/// [`ADDRESS_CLEARED_BY_UPDATE`]) so that the CRM empties them too. `payments` is kept for
+/// the delivery, which edits the payment on its own.
+pub fn order_update(
+    input: &OrderInput,
+    settings: &MappingSettings,
+) -> Result<MappedOrder, MappingError> {
+    let mut mapped = order(input, settings)?;
+    if let Value::Object(payload) = &mut mapped.payload {
+        payload.shift_remove("status");
+        for key in TEXTS_CLEARED_BY_UPDATE {
+            payload.entry(key).or_insert_with(|| json!(""));
+        }
+        for key in NUMBERS_CLEARED_BY_UPDATE {
+            payload.entry(key).or_insert_with(|| json!(0));
+        }
+        let address = payload
+            .get_mut("delivery")
+            .and_then(|delivery| delivery.get_mut("address"));
+        if let Some(Value::Object(address)) = address {
+            for key in ADDRESS_CLEARED_BY_UPDATE {
+                address.entry(key).or_insert_with(|| json!(""));
+            }
+        }
+    }
+    Ok(mapped)
+}
+
 /// The customer link (`customer.externalId` = the order's `user_id`), the names, `phone`,
 /// `email` and `customerComment`: from the order's address row first, then the profile
-/// (and, for the email, a username that is an email).
+/// (and, for the email, a username that is an email); `managerComment` from the order's
+/// operator comment (`order_comment`). Comments keep their line breaks.
 fn insert_contact(payload: &mut Map<String, Value>, input: &OrderInput, address: Option<&Value>) {
     if let Some(user_id) = id_text(input.order, "user_id") {
         payload.insert("customer".into(), json!({ "externalId": user_id }));
@@ -145,7 +199,13 @@ fn insert_contact(payload: &mut Map<String, Value>, input: &OrderInput, address:
     insert_some(payload, "phone", phone);
     let email = from_address("email").or_else(|| customer_email(input.user, input.profile));
     insert_some(payload, "email", email);
-    insert_some(payload, "customerComment", from_address("comment"));
+    let comment = address.and_then(|address| multiline(address, "comment"));
+    insert_some(payload, "customerComment", comment);
+    insert_some(
+        payload,
+        "managerComment",
+        multiline(input.order, "order_comment"),
+    );
 }
 
 /// `weight` in grams (the order's `weight` × `multiplier`), when above zero.

@@ -19,6 +19,29 @@ pub fn text(row: &Value, key: &str) -> Option<String> {
     (!line.is_empty()).then_some(line)
 }
 
+/// The field as text that keeps its line breaks (a comment, an address note): each line
+/// trimmed with its whitespace runs collapsed, `\r\n` and `\r` read as `\n`, blank lines
+/// at the start and end dropped and runs of blank lines kept as one; numbers are printed;
+/// absent, null, blank and non-scalar values are `None`.
+pub fn multiline(row: &Value, key: &str) -> Option<String> {
+    let raw = match row.get(key)? {
+        Value::String(text) => text.replace("\r\n", "\n").replace('\r', "\n"),
+        Value::Number(number) => number.to_string(),
+        _ => return None,
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for line in raw.split('\n').map(one_line) {
+        let after_blank = lines.last().is_none_or(String::is_empty);
+        if !(line.is_empty() && after_blank) {
+            lines.push(line);
+        }
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
 /// `text` with whitespace runs (newlines included) collapsed to one space and trimmed.
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

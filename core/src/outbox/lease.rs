@@ -196,4 +196,21 @@ impl Outbox {
                 .query_row(params![claimed.id, claimed.entity_key], |row| row.get(0))?)
         })
     }
+
+    /// The newest record of the same kind and entity queued after `claimed` and not yet
+    /// delivered, when there is one: for a change that carries the whole current state
+    /// (an order's update), that record makes `claimed` unnecessary.
+    pub fn newer_of_same_kind(&self, claimed: &Claimed) -> Result<Option<i64>> {
+        self.read(|tx| {
+            Ok(tx
+                .prepare_cached(
+                    "SELECT MAX(id) FROM records
+                     WHERE id > ?1 AND entity_key = ?2 AND kind = ?3 AND state = 'pending'",
+                )?
+                .query_row(
+                    params![claimed.id, claimed.entity_key, claimed.kind],
+                    |row| row.get(0),
+                )?)
+        })
+    }
 }

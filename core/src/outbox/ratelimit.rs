@@ -2,8 +2,9 @@
 //!
 //! RetailCRM allows a number of requests per second per API key and answers 503 past it.
 //! Each PHP worker and cron run is a separate process, so the token bucket lives in the
-//! file: one row per key, updated in an immediate transaction. The bucket holds at most
-//! `per_second` tokens and refills at `per_second` a second, the shape the CRM enforces.
+//! file: one row per key, updated in an immediate transaction. The bucket is shaped by
+//! [`bucket`]: one token short of the CRM's and refilled at 90% of its rate, so a request that
+//! arrives late does not bunch the next ones into a 503.
 //! Time comes from the callers' wall clocks: a clock that goes back refills nothing.
 
 use std::time::{Duration, SystemTime};
@@ -13,6 +14,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::clock::to_millis;
 use super::error::{Failure, Result};
 use super::store::Outbox;
+use crate::api::ratelimit::bucket;
 
 impl Outbox {
     /// Takes one token from the bucket of `key` (use a fingerprint of the API key, never the
@@ -42,15 +44,15 @@ pub(super) fn take(
     if per_second == 0 {
         return Ok(Ok(()));
     }
-    let rate = f64::from(per_second);
+    let (capacity, rate) = bucket(per_second);
     let stored: Option<(f64, i64)> = tx
         .prepare_cached("SELECT tokens, refilled_at FROM rate_limits WHERE key = ?1")?
         .query_row([key], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
-    let (tokens, refilled_at) = stored.unwrap_or((rate, now));
+    let (tokens, refilled_at) = stored.unwrap_or((capacity, now));
     let elapsed = now.saturating_sub(refilled_at).max(0) as f64 / 1000.0;
     // `max` also turns a NaN read from the file into 0.
-    let tokens = (tokens.max(0.0) + elapsed * rate).min(rate);
+    let tokens = (tokens.max(0.0) + elapsed * rate).min(capacity);
     if tokens < 1.0 {
         return Ok(Err(Duration::from_secs_f64((1.0 - tokens) / rate)));
     }

@@ -16,6 +16,9 @@ pub enum Change {
     OrderCreate(Value),
     /// `orders/{externalId}/edit` with this order (a status change is an edit).
     OrderEdit(Value),
+    /// `orders/{externalId}/edit` with the whole current order after a manager's edit (its
+    /// items replace the CRM's); only the newest of an order's pending updates is sent.
+    OrderUpdate(Value),
     /// `orders/payments/{externalId}/edit` with this payment.
     PaymentEdit(Value),
     /// Any other API call, for custom code and forms.
@@ -38,11 +41,12 @@ impl Change {
             "customer.edit" => Change::CustomerEdit(payload),
             "order.create" => Change::OrderCreate(payload),
             "order.edit" => Change::OrderEdit(payload),
+            "order.update" => Change::OrderUpdate(payload),
             "payment.edit" => Change::PaymentEdit(payload),
             "request" => return parse_request(payload),
             other => {
                 return Err(format!(
-                    "unknown change kind {other:?}; known: customer.create, customer.edit, order.create, order.edit, payment.edit, request"
+                    "unknown change kind {other:?}; known: customer.create, customer.edit, order.create, order.edit, order.update, payment.edit, request"
                 ));
             }
         };
@@ -57,6 +61,7 @@ impl Change {
             Change::CustomerEdit(_) => "customer.edit",
             Change::OrderCreate(_) => "order.create",
             Change::OrderEdit(_) => "order.edit",
+            Change::OrderUpdate(_) => "order.update",
             Change::PaymentEdit(_) => "payment.edit",
             Change::Request { .. } => "request",
         }
@@ -70,7 +75,7 @@ impl Change {
             Change::CustomerCreate(data) | Change::CustomerEdit(data) => {
                 external_id(data, "customer").map(|id| format!("customer:{id}"))
             }
-            Change::OrderCreate(data) | Change::OrderEdit(data) => {
+            Change::OrderCreate(data) | Change::OrderEdit(data) | Change::OrderUpdate(data) => {
                 external_id(data, "order").map(|id| format!("order:{id}"))
             }
             Change::PaymentEdit(data) => match data.pointer("/order/externalId").and_then(text) {
@@ -88,15 +93,22 @@ impl Change {
             Change::CustomerEdit(_) => Change::CustomerEdit(payload),
             Change::OrderCreate(_) => Change::OrderCreate(payload),
             Change::OrderEdit(_) => Change::OrderEdit(payload),
+            Change::OrderUpdate(_) => Change::OrderUpdate(payload),
             Change::PaymentEdit(_) => Change::PaymentEdit(payload),
             request @ Change::Request { .. } => request,
         }
     }
 
+    /// Whether only the newest pending change of this kind and entity needs to go (it
+    /// carries the whole current state): an order's update.
+    pub fn coalesces(&self) -> bool {
+        matches!(self, Change::OrderUpdate(_))
+    }
+
     /// The entity keys that must be delivered before this change: an order's customer.
     pub fn depends_on(&self) -> Vec<String> {
         match self {
-            Change::OrderCreate(order) => order
+            Change::OrderCreate(order) | Change::OrderUpdate(order) => order
                 .pointer("/customer/externalId")
                 .and_then(text)
                 .map(|customer| vec![format!("customer:{customer}")])

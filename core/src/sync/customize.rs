@@ -43,7 +43,7 @@ pub fn method(class: &CustomClass) -> String {
 }
 
 /// The class that adjusts `change`, with the payload it gets: the customers' class for
-/// customer creates and edits, the orders' class for order creates; none for other changes.
+/// customer creates and edits, the orders' class for order creates and updates; none for other changes.
 fn class_for<'a>(
     settings: &'a IntegrationSettings,
     change: &'a Change,
@@ -53,7 +53,7 @@ fn class_for<'a>(
             .custom_customers_class
             .as_ref()
             .map(|class| (class, payload)),
-        Change::OrderCreate(payload) => settings
+        Change::OrderCreate(payload) | Change::OrderUpdate(payload) => settings
             .custom_orders_class
             .as_ref()
             .map(|class| (class, payload)),

@@ -12,7 +12,8 @@
 //! older data over what the newer change sent or will send. When the CRM shows nothing,
 //! its refusal stands.
 //!
-//! A customer edit for a customer the CRM does not have becomes a create; an order create
+//! A customer edit for a customer the CRM does not have becomes a create, and so does an
+//! order update (a manager's edit) for an order the CRM does not have; an order create
 //! refused for its customer creates the customer from the order's contact data first; a
 //! paid mark for a payment the CRM lacks creates it. A 460 (a batch upload partly refused)
 //! is set aside with the CRM's lists of what was and was not uploaded.
@@ -66,22 +67,13 @@ async fn send(
                 other => other,
             }
         }
-        Change::OrderCreate(order) => {
-            match create_or_edit(client, Entity::Order, order, superseded).await {
-                Err(error) if names_customer(&error) => {
-                    client
-                        .create(Entity::Customer, customer_from_order(order), None)
-                        .await?;
-                    create_or_edit(client, Entity::Order, order, superseded).await
-                }
-                other => other,
-            }
-        }
+        Change::OrderCreate(order) => create_order(client, order, superseded).await,
         Change::OrderEdit(order) => {
             client
                 .edit(Entity::Order, order.clone(), By::ExternalId, None)
                 .await
         }
+        Change::OrderUpdate(order) => update_order(client, order, superseded).await,
         Change::PaymentEdit(payment) => mark_payment(client, payment).await,
         Change::Request {
             method,
@@ -89,6 +81,56 @@ async fn send(
             params,
         } => client.request(*method, route, params.clone()).await,
     }
+}
+
+/// Creates the order (see [`create_or_edit`]); when the CRM refuses it for its customer,
+/// creates the customer from the order's contact data first.
+async fn create_order(
+    client: &Client,
+    order: &Value,
+    superseded: &Superseded<'_>,
+) -> Result<Value, ApiError> {
+    match create_or_edit(client, Entity::Order, order, superseded).await {
+        Err(error) if names_customer(&error) => {
+            client
+                .create(Entity::Customer, customer_from_order(order), None)
+                .await?;
+            create_or_edit(client, Entity::Order, order, superseded).await
+        }
+        other => other,
+    }
+}
+
+/// Edits the order with the whole current order (its `payments` left out), then each of
+/// its payments' amount and type (a payment the CRM lacks is created on the order); an
+/// order the CRM does not have is created.
+async fn update_order(
+    client: &Client,
+    order: &Value,
+    superseded: &Superseded<'_>,
+) -> Result<Value, ApiError> {
+    let mut edit = order.clone();
+    let payments = edit
+        .as_object_mut()
+        .and_then(|fields| fields.shift_remove("payments"));
+    let answer = match client.edit(Entity::Order, edit, By::ExternalId, None).await {
+        Err(error) if is_not_found(&error) => return create_order(client, order, superseded).await,
+        other => other?,
+    };
+    let order_id = json!({"externalId": order.get("externalId")});
+    for payment in payments
+        .as_ref()
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let mut payment = payment.clone();
+        if let Some(fields) = payment.as_object_mut() {
+            fields.insert("order".into(), order_id.clone());
+        }
+        mark_payment(client, &payment).await?;
+    }
+    Ok(answer)
 }
 
 /// Edits the payment found by its `externalId`. `order` only orders the change after its

@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 
 use super::change::Change;
 use super::deliver::{Outcome, deliver};
+use super::delivery_log::DeliveryLog;
 use super::pacing::{Fenced, SharedLimit};
 use crate::api::client::{Client, ClientSettings};
 use crate::api::error::ApiError;
@@ -171,7 +172,11 @@ impl Engine {
             self.settings.rate_limit,
             Instant::now() + budget,
         );
-        self.client(self.settings.transport.timeout.min(budget), Arc::new(limit))
+        self.client(
+            self.settings.transport.timeout.min(budget),
+            Arc::new(limit),
+            self.log.clone(),
+        )
     }
 
     /// Writes `change` to the outbox; durable when this returns. Returns the record id.
@@ -254,8 +259,17 @@ impl Engine {
                 return Ok(report);
             };
             let gate = Arc::new(Fenced::new(Arc::clone(&limit), claimed.clone(), lease));
-            let client = self.client(timeout, Arc::clone(&gate) as Arc<dyn Gate>);
+            let log = self.log.clone().map(|log| Arc::new(DeliveryLog::new(log)));
+            let client = self.client(
+                timeout,
+                Arc::clone(&gate) as Arc<dyn Gate>,
+                log.clone().map(|log| log as Arc<dyn ExchangeLog>),
+            );
             let attempt = self.deliver(&claimed, &client).await;
+            if let Some(log) = log {
+                let delivered = matches!(attempt, Ok((Settled::Delivered(_), _)));
+                log.release(delivered);
+            }
             report.budget_exhausted = limit.ran_out();
             if gate.lost() {
                 // Another worker took the record over and reports on it.
@@ -383,13 +397,23 @@ impl Engine {
         client: &Client,
     ) -> Result<(Settled, Option<String>), OutboxError> {
         let superseded = || self.outbox.has_newer(claimed).unwrap_or(false);
-        let (settled, details, down) = match Change::parse(&claimed.kind, claimed.payload.clone()) {
-            Err(problem) => (
+        let parsed = Change::parse(&claimed.kind, claimed.payload.clone());
+        let superseding = match &parsed {
+            Ok(change) => self.superseding(change, claimed)?,
+            Err(_) => None,
+        };
+        let (settled, details, down) = match (parsed, superseding) {
+            (Err(problem), _) => (
                 Settled::Dead(format!("the queued record cannot be sent: {problem}")),
                 None,
                 None,
             ),
-            Ok(change) => match deliver(client, &change, &superseded).await {
+            (Ok(_), Some(newer)) => (
+                Settled::Delivered(json!({"supersededBy": newer})),
+                None,
+                None,
+            ),
+            (Ok(change), None) => match deliver(client, &change, &superseded).await {
                 Outcome::Delivered(answer) => (Settled::Delivered(summary(&answer)), None, None),
                 Outcome::RetryLater(error) => (
                     Settled::Retrying(error.to_string()),
@@ -422,7 +446,22 @@ impl Engine {
         }
     }
 
-    fn client(&self, timeout: Duration, gate: Arc<dyn Gate>) -> Client {
+    /// The newer pending record that carries everything `change` would send (see
+    /// [`Change::coalesces`]), when there is one: `claimed` then counts as delivered without
+    /// a request, and the CRM gets the newest state once.
+    fn superseding(&self, change: &Change, claimed: &Claimed) -> Result<Option<i64>, OutboxError> {
+        if !change.coalesces() {
+            return Ok(None);
+        }
+        self.outbox.newer_of_same_kind(claimed)
+    }
+
+    fn client(
+        &self,
+        timeout: Duration,
+        gate: Arc<dyn Gate>,
+        log: Option<Arc<dyn ExchangeLog>>,
+    ) -> Client {
         let transport = crate::api::transport::TransportSettings {
             timeout,
             ..self.settings.transport.clone()
@@ -433,7 +472,7 @@ impl Engine {
             site: Some(self.settings.site.clone()),
             transport,
         };
-        Client::gated(settings, self.log.clone(), gate)
+        Client::gated(settings, log, gate)
     }
 }
 
@@ -470,6 +509,7 @@ fn payload_of(change: &Change) -> Value {
         | Change::CustomerEdit(data)
         | Change::OrderCreate(data)
         | Change::OrderEdit(data)
+        | Change::OrderUpdate(data)
         | Change::PaymentEdit(data) => data.clone(),
         Change::Request {
             method,

@@ -1,5 +1,5 @@
-//! Shop events → the changes to queue: which user saves count, an order's create, a status
-//! change's order and payment edits. The mapping itself is [`crate::mapping`]'s.
+//! Shop events → the changes to queue: which user saves count, an order's create, a
+//! manager's edit of an order, a status change's order and payment edits. The mapping itself is [`crate::mapping`]'s.
 
 use serde_json::{Value, json};
 
@@ -85,22 +85,30 @@ impl EventChanges {
                 *slot = json!(to);
             }
         };
+        let rename_payments = |order: &mut Value| {
+            if let Some(Value::Array(payments)) = order.get_mut("payments") {
+                for payment in payments {
+                    rename(payment, "/externalId", &payment_from, &payment_to);
+                }
+            }
+        };
         let changes = self
             .changes
             .into_iter()
             .map(|change| match change {
                 Change::OrderCreate(mut order) => {
                     rename(&mut order, "/externalId", &order_from, external_id);
-                    if let Some(Value::Array(payments)) = order.get_mut("payments") {
-                        for payment in payments {
-                            rename(payment, "/externalId", &payment_from, &payment_to);
-                        }
-                    }
+                    rename_payments(&mut order);
                     Change::OrderCreate(order)
                 }
                 Change::OrderEdit(mut order) => {
                     rename(&mut order, "/externalId", &order_from, external_id);
                     Change::OrderEdit(order)
+                }
+                Change::OrderUpdate(mut order) => {
+                    rename(&mut order, "/externalId", &order_from, external_id);
+                    rename_payments(&mut order);
+                    Change::OrderUpdate(order)
                 }
                 Change::PaymentEdit(mut payment) => {
                     rename(&mut payment, "/externalId", &payment_from, &payment_to);
@@ -167,6 +175,23 @@ pub fn order_created(
     let mapped = mapping::order(input, &settings.mapping)?;
     Ok(EventChanges {
         changes: vec![Change::OrderCreate(mapped.payload)],
+        skipped: None,
+        order: site_order(input.order, &mapped.external_id),
+        unmapped: mapped.unmapped,
+    })
+}
+
+/// An order was edited in the manager (`msOnUpdateOrder` after the order window's save, and
+/// `msOnCreateOrderProduct`, `msOnUpdateOrderProduct`, `msOnRemoveOrderProduct` after its
+/// product grid's changes, which recount the order first): the whole current order as an
+/// update (see [`mapping::order_update`]).
+pub fn order_updated(
+    settings: &IntegrationSettings,
+    input: &OrderInput,
+) -> Result<EventChanges, MappingError> {
+    let mapped = mapping::order_update(input, &settings.mapping)?;
+    Ok(EventChanges {
+        changes: vec![Change::OrderUpdate(mapped.payload)],
         skipped: None,
         order: site_order(input.order, &mapped.external_id),
         unmapped: mapped.unmapped,

@@ -2,7 +2,8 @@
 //!
 //! [`activation`] says whether a site's settings give an integration; [`change`] says what a
 //! queued change is and how changes are ordered; [`deliver`] sends one change so that sending
-//! it again is harmless, telling the CRM's refusals apart by their structure ([`refusal`]);
+//! it again is harmless, telling the CRM's refusals apart by their structure ([`refusal`]),
+//! its API log held until it ends so that a recovery is no error ([`delivery_log`]);
 //! [`engine`] queues changes durably and delivers the outbox within a
 //! time budget, each request paced by [`pacing`], on PHP's thread or on the process's
 //! [`background`] thread; [`send`] queues one change as the send mode says; [`events`] turns
@@ -15,6 +16,7 @@ pub mod background;
 pub mod change;
 pub mod customize;
 pub mod deliver;
+pub mod delivery_log;
 pub mod engine;
 pub mod events;
 pub mod inbound;

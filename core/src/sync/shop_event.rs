@@ -96,6 +96,17 @@ impl ShopEvents<'_> {
         Ok(self.queue(self.customized(event, source))?)
     }
 
+    /// An order was edited in the manager (see [`events::order_updated`]); the orders' class
+    /// gets `source`, the event's rows as the plugin passed them.
+    pub fn order_updated(
+        &self,
+        input: &OrderInput,
+        source: &Value,
+    ) -> Result<EventOutcome, EventError> {
+        let event = events::order_updated(self.engine.settings(), input)?;
+        Ok(self.queue(self.customized(event, source))?)
+    }
+
     /// An order's status changed (`msOnChangeOrderStatus`, see [`events::status_changed`]).
     pub fn status_changed(&self, input: &StatusChangeInput) -> Result<EventOutcome, EventError> {
         let event = events::status_changed(self.engine.settings(), input)?;

@@ -2,10 +2,13 @@
 /**
  * modRetailCRM — MODX Revolution 2.8 plugin for miniShop2 4.x.
  *
- * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus (forwarded to the
- * extension), OnHandleRequest (RetailCRM's trigger calling the webhook: the extension checks the
- * call and the order in the CRM, the plugin sets the status through miniShop2), and OnMODXInit
- * and msOnManagerCustomCssJs, which add the retailcrm_*_code fields to miniShop2's model and
+ * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus, and a manager's
+ * edits in miniShop2's order window — msOnUpdateOrder (the window saved) and
+ * msOnCreateOrderProduct / msOnUpdateOrderProduct / msOnRemoveOrderProduct (its product grid,
+ * fired after miniShop2 recounted the order) — (forwarded to the extension), OnHandleRequest
+ * (RetailCRM's trigger calling the webhook: the extension checks the call and the order in the
+ * CRM, the plugin sets the status through miniShop2), and OnMODXInit and
+ * msOnManagerCustomCssJs, which add the retailcrm_*_code fields to miniShop2's model and
  * settings page and work without the extension.
  *
  * The plugin is thin: it gathers the toArray() of the objects an event concerns and hands them
@@ -81,7 +84,8 @@ try {
     return;
 }
 
-$events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'OnHandleRequest'];
+$events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'OnHandleRequest',
+    'msOnUpdateOrder', 'msOnCreateOrderProduct', 'msOnUpdateOrderProduct', 'msOnRemoveOrderProduct'];
 if (!in_array($modx->event->name, $events, true)) {
     return;
 }
@@ -272,6 +276,21 @@ try {
             $order = $scriptProperties['msOrder'] ?? null;
             if (is_object($order)) {
                 $result = $integration->onOrderCreate($orderData($order));
+            }
+            break;
+
+        case 'msOnUpdateOrder':
+        case 'msOnCreateOrderProduct':
+        case 'msOnUpdateOrderProduct':
+        case 'msOnRemoveOrderProduct':
+            // The order as saved, read anew by id: the window's order, or the product's.
+            $edited = $scriptProperties['object'] ?? null;
+            $orderId = is_object($edited)
+                ? (int) $edited->get($eventName === 'msOnUpdateOrder' ? 'id' : 'order_id')
+                : 0;
+            $order = $orderId > 0 ? $modx->getObject('msOrder', $orderId) : null;
+            if (is_object($order)) {
+                $result = $integration->onOrderUpdate($orderData($order));
             }
             break;
 

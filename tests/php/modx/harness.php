@@ -325,6 +325,18 @@ class modX
         return miniShop2Stub::LEXICON[$key] ?? $key;
     }
 
+    /** Deletes a stored row, as xPDOObject::remove() does. */
+    public function removeRow(string $class, int $id): void
+    {
+        unset($this->db[$class][$id]);
+    }
+
+    /** The id the next new row of $class gets (auto increment). */
+    public function nextId(string $class): int
+    {
+        return max([0, ...array_keys($this->db[$class] ?? [])]) + 1;
+    }
+
     /** Starts another HTTP request (as each new modX does): the plugin's globals are gone. */
     public function newRequest(): void
     {
@@ -523,6 +535,36 @@ function plugin_file(): string
 function captured_events(array $names): array
 {
     return array_values(array_filter(ShopFixtures::events(), fn(array $e) => in_array($e['event'], $names, true)));
+}
+
+/** The order a captured event concerns, or null. */
+function event_order_id(array $event): ?int
+{
+    $order = $event['params']['msOrder']['value']['data'] ?? $event['params']['order']['value']['data'] ?? null;
+    return $order === null ? null : (int) $order['id'];
+}
+
+/**
+ * Replays the captured checkout events (user saves, order created, its status changes) up to
+ * order $orderId's last one, leaving out other orders'; returns the names replayed.
+ */
+function replay_order(modX $modx, int $orderId): array
+{
+    $events = captured_events(['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus']);
+    $last = max(array_keys(array_filter($events, fn(array $e) => event_order_id($e) === $orderId)));
+    $replayed = [];
+    foreach (array_slice($events, 0, $last + 1) as $event) {
+        if (!in_array(event_order_id($event), [null, $orderId], true)) {
+            continue;
+        }
+        // The paid status change came in a later request than the checkout.
+        if ($event['event'] === 'msOnChangeOrderStatus' && $event['params']['status']['value'] === 2) {
+            $modx->newRequest();
+        }
+        $modx->replay(plugin_file(), $event);
+        $replayed[] = $event['event'];
+    }
+    return $replayed;
 }
 
 /** The CRM codes a migrated site has on its miniShop2 references (OnMODXInit's model fields). */

@@ -1,12 +1,13 @@
 //! msOptionsPrice2 modifications as offers of their own.
 //!
 //! A product array may carry `modifications`: a list of msopModification rows (`id`,
-//! `name`, `price`, `count`, `article`, `weight`, `options` key → value, `active`; `rid`,
-//! the product's id, is not needed). Each active one becomes the offer
+//! `name`, `type`, `price`, `count`, `article`, `weight`, `options` key → value, `active`;
+//! `rid`, the product's id, is not needed). Each active one becomes the offer
 //! `mod-{product}-{modification}` — the id order items carry for it (see
 //! [`crate::mapping`]) — with the product's id as `productId`, the name
-//! `{product} - {modification}`, its own price, quantity, weight (the product's when it has
-//! none), its article and options as params, and the product's url, pictures, categories,
+//! `{product} - {modification}`, its own price as msOptionsPrice2 computes it from `type`
+//! and `price` (see [`super::modification_price`]), quantity, weight (the product's when it
+//! has none), its article and options as params, and the product's url, pictures, categories,
 //! vendor, unit, VAT rate, dimensions and activity.
 
 use std::borrow::Cow;
@@ -14,6 +15,7 @@ use std::borrow::Cow;
 use bumpalo::Bump;
 use serde_json::Value;
 
+use super::modification_price::modification_price;
 use super::{Field, Mapping, Record, number, owned_field, param_value, text};
 use crate::icml::decimal::Decimal;
 use crate::icml::error::Error;
@@ -96,13 +98,19 @@ impl Mapping {
             .map(|name| text(name, "name", arena))
             .transpose()
             .map_err(fail)?;
+        let kind = row.take("type");
+        let price = row
+            .take("price")
+            .map(|price| modification_price(&price, kind.as_ref(), product.price))
+            .transpose()
+            .map_err(fail)?
+            .flatten();
         let mut take_number = |key: &str| {
             row.take(key)
                 .map(|value| number(&value, key))
                 .transpose()
                 .map_err(fail)
         };
-        let price = take_number("price")?;
         let quantity = take_number("count")?;
         let weight = take_number("weight")?.filter(|weight| *weight != Decimal::ZERO);
         let params = self.modification_params(&mut row, arena).map_err(fail)?;
@@ -325,6 +333,33 @@ mod tests {
             },
         ];
         assert_eq!(offers(&mapping, &product()), Ok(expected));
+    }
+
+    #[test]
+    fn relative_prices_are_priced_as_msoptionsprice2_prices_them() {
+        let mapping = Mapping::default();
+        let mut input = product();
+        input.insert(
+            "modifications".into(),
+            json!([
+                {"id": 1, "type": 2, "price": "+100"},
+                {"id": 2, "type": "3", "price": "5%"},
+                {"id": 3, "type": 1, "price": "10%"},
+                {"id": 4, "type": 2, "price": "-5%"},
+                {"id": 5, "type": 1, "price": "-5%"},
+            ]),
+        );
+        let prices = offers(&mapping, &input).map(|offers| {
+            offers
+                .into_iter()
+                .map(|offer| offer.price.map(|price| price.to_string()))
+                .collect::<Vec<_>>()
+        });
+        let expected = ["1350.5", "1187.98", "125.05", "1187.98", "1250.5"];
+        assert_eq!(
+            prices,
+            Ok(expected.map(|price| Some(price.to_string())).to_vec())
+        );
     }
 
     #[test]

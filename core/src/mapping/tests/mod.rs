@@ -4,6 +4,8 @@ mod customer;
 mod fixtures;
 mod ids;
 mod invariant;
+mod names;
 mod order;
 mod order_rules;
 mod status;
+mod update;

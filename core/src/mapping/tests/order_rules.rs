@@ -137,12 +137,12 @@ fn address_text_is_one_line_and_country_iso_only_for_codes() {
 }
 
 #[test]
-fn text_address_column_is_the_text_when_filled() {
+fn text_address_column_is_the_text_when_filled_with_its_line_breaks() {
     let mut rows = base();
-    rows.address["text_address"] = json!("Springfield,\n   Evergreen Terrace 742");
+    rows.address["text_address"] = json!("Springfield,\r\n   Evergreen  Terrace 742 \n");
     assert_eq!(
         map(&rows)["delivery"]["address"]["text"],
-        json!("Springfield, Evergreen Terrace 742")
+        json!("Springfield,\nEvergreen Terrace 742")
     );
 }
 
