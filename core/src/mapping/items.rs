@@ -23,7 +23,7 @@ pub struct Items {
 
 /// Maps msOrderProduct rows: `offer.externalId` (the product id, or
 /// `mod-{product}-{modification}` when `msoptionsprice` is on and the options name a
-/// modification), `productName`, `initialPrice` (unit price), `quantity` and `properties`.
+/// modification), `productName` (when the row has a name), `initialPrice` (unit price), `quantity` and `properties`.
 pub fn items(products: &[Value], msoptionsprice: bool) -> Result<Items, MappingError> {
     let mut mapped = Items {
         items: Vec::with_capacity(products.len()),
@@ -34,7 +34,9 @@ pub fn items(products: &[Value], msoptionsprice: bool) -> Result<Items, MappingE
         let path = |field: &str| format!("products[{index}].{field}");
         let product_id = id_text(product, "product_id")
             .ok_or_else(|| MappingError::missing(path("product_id")))?;
-        let name = text(product, "name").ok_or_else(|| MappingError::missing(path("name")))?;
+        // A product a manager adds in the order window has no name (miniShop2's
+        // mgr/orders/product/create stores `name` NULL): the CRM names it from its offer.
+        let name = text(product, "name");
         let price = required_amount(product, "price", &path("price"))?;
         let count = within(
             required_number(product, "count", &path("count"))?,
@@ -58,7 +60,9 @@ pub fn items(products: &[Value], msoptionsprice: bool) -> Result<Items, MappingE
         };
         let mut item = Map::new();
         item.insert("offer".into(), json!({ "externalId": offer }));
-        item.insert("productName".into(), Value::from(name));
+        if let Some(name) = name {
+            item.insert("productName".into(), Value::from(name));
+        }
         item.insert("initialPrice".into(), money(price));
         item.insert("quantity".into(), quantity(count));
         let properties = properties(&options);

@@ -78,3 +78,27 @@ fn blank_comments_are_left_out() {
     assert!(payload.get("customerComment").is_none());
     assert!(payload.get("managerComment").is_none());
 }
+
+/// miniShop2 4.4.1's `mgr/orders/product/create` stores a product a manager adds with `name`
+/// NULL (seen on the real site: `"name":null` in the processor's answer), so the edit must go
+/// without that item's `productName` rather than be refused.
+#[test]
+fn a_product_a_manager_added_without_a_name_goes_without_product_name() {
+    let mut rows = order_one("toArray").with_codes();
+    let mut added = rows.products[0].clone();
+    added["id"] = json!(391);
+    added["name"] = json!(null);
+    added["count"] = json!(1);
+    added["cost"] = added["price"].clone();
+    rows.products.push(added);
+    let updated = order_update(&rows.input(), &MappingSettings::default())
+        .unwrap()
+        .payload;
+    let items = updated["items"].as_array().unwrap();
+    assert_eq!(items.len(), rows.products.len());
+    assert!(
+        items.last().unwrap().get("productName").is_none(),
+        "{updated}"
+    );
+    assert!(items[0].get("productName").is_some());
+}
