@@ -409,6 +409,23 @@ impl Engine {
         }
     }
 
+    /// A client for reading the CRM (the history) whose every request takes a token of the
+    /// rate limit the deliveries share, none waiting past `deadline`.
+    pub fn reading_client(&self, deadline: Instant) -> Client {
+        let limit = SharedLimit::new(
+            Arc::clone(&self.outbox),
+            self.rate_key.clone(),
+            self.settings.rate_limit,
+            deadline,
+        );
+        let timeout = self
+            .settings
+            .transport
+            .timeout
+            .min(deadline.saturating_duration_since(Instant::now()));
+        self.client(timeout, Arc::new(limit))
+    }
+
     fn client(&self, timeout: Duration, gate: Arc<dyn Gate>) -> Client {
         let transport = crate::api::transport::TransportSettings {
             timeout,
