@@ -4,7 +4,10 @@
  *
  * Events handled here: OnUserSave, msOnCreateOrder, msOnChangeOrderStatus (forwarded to the
  * extension), and OnMODXInit and msOnManagerCustomCssJs, which add the retailcrm_*_code fields to
- * miniShop2's model and settings page and work without the extension.
+ * miniShop2's model and settings page and work without the extension. OnMODXInit also registers
+ * the work after the response of web requests, for shops without cron (lib/CrmStatus.php): at
+ * most once a minute per site, the outbox's due retries and the CRM's status changes applied.
+ * A status the CRM set (ModRetailCrm\Plugin\CrmStatus::applying()) is not sent back.
  *
  * The plugin is thin: it gathers the toArray() of the objects an event concerns and hands them
  * to the modretailcrm extension (ModRetailCrm\Integration), which maps, queues durably and
@@ -61,7 +64,10 @@ try {
                     'dbtype' => 'varchar', 'precision' => '255', 'phptype' => 'string', 'null' => true,
                 ];
             }
-            return;
+            if (PHP_SAPI === 'cli') {
+                return; // the installer, cron and the command line: no response to work after
+            }
+            break;
 
         case 'msOnManagerCustomCssJs':
             $controller = $scriptProperties['controller'] ?? null;
@@ -77,13 +83,19 @@ try {
     return;
 }
 
-$events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
+$events = ['OnMODXInit', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus'];
 if (!in_array($modx->event->name, $events, true)) {
+    return;
+}
+// A status the CRM set (the history sync, the webhook): not sent back.
+if ($modx->event->name === 'msOnChangeOrderStatus' && class_exists('ModRetailCrm\Plugin\CrmStatus', false)
+    && \ModRetailCrm\Plugin\CrmStatus::applying()) {
     return;
 }
 
 if (!extension_loaded('modretailcrm')) {
-    if (!$request['extension_reported']) {
+    // Said on the shop events only, not on every page.
+    if (!$request['extension_reported'] && $modx->event->name !== 'OnMODXInit') {
         $request['extension_reported'] = true;
         $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] the PHP extension "modretailcrm" is not loaded'
             . ' (add extension=modretailcrm.so to php.ini): orders and customers are NOT sent to RetailCRM.');
@@ -124,6 +136,18 @@ if ($request['integration'] === false) {
     return;
 }
 $integration = $request['integration'];
+
+if ($modx->event->name === 'OnMODXInit') {
+    $lib = (string) $modx->getOption('modretailcrm_lib_path', null, '');
+    $lib = $lib !== '' ? $lib : $modx->getOption('core_path', null, MODX_CORE_PATH) . 'components/modretailcrm/lib/';
+    try {
+        require_once rtrim($lib, '/') . '/CrmStatus.php';
+        register_shutdown_function(['ModRetailCrm\Plugin\CrmStatus', 'afterResponse'], $modx, $integration);
+    } catch (\Throwable $e) {
+        $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] the work after the response cannot run: ' . $e->getMessage());
+    }
+    return;
+}
 
 // toArray() of one object found by id or criteria, or null.
 $load = static function (string $class, $criteria) use ($modx): ?array {

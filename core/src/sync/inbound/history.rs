@@ -22,8 +22,9 @@
 //! between applying and confirming leaves the change pending: the next pull hands it out
 //! again, and applying it again changes nothing, since the order has that status.
 //!
-//! Without cron, [`HistorySync::after_response`] does the same at most once a minute per
-//! site, after the outbox's due retries, within `modretailcrm_poll_budget`.
+//! Without cron, [`HistorySync::claim_poll`] and [`HistorySync::run_poll`] do the same at
+//! most once a minute per site, after the outbox's due retries, within
+//! `modretailcrm_poll_budget`.
 
 use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard};
@@ -219,41 +220,54 @@ impl HistorySync {
         Ok(confirmation)
     }
 
-    /// The work without cron, for after a response: at most once every [`POLL_INTERVAL`]
-    /// per site (one worker at a time: the history lock), within `modretailcrm_poll_budget`
-    /// (0: never), delivers the outbox's due records, then pulls. `None` when it was not
-    /// due or another worker does it.
-    pub fn after_response(
-        &self,
-        engine: &Engine,
-        statuses: &SiteStatuses,
-    ) -> Result<Option<Vec<Action>>, HistoryError> {
-        let budget = engine.settings().poll_budget;
-        if budget.is_zero() {
-            return Ok(None);
+    /// The work without cron, for after a response, first half: whether it is due — at
+    /// most once every [`POLL_INTERVAL`] per site, `modretailcrm_poll_budget` not 0, no other
+    /// worker doing it (the history lock). When it is, the interval starts now and the lock
+    /// is held for [`HistorySync::run_poll`].
+    pub fn claim_poll(&self, engine: &Engine) -> Result<bool, HistoryError> {
+        if engine.settings().poll_budget.is_zero() {
+            return Ok(false);
         }
         let mut turn = self.turn();
         if turn.is_some() {
             // This integration's pull still awaits confirmations.
-            return Ok(None);
+            return Ok(false);
         }
         let Some(lock) = take_lock(engine)? else {
-            return Ok(None);
+            return Ok(false);
         };
         let outbox = engine.outbox();
         let now = SystemTime::now();
         let last = outbox.inbound_state(LAST_POLL)?;
-        if last.is_some_and(|(_, at)| at + POLL_INTERVAL > now) {
-            return Ok(None);
+        if last.is_some_and(|(_, at)| at + POLL_INTERVAL > now && at <= now) {
+            return Ok(false);
         }
         outbox.set_inbound_state(LAST_POLL, "", now)?;
         *turn = Some(Turn {
             _lock: lock,
             outstanding: BTreeSet::new(),
         });
+        Ok(true)
+    }
+
+    /// The work without cron, second half, after [`HistorySync::claim_poll`] said it is
+    /// due: delivers the outbox's due records, then pulls, within `modretailcrm_poll_budget`.
+    /// `None` when it was not claimed.
+    pub fn run_poll(
+        &self,
+        engine: &Engine,
+        statuses: &SiteStatuses,
+    ) -> Result<Option<Vec<Action>>, HistoryError> {
+        let mut turn = self.turn();
+        if turn
+            .as_ref()
+            .is_none_or(|held| !held.outstanding.is_empty())
+        {
+            return Ok(None);
+        }
+        let budget = engine.settings().poll_budget;
         let deadline = Instant::now() + budget;
-        let flushed = send::flush(engine, budget, None, LockWait::Skip);
-        let pulled = flushed
+        let pulled = send::flush(engine, budget, None, LockWait::Skip)
             .map_err(HistoryError::from)
             .and_then(|_| pull_held(engine, statuses, deadline));
         keep_turn(&mut turn, pulled.as_ref().ok());

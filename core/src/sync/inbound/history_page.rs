@@ -291,4 +291,108 @@ mod tests {
         let page = read_page(&json!({"history": [entry]}), 0, "shop", at(TEN)).unwrap();
         assert_eq!(page.entries[0].changed_at, at(TEN));
     }
+
+    /// A random JSON value of any kind, small.
+    fn any_value(rng: &mut fastrand::Rng, depth: u32) -> Value {
+        match rng.u8(..if depth == 0 { 6 } else { 8 }) {
+            0 => Value::Null,
+            1 => json!(rng.bool()),
+            2 => json!(rng.i64(-3..400)),
+            3 => json!(rng.f64() * 1e6),
+            4 => {
+                json!(["status", "shop", "2026-12-06 12:00:00", "", "ü\u{0}x", "9"][rng.usize(..6)])
+            }
+            5 => json!(i64::MAX - rng.i64(0..2)),
+            6 => Value::Array(
+                (0..rng.usize(..3))
+                    .map(|_| any_value(rng, depth - 1))
+                    .collect(),
+            ),
+            _ => {
+                let keys = ["id", "code", "externalId", "site", "current", "number"];
+                Value::Object(
+                    (0..rng.usize(..4))
+                        .map(|_| {
+                            (
+                                keys[rng.usize(..keys.len())].to_string(),
+                                any_value(rng, depth - 1),
+                            )
+                        })
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// A history answer: valid entries with random parts replaced by values of any kind.
+    fn mangled_answer(rng: &mut fastrand::Rng) -> Value {
+        let fields = [
+            "id",
+            "createdAt",
+            "field",
+            "newValue",
+            "order",
+            "apiKey",
+            "source",
+        ];
+        let history: Vec<Value> = (0..rng.usize(..12))
+            .map(|n| {
+                let mut entry = status_entry(rng.i64(-2..40), &format!("2611-{n}"), "complete");
+                entry["apiKey"] = json!({"current": rng.bool()});
+                for _ in 0..rng.usize(..3) {
+                    let field = fields[rng.usize(..fields.len())];
+                    entry[field] = any_value(rng, 2);
+                }
+                if let Some(order) = entry["order"].as_object_mut()
+                    && rng.u8(..4) == 0
+                {
+                    order.insert("externalId".into(), any_value(rng, 1));
+                }
+                entry
+            })
+            .collect();
+        let mut answer = json!({"success": true, "generatedAt": "2026-12-06 13:00:04", "history": history,
+            "pagination": {"currentPage": rng.u8(..4), "totalPageCount": rng.u8(..4)}});
+        match rng.u8(..10) {
+            0 => answer["history"] = any_value(rng, 2),
+            1 => answer["generatedAt"] = any_value(rng, 1),
+            2 => answer["pagination"] = any_value(rng, 2),
+            3 => answer = any_value(rng, 3),
+            _ => {}
+        }
+        answer
+    }
+
+    /// Bounded fuzzing: whatever the CRM answers, the reader neither panics nor keeps an
+    /// entry it must not (not after the read position, without a code or an `externalId`,
+    /// of another site), and its read position covers what it kept.
+    #[test]
+    fn fuzzed_answers_never_panic_nor_keep_what_they_must_not() {
+        let mut rng = fastrand::Rng::with_seed(0x4d52_4f42);
+        for _ in 0..3000 {
+            let answer = mangled_answer(&mut rng);
+            let after = rng.i64(-1..20);
+            let Ok(page) = read_page(&answer, after, "shop", at(TEN)) else {
+                assert!(answer.get("history").and_then(Value::as_array).is_none());
+                continue;
+            };
+            let _ = (latest_id(&answer), total_pages(&answer));
+            for entry in &page.entries {
+                assert!(entry.history_id > after, "{answer}");
+                assert!(page.last_id.is_some_and(|last| last >= entry.history_id));
+                assert!(!entry.code.trim().is_empty());
+                assert!(
+                    entry.crm_order["externalId"]
+                        .as_str()
+                        .is_some_and(|id| !id.is_empty())
+                );
+                assert!(
+                    !entry
+                        .crm_order
+                        .get("site")
+                        .is_some_and(|site| site != "shop")
+                );
+            }
+        }
+    }
 }
