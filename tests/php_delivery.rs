@@ -12,7 +12,11 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use common::{RunningSandbox, SANDBOX_KEY, control, extension, run_php_test, sandbox};
+use modretailcrm_core::config::IntegrationSettings;
 use modretailcrm_core::outbox::Outbox;
+use modretailcrm_core::runtime::block_on;
+use modretailcrm_core::sync::change::Change;
+use modretailcrm_core::sync::engine::{Engine, LockWait};
 use serde_json::{Value, json};
 
 #[test]
@@ -68,11 +72,13 @@ impl BuiltInServer {
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .expect("a read timeout");
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .expect("the request is sent");
+        // In one write: the built-in server may take a request line cut across packets for
+        // a malformed request.
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        stream
+            .write_all(request.as_bytes())
+            .expect("the request is sent");
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap_or_else(|error| {
             panic!(
@@ -236,6 +242,127 @@ fn without_fastcgi_finish_request_the_visitor_does_not_wait_for_the_crm() {
     let outbox = Outbox::open(&dir.join("outbox.sqlite")).expect("the outbox opens");
     let queued = outbox.status(SystemTime::now()).expect("a status");
     assert_eq!((queued.pending, queued.delivered), (1, 4), "{queued:?}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The API requests the sandbox received since the last call, as `METHOD path status`.
+fn take_requests(sandbox: &RunningSandbox) -> Vec<String> {
+    let sent = control(sandbox, "GET", "requests", Value::Null)["requests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["method"].as_str().unwrap_or_default(),
+                r["path"].as_str().unwrap_or_default(),
+                r["status"]
+            )
+        })
+        .collect();
+    control(sandbox, "DELETE", "requests", Value::Null);
+    sent
+}
+
+#[test]
+fn without_cron_a_change_that_failed_while_the_crm_was_down_goes_with_a_later_page() {
+    let sandbox = sandbox();
+    let dir = std::env::temp_dir().join(format!("modretailcrm-no-cron-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a test folder");
+    let queue = dir.join("outbox.sqlite");
+    // The CRM is down while a customer is saved and its delivery tried.
+    control(
+        &sandbox,
+        "POST",
+        "faults",
+        json!({"mode": "status", "status": 503}),
+    );
+    let settings = json!({
+        "modretailcrm_url": sandbox.url(), "modretailcrm_apiKey": SANDBOX_KEY,
+        "modretailcrm_siteCode": "shop", "modretailcrm_queue_path": queue,
+        "modretailcrm_send_mode": "queue", "modretailcrm_rate_limit": "0",
+        "modretailcrm_retry_delay": "0.001", "modretailcrm_retry_delay_max": "0.001",
+        "modretailcrm_log_file": dir.join("api.log"),
+    });
+    let settings = IntegrationSettings::parse(settings.as_object().expect("an object"))
+        .expect("valid settings")
+        .expect("active");
+    let engine = Engine::open(settings, None).expect("the outbox opens");
+    let customer = json!({"externalId": "no-cron-1", "firstName": "Ольга"});
+    engine
+        .enqueue(&Change::parse("customer.create", customer).expect("a change"))
+        .expect("queued");
+    let report = block_on(engine.flush(Duration::from_millis(200), None, LockWait::Wait))
+        .expect("a runtime")
+        .expect("a flush");
+    assert!(report.delivered == 0 && report.retried > 0, "{report:?}");
+    take_requests(&sandbox);
+
+    let url = sandbox.url();
+    let server = BuiltInServer::start(
+        "without_cron_router.php",
+        &[
+            ("CRM_URL", &url),
+            ("CRM_KEY", SANDBOX_KEY),
+            ("OUTBOX_DIR", dir.to_str().expect("a UTF-8 path")),
+        ],
+        &dir,
+    );
+    let pending = || {
+        Outbox::open(&queue)
+            .expect("the outbox opens")
+            .status(SystemTime::now())
+            .expect("a status")
+            .pending
+    };
+    let page = || {
+        let page = server.get("/");
+        assert!(
+            page.ends_with("a page\n"),
+            "{page}\nserver log:\n{}",
+            server.log()
+        );
+    };
+    // A page while the CRM is still down: the work after it tries again, in vain.
+    page();
+    assert!(
+        take_requests(&sandbox).contains(&"POST /api/v5/customers/create 503".to_string()),
+        "the page's work tried the customer again"
+    );
+    assert_eq!(pending(), 1);
+    // The CRM is back; a page within the same minute leaves the CRM alone.
+    control(&sandbox, "DELETE", "faults", Value::Null);
+    page();
+    assert_eq!(
+        take_requests(&sandbox),
+        Vec::<String>::new(),
+        "once a minute at most"
+    );
+    // A minute later (the last run moved back a minute), an ordinary page delivers it and
+    // starts the history sync at the CRM's latest entry.
+    let outbox = Outbox::open(&queue).expect("the outbox opens");
+    let (_, last) = outbox
+        .inbound_state("history.last_poll")
+        .expect("readable")
+        .expect("the work ran");
+    outbox
+        .set_inbound_state("history.last_poll", "", last - Duration::from_secs(61))
+        .expect("written");
+    page();
+    let sent = take_requests(&sandbox);
+    assert_eq!(
+        sent,
+        [
+            "POST /api/v5/customers/create 201",
+            "GET /api/v5/orders/history 200"
+        ],
+        "server log:\n{}",
+        server.log()
+    );
+    assert_eq!(pending(), 0);
+    assert!(outbox.history_cursor().expect("readable").is_some());
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -389,20 +389,24 @@ impl Integration {
     /// actions to apply and confirm as `pullChanges()` does, or null when the work was not
     /// claimed. Never throws: problems go to PHP's error log.
     pub fn after_response(&self, status_codes: &Zval) -> Option<Zval> {
-        let ran = self.site_statuses(status_codes).and_then(|statuses| {
-            end_response();
-            let actions = self.history.run_poll(&self.engine, &statuses);
-            self.log.pass_lines()?;
-            match actions.map_err(history_error)? {
-                Some(actions) => to_zval(&actions_json(&actions)).map(Some),
-                None => Ok(None),
+        let statuses = match self.site_statuses(status_codes) {
+            Ok(statuses) => statuses,
+            Err(error) => {
+                log_to_php(&format!("modretailcrm: afterResponse(): {error:?}"));
+                return None;
             }
-        });
-        match ran {
-            Ok(actions) => actions,
+        };
+        end_response();
+        let actions = self.history.run_poll(&self.engine, &statuses);
+        if let Err(error) = self.log.pass_lines() {
+            log_to_php(&format!("modretailcrm: the API log: {error:?}"));
+        }
+        match actions {
+            Ok(Some(actions)) => to_zval(&actions_json(&actions)).ok(),
+            Ok(None) => None,
             Err(error) => {
                 log_to_php(&format!(
-                    "modretailcrm: the work after the response failed: {error:?}"
+                    "modretailcrm: the work after the response failed: {error}"
                 ));
                 None
             }
