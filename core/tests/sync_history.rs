@@ -15,9 +15,10 @@ use modretailcrm_core::api::transport::TransportSettings;
 use modretailcrm_core::config::IntegrationSettings;
 use modretailcrm_core::outbox::{Confirmation, NewRecord};
 use modretailcrm_core::runtime::block_on;
-use modretailcrm_core::sync::engine::Engine;
+use modretailcrm_core::sync::change::Change;
+use modretailcrm_core::sync::engine::{Engine, LockWait};
 use modretailcrm_core::sync::inbound::SiteStatuses;
-use modretailcrm_core::sync::inbound::history::{Action, HistorySync, Pulled};
+use modretailcrm_core::sync::inbound::history::{Action, HistoryError, HistorySync, Pulled};
 use serde_json::{Value, json};
 
 use common::{RunningSandbox, SANDBOX_KEY, control, sandbox};
@@ -382,4 +383,34 @@ fn an_old_crm_change_does_not_revert_a_newer_site_change() {
     let status = engine.outbox().history_status().unwrap();
     assert_eq!((status.set_aside_count, status.skipped), (0, 1));
     assert_eq!(status.cursor, Some(history_length(&sandbox)));
+}
+
+#[test]
+fn history_reads_take_tokens_of_the_rate_limit_deliveries_share() {
+    let sandbox = sandbox();
+    let mut shop = Shop::new(&sandbox, "rate");
+    shop.settings.rate_limit = 1;
+    let (engine, sync) = shop.process();
+    let customer = json!({"externalId": "rate-1", "firstName": "Анна"});
+    engine
+        .enqueue(&Change::parse("customer.create", customer).unwrap())
+        .unwrap();
+    // The delivery takes the one token of this second…
+    let report = block_on(engine.flush(BUDGET, None, LockWait::Wait))
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.delivered, 1);
+    control(&sandbox, "DELETE", "requests", Value::Null);
+    // … so a read that may not wait for the next one is not sent.
+    let refused = sync.pull(&engine, &shop.statuses, Duration::from_millis(300));
+    assert!(matches!(refused, Err(HistoryError::Api(_))), "{refused:?}");
+    assert_eq!(
+        control(&sandbox, "GET", "requests", Value::Null)["requests"],
+        json!([]),
+        "nothing was sent"
+    );
+    assert_eq!(engine.outbox().history_cursor().unwrap(), None);
+    // With time to wait for it, the read goes.
+    assert!(shop.pull(&engine, &sync).is_empty());
+    assert!(engine.outbox().history_cursor().unwrap().is_some());
 }
