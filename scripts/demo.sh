@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
 # run a shop scenario through the MODX plugin (examples/shop.php) and show what the CRM
-# received; then the same API by hand (examples/demo.php); then stop the CRM, place an order,
+# received, and a status a manager sets in the CRM reaching the order through the history
+# (examples/history.php); then the same API by hand (examples/demo.php); then stop the CRM, place an order,
 # start it again, and watch the order arrive (examples/outage.php); last, write the demo ICML
 # catalogue and validate it (examples/icml.php).
 set -euo pipefail
@@ -29,6 +30,7 @@ start_sandbox 0
 echo "CRM sandbox listening on $url"
 export CRM_URL="$url" CRM_KEY=sandbox-key DEMO_DIR="$demo_dir"
 php -n -d extension="$so" examples/shop.php
+php -n -d extension="$so" examples/history.php
 
 # A fresh CRM for the same API used by hand (manual mode, without MODX).
 kill $pid; wait $pid 2>/dev/null || true
