@@ -245,6 +245,22 @@ impl Outbox {
         })
     }
 
+    /// Deletes the entries applied or skipped before `settled_before` that no entry still to
+    /// be handed out could need (those before the first pending or set-aside one: the check
+    /// for a later applied change reads them). Returns how many.
+    pub fn purge_history(&self, settled_before: SystemTime) -> Result<usize> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM history_entries
+                  WHERE state IN ('applied', 'skipped') AND settled_at < ?1
+                    AND history_id < coalesce((SELECT min(history_id) FROM history_entries
+                                                WHERE state IN ('pending', 'set_aside')),
+                                              9223372036854775807)",
+                [to_millis(settled_before)],
+            )?)
+        })
+    }
+
     /// The history sync at a glance.
     pub fn history_status(&self) -> Result<HistoryStatus> {
         self.read(|tx| {

@@ -168,3 +168,35 @@ fn the_sites_last_status_change_of_an_order_is_the_latest_queued_with_a_status()
     );
     assert_eq!(outbox.site_status_changed_at("2611-2").unwrap(), None);
 }
+
+#[test]
+fn settled_entries_are_purged_unless_an_entry_still_to_hand_out_may_need_them() {
+    let dir = TempDir::new("history-purge");
+    let outbox = open(&dir.file("outbox.sqlite"));
+    outbox.start_history(0, at(0)).unwrap();
+    let entries: Vec<HistoryEntry> = (1..=4).map(|id| entry(id, "a", false)).collect();
+    outbox.store_history(&entries, 4, at(0)).unwrap();
+    outbox
+        .settle_history(1, Settlement::Applied, at(10))
+        .unwrap();
+    outbox
+        .settle_history(2, Settlement::SetAside("unmapped"), at(10))
+        .unwrap();
+    outbox
+        .settle_history(3, Settlement::Skipped("stale"), at(10))
+        .unwrap();
+    outbox
+        .settle_history(4, Settlement::Applied, at(30))
+        .unwrap();
+    assert_eq!(
+        outbox.purge_history(at(20)).unwrap(),
+        1,
+        "entry 1 only: 3 is after set-aside 2"
+    );
+    outbox.retry_history().unwrap();
+    outbox
+        .settle_history(2, Settlement::Applied, at(40))
+        .unwrap();
+    assert_eq!(outbox.purge_history(at(50)).unwrap(), 3);
+    assert_eq!(outbox.history_status().unwrap().cursor, Some(4));
+}

@@ -317,6 +317,10 @@ fn pull_held(
     if deadline.saturating_duration_since(Instant::now()) >= MIN_READ_TIME {
         runtime::block_on(read_new(engine, deadline)).map_err(HistoryError::Runtime)??;
     }
+    let kept = SystemTime::now()
+        .checked_sub(engine.settings().keep_delivered)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    engine.outbox().purge_history(kept)?;
     hand_out(engine.outbox(), statuses)
 }
 
