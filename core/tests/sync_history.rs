@@ -18,9 +18,12 @@ use modretailcrm_core::runtime::block_on;
 use modretailcrm_core::sync::change::Change;
 use modretailcrm_core::sync::engine::{Engine, LockWait};
 use modretailcrm_core::sync::inbound::SiteStatuses;
-use modretailcrm_core::sync::inbound::history::{Action, HistoryError, HistorySync, Pulled};
+use modretailcrm_core::sync::inbound::history::{
+    Action, HistoryError, HistorySync, MAX_PAGES, Pulled,
+};
 use serde_json::{Value, json};
 
+use common::hostile::{Hostile, HostileServer};
 use common::{RunningSandbox, SANDBOX_KEY, control, sandbox};
 
 /// The site's statuses and their CRM codes; all synced. `cancel-other` is held by none.
@@ -46,16 +49,21 @@ struct Shop {
 
 impl Shop {
     fn new(sandbox: &RunningSandbox, name: &str) -> Shop {
+        Shop::at(&sandbox.url(), name)
+    }
+
+    /// A shop whose CRM is at `url`.
+    fn at(url: &str, name: &str) -> Shop {
         let dir = std::env::temp_dir().join(format!(
             "modretailcrm-history-{name}-{}",
             std::process::id()
         ));
         let _ = std::fs::remove_dir_all(&dir);
         let raw = json!({
-            "modretailcrm_url": sandbox.url(), "modretailcrm_apiKey": SANDBOX_KEY,
+            "modretailcrm_url": url, "modretailcrm_apiKey": SANDBOX_KEY,
             "modretailcrm_siteCode": "shop", "modretailcrm_queue_path": dir.join("outbox.sqlite"),
             "modretailcrm_send_mode": "queue", "modretailcrm_log_file": dir.join("api.log"),
-            "modretailcrm_sync_statuses": "1,2,3,4,5",
+            "modretailcrm_sync_statuses": "1,2,3,4,5", "modretailcrm_timeout": "5",
         });
         let settings = IntegrationSettings::parse(raw.as_object().unwrap())
             .unwrap()
@@ -413,4 +421,58 @@ fn history_reads_take_tokens_of_the_rate_limit_deliveries_share() {
     // With time to wait for it, the read goes.
     assert!(shop.pull(&engine, &sync).is_empty());
     assert!(engine.outbox().history_cursor().unwrap().is_some());
+}
+
+#[test]
+fn a_hostile_crm_stores_nothing_it_must_not_and_reads_a_bounded_number_of_pages() {
+    let long_id = "x".repeat(300);
+    let status_entry = |id: &str, external_id: &str| {
+        format!(
+            r#"{{"id":{id},"createdAt":"2026-12-06 12:00:00","field":"status","newValue":{{"code":"complete"}},
+               "order":{{"id":1,"externalId":"{external_id}","site":"shop"}}}}"#
+        )
+    };
+    let cases = [
+        // Not a history: refused, nothing moves.
+        (r#"{"success":true,"history":{"1":{}}}"#.to_string(), false, 1),
+        ("[1,2,3]".to_string(), false, 1),
+        // Pages that never end: at most MAX_PAGES requests.
+        (
+            r#"{"success":true,"history":[],"pagination":{"currentPage":1,"totalPageCount":999999999}}"#
+                .to_string(),
+            true,
+            MAX_PAGES as usize,
+        ),
+        // Ids that are not after the read position, not numbers, or an order id too long.
+        (
+            format!(
+                r#"{{"success":true,"history":[{},{},{},{}]}}"#,
+                status_entry("0", "2612-1"),
+                status_entry("\"7\"", "2612-1"),
+                status_entry("-4", "2612-1"),
+                status_entry("9", &long_id)
+            ),
+            true,
+            1,
+        ),
+    ];
+    for (n, (body, accepted, requests)) in cases.into_iter().enumerate() {
+        let server = HostileServer::start(Hostile::json(200, &body));
+        let shop = Shop::at(server.url(), &format!("hostile-{n}"));
+        let (engine, sync) = shop.process();
+        engine.outbox().start_history(0, SystemTime::now()).unwrap();
+        let pulled = sync.pull(&engine, &shop.statuses, BUDGET);
+        match (&pulled, accepted) {
+            (Ok(Pulled::Actions(actions)), true) => assert!(actions.is_empty(), "{body}"),
+            (Err(HistoryError::Answer(_) | HistoryError::Api(_)), false) => {}
+            other => panic!("{body}: {other:?}"),
+        }
+        assert_eq!(server.requests().len(), requests, "{body}");
+        let status = engine.outbox().history_status().unwrap();
+        assert_eq!(
+            (status.pending, status.set_aside_count, status.cursor),
+            (0, 0, Some(if accepted && n == 3 { 9 } else { 0 })),
+            "{body}"
+        );
+    }
 }
