@@ -2,7 +2,8 @@
 // The router of the built-in server (`php -S`, SAPI cli-server) that tests/php_delivery.rs
 // starts for a shop without cron: every request is an ordinary page of the MODX harness
 // (miniShop2's service included) whose plugin runs OnMODXInit, as MODX runs it on every
-// request; the plugin registers its work after the response. The page says nothing about it.
+// request; the plugin registers its work after the response. After the page come the status
+// changes miniShop2 was asked for meanwhile.
 declare(strict_types=1);
 
 define('MODX_CORE_PATH', __DIR__ . '/modx/site/core/');
@@ -18,7 +19,10 @@ $modx = new modXWithMiniShop2(settings((string) getenv('OUTBOX_DIR'), [
 give_crm_codes($modx);
 $modx->runPlugin(plugin_file(), 'OnMODXInit', ['contextKey' => 'web', 'options' => null]);
 register_shutdown_function(static function () use ($modx): void {
-    // After the plugin's work (registered first): what went wrong, for the server log.
+    // After the plugin's work (registered first): what miniShop2 was asked, to the client (the
+    // built-in server answers until the shutdown functions are done), what went wrong, to the
+    // server log.
+    echo 'miniShop2: ', json_encode($modx->miniShop2?->calls ?? []), "\n";
     foreach ($modx->logged(modX::LOG_LEVEL_ERROR) as $line) {
         error_log($line);
     }
