@@ -2,12 +2,13 @@
 # The main job: install what is missing, build, start the bundled CRM sandbox on loopback,
 # run a shop scenario through the MODX plugin (examples/shop.php) and show what the CRM
 # received; a status set in the CRM arriving on the site through the webhook, a forged call
-# refused (examples/webhook.php); a manager's edit of an order (examples/manager_edit.php);
-# then the same API by hand (examples/demo.php); then stop the CRM, place an order, start it
-# again, and watch the order arrive (examples/outage.php); then write the demo ICML catalogue
-# and validate it (examples/icml.php); last, send the sandbox the same create urlencoded and
-# multipart, as PHP's curl does for a string and an array body (examples/wire_forms.php), and
-# show its request log.
+# refused (examples/webhook.php), and a status a manager sets in the CRM reaching the order
+# through the history (examples/history.php); a manager's edit of an order
+# (examples/manager_edit.php); then the same API by hand (examples/demo.php); then stop the
+# CRM, place an order, start it again, and watch the order arrive (examples/outage.php); then
+# write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
+# same create urlencoded and multipart, as PHP's curl does for a string and an array body
+# (examples/wire_forms.php), and show its request log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sandbox.sh
@@ -34,6 +35,7 @@ echo "CRM sandbox listening on $url"
 export CRM_URL="$url" CRM_KEY=sandbox-key DEMO_DIR="$demo_dir"
 php -n -d extension="$so" examples/shop.php
 MODRETAILCRM_SO="$so" php -n -d extension="$so" examples/webhook.php
+php -n -d extension="$so" examples/history.php
 
 # A fresh CRM for a manager's edit of an order: an item added, the address and a two-line
 # comment changed (examples/manager_edit.php).

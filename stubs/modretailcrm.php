@@ -317,6 +317,30 @@ namespace ModRetailCrm {
         public function __construct(mixed $settings) {}
 
         /**
+         * The work after the response, once `pollDue()` said it is due: ends the response where
+         * the SAPI can (PHP-FPM, LiteSpeed), delivers the outbox's due records, then pulls the
+         * CRM's status changes, within `modretailcrm_poll_budget` (default 2 s). Returns the
+         * actions to apply and confirm as `pullChanges()` does, or null when the work was not
+         * claimed. Never throws: problems go to PHP's error log.
+         *
+         * @param mixed $status_codes
+         * @return mixed
+         */
+        public function afterResponse(mixed $status_codes): mixed {}
+
+        /**
+         * Confirms action `$id` of `pullChanges()` or `afterResponse()`: applied when `$error` is
+         * null, else set aside with miniShop2's refusal `$error` (listed in `status()`). Returns
+         * false when it was confirmed before (nothing changes); an id never handed out is a
+         * `ValidationException`.
+         *
+         * @param mixed $id
+         * @param mixed $error
+         * @return bool
+         */
+        public function applied(mixed $id, mixed $error = null): bool {}
+
+        /**
          * For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
          * `deferred` mode: delivers due changes for at most `$seconds` (default
          * `modretailcrm_after_response_budget`, 3 s) without the visitor waiting for the CRM,
@@ -455,6 +479,37 @@ namespace ModRetailCrm {
         public function onUserSave(mixed $user, mixed $profile, mixed $mode, mixed $context, mixed $groups = null): mixed {}
 
         /**
+         * For the plugin's shutdown function on every request, so that a shop without cron
+         * works: whether the work after the response is due — at most once a minute per site,
+         * by one PHP worker at a time, `modretailcrm_poll_budget` not 0. When it is, this
+         * worker has it: call `afterResponse()`. Never throws: problems go to PHP's error log.
+         *
+         * @return bool
+         */
+        public function pollDue(): bool {}
+
+        /**
+         * The status changes made in RetailCRM since the last pull, for the site to apply:
+         * reads `orders/history` after the saved position (the first pull only notes the CRM's
+         * latest entry), under the rate limit deliveries share. `$statusCodes` is `[ms2 status
+         * id => retailcrm_status_code]` of the site's statuses; only those in
+         * `modretailcrm_sync_statuses` are set. Returns a list of `['id' => '…', 'order' =>
+         * order num, 'order_id' => order id or null, 'status' => site status id, 'code' => CRM
+         * code, 'crm_order_id' => …, 'changed_at' => Unix time]`, oldest first. Apply each with
+         * miniShop2's `changeOrderStatus()` — nothing when the order has that status already —
+         * and confirm it with `applied()`: an action not confirmed is returned again by the next
+         * pull (after a crash), and the history cursor moves only past confirmed ones. Changes
+         * made with this integration's own key, of other sites' or the CRM's own orders, and
+         * older than a later change of their order are not returned; those that cannot be
+         * applied are set aside (see `status()`). Returns `[]` while another process of the site
+         * pulls or has not confirmed its actions.
+         *
+         * @param mixed $status_codes
+         * @return mixed
+         */
+        public function pullChanges(mixed $status_codes): mixed {}
+
+        /**
          * Removes delivered records older than `$days` (default `modretailcrm_keep_delivered_days`,
          * which deliveries also apply). Returns how many.
          *
@@ -464,8 +519,9 @@ namespace ModRetailCrm {
         public function purge(mixed $days = null): int {}
 
         /**
-         * Sends dead letters again: `'dead'` for all of them, or a list of record ids. Returns
-         * how many records were put back in the queue.
+         * Sends dead letters again: `'dead'` for all of them (and the CRM changes set aside,
+         * handed to the site again by the next pull), `'history'` for the CRM changes set aside
+         * only, or a list of record ids. Returns how many were put back.
          *
          * @param mixed $which
          * @return int
@@ -488,7 +544,12 @@ namespace ModRetailCrm {
          * `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
          * still be read is shown, and every change is refused with an `OutboxException`);
          * `webhook`: the last webhook call (`code`, `verdict`, `order`, `remote_addr`, `at`) or
-         * null.
+         * null; `history`: the CRM → site sync — `cursor` (every history entry up to it is settled)
+         * and `cursor_age` (seconds since it last moved), `read` (the last entry read),
+         * `latest` (the CRM's latest entry seen) and `lag` (entries between it and the cursor),
+         * `pending`, `skipped` (older than a later change of their order), and the entries set
+         * aside (`set_aside_count`, `set_aside`: `id`, `order`, `number`, `code`, `changed_at`,
+         * `reason`, `at`; `retry('dead')` or `retry('history')` hands them out again).
          *
          * @return mixed
          */

@@ -53,11 +53,11 @@ fn call(params: &[(&str, &str)]) -> HttpRequest {
 fn create_order(engine: &Engine, external_id: &str, status: &str) {
     let order = json!({"externalId": external_id, "number": external_id.replace('-', "/"),
         "status": status, "firstName": "Иван"});
-    modretailcrm_core::runtime::block_on(engine.reader(Duration::from_secs(5)).create(
-        Entity::Order,
-        order,
-        None,
-    ))
+    modretailcrm_core::runtime::block_on(
+        engine
+            .reading_client(std::time::Instant::now() + Duration::from_secs(5))
+            .create(Entity::Order, order, None),
+    )
     .unwrap()
     .expect("the sandbox takes the order");
 }

@@ -2,10 +2,12 @@
 // modretailcrm command line, for cron and for the shop's sysadmin.
 //
 //   php modretailcrm.php --config=/path/settings.json flush [seconds]   deliver due changes
-//   php modretailcrm.php --config=… status                              the outbox at a glance (JSON), the
-//                                                                       last webhook call and its verdict, and
-//                                                                       whether the web server serves it
-//   php modretailcrm.php --config=… retry dead | ID [ID …]              send dead letters again
+//   php modretailcrm.php --config=… status                              the outbox and the history sync at a
+//                                                                       glance (JSON), the last webhook call and
+//                                                                       its verdict, and whether the web server
+//                                                                       serves the outbox
+//   php modretailcrm.php --config=… retry dead | history | ID [ID …]    send dead letters again (dead: and the
+//                                                                       CRM changes set aside; history: those only)
 //   php modretailcrm.php --config=… discard ID                          drop a pending or dead record
 //   php modretailcrm.php --config=… purge [days]                        drop delivered records older than days (30)
 //   php modretailcrm.php --site=/path/to/modx icml [--shop=… --company=… --parents=… --output=… --site-url=…]
@@ -16,6 +18,8 @@
 // site in --site=DIR (the folder with config.core.php: its database and system settings).
 // `status` asks the site over HTTP whether it serves the outbox file: --site gives site_url
 // and base_path; a --config file may carry them too.
+// `history` and `run` need --site: they start MODX (core/model/modx/modx.class.php) to apply
+// each change with miniShop2's changeOrderStatus(), as the plugin does after a response.
 // `icml` needs --site; it writes to --output, else the modretailcrm_icml_file setting, else
 // {assets_path}modretailcrm/icml.xml, and leaves the file untouched when the catalogue did
 // not change. An absolute --output is the operator's choice and taken as it is; any other
@@ -23,16 +27,19 @@
 
 declare(strict_types=1);
 
+require_once __DIR__ . '/../lib/CrmStatus.php';
 require_once __DIR__ . '/../lib/IcmlCatalog.php';
 require_once __DIR__ . '/../lib/ModxSite.php';
 require_once __DIR__ . '/../lib/PrivateFolder.php';
 
+use ModRetailCrm\Plugin\CrmStatus;
 use ModRetailCrm\Plugin\IcmlCatalog;
 use ModRetailCrm\Plugin\ModxSite;
 use ModRetailCrm\Plugin\PrivateFolder;
 
 const USAGE = 'usage: php modretailcrm.php --config=settings.json | --site=/path/to/modx'
-    . " flush [seconds] | status | retry dead|ID… | discard ID | purge [days]\n"
+    . " flush [seconds] | status | retry dead|history|ID… | discard ID | purge [days]\n"
+    . "       php modretailcrm.php --site=/path/to/modx history | run [seconds]\n"
     . '       php modretailcrm.php --site=/path/to/modx icml [--shop=NAME] [--company=NAME] [--parents=IDS] [--output=FILE] [--site-url=URL]';
 
 /** The options icml takes, besides --site and --config. */
@@ -70,6 +77,37 @@ function discard(ModRetailCrm\Integration $integration, string $id): array
 {
     $integration->discard((int) $id);
     return ['discarded' => (int) $id];
+}
+
+/** MODX of the site ModxSite::open() opened (its config.core.php is loaded), for miniShop2. */
+function modx(): modX
+{
+    $class = MODX_CORE_PATH . 'model/modx/modx.class.php';
+    if (!is_file($class)) {
+        throw new RuntimeException("MODX is not installed in this site: $class is missing");
+    }
+    require_once $class;
+    $modx = new modX();
+    $modx->initialize('mgr');
+    return $modx;
+}
+
+/**
+ * The status changes made in RetailCRM applied through miniShop2, pull after pull until none
+ * is left (at most 20 pulls), and the history sync's state after.
+ */
+function history(ModRetailCrm\Integration $integration, modX $modx): array
+{
+    $total = ['applied' => 0, 'refused' => 0];
+    for ($pull = 0; $pull < 20; $pull++) {
+        $counts = CrmStatus::sync($modx, $integration);
+        $total['applied'] += $counts['applied'];
+        $total['refused'] += $counts['refused'];
+        if ($counts['applied'] + $counts['refused'] === 0) {
+            break;
+        }
+    }
+    return $total + ['history' => $integration->status()['history']];
 }
 
 /** The ICML catalogue of the site, written where the options or settings say. */
@@ -157,17 +195,24 @@ if ($command === 'icml') {
         }
         $web = $settings;
     }
+    if (in_array($command, ['history', 'run'], true) && $site === null) {
+        usage("$command applies the CRM's changes through miniShop2: pass --site=/path/to/modx");
+    }
     try {
         $integration = new ModRetailCrm\Integration($settings);
         $result = match ($command) {
             'flush' => $integration->flush(isset($rest[0]) ? (float) $rest[0] : null),
+            'history' => history($integration, modx()),
+            'run' => ['flush' => $integration->flush(isset($rest[0]) ? (float) $rest[0] : null)]
+                + history($integration, modx()),
             'status' => status($integration, $web),
-            'retry' => ['requeued' => $integration->retry(($rest[0] ?? '') === 'dead' ? 'dead' : array_map('intval', $rest))],
+            'retry' => ['requeued' => $integration->retry(in_array($rest[0] ?? '', ['dead', 'history'], true)
+                ? $rest[0] : array_map('intval', $rest))],
             'discard' => discard($integration, $rest[0] ?? usage('discard needs a record id')),
             'purge' => ['purged' => $integration->purge(isset($rest[0]) ? (int) $rest[0] : null)],
             default => usage("unknown command '$command'"),
         };
-    } catch (ModRetailCrm\Exception $e) {
+    } catch (Throwable $e) {
         failed($e);
     }
 }

@@ -13,22 +13,27 @@ use crate::php::args;
 use crate::php::convert::to_zval;
 use crate::php::custom::SiteClasses;
 use crate::php::exceptions::{Kind, config, internal, validation};
+use crate::php::history::{actions_json, history_error, status_json as history_status_json};
 use crate::php::log::PhpLog;
 use crate::php::webhook;
 use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, SendMode};
 use modretailcrm_core::logging::LineSink;
 use modretailcrm_core::mapping::{OrderInput, StatusChangeInput};
-use modretailcrm_core::outbox::{OutboxError, OutboxStatus, RetrySelection};
+use modretailcrm_core::outbox::{Confirmation, OutboxError, OutboxStatus, RetrySelection};
 use modretailcrm_core::sync::activation::{self, Inactive};
 use modretailcrm_core::sync::background;
 use modretailcrm_core::sync::change::Change;
 use modretailcrm_core::sync::engine::{Engine, FlushReport, LockWait, Settled};
-use modretailcrm_core::sync::inbound;
+use modretailcrm_core::sync::inbound::history::{HistorySync, Pulled};
+use modretailcrm_core::sync::inbound::{self, SiteStatuses};
 use modretailcrm_core::sync::send::{self, Queued, SendError};
 use modretailcrm_core::sync::shop_event::{EventError, EventOutcome, NOTHING_TO_SEND, ShopEvents};
 
 /// The default time `flush()` may take when no budget is given (seconds).
 const DEFAULT_FLUSH_BUDGET: f64 = 10.0;
+
+/// The time `pullChanges()` may spend reading the CRM's history.
+const PULL_BUDGET: Duration = Duration::from_secs(10);
 
 /// A shop's integration with its CRM. Every failure is a `ModRetailCrm\Exception`.
 #[php_class]
@@ -36,6 +41,7 @@ const DEFAULT_FLUSH_BUDGET: f64 = 10.0;
 pub struct Integration {
     engine: Engine,
     log: PhpLog,
+    history: HistorySync,
 }
 
 #[php_impl]
@@ -263,25 +269,38 @@ impl Integration {
     /// `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
     /// still be read is shown, and every change is refused with an `OutboxException`);
     /// `webhook`: the last webhook call (`code`, `verdict`, `order`, `remote_addr`, `at`) or
-    /// null.
+    /// null; `history`: the CRM → site sync — `cursor` (every history entry up to it is settled)
+    /// and `cursor_age` (seconds since it last moved), `read` (the last entry read),
+    /// `latest` (the CRM's latest entry seen) and `lag` (entries between it and the cursor),
+    /// `pending`, `skipped` (older than a later change of their order), and the entries set
+    /// aside (`set_aside_count`, `set_aside`: `id`, `order`, `number`, `code`, `changed_at`,
+    /// `reason`, `at`; `retry('dead')` or `retry('history')` hands them out again).
     pub fn status(&self) -> PhpResult<Zval> {
-        let status = self
-            .engine
-            .outbox()
-            .status(SystemTime::now())
-            .map_err(outbox_error)?;
+        let now = SystemTime::now();
+        let outbox = self.engine.outbox();
+        let status = outbox.status(now).map_err(outbox_error)?;
         let mut json = status_json(&status);
         json["outbox"] = json!(self.engine.settings().queue_path.to_string_lossy());
         json["webhook"] = inbound::webhook::last_call(&self.engine)
             .map_err(outbox_error)?
             .unwrap_or(Value::Null);
+        let history = outbox.history_status().map_err(outbox_error)?;
+        json["history"] = history_status_json(&history, now);
         to_zval(&json)
     }
 
-    /// Sends dead letters again: `'dead'` for all of them, or a list of record ids. Returns
-    /// how many records were put back in the queue.
+    /// Sends dead letters again: `'dead'` for all of them (and the CRM changes set aside,
+    /// handed to the site again by the next pull), `'history'` for the CRM changes set aside
+    /// only, or a list of record ids. Returns how many were put back.
     pub fn retry(&self, which: &Zval) -> PhpResult<i64> {
+        let outbox = self.engine.outbox();
+        let history = match which.dereference().str() {
+            Some("dead" | "history") => outbox.retry_history().map_err(outbox_error)?,
+            _ => 0,
+        };
+        let history = i64::try_from(history).unwrap_or(i64::MAX);
         let selection = match which.dereference().str() {
+            Some("history") => return Ok(history),
             Some("dead") => RetrySelection::AllDead,
             _ => {
                 let ids = args::list(which, "$which")?
@@ -295,12 +314,12 @@ impl Integration {
                 RetrySelection::Ids(ids)
             }
         };
-        let count = self
-            .engine
-            .outbox()
+        let count = outbox
             .retry(&selection, SystemTime::now())
             .map_err(outbox_error)?;
-        Ok(i64::try_from(count).unwrap_or(i64::MAX))
+        Ok(i64::try_from(count)
+            .unwrap_or(i64::MAX)
+            .saturating_add(history))
     }
 
     /// Removes a pending or dead record for good.
@@ -323,6 +342,90 @@ impl Integration {
         let count = self.engine.outbox().purge(before).map_err(outbox_error)?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
+
+    /// The status changes made in RetailCRM since the last pull, for the site to apply:
+    /// reads `orders/history` after the saved position (the first pull only notes the CRM's
+    /// latest entry), under the rate limit deliveries share. `$statusCodes` is `[ms2 status
+    /// id => retailcrm_status_code]` of the site's statuses; only those in
+    /// `modretailcrm_sync_statuses` are set. Returns a list of `['id' => '…', 'order' =>
+    /// order num, 'order_id' => order id or null, 'status' => site status id, 'code' => CRM
+    /// code, 'crm_order_id' => …, 'changed_at' => Unix time]`, oldest first. Apply each with
+    /// miniShop2's `changeOrderStatus()` — nothing when the order has that status already —
+    /// and confirm it with `applied()`: an action not confirmed is returned again by the next
+    /// pull (after a crash), and the history cursor moves only past confirmed ones. Changes
+    /// made with this integration's own key, of other sites' or the CRM's own orders, and
+    /// older than a later change of their order are not returned; those that cannot be
+    /// applied are set aside (see `status()`). Returns `[]` while another process of the site
+    /// pulls or has not confirmed its actions.
+    pub fn pull_changes(&self, status_codes: &Zval) -> PhpResult<Zval> {
+        let statuses = self.site_statuses(status_codes)?;
+        let pulled = self.history.pull(&self.engine, &statuses, PULL_BUDGET);
+        self.log.pass_lines()?;
+        match pulled.map_err(history_error)? {
+            Pulled::Busy => to_zval(&json!([])),
+            Pulled::Actions(actions) => to_zval(&actions_json(&actions)),
+        }
+    }
+
+    /// Confirms action `$id` of `pullChanges()` or `afterResponse()`: applied when `$error` is
+    /// null, else set aside with miniShop2's refusal `$error` (listed in `status()`). Returns
+    /// false when it was confirmed before (nothing changes); an id never handed out is a
+    /// `ValidationException`.
+    pub fn applied(&self, id: &Zval, error: Option<&Zval>) -> PhpResult<bool> {
+        let id = args::string(id, "$id")?;
+        let error = args::optional_string(error, "$error")?;
+        let confirmation = self
+            .history
+            .applied(&self.engine, &id, error.as_deref())
+            .map_err(history_error)?;
+        Ok(confirmation == Confirmation::Settled)
+    }
+
+    /// For the plugin's shutdown function on every request, so that a shop without cron
+    /// works: whether the work after the response is due — at most once a minute per site,
+    /// by one PHP worker at a time, `modretailcrm_poll_budget` not 0. When it is, this
+    /// worker has it: call `afterResponse()`. Never throws: problems go to PHP's error log.
+    pub fn poll_due(&self) -> bool {
+        match self.history.claim_poll(&self.engine) {
+            Ok(due) => due,
+            Err(error) => {
+                log_to_php(&format!(
+                    "modretailcrm: the work after the response failed: {error}"
+                ));
+                false
+            }
+        }
+    }
+
+    /// The work after the response, once `pollDue()` said it is due: ends the response where
+    /// the SAPI can (PHP-FPM, LiteSpeed), delivers the outbox's due records, then pulls the
+    /// CRM's status changes, within `modretailcrm_poll_budget` (default 2 s). Returns the
+    /// actions to apply and confirm as `pullChanges()` does, or null when the work was not
+    /// claimed. Never throws: problems go to PHP's error log.
+    pub fn after_response(&self, status_codes: &Zval) -> Option<Zval> {
+        let statuses = match self.site_statuses(status_codes) {
+            Ok(statuses) => statuses,
+            Err(error) => {
+                log_to_php(&format!("modretailcrm: afterResponse(): {error:?}"));
+                return None;
+            }
+        };
+        end_response();
+        let actions = self.history.run_poll(&self.engine, &statuses);
+        if let Err(error) = self.log.pass_lines() {
+            log_to_php(&format!("modretailcrm: the API log: {error:?}"));
+        }
+        match actions {
+            Ok(Some(actions)) => to_zval(&actions_json(&actions)).ok(),
+            Ok(None) => None,
+            Err(error) => {
+                log_to_php(&format!(
+                    "modretailcrm: the work after the response failed: {error}"
+                ));
+                None
+            }
+        }
+    }
 }
 
 impl Integration {
@@ -336,7 +439,21 @@ impl Integration {
             None,
         );
         let engine = activation::engine(settings, Some(log.sink()))?;
-        Ok(Integration { engine, log })
+        Ok(Integration {
+            engine,
+            log,
+            history: HistorySync::new(),
+        })
+    }
+
+    /// The site's statuses from the plugin's `[ms2 status id => retailcrm_status_code]`.
+    fn site_statuses(&self, status_codes: &Zval) -> PhpResult<SiteStatuses> {
+        let codes = args::array(status_codes, "$statusCodes")?;
+        let synced: Vec<u64> = (self.engine.settings().status_rules.sync_statuses.iter())
+            .filter_map(|id| u64::try_from(*id).ok())
+            .collect();
+        SiteStatuses::from_json(&codes, &synced)
+            .map_err(|problem| validation(format!("$statusCodes: {problem}")))
     }
 
     /// The shop events of this integration, a failing site class told to PHP's error log.

@@ -44,8 +44,9 @@ pub fn http_request(request: &Zval) -> PhpResult<HttpRequest> {
     Ok(parsed)
 }
 
-/// The answer for PHP: `actions` each `['order' => num, 'status' => id]` with `'id'` when the
-/// site order id is known; `log` the line to log when there is one.
+/// The answer for PHP: `actions` each `['order' => num, 'status' => id]` with `'order_id'`
+/// when the site order id is known (as `pullChanges()` gives it); `log` the line to log when
+/// there is one.
 pub fn answer_json(answer: &WebhookAnswer) -> Value {
     let actions: Vec<Value> = answer
         .actions
@@ -53,7 +54,7 @@ pub fn answer_json(answer: &WebhookAnswer) -> Value {
         .map(|action| {
             let mut item = json!({"order": action.order, "status": action.status});
             if let Some(id) = action.id {
-                item["id"] = json!(id);
+                item["order_id"] = json!(id);
             }
             item
         })

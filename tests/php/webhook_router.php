@@ -21,6 +21,7 @@ $modx = new modX([
     'modretailcrm_rate_limit' => '0',
     'modretailcrm_sync_statuses' => '1,2,3,4',
     'modretailcrm_webhook_secret' => (string) getenv('WEBHOOK_SECRET'),
+    'modretailcrm_lib_path' => dirname(__DIR__, 2) . '/php-plugin/lib',
 ], is_array($saved) ? $saved : null);
 if (!is_array($saved)) {
     give_crm_codes($modx);

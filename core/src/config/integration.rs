@@ -45,6 +45,10 @@ pub struct IntegrationSettings {
     /// (`modretailcrm_after_response_budget`, default 3 s): the worker serves no other
     /// visitor meanwhile.
     pub after_response_budget: Duration,
+    /// How long the work without cron may take after a response, at most once a minute
+    /// per site: due retries, then one history pull (`modretailcrm_poll_budget`, default
+    /// 2 s; 0 turns it off).
+    pub poll_budget: Duration,
     /// Timeouts of one CRM call.
     pub transport: TransportSettings,
     /// Requests per second per key, shared by every process using the outbox.
@@ -259,6 +263,7 @@ impl IntegrationSettings {
             queue_path,
             sync_budget: seconds(settings, "sync_budget")?,
             after_response_budget: seconds(settings, "after_response_budget")?,
+            poll_budget: seconds(settings, "poll_budget")?,
             transport,
             rate_limit,
             log: flag(settings, "log")?,
@@ -318,6 +323,7 @@ mod tests {
         assert_eq!(settings.keep_delivered, Duration::from_secs(30 * DAY));
         assert_eq!(settings.sync_budget, Duration::from_secs(2));
         assert_eq!(settings.after_response_budget, Duration::from_secs(3));
+        assert_eq!(settings.poll_budget, Duration::from_secs(2));
         assert_eq!(settings.rate_limit, 10);
         assert!(settings.log);
         assert_eq!(

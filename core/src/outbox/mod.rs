@@ -120,6 +120,8 @@ mod damage;
 mod delivery_lock;
 mod destination;
 mod error;
+mod history_entries;
+mod history_lock;
 mod inbound_state;
 mod keys;
 mod lease;
@@ -139,6 +141,11 @@ pub use claim::Claimed;
 pub use delivery_lock::{DeliveryLock, HeldLock};
 pub use destination::Destination;
 pub use error::{OutboxError, Result};
+pub use history_entries::{
+    Confirmation, HistoryEntry, HistoryStatus, MAX_RETURNS, SET_ASIDE_LISTED, SetAsideEntry,
+    Settlement,
+};
+pub use history_lock::HistoryLock;
 pub use ops::{
     BreakerStatus, DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection,
     Unmapped,

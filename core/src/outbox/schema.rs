@@ -41,6 +41,11 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 /// Version 5: `inbound_state`, named values of the CRM → site direction (the history cursor,
 /// the last webhook call and its verdict…) with the time each was set (see
 /// `inbound_state.rs`).
+///
+/// Version 6: `history_entries`, the CRM's status changes read from `orders/history` that
+/// concern the site, each kept until the site confirmed it (`applied`), it was `skipped` (the
+/// site's own, or older than the site's later change) or `set_aside` with its reason (see
+/// `history_entries.rs`).
 const MIGRATIONS: &[&str] = &[
     "
     CREATE TABLE records (
@@ -121,6 +126,21 @@ const MIGRATIONS: &[&str] = &[
         value      TEXT    NOT NULL,
         updated_at INTEGER NOT NULL
     ) WITHOUT ROWID;
+",
+    "
+    CREATE TABLE history_entries (
+        history_id INTEGER PRIMARY KEY,
+        crm_order  TEXT    NOT NULL,
+        code       TEXT    NOT NULL,
+        changed_at INTEGER NOT NULL,
+        state      TEXT    NOT NULL DEFAULT 'pending'
+                           CHECK (state IN ('pending', 'applied', 'skipped', 'set_aside')),
+        returned   INTEGER NOT NULL DEFAULT 0,
+        reason     TEXT,
+        read_at    INTEGER NOT NULL,
+        settled_at INTEGER
+    );
+    CREATE INDEX history_entries_state ON history_entries (state, history_id);
 ",
 ];
 

@@ -162,23 +162,6 @@ impl Engine {
         &self.outbox
     }
 
-    /// A client of this shop's CRM for reading (the webhook checks an order with it): every
-    /// request takes a token of the rate limit every process of the shop shares, and none
-    /// is sent, or waits for an answer, past `budget` from now.
-    pub fn reader(&self, budget: Duration) -> Client {
-        let limit = SharedLimit::new(
-            Arc::clone(&self.outbox),
-            self.rate_key.clone(),
-            self.settings.rate_limit,
-            Instant::now() + budget,
-        );
-        self.client(
-            self.settings.transport.timeout.min(budget),
-            Arc::new(limit),
-            self.log.clone(),
-        )
-    }
-
     /// Writes `change` to the outbox; durable when this returns. Returns the record id.
     pub fn enqueue(&self, change: &Change) -> Result<i64, OutboxError> {
         let record = NewRecord {
@@ -454,6 +437,24 @@ impl Engine {
             return Ok(None);
         }
         self.outbox.newer_of_same_kind(claimed)
+    }
+
+    /// A client for reading the CRM (the history, the webhook's check of an order) whose
+    /// every request takes a token of the rate limit the deliveries share, none sent, or
+    /// waiting for an answer, past `deadline`.
+    pub fn reading_client(&self, deadline: Instant) -> Client {
+        let limit = SharedLimit::new(
+            Arc::clone(&self.outbox),
+            self.rate_key.clone(),
+            self.settings.rate_limit,
+            deadline,
+        );
+        let timeout = self
+            .settings
+            .transport
+            .timeout
+            .min(deadline.saturating_duration_since(Instant::now()));
+        self.client(timeout, Arc::new(limit), self.log.clone())
     }
 
     fn client(

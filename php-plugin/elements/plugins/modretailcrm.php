@@ -9,7 +9,10 @@
  * (RetailCRM's trigger calling the webhook: the extension checks the call and the order in the
  * CRM, the plugin sets the status through miniShop2), and OnMODXInit and
  * msOnManagerCustomCssJs, which add the retailcrm_*_code fields to miniShop2's model and
- * settings page and work without the extension.
+ * settings page and work without the extension. OnMODXInit also registers the work after the
+ * response of web requests, for shops without cron (lib/CrmStatus.php): at most once a minute
+ * per site, the outbox's due retries and the CRM's status changes applied. A status the CRM set
+ * (the webhook, the history: ModRetailCrm\Plugin\CrmStatus::applying()) is not sent back.
  *
  * The plugin is thin: it gathers the toArray() of the objects an event concerns and hands them
  * to the modretailcrm extension (ModRetailCrm\Integration), which maps, queues durably and
@@ -32,9 +35,7 @@
 
 $request = &$GLOBALS['modretailcrm_plugin'];
 // integration: ModRetailCrm\Integration, false when inactive, null until the first shop event.
-// applying: a status from the CRM is being set, so its msOnChangeOrderStatus is not sent back.
-$request ??= ['integration' => null, 'extension_reported' => false, 'shutdown_registered' => false,
-    'applying' => false];
+$request ??= ['integration' => null, 'extension_reported' => false, 'shutdown_registered' => false];
 
 if (!isset($modx->event)) {
     return;
@@ -68,7 +69,10 @@ try {
                     'dbtype' => 'varchar', 'precision' => '255', 'phptype' => 'string', 'null' => true,
                 ];
             }
-            return;
+            if (PHP_SAPI === 'cli') {
+                return; // the installer, cron and the command line: no response to work after
+            }
+            break;
 
         case 'msOnManagerCustomCssJs':
             $controller = $scriptProperties['controller'] ?? null;
@@ -84,13 +88,14 @@ try {
     return;
 }
 
-$events = ['OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'OnHandleRequest',
+$events = ['OnMODXInit', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus', 'OnHandleRequest',
     'msOnUpdateOrder', 'msOnCreateOrderProduct', 'msOnUpdateOrderProduct', 'msOnRemoveOrderProduct'];
 if (!in_array($modx->event->name, $events, true)) {
     return;
 }
-// A status the webhook is setting came from the CRM: it is not sent back.
-if ($modx->event->name === 'msOnChangeOrderStatus' && $request['applying']) {
+// A status the CRM set (the history sync, the webhook): not sent back.
+if ($modx->event->name === 'msOnChangeOrderStatus' && class_exists('ModRetailCrm\Plugin\CrmStatus', false)
+    && \ModRetailCrm\Plugin\CrmStatus::applying()) {
     return;
 }
 // Every page view comes here: a cheap look first, so that ordinary pages load nothing. Without
@@ -106,7 +111,8 @@ if ($modx->event->name === 'OnHandleRequest') {
 }
 
 if (!extension_loaded('modretailcrm')) {
-    if (!$request['extension_reported']) {
+    // Said on the shop events only, not on every page.
+    if (!$request['extension_reported'] && $modx->event->name !== 'OnMODXInit') {
         $request['extension_reported'] = true;
         $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] the PHP extension "modretailcrm" is not loaded'
             . ' (add extension=modretailcrm.so to php.ini): orders and customers are NOT sent to RetailCRM.');
@@ -147,6 +153,27 @@ if ($request['integration'] === false) {
     return;
 }
 $integration = $request['integration'];
+
+// lib/CrmStatus.php: the one place a status from the CRM is applied (the webhook, the history).
+$loadCrmStatus = static function () use ($modx): void {
+    $lib = (string) $modx->getOption('modretailcrm_lib_path', null, '');
+    $lib = $lib !== '' ? $lib : $modx->getOption('core_path', null, MODX_CORE_PATH) . 'components/modretailcrm/lib/';
+    $file = rtrim($lib, '/') . '/CrmStatus.php';
+    if (!is_file($file)) {
+        throw new \RuntimeException("$file is missing: install the component again");
+    }
+    require_once $file;
+};
+
+if ($modx->event->name === 'OnMODXInit') {
+    try {
+        $loadCrmStatus();
+        register_shutdown_function(['ModRetailCrm\Plugin\CrmStatus', 'afterResponse'], $modx, $integration);
+    } catch (\Throwable $e) {
+        $modx->log(modX::LOG_LEVEL_ERROR, '[modRetailCRM] the work after the response cannot run: ' . $e->getMessage());
+    }
+    return;
+}
 
 // toArray() of one object found by id or criteria, or null.
 $load = static function (string $class, $criteria) use ($modx): ?array {
@@ -199,10 +226,8 @@ try {
                 }
                 $headers['Content-Type'] = $_SERVER['CONTENT_TYPE'] ?? '';
             }
-            $codes = [];
-            foreach ($modx->getCollection('msOrderStatus') as $status) {
-                $codes[(int) $status->get('id')] = $status->get('retailcrm_status_code');
-            }
+            $loadCrmStatus();
+            $codes = \ModRetailCrm\Plugin\CrmStatus::codes($modx);
             $answer = $integration->handleRequest([
                 'method' => (string) ($_SERVER['REQUEST_METHOD'] ?? 'GET'),
                 'path' => explode('?', $uri, 2)[0],
@@ -219,25 +244,12 @@ try {
             $code = (int) $answer['code'];
             $body = (string) $answer['body'];
             $refusal = isset($answer['log']) ? (string) $answer['log'] : null;
-            $miniShop2 = $answer['actions'] !== [] ? $modx->getService('miniShop2') : null;
             foreach ($answer['actions'] as $action) {
-                $order = isset($action['id'])
-                    ? $modx->getObject('msOrder', (int) $action['id'])
-                    : $modx->getObject('msOrder', ['num' => (string) $action['order']]);
-                $changed = !is_object($order) ? "the site has no order {$action['order']}"
-                    : (!is_object($miniShop2) ? 'miniShop2 is not installed' : true);
-                // The order has the status already (a replayed call): nothing to change.
-                if ($changed === true && (int) $order->get('status') !== (int) $action['status']) {
-                    $request['applying'] = true;
-                    try {
-                        $changed = $miniShop2->changeOrderStatus((int) $order->get('id'), (int) $action['status']);
-                    } finally {
-                        $request['applying'] = false;
-                    }
-                }
-                if ($changed !== true) {
-                    $code = is_object($order) ? 409 : 404;
-                    $refusal = "webhook: order {$action['order']} keeps its status: " . strip_tags((string) $changed);
+                // null: the order has the status now (or had it: a replayed call changes nothing).
+                $error = \ModRetailCrm\Plugin\CrmStatus::apply($modx, $action);
+                if ($error !== null) {
+                    $code = \ModRetailCrm\Plugin\CrmStatus::order($modx, $action) === null ? 404 : 409;
+                    $refusal = "webhook: order {$action['order']} keeps its status: " . strip_tags($error);
                     $body = (string) json_encode(['success' => false, 'errorMsg' => $refusal],
                         JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
                 }

@@ -220,8 +220,8 @@ class modX
     private static array $pluginGlobals = [];
     /** event name => plugin files invokeEvent() runs (as the plugin's registered events). */
     public array $eventPlugins = [];
-    /** The miniShop2 service getService('miniShop2') gives. */
-    private ?miniShop2Stub $miniShop2 = null;
+    /** The miniShop2 service getService('miniShop2') gives (null until first asked for). */
+    public ?miniShop2Stub $miniShop2 = null;
 
     public function __construct(array $config = [], ?array $database = null)
     {
@@ -317,6 +317,12 @@ class modX
             $this->runPlugin($file, $eventName, $params);
         }
         return [];
+    }
+
+    /** Order $id's current status (0: no such order), for assertions. */
+    public function orderStatus(int $id): int
+    {
+        return (int) $this->getObject('msOrder', $id)?->get('status');
     }
 
     /** modX::lexicon(): the English texts of the miniShop2 errors the harness gives. */

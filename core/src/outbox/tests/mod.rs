@@ -6,6 +6,7 @@ mod concurrency;
 mod destination;
 mod failures;
 mod fairness;
+mod history_entries;
 mod inbound_state;
 mod open;
 mod order;

@@ -39,6 +39,7 @@ fn an_outbox_of_the_first_schema_version_is_migrated() {
         let old = rusqlite::Connection::open(&path).unwrap();
         old.execute_batch(
             "DROP TABLE unmapped; DROP TABLE order_ids; DROP TABLE breakers; DROP TABLE inbound_state;
+             DROP TABLE history_entries;
              ALTER TABLE records DROP COLUMN crm_url; ALTER TABLE records DROP COLUMN crm_site;
              ALTER TABLE records DROP COLUMN crm_key;
              PRAGMA user_version = 1;",

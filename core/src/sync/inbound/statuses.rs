@@ -113,6 +113,11 @@ impl SiteStatuses {
         Ok(SiteStatuses::new(codes, synced))
     }
 
+    /// Whether no synced status holds a code (nothing can be set from the CRM).
+    pub fn is_empty(&self) -> bool {
+        self.by_code.is_empty()
+    }
+
     /// The one synced site status holding CRM code `code`.
     pub fn site_status(&self, code: &str) -> Result<u64, StatusRefusal> {
         match self.by_code.get(code.trim()).map(Vec::as_slice) {

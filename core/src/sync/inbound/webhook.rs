@@ -12,7 +12,7 @@
 //! Every call that is ours is remembered with its verdict (the outbox's inbound state
 //! [`LAST_CALL`]) for `status()`; a refusal also gives one log line, never with the secret.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Value, json};
 
@@ -84,7 +84,7 @@ fn check(engine: &Engine, external_id: &str, statuses: &SiteStatuses) -> Webhook
     let budget = settings.transport.timeout;
     let read = runtime::block_on(async {
         engine
-            .reader(budget)
+            .reading_client(Instant::now() + budget)
             .get(Entity::Order, external_id, By::ExternalId, None)
             .await
     });
