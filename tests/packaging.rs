@@ -358,3 +358,64 @@ fn the_transport_package_is_well_formed_and_installs_upgrades_and_uninstalls_lik
         .expect("php runs");
     assert_php_passed("transport_package.php", &output);
 }
+
+#[test]
+fn the_release_zip_is_named_as_pie_looks_for_it_and_holds_the_library() {
+    let out = temp_dir("release-zip");
+    let so = extension();
+    let output = Command::new(repo().join("scripts/release-zip.sh"))
+        .arg(&out)
+        .env("MODRETAILCRM_SO", &so)
+        .output()
+        .expect("scripts/release-zip.sh runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "release-zip.sh: {stdout}\n{stderr}"
+    );
+    let arch = match std::env::consts::ARCH {
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let zip = out.join(format!(
+        "php_modretailcrm-{}_php{}-{arch}-linux-glibc.zip",
+        crate_version(),
+        php_version()
+    ));
+    assert_eq!(stdout.trim(), zip.display().to_string(), "the zip's name");
+    assert!(
+        stderr.contains("release-zip: the library needs glibc 2."),
+        "it reports the glibc the library needs: {stderr}"
+    );
+    let listing = run("unzip -Z1", Command::new("unzip").arg("-Z1").arg(&zip));
+    assert_eq!(
+        listing, "modretailcrm.so\n",
+        "the zip holds the library only"
+    );
+    let unpacked = out.join("unpacked");
+    run(
+        "unzip",
+        Command::new("unzip")
+            .arg("-q")
+            .arg(&zip)
+            .arg("-d")
+            .arg(&unpacked),
+    );
+    let info = run(
+        "php --ri",
+        Command::new("php")
+            .arg("-n")
+            .arg("-d")
+            .arg(format!(
+                "extension={}",
+                unpacked.join("modretailcrm.so").display()
+            ))
+            .args(["--ri", "modretailcrm"]),
+    );
+    assert!(
+        info.contains("modretailcrm support => enabled"),
+        "PHP loads the zipped library:\n{info}"
+    );
+    let _ = fs::remove_dir_all(&out);
+}

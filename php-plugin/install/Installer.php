@@ -106,7 +106,7 @@ final class ModRetailCrmInstaller
     {
         $php = PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
         return "the modretailcrm PHP extension is not loaded in this PHP ($php): the site's PHP (FPM) needs it to send"
-            . " anything. Install it (README, Installing into PHP) with the Debian package php$php-modretailcrm,"
+            . " anything. Install it (README, Installing) with the Debian package php$php-modretailcrm,"
             . ' with `pie install modretailcrm/modretailcrm`, or with `phpize && ./configure && make && make install`'
             . " in the repository's ext/ folder; then restart PHP-FPM";
     }
