@@ -108,6 +108,20 @@ fn phpize_configure_make_builds_an_extension_php_loads_and_make_install_puts_it_
     let ext = copy.join("ext");
     let cargo_target = target_dir();
     run("phpize", Command::new("phpize").current_dir(&ext));
+    let without_cargo = Command::new("./configure")
+        .current_dir(&ext)
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", "/nonexistent")
+        .output()
+        .expect("configure runs");
+    assert!(
+        !without_cargo.status.success()
+            && String::from_utf8_lossy(&without_cargo.stderr).contains(
+                "cargo not found: modretailcrm is written in Rust. Install Rust 1.89 or newer"
+            ),
+        "without cargo, configure says what to install: {}",
+        String::from_utf8_lossy(&without_cargo.stderr)
+    );
     let configure = run("./configure", Command::new("./configure").current_dir(&ext));
     assert!(
         configure.contains("checking whether to build the modretailcrm extension... yes"),
