@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=${1:-target/deb}
-maintainer=${DEB_MAINTAINER:-modretailcrm maintainers <modretailcrm@users.noreply.github.com>}
+# The default names no real mailbox (.invalid): a published package sets DEB_MAINTAINER.
+maintainer=${DEB_MAINTAINER:-modretailcrm maintainers <maintainers@modretailcrm.invalid>}
 
 if [ -z "${MODRETAILCRM_SO:-}" ]; then
     cargo build --release --locked -p modretailcrm --quiet
