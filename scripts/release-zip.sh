@@ -31,7 +31,12 @@ elif [ "$libc" = glibc ]; then
         "$tools/bin/pip" install --quiet cargo-zigbuild ziglang
     fi
     triple="$(rustc -vV | sed -n 's/^host: //p')"
-    PATH="$PWD/$tools/bin:$PATH" cargo zigbuild --release --locked -p modretailcrm --quiet --target "$triple.$baseline"
+    # ext-php-rs's bindgen reads PHP's headers, which include the C library's: under zigbuild
+    # it is given zig's include flags, which miss them; name clang's and the system's instead
+    # (the structures PHP's API uses are the same in every glibc of the baseline's line).
+    env PATH="$PWD/$tools/bin:$PATH" \
+        "BINDGEN_EXTRA_CLANG_ARGS_$triple=-I$(clang -print-resource-dir)/include -I/usr/include/$(gcc -dumpmachine 2>/dev/null || echo "$(uname -m)-linux-gnu") -I/usr/include" \
+        cargo zigbuild --release --locked -p modretailcrm --quiet --target "$triple.$baseline"
     so="$target_dir/$triple/release/libmodretailcrm.so"
 else
     cargo build --release --locked -p modretailcrm --quiet
