@@ -9,6 +9,7 @@ PHP_ARG_ENABLE([modretailcrm],
   [yes])
 
 if test "$PHP_MODRETAILCRM" != "no"; then
+  dnl CARGO=/path/to/cargo in the environment picks another cargo.
   AC_PATH_PROG([CARGO], [cargo], [no], [$PATH:$HOME/.cargo/bin])
   if test "$CARGO" = "no"; then
     AC_MSG_ERROR([cargo not found: modretailcrm is written in Rust. Install Rust 1.89 or newer (rustup) and run configure again])

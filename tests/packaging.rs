@@ -112,6 +112,7 @@ fn phpize_configure_make_builds_an_extension_php_loads_and_make_install_puts_it_
         .current_dir(&ext)
         .env("PATH", "/usr/bin:/bin")
         .env("HOME", "/nonexistent")
+        .env_remove("CARGO") // cargo test sets it; configure takes it as the cargo to use
         .output()
         .expect("configure runs");
     assert!(
