@@ -27,10 +27,16 @@ function package_action(string $site, string $zip, string $action): string
     return $run['out'];
 }
 
-/** The site's database with the private folder's random name made one name. */
+/** The site's database with what an install makes at random (the private folder's name, a
+ *  webhook secret where the installer makes one) made one value. */
 function comparable_db(string $site): array
 {
     $db = site_db($site);
+    $secret = $db['objects']['modSystemSetting']['modretailcrm_webhook_secret']['value'] ?? null;
+    if ($secret !== null && $secret !== '') {
+        check(preg_match('/^[0-9a-f]{64}$/', $secret) === 1, "a random webhook secret: $secret");
+        $db['objects']['modSystemSetting']['modretailcrm_webhook_secret']['value'] = 'RANDOM';
+    }
     $path = $db['objects']['modSystemSetting']['modretailcrm_data_path']['value'] ?? null;
     if ($path !== null) {
         check(preg_match('~^\{core_path\}cache/modretailcrm-[0-9a-f]{24}/$~', $path) === 1, "a random private folder: $path");
