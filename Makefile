@@ -6,7 +6,7 @@ PHP_EXT_DIR  = $(shell php-config --extension-dir)
 PHP_VERSION  = $(shell php-config --version | cut -d. -f1,2)
 PHP_MODS     = /etc/php/$(PHP_VERSION)/mods-available
 
-.PHONY: setup build demo test stubs settings bench install uninstall
+.PHONY: setup build demo test stubs settings bench install uninstall deb release-zip transport
 
 setup:
 	@scripts/setup.sh
@@ -41,3 +41,14 @@ uninstall:
 	-phpdismod modretailcrm
 	rm -f $(PHP_MODS)/modretailcrm.ini $(PHP_EXT_DIR)/modretailcrm.so
 	@echo "modretailcrm removed"
+
+# The packages (README, Installing): the Debian package, the prebuilt zip for releases (PIE),
+# the MODX transport package.
+deb: setup
+	@scripts/deb.sh
+
+release-zip: setup
+	@scripts/release-zip.sh
+
+transport: setup
+	@php scripts/transport.php

@@ -90,11 +90,30 @@ final class ModRetailCrmInstaller
         $this->addCodeColumns();
         $this->refreshCache();
         $this->checkPrivateFolder($folder);
+        if (!extension_loaded('modretailcrm')) {
+            $this->notes[] = self::missingExtension();
+        }
         $oldModel = $this->corePath() . 'components/modretailcrm/model/';
         if (is_dir($oldModel)) {
             $this->notes[] = "$oldModel holds the older component's code, which this version does not use:"
                 . ' delete it once nothing of yours is kept there';
         }
+    }
+
+    /** The crontab line that retries what failed, for the site whose config.core.php is in $site. */
+    public static function cronLine(string $site): string
+    {
+        return '* * * * * php ' . rtrim(MODX_CORE_PATH, '/') . "/components/modretailcrm/cli/modretailcrm.php --site=$site flush 50";
+    }
+
+    /** What to do when this PHP lacks the extension: the ways to install it, for this PHP's version. */
+    private static function missingExtension(): string
+    {
+        $php = PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
+        return "the modretailcrm PHP extension is not loaded in this PHP ($php): the site's PHP (FPM) needs it to send"
+            . " anything. Install it (README, Installing) with the Debian package php$php-modretailcrm,"
+            . ' with `pie install modretailcrm/modretailcrm`, or with `phpize && ./configure && make && make install`'
+            . " in the repository's ext/ folder; then restart PHP-FPM";
     }
 
     public function uninstall(bool $dropCodes): void
@@ -527,8 +546,9 @@ final class ModRetailCrmInstaller
         foreach (array_keys($dirs) as $dir) {
             if (is_dir($dir) && count(scandir($dir)) === 2) {
                 rmdir($dir);
-            } elseif (is_dir($dir) && in_array($dir, [$this->corePath() . 'components/modretailcrm',
-                $this->assetsPath() . 'components/modretailcrm'], true)) {
+            } elseif (is_dir($dir) && realpath($dir) !== realpath($this->source) && in_array($dir, [
+                $this->corePath() . 'components/modretailcrm', $this->assetsPath() . 'components/modretailcrm'], true)) {
+                // (The transport package's installer runs on its own copy there, removed after it.)
                 $this->notes[] = "kept $dir: it holds files this installer did not put there";
             }
         }

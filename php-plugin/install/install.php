@@ -103,15 +103,10 @@ foreach ($installer->notes() as $note) {
 foreach ($installer->warnings() as $warning) {
     fwrite(STDERR, "  WARNING: $warning\n");
 }
-if (!$uninstall && !extension_loaded('modretailcrm')) {
-    echo "  note: the modretailcrm PHP extension is not loaded in this PHP; the site's PHP (FPM) needs it"
-        . " (make install) to send anything\n";
-}
 if (!$uninstall) {
     // Changes that failed (CRM down, rate limited) are retried by the next delivery: without
     // cron that is the next shop event, which may be hours away.
-    echo "  next: retries need cron, e.g.  * * * * * php " . MODX_CORE_PATH
-        . "components/modretailcrm/cli/modretailcrm.php --site=$site flush 50\n";
+    echo '  next: retries need cron, e.g.  ' . ModRetailCrmInstaller::cronLine($site) . "\n";
 }
 if ($changes === []) {
     echo $uninstall
