@@ -1,24 +1,16 @@
 //! Customers' data stays where it must (hardening, issue 9 items 0 and 4): the private folder
 //! of the outbox and the log, made by the installer with a name nobody can guess and checked over
 //! HTTP against real loopback web servers (one that serves it, one that denies it), by the
-//! installer and by the cron CLI's `status`; delivered changes purged after
+//! installer and by the cron CLI's `status` and `doctor`; delivered changes purged after
 //! `modretailcrm_keep_delivered_days`; the log readable by its owner only.
 
 mod common;
 
-use std::path::Path;
-
-use common::{assert_php_passed, php, run_php_test, sandbox};
+use common::{run_php_test, sandbox};
 
 #[test]
-fn the_installer_and_status_say_loudly_when_the_web_server_serves_the_outbox() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/private_folder.php");
-    let so = common::extension().display().to_string();
-    let output = php(
-        &[script.to_str().expect("utf-8 path")],
-        &[("MODRETAILCRM_SO", &so)],
-    );
-    assert_php_passed("private_folder.php", &output);
+fn the_installer_status_and_doctor_say_loudly_when_the_web_server_serves_the_outbox() {
+    run_php_test("private_folder.php", &sandbox());
 }
 
 #[test]

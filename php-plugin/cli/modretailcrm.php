@@ -8,6 +8,9 @@
 //                                                                       serves the outbox
 //   php modretailcrm.php --config=… retry dead | history | ID [ID …]    send dead letters again (dead: and the
 //                                                                       CRM changes set aside; history: those only)
+//   php modretailcrm.php --config=… doctor                              check PHP, the extension, the settings,
+//                                                                       the outbox (writable, not served over
+//                                                                       HTTP), how changes are delivered, the CRM
 //   php modretailcrm.php --config=… discard ID                          drop a pending or dead record
 //   php modretailcrm.php --config=… purge [days]                        drop delivered records older than days (30)
 //   php modretailcrm.php --site=/path/to/modx icml [--shop=… --company=… --parents=… --output=… --site-url=…]
@@ -23,22 +26,25 @@
 // `icml` needs --site; it writes to --output, else the modretailcrm_icml_file setting, else
 // {assets_path}modretailcrm/icml.xml, and leaves the file untouched when the catalogue did
 // not change. An absolute --output is the operator's choice and taken as it is; any other
-// path must be a .xml or .xml.gz file inside the site's assets or modretailcrm_icml_folder. Exit status: 0 done, 1 the command failed, 2 bad usage, 3 `status` found the outbox served.
+// path must be a .xml or .xml.gz file inside the site's assets or modretailcrm_icml_folder. Exit status: 0 done, 1 the command failed, 2 bad usage, 3 `status` found the outbox served or a
+// `doctor` check failed.
 
 declare(strict_types=1);
 
 require_once __DIR__ . '/../lib/CrmStatus.php';
+require_once __DIR__ . '/../lib/Doctor.php';
 require_once __DIR__ . '/../lib/IcmlCatalog.php';
 require_once __DIR__ . '/../lib/ModxSite.php';
 require_once __DIR__ . '/../lib/PrivateFolder.php';
 
 use ModRetailCrm\Plugin\CrmStatus;
+use ModRetailCrm\Plugin\Doctor;
 use ModRetailCrm\Plugin\IcmlCatalog;
 use ModRetailCrm\Plugin\ModxSite;
 use ModRetailCrm\Plugin\PrivateFolder;
 
 const USAGE = 'usage: php modretailcrm.php --config=settings.json | --site=/path/to/modx'
-    . " flush [seconds] | status | retry dead|history|ID… | discard ID | purge [days]\n"
+    . " flush [seconds] | status | doctor | retry dead|history|ID… | discard ID | purge [days]\n"
     . "       php modretailcrm.php --site=/path/to/modx history | run [seconds]\n"
     . '       php modretailcrm.php --site=/path/to/modx icml [--shop=NAME] [--company=NAME] [--parents=IDS] [--output=FILE] [--site-url=URL]';
 
@@ -127,7 +133,7 @@ function icml(ModxSite $site, array $options): array
     return $catalog->export($path, $options, $settings);
 }
 
-if (!extension_loaded('modretailcrm')) {
+if (!extension_loaded('modretailcrm') && !in_array('doctor', $argv, true)) {
     fwrite(STDERR, "modretailcrm: the modretailcrm PHP extension is not loaded (php -m lists the loaded ones)\n");
     exit(1);
 }
@@ -197,6 +203,11 @@ if ($command === 'icml') {
     }
     if (in_array($command, ['history', 'run'], true) && $site === null) {
         usage("$command applies the CRM's changes through miniShop2: pass --site=/path/to/modx");
+    }
+    if ($command === 'doctor') {
+        $checks = Doctor::checks($settings, $web);
+        echo json_encode($checks, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";
+        exit(Doctor::healthy($checks) ? 0 : 3);
     }
     try {
         $integration = new ModRetailCrm\Integration($settings);

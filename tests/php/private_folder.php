@@ -3,7 +3,8 @@
 // serving the fake site's folder, as nginx does without a rule for core/; and one that denies
 // core/): the installer makes the folder with a random name and Apache's deny rules, asks the
 // site over HTTP for what a visitor would get, and says loudly on stderr when the outbox is
-// served; the cron CLI's `status` does the same with the real outbox. A folder an earlier
+// served; the cron CLI's `status` and `doctor` do the same with the real outbox (`doctor` also
+// asks the CRM sandbox at CRM_URL with CRM_KEY). A folder an earlier
 // install left (with its outbox) is used again; an older outbox in core/cache/modretailcrm/ is
 // kept where it is, with a note. Needs the extension (the CLI).
 require __DIR__ . '/install_lib.php';
@@ -53,13 +54,13 @@ function set_site_url(string $site, string $url): void
     save_site_db($site, $db);
 }
 
-/** The cron CLI with the extension and $settings as its --config; [exit code, stdout, stderr]. */
-function cli_status(array $settings): array
+/** The cron CLI's $command with the extension and $settings as its --config; [exit code, stdout, stderr]. */
+function cli(array $settings, string $command = 'status', bool $extension = true): array
 {
     $config = tempnam(sys_get_temp_dir(), 'modretailcrm-config-');
     file_put_contents($config, json_encode($settings));
-    $command = [PHP_BINARY, '-n', '-d', 'extension=' . env('MODRETAILCRM_SO'), REPO . '/php-plugin/cli/modretailcrm.php',
-        "--config=$config", 'status'];
+    $command = [PHP_BINARY, '-n', ...($extension ? ['-d', 'extension=' . env('MODRETAILCRM_SO')] : []),
+        REPO . '/php-plugin/cli/modretailcrm.php', "--config=$config", $command];
     $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
@@ -92,13 +93,43 @@ same(['.htaccess'], array_values(array_diff(scandir($folder), ['.', '..'])), 'th
 // --- the cron CLI's status asks for the real outbox -------------------------------------------
 $settings = ['modretailcrm_url' => 'https://crm.example', 'modretailcrm_apiKey' => 'key', 'modretailcrm_siteCode' => 'shop',
     'modretailcrm_data_path' => $dataPath, 'core_path' => "$site/core/", 'base_path' => "$site/", 'site_url' => $open['url']];
-[$code, $out, $err] = cli_status($settings);
+[$code, $out, $err] = cli($settings);
 same(3, $code, "status exits with 3 while the outbox is served: $err");
 $status = json_decode($out, true);
 same("$folder/outbox.sqlite", $status['outbox'] ?? null, "the outbox is in the private folder: $out");
 same(true, $status['exposure']['served'] ?? null, "status reports the outbox served: $out");
 same("{$url}outbox.sqlite", $status['exposure']['url']);
 check(str_contains($err, 'WARNING: DANGER: ' . "{$url}outbox.sqlite IS SERVED TO ANYONE"), "and says it on stderr: $err");
+
+/** doctor's checks by name, after asserting its exit code. */
+function doctor(array $settings, int $code): array
+{
+    [$exit, $out, $err] = cli($settings, 'doctor');
+    same($code, $exit, "doctor's exit status: $out $err");
+    $found = json_decode($out, true);
+    check(is_array($found), "doctor prints its checks as JSON: $out");
+    return array_column($found, null, 'check');
+}
+
+// doctor: the outbox served fails its check; the rest holds against the sandbox.
+$crm = ['modretailcrm_url' => env('CRM_URL'), 'modretailcrm_apiKey' => env('CRM_KEY')] + $settings;
+$doctor = doctor($crm, 3);
+same(['php', 'extension', 'settings', 'outbox', 'delivery', 'crm'], array_keys($doctor), 'every check');
+same([true, true, true], [$doctor['php']['ok'], $doctor['extension']['ok'], $doctor['settings']['ok']], json_encode($doctor));
+same(false, $doctor['outbox']['ok'], 'the served outbox fails: ' . $doctor['outbox']['detail']);
+check(str_contains($doctor['outbox']['detail'], "{$url}outbox.sqlite IS SERVED TO ANYONE"), $doctor['outbox']['detail']);
+same(true, $doctor['crm']['ok'], 'the sandbox answers the key: ' . $doctor['crm']['detail']);
+check(str_contains($doctor['extension']['detail'], 'built for PHP'), $doctor['extension']['detail']);
+// A wrong key: the CRM check fails, and the key is not in what doctor prints.
+$wrong = doctor(['modretailcrm_apiKey' => 'wrong-key-1234567'] + $crm, 3);
+same(false, $wrong['crm']['ok'], $wrong['crm']['detail']);
+check(!str_contains(json_encode($wrong), 'wrong-key-1234567'), 'the key is never printed: ' . json_encode($wrong));
+// Without the extension, doctor still answers, and says so.
+[$exit, $out] = cli($crm, 'doctor', false);
+same(3, $exit, "doctor without the extension: $out");
+$found = array_column((array) json_decode($out, true), null, 'check');
+same(['php', 'extension'], array_keys($found), $out);
+same(false, $found['extension']['ok'], $found['extension']['detail']);
 stop_server($open);
 
 // --- behind a server that denies core/: no warning ---------------------------------------------
@@ -110,11 +141,15 @@ same([0, ''], [$again['status'], $again['err']], 'no warning: ' . json_encode($a
 check(str_contains($again['out'], $closed['url'] . "core/cache/$m[1]/outbox.sqlite is not served (HTTP 404)"),
     'the installer says the outbox is not served: ' . $again['out']);
 check(str_contains($again['out'], 'nothing changed'), 'nothing else changed: ' . $again['out']);
-[$code, $out, $err] = cli_status(['site_url' => $closed['url']] + $settings);
+[$code, $out, $err] = cli(['site_url' => $closed['url']] + $settings);
 same([0, ''], [$code, $err], 'status without a warning');
 $status = json_decode($out, true);
 same([false, $closed['url'] . "core/cache/$m[1]/outbox.sqlite"], [$status['exposure']['served'] ?? null, $status['exposure']['url'] ?? null],
     "not served: $out");
+// doctor after the deny rule: every check holds.
+$doctor = doctor(['site_url' => $closed['url']] + $crm, 0);
+same(true, $doctor['outbox']['ok'], $doctor['outbox']['detail']);
+check(str_contains($doctor['outbox']['detail'], 'is not served (HTTP 404)'), $doctor['outbox']['detail']);
 stop_server($closed);
 
 // --- uninstall keeps the folder with its outbox; installing again finds it ----------------------
