@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::builtin_server::BuiltInServer;
-use common::{RunningSandbox, SANDBOX_KEY, control, php, sandbox};
+use common::{RunningSandbox, SANDBOX_KEY, api_requests, control, php, sandbox};
 use modretailcrm_core::api::client::{Client, ClientSettings, Entity};
 use modretailcrm_core::api::crm_url::{ApiKey, CrmUrl};
 use modretailcrm_core::api::transport::TransportSettings;
@@ -109,22 +109,6 @@ fn manager_sets(sandbox: &RunningSandbox, external_id: &str, status: &str) -> Op
     assert_eq!(answer["success"], json!(true), "{answer}");
     let calls = control(sandbox, "GET", "triggers", Value::Null);
     calls["triggers"].as_array().unwrap().last().unwrap()["status"].as_u64()
-}
-
-/// The API requests the sandbox received, as `METHOD /path`.
-fn api_requests(sandbox: &RunningSandbox) -> Vec<String> {
-    control(sandbox, "GET", "requests", Value::Null)["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["method"].as_str().unwrap_or("?"),
-                r["path"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
 }
 
 /// POSTs the form `body` (with `headers`) to `path`: the status and the body of the answer.

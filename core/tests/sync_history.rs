@@ -83,6 +83,18 @@ impl Shop {
     }
 
     /// A new process of the site: its own engine and history sync.
+    /// Creates order `external_id` in the CRM through `crm`, and on the site with status 1.
+    fn create_order(&mut self, crm: &Client, external_id: &str) {
+        block_on(crm.create(
+            Entity::Order,
+            json!({"externalId": external_id, "firstName": "Анна"}),
+            Some("shop"),
+        ))
+        .unwrap()
+        .unwrap();
+        self.orders.insert(external_id.replace('-', "/"), 1);
+    }
+
     fn process(&self) -> (Engine, HistorySync) {
         (
             Engine::open(self.settings.clone(), None).unwrap(),
@@ -195,14 +207,7 @@ fn many_changes_over_pages_reach_the_site_exactly_once_through_a_crash() {
     let theirs = crm(&sandbox, "other-key");
     let orders: Vec<String> = (1..=10).map(|n| format!("2612-{n}")).collect();
     for external_id in &orders {
-        block_on(ours.create(
-            Entity::Order,
-            json!({"externalId": external_id, "firstName": "Анна"}),
-            Some("shop"),
-        ))
-        .unwrap()
-        .unwrap();
-        shop.orders.insert(external_id.replace('-', "/"), 1);
+        shop.create_order(&ours, external_id);
     }
 
     // The first pull starts from the CRM's latest entry: the creations are not applied.
@@ -344,14 +349,7 @@ fn an_old_crm_change_does_not_revert_a_newer_site_change() {
     let mut shop = Shop::new(&sandbox, "stale");
     let ours = crm(&sandbox, SANDBOX_KEY);
     for external_id in ["2612-1", "2612-2"] {
-        block_on(ours.create(
-            Entity::Order,
-            json!({"externalId": external_id, "firstName": "Анна"}),
-            Some("shop"),
-        ))
-        .unwrap()
-        .unwrap();
-        shop.orders.insert(external_id.replace('-', "/"), 1);
+        shop.create_order(&ours, external_id);
     }
     let (engine, sync) = shop.process();
     assert!(shop.pull(&engine, &sync).is_empty());

@@ -12,7 +12,7 @@ use modretailcrm_core::sync::inbound::request::HttpRequest;
 use modretailcrm_core::sync::inbound::webhook::{StatusAction, handle, last_call};
 use serde_json::{Value, json};
 
-use common::{RunningSandbox, SANDBOX_KEY, control, sandbox};
+use common::{RunningSandbox, SANDBOX_KEY, api_requests, control, sandbox};
 
 const SECRET: &str = "4c1d5e6f7a8b9c0d1e2f3a4b5c6d7e8f";
 
@@ -62,21 +62,6 @@ fn create_order(engine: &Engine, external_id: &str, status: &str) {
     .expect("the sandbox takes the order");
 }
 
-fn requests(sandbox: &RunningSandbox) -> Vec<String> {
-    control(sandbox, "GET", "requests", Value::Null)["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["method"].as_str().unwrap_or_default(),
-                r["path"].as_str().unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn the_crms_current_status_decides_not_the_call() {
     let sandbox = sandbox();
@@ -106,7 +91,7 @@ fn the_crms_current_status_decides_not_the_call() {
     );
     assert_eq!(answer.log, None);
     assert_eq!(
-        requests(&sandbox),
+        api_requests(&sandbox),
         ["GET /api/v5/orders/2611-7"],
         "one read, nothing written"
     );
@@ -151,7 +136,7 @@ fn refusals_have_their_status_and_reason_and_change_nothing() {
         "secret",
     );
     assert_eq!(
-        requests(&sandbox),
+        api_requests(&sandbox),
         Vec::<String>::new(),
         "nothing read for a refused call"
     );

@@ -11,23 +11,11 @@ require __DIR__ . '/modx/harness.php';
 require __DIR__ . '/modx/catalog.php';
 
 $dir = env('SITE_DIR');
-$cli = dirname(__DIR__, 2) . '/php-plugin/cli/modretailcrm.php';
-
-/** Runs the CLI with PDO SQLite; returns [exit code, stdout, stderr]. */
-function cli(string $cli, string ...$args): array
-{
-    $command = array_merge(['php', '-n', '-d', 'extension=pdo', '-d', 'extension=pdo_sqlite',
-        '-d', 'extension=' . env('MODRETAILCRM_SO'), $cli], $args);
-    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, env('SITE_DIR'));
-    $out = stream_get_contents($pipes[1]);
-    $err = stream_get_contents($pipes[2]);
-    return [proc_close($process), $out, $err];
-}
 
 /** Runs the CLI on the site, expects success, returns its JSON answer. */
-function site_cli(string $cli, string ...$args): array
+function site_cli(string ...$args): array
 {
-    [$code, $out, $err] = cli($cli, '--site=' . env('SITE_DIR') . '/site', ...$args);
+    [$code, $out, $err] = run_cli(env('SITE_DIR'), '--site=' . env('SITE_DIR') . '/site', ...$args);
     same(0, $code, implode(' ', $args) . ": $err");
     $result = json_decode($out, true);
     check(is_array($result), "JSON out: $out");
@@ -60,7 +48,7 @@ $calls = fn() => $db->pdo->query('SELECT order_id, status FROM shop_ms2_status_c
 $status = fn() => (int) $db->pdo->query('SELECT status FROM shop_ms2_orders WHERE id = 7')->fetchColumn();
 
 sandbox_client()->ordersCreate(['externalId' => '2612-7', 'firstName' => 'Иван']);
-$first = site_cli($cli, 'history');
+$first = site_cli('history');
 same([0, 0], [$first['applied'], $first['refused']], 'the first run starts at the latest entry');
 same(crm_state()['history']['orders'], $first['history']['cursor']);
 
@@ -68,7 +56,7 @@ control('POST', 'orders/2612-7/status', ['status' => 'prepayed']);
 control('POST', 'orders/2612-7/status', ['status' => 'assembling']);
 // `run`: a change queued meanwhile is delivered, then the CRM's changes are applied.
 (new ModRetailCrm\Integration(settings($dir)))->enqueue('customer.create', ['externalId' => 'cli-1', 'firstName' => 'Ольга']);
-$run = site_cli($cli, 'run', '5');
+$run = site_cli('run', '5');
 same(1, $run['flush']['delivered']);
 same([1, 0], [$run['applied'], $run['refused']]);
 same([[7, 2]], $calls(), "miniShop2's changeOrderStatus ran once");
@@ -76,15 +64,15 @@ same(2, $status());
 same(1, $run['history']['set_aside_count'], 'assembling: no site status holds it');
 same('assembling', $run['history']['set_aside'][0]['code']);
 same(0, $run['history']['lag']);
-same(1, site_cli($cli, 'status')['history']['set_aside_count'], '`status` shows the history sync');
-same(['requeued' => 1], site_cli($cli, 'retry', 'history'));
-$again = site_cli($cli, 'history');
+same(1, site_cli('status')['history']['set_aside_count'], '`status` shows the history sync');
+same(['requeued' => 1], site_cli('retry', 'history'));
+$again = site_cli('history');
 same([0, 0], [$again['applied'], $again['refused']]);
 same(1, $again['history']['set_aside_count'], 'still no site status holds it');
 same([[7, 2]], $calls(), 'nothing applied twice');
 
 file_put_contents("$dir/settings.json", json_encode(settings($dir)));
-[$code, , $err] = cli($cli, "--config=$dir/settings.json", 'history');
+[$code, , $err] = run_cli(env('SITE_DIR'), "--config=$dir/settings.json", 'history');
 same(2, $code);
 check(str_contains($err, 'pass --site='), $err);
 done();

@@ -12,24 +12,11 @@ require __DIR__ . '/lib.php';
 require __DIR__ . '/modx/catalog.php';
 
 $dir = env('ICML_DIR');
-$cli = dirname(__DIR__, 2) . '/php-plugin/cli/modretailcrm.php';
-
-/** Runs the CLI with PDO SQLite; returns [exit code, stdout, stderr]. */
-function cli(string $cli, string ...$args): array
-{
-    $command = array_merge(['php', '-n', '-d', 'extension=pdo', '-d', 'extension=pdo_sqlite',
-        '-d', 'extension=' . env('MODRETAILCRM_SO'), $cli], $args);
-    // In the temporary folder, so that a relative path stays inside it whatever the CLI does.
-    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, env('ICML_DIR'));
-    $out = stream_get_contents($pipes[1]);
-    $err = stream_get_contents($pipes[2]);
-    return [proc_close($process), $out, $err];
-}
 
 /** Runs the CLI, expects success, returns its JSON answer. */
-function cli_json(string $cli, string ...$args): array
+function cli_json(string ...$args): array
 {
-    [$code, $out, $err] = cli($cli, ...$args);
+    [$code, $out, $err] = run_cli(env('ICML_DIR'), ...$args);
     same(0, $code, implode(' ', $args) . ": $err");
     $result = json_decode($out, true);
     check(is_array($result), "JSON out: $out");
@@ -63,7 +50,7 @@ $db->setting('modretailcrm_siteCode', 'shop');
 
 // --- icml ----------------------------------------------------------------------------------
 $path = "$site/assets/modretailcrm/icml.xml";
-$summary = cli_json($cli, "--site=$site", 'icml');
+$summary = cli_json("--site=$site", 'icml');
 same(['categories' => 5, 'offers' => 6, 'bytes' => filesize($path), 'path' => $path, 'changed' => true,
     'products' => 4, 'refused' => 1, 'refusals' => ['offer "16": price must be a number, got "abc"']], $summary);
 $expected = (string) file_get_contents(__DIR__ . '/icml_catalog.expected.xml');
@@ -72,11 +59,11 @@ $date = '/<yml_catalog date="[^"]+">/';
 same(preg_replace($date, '', $expected), preg_replace($date, '', $written),
     'the reader test\'s document: site name, friendly URLs, msOptionsPrice2 and the web context\'s https site_url from the database');
 touch($path, 1000000000);
-same(false, cli_json($cli, "--site=$site", 'icml')['changed'], 'second run: unchanged');
+same(false, cli_json("--site=$site", 'icml')['changed'], 'second run: unchanged');
 clearstatcache();
 same(1000000000, filemtime($path), 'the file is left alone');
 
-$other = cli_json($cli, "--site=$site", 'icml', '--parents=8', '--shop=Other & Co', '--company=Other Ltd',
+$other = cli_json("--site=$site", 'icml', '--parents=8', '--shop=Other & Co', '--company=Other Ltd',
     "--output=$dir/other.xml", '--site-url=https://other.example');
 same([1, 1, "$dir/other.xml"], [$other['categories'], $other['offers'], $other['path']]);
 $xml = simplexml_load_file("$dir/other.xml");
@@ -84,23 +71,23 @@ same(['Other & Co', 'Other Ltd', 'https://other.example/index.php?id=15'],
     [(string) $xml->shop->name, (string) $xml->shop->company, (string) $xml->shop->offers->offer->url]);
 
 $db->setting('modretailcrm_icml_file', '{base_path}feeds/catalog.xml');
-[$code, , $err] = cli($cli, "--site=$site", 'icml');
+[$code, , $err] = run_cli(env('ICML_DIR'), "--site=$site", 'icml');
 same(1, $code, 'outside assets/ without an export folder');
 check(str_contains($err, 'ConfigException') && str_contains($err, 'is outside the folders'), $err);
 mkdir("$site/feeds");
 $db->setting('modretailcrm_icml_folder', '{base_path}feeds/');
-same("$site/feeds/catalog.xml", cli_json($cli, "--site=$site", 'icml')['path'], 'the modretailcrm_icml_file setting in the export folder');
+same("$site/feeds/catalog.xml", cli_json("--site=$site", 'icml')['path'], 'the modretailcrm_icml_file setting in the export folder');
 
 // Paths from the settings or a relative --output follow the snippet's rule; the configuration stays.
 $config = (string) file_get_contents("$site/core/config/config.inc.php");
 foreach (['{core_path}config/config.inc.php' => 'must end in .xml', '{core_path}config/catalog.xml' => 'is outside the folders',
     '{assets_path}../core/config/catalog.xml' => 'is outside the folders'] as $file => $why) {
     $db->setting('modretailcrm_icml_file', $file);
-    [$code, , $err] = cli($cli, "--site=$site", 'icml');
+    [$code, , $err] = run_cli(env('ICML_DIR'), "--site=$site", 'icml');
     same(1, $code, $file);
     check(str_contains($err, $why), "$file: $err");
 }
-[$code, , $err] = cli($cli, "--site=$site", 'icml', '--output=site/core/config/catalog.xml');
+[$code, , $err] = run_cli(env('ICML_DIR'), "--site=$site", 'icml', '--output=site/core/config/catalog.xml');
 same(1, $code);
 check(str_contains($err, 'not an absolute path'), $err);
 same($config, (string) file_get_contents("$site/core/config/config.inc.php"), 'the configuration is untouched');
@@ -108,25 +95,25 @@ same(['config.inc.php'], array_values(array_diff(scandir("$site/core/config"), [
 $db->setting('modretailcrm_icml_file', '{base_path}feeds/catalog.xml');
 
 // --- --site for the outbox commands ----------------------------------------------------------
-$status = cli_json($cli, "--site=$site", 'status');
+$status = cli_json("--site=$site", 'status');
 same(0, $status['pending'], 'status with the settings of the site');
 check(is_file("$dir/outbox.sqlite"), 'the outbox named by the site\'s modretailcrm_queue_path');
 
 // --- usage and errors ----------------------------------------------------------------------
-[$code, , $err] = cli($cli, 'icml');
+[$code, , $err] = run_cli(env('ICML_DIR'), 'icml');
 same(2, $code);
 check(str_contains($err, 'pass --site='), $err);
-[$code, , $err] = cli($cli, "--site=$site", 'status', '--shop=x');
+[$code, , $err] = run_cli(env('ICML_DIR'), "--site=$site", 'status', '--shop=x');
 same(2, $code);
 check(str_contains($err, '--shop only go with icml'), $err);
-[$code, , $err] = cli($cli, "--site=$site", 'icml', '--colour=red');
+[$code, , $err] = run_cli(env('ICML_DIR'), "--site=$site", 'icml', '--colour=red');
 same(2, $code);
 check(str_contains($err, 'unknown option --colour'), $err);
-[$code, , $err] = cli($cli, "--site=$dir/nowhere", 'icml');
+[$code, , $err] = run_cli(env('ICML_DIR'), "--site=$dir/nowhere", 'icml');
 same(1, $code);
 check(str_contains($err, "$dir/nowhere is not a MODX site"), $err);
 unlink("$dir/site.sqlite");
-[$code, , $err] = cli($cli, "--site=$site", 'icml');
+[$code, , $err] = run_cli(env('ICML_DIR'), "--site=$site", 'icml');
 same(1, $code);
 check(str_contains($err, 'PDOException'), $err);
 

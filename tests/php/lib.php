@@ -196,3 +196,18 @@ function wait_out_breaker(\ModRetailCrm\Integration $integration): void
         }
     }
 }
+
+/**
+ * Runs the cron CLI (php-plugin/cli/modretailcrm.php) with $args under `php -n` with PDO SQLite
+ * and the extension, in folder $cwd (so that a relative path stays inside it whatever the CLI
+ * does); returns [exit code, stdout, stderr].
+ */
+function run_cli(string $cwd, string ...$args): array
+{
+    $command = array_merge(['php', '-n', '-d', 'extension=pdo', '-d', 'extension=pdo_sqlite',
+        '-d', 'extension=' . env('MODRETAILCRM_SO'), dirname(__DIR__, 2) . '/php-plugin/cli/modretailcrm.php'], $args);
+    $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, $cwd);
+    $out = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
+    return [proc_close($process), $out, $err];
+}

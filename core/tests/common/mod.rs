@@ -52,6 +52,22 @@ pub fn control(
     serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
 
+/// The API requests the sandbox received, as `METHOD /path`.
+pub fn api_requests(sandbox: &RunningSandbox) -> Vec<String> {
+    control(sandbox, "GET", "requests", serde_json::Value::Null)["requests"]
+        .as_array()
+        .expect("the sandbox lists its requests")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap_or("?"),
+                r["path"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
 /// Keeps every exchange a client makes, for assertions on what was logged.
 #[derive(Default)]
 pub struct Recorder(pub Mutex<Vec<Exchange>>);
