@@ -7,7 +7,6 @@
 declare(strict_types=1);
 
 require dirname(__DIR__) . '/tests/php/modx/harness.php';
-require dirname(__DIR__) . '/tests/php/modx/minishop2.php';
 require dirname(__DIR__) . '/php-plugin/lib/CrmStatus.php';
 
 use ModRetailCrm\Plugin\CrmStatus;
@@ -21,8 +20,10 @@ $settings = [
     'modretailcrm_send_mode' => 'deferred',
     'modretailcrm_sync_statuses' => '1,2,3,4',
 ];
-$modx = new modXWithMiniShop2($settings);
+$modx = new modX($settings);
 give_crm_codes($modx);
+// The plugin runs on miniShop2's status change, as the installer registers it.
+$modx->eventPlugins = ['msOnChangeOrderStatus' => [plugin_file()]];
 $shop = new ModRetailCrm\Integration($settings);
 $statusName = fn(int $id) => (string) $modx->getObject('msOrderStatus', $id)?->get('name');
 

@@ -2,7 +2,7 @@
 // Part two of the demo: an order placed while the CRM is down survives in the outbox and
 // reaches the CRM once it is back. Run by scripts/demo.sh in two phases:
 //   outage.php place     (the CRM is down)   the shop places an order; delivery fails; it waits
-//   outage.php recover   (the CRM is back)   the next flush (cron, or the next request) delivers it
+//   outage.php recover   (the CRM is back)   no cron: the work after the next ordinary page delivers it
 declare(strict_types=1);
 
 $phase = $argv[1] ?? 'place';
@@ -33,9 +33,12 @@ if ($phase === 'place') {
     $status = $shop->status();
     echo "outbox: {$status['pending']} pending; last error: {$status['last_error']['message']}\n";
 } else {
-    echo "\n== The CRM is back. The next flush delivers what waited\n";
+    echo "\n== The CRM is back. No cron: the next ordinary page delivers what waited\n";
     usleep(200_000); // let the retry delay of the failed attempt pass
-    echo "flush: ", json_encode($shop->flush(10)), "\n";
+    // What the plugin runs after every page's response (lib/CrmStatus.php): at most once a
+    // minute per site, the due retries, then the CRM's status changes (none are synced here).
+    $due = $shop->pollDue();
+    echo "the work after the page is due: ", json_encode($due), "; it ran: ", json_encode($shop->afterResponse([]) !== null), "\n";
     $crm = new ModRetailCrm\Client(getenv('CRM_URL'), getenv('CRM_KEY'), 'shop');
     $order = $crm->ordersGet('2311-13')['order'];
     printf("the CRM now has order %s for %s (customer %s, created from the order's contact data), total %.2f\n",

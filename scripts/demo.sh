@@ -5,7 +5,8 @@
 # refused (examples/webhook.php), and a status a manager sets in the CRM reaching the order
 # through the history (examples/history.php); a manager's edit of an order
 # (examples/manager_edit.php); then the same API by hand (examples/demo.php); then stop the
-# CRM, place an order, start it again, and watch the order arrive (examples/outage.php); then
+# CRM, place an order, start it again, and watch the next ordinary page deliver it without cron
+# (examples/outage.php); then
 # write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
 # same create urlencoded and multipart, as PHP's curl does for a string and an array body
 # (examples/wire_forms.php), and show its request log.
