@@ -226,7 +226,8 @@ foreach ($productQueries as [$sql]) {
     check(str_contains($sql, 'WHERE c.id > ?') && str_ends_with($sql, 'ORDER BY c.id LIMIT 2'), "a keyset page query: $sql");
 }
 $optionQueries = array_values(array_filter(LoggedStatement::$log, fn(array $q) => str_contains($q[0], 'FROM `modx_ms2_product_options`')));
-same([[21, 22], [23, 24], [25]], array_column($optionQueries, 1), 'options read per page of products');
+same([[21, 22, 21, 22, 21, 22], [23, 24, 23, 24, 23, 24], [25, 25, 25, 25, 25, 25]], array_column($optionQueries, 1),
+    'options, categories and pictures read in one query per page of products, by its range of ids');
 unset($pagedCatalog, $paged);
 unlink("$dir/paged.sqlite");
 
