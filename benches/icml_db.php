@@ -68,7 +68,7 @@ function reference(PDO $pdo, string $out): int
         . ' WHERE product_id BETWEEN ? AND ? UNION ALL SELECT 2, product_id, NULL, NULL, category_id, 0'
         . ' FROM modx_ms2_product_categories WHERE product_id BETWEEN ? AND ? UNION ALL SELECT 3, product_id, NULL, url,'
         . " `rank`, id FROM modx_ms2_product_files WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image'"
-        . ' AND active = 1 ORDER BY kind, product_id, name, n1, n2');
+        . ' AND active = 1');
     $modifications = $pdo->prepare('SELECT m.*, o.`key` AS `option.key`, o.value AS `option.value` FROM modx_msop_modifications m'
         . ' LEFT JOIN modx_msop_modification_options o ON o.mid = m.id WHERE m.rid BETWEEN ? AND ?'
         . ' ORDER BY m.rid, m.`rank`, m.id, o.`key`');

@@ -316,7 +316,7 @@ final class IcmlCatalog
             $values = [...$values, ...$range];
         }
         $options = [];
-        foreach ($this->page("$sql ORDER BY kind, product_id, name, n1, n2", $values) as $row) {
+        foreach (self::sorted($this->page($sql, $values)) as $row) {
             $id = (int) $row['product_id'];
             if (!isset($products[$id])) {
                 continue; // in the page's range but not exported
@@ -334,6 +334,25 @@ final class IcmlCatalog
             $products[$id]['options'] = array_map(fn(array $v) => count($v) === 1 ? $v[0] : $v, $values);
         }
         return $products;
+    }
+
+    /**
+     * The rows of withRelated() in the order it reads them: by kind, product, option key
+     * (bytes), then category, or picture rank and id. Sorted here, not by the database: with
+     * an ORDER BY, MariaDB copies the page's rows (a TEXT column among them) into a
+     * temporary table first, which cost it 1.7 times the CPU of the query without (measured
+     * at 100,000 products).
+     */
+    private static function sorted(array $rows): array
+    {
+        $kind = array_column($rows, 'kind');
+        $product = array_column($rows, 'product_id');
+        $name = array_column($rows, 'name');
+        $n1 = array_column($rows, 'n1');
+        $n2 = array_column($rows, 'n2');
+        array_multisort($kind, SORT_NUMERIC, $product, SORT_NUMERIC, $name, SORT_STRING, $n1, SORT_NUMERIC,
+            $n2, SORT_NUMERIC, $rows);
+        return $rows;
     }
 
     /** $product also in $category when that is exported: its `parent` becomes the list `categoryId`. */
