@@ -316,18 +316,18 @@ final class IcmlCatalog
             $values = [...$values, ...$range];
         }
         $options = [];
-        foreach (self::sorted($this->page($sql, $values)) as $row) {
-            $id = (int) $row['product_id'];
+        foreach (self::sorted($this->page($sql, $values, PDO::FETCH_NUM)) as [$kind, $id, $name, $value, $n1]) {
+            $id = (int) $id;
             if (!isset($products[$id])) {
                 continue; // in the page's range but not exported
             }
-            $kind = (int) $row['kind'];
-            if ($kind === 1 && $row['value'] !== null && $row['value'] !== '') {
-                $options[$id][$row['name']][] = $row['value'];
+            $kind = (int) $kind;
+            if ($kind === 1 && $value !== null && $value !== '') {
+                $options[$id][$name][] = $value;
             } elseif ($kind === 2) {
-                $products[$id] = self::withCategory($products[$id], (int) $row['n1'], $categories);
+                $products[$id] = self::withCategory($products[$id], (int) $n1, $categories);
             } elseif ($kind === 3) {
-                $products[$id]['image'] = self::withPicture($products[$id]['image'] ?? null, $row['value']);
+                $products[$id]['image'] = self::withPicture($products[$id]['image'] ?? null, $value);
             }
         }
         foreach ($options as $id => $values) {
@@ -345,11 +345,7 @@ final class IcmlCatalog
      */
     private static function sorted(array $rows): array
     {
-        $kind = array_column($rows, 'kind');
-        $product = array_column($rows, 'product_id');
-        $name = array_column($rows, 'name');
-        $n1 = array_column($rows, 'n1');
-        $n2 = array_column($rows, 'n2');
+        [$kind, $product, $name, $n1, $n2] = array_map(fn(int $column) => array_column($rows, $column), [0, 1, 2, 4, 5]);
         array_multisort($kind, SORT_NUMERIC, $product, SORT_NUMERIC, $name, SORT_STRING, $n1, SORT_NUMERIC,
             $n2, SORT_NUMERIC, $rows);
         return $rows;
@@ -444,12 +440,12 @@ final class IcmlCatalog
         return $captions;
     }
 
-    /** Runs one query and reads all its rows (at most a page) before returning. */
-    private function page(string $sql, array $values): array
+    /** Runs one query and reads all its rows (at most a page) before returning, by column name or ($mode) number. */
+    private function page(string $sql, array $values, int $mode = PDO::FETCH_ASSOC): array
     {
         $statement = $this->pdo->prepare($sql);
         $statement->execute(array_values($values));
-        $rows = $statement->fetchAll(PDO::FETCH_ASSOC);
+        $rows = $statement->fetchAll($mode);
         $statement->closeCursor();
         return $rows;
     }
