@@ -12,10 +12,10 @@
  * page costs the same wherever it is), each page read completely before the next query,
  * each product written before the next page. A page is two queries (three with
  * msOptionsPrice2): the products; their options, categories and pictures (one UNION ALL by
- * the page's range of ids); their modifications with their options (joined). On MySQL the queries are unbuffered (the rows come from the server
- * as they are read, not copied into PHP first), and a page keeps each statement short, so
- * MyISAM tables (miniShop2's default) are not locked for the whole export. Only the
- * categories (few) are held.
+ * the page's range of ids); their modifications with their options (joined). On MySQL the
+ * queries are unbuffered (the rows come from the server as they are read, not copied into
+ * PHP first), and a page keeps each statement short, so MyISAM tables (miniShop2's default)
+ * are not locked for the whole export. Only the categories (few) are held.
  */
 
 declare(strict_types=1);
@@ -305,14 +305,14 @@ final class IcmlCatalog
     private function withRelated(array $products, array $ids, array $categories, bool $gallery): array
     {
         $t = $this->tables;
-        $in = 'product_id BETWEEN ? AND ?';
+        $inPage = 'product_id BETWEEN ? AND ?';
         $range = [min($ids), max($ids)];
-        $sql = "SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM {$t['msProductOption']} WHERE $in"
-            . " UNION ALL SELECT 2, product_id, NULL, NULL, category_id, 0 FROM {$t['msCategoryMember']} WHERE $in";
+        $sql = "SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM {$t['msProductOption']} WHERE $inPage"
+            . " UNION ALL SELECT 2, product_id, NULL, NULL, category_id, 0 FROM {$t['msCategoryMember']} WHERE $inPage";
         $values = [...$range, ...$range];
         if ($gallery) {
             $sql .= " UNION ALL SELECT 3, product_id, NULL, url, `rank`, id FROM {$t['msProductFile']}"
-                . " WHERE $in AND parent = 0 AND type = 'image' AND active = 1";
+                . " WHERE $inPage AND parent = 0 AND type = 'image' AND active = 1";
             $values = [...$values, ...$range];
         }
         $options = [];
@@ -440,7 +440,10 @@ final class IcmlCatalog
         return $captions;
     }
 
-    /** Runs one query and reads all its rows (at most a page) before returning, by column name or ($mode) number. */
+    /**
+     * Runs one query and reads all its rows (at most a page) before returning, keyed by
+     * column name (or as $mode says).
+     */
     private function page(string $sql, array $values, int $mode = PDO::FETCH_ASSOC): array
     {
         $statement = $this->pdo->prepare($sql);
