@@ -3,6 +3,7 @@
 # versus PHP's curl extension with a new handle per request (as PHP integrations do), same
 # payloads, same run; and the resident memory the extension adds to a PHP process. Then the
 # outbox (benches/outbox.php): enqueue latency, delivery throughput, sync mode under an outage.
+# Last, the ICML catalogue exported from a private MariaDB (benches/icml_db.sh).
 # Usage: scripts/bench.sh [N]   (default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,3 +43,4 @@ php -n -d extension="$so" benches/rate_burst.php 200
 echo; SANDBOX=target/release/crm-sandbox benches/fpm_blackhole.sh ${BEFORE_SO:+"before=$BEFORE_SO:10"} "after=$so"
 echo; SO="$so" benches/tls_first_call.sh
 echo; SO="$so" SANDBOX="$PWD/target/release/crm-sandbox" benches/outbox_load.sh
+echo; benches/icml_db.sh 10000 100000

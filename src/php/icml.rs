@@ -24,6 +24,7 @@ const MAX_DEPTH: usize = 16;
 
 /// Writes a RetailCRM ICML catalogue offer by offer to a temporary file and publishes it by
 /// atomic rename in `finish()`; a writer dropped without `finish()` leaves no file behind.
+/// A path ending in `.gz` (`icml.xml.gz`) is written gzip-compressed as it goes.
 /// Every error is a `ModRetailCrm\Exception`: `ValidationException` for bad input (naming
 /// the offer), `ConfigException` for bad options or an unusable path, `FileException` when
 /// the file cannot be written or published (a full disk).

@@ -148,6 +148,12 @@ same(1000000000, filemtime($path), 'the modification time is kept');
 same($before, file_get_contents($path), 'the file, its date included, is kept');
 same(['catalog.xml', 'shop.sqlite'], array_values(array_diff(scandir($dir), ['.', '..'])), 'no temporary file left');
 
+// --- gzip: icml.xml.gz is written compressed -------------------------------------------
+same(true, $catalog->export("$dir/catalog.xml.gz", [], $settings)['changed'], 'icml.xml.gz written');
+same("\x1f\x8b", substr((string) file_get_contents("$dir/catalog.xml.gz"), 0, 2), 'icml.xml.gz: a gzip file');
+same(undated($path), undated("compress.zlib://$dir/catalog.xml.gz"), 'icml.xml.gz: the same document, compressed');
+unlink("$dir/catalog.xml.gz");
+
 // A change in the database is published.
 $db->pdo->exec("UPDATE modx_ms2_products SET price = '1300' WHERE id = 3");
 same(true, $catalog->export($path, [], $settings)['changed'], 'a new price: changed');
@@ -226,7 +232,8 @@ foreach ($productQueries as [$sql]) {
     check(str_contains($sql, 'WHERE c.id > ?') && str_ends_with($sql, 'ORDER BY c.id LIMIT 2'), "a keyset page query: $sql");
 }
 $optionQueries = array_values(array_filter(LoggedStatement::$log, fn(array $q) => str_contains($q[0], 'FROM `modx_ms2_product_options`')));
-same([[21, 22], [23, 24], [25]], array_column($optionQueries, 1), 'options read per page of products');
+same([[21, 22, 21, 22, 21, 22], [23, 24, 23, 24, 23, 24], [25, 25, 25, 25, 25, 25]], array_column($optionQueries, 1),
+    'options, categories and pictures read in one query per page of products, by its range of ids');
 unset($pagedCatalog, $paged);
 unlink("$dir/paged.sqlite");
 

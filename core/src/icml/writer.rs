@@ -14,6 +14,9 @@
 //! that did not finish (or [`Writer::abort`]) removes the temporary file; a killed process
 //! leaves it behind, and the next writer of the same target removes it once its process id
 //! is gone (on systems with `/proc`).
+//!
+//! A target whose name ends in `.gz` (`icml.xml.gz`, which RetailCRM accepts) is written
+//! gzip-compressed as it goes (fast compression: the buffer is compressed at each flush).
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
@@ -22,6 +25,9 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -119,7 +125,7 @@ impl Hasher for IdHasher {
 pub struct Writer {
     target: PathBuf,
     temp: PathBuf,
-    file: File,
+    output: Output,
     /// Set once the temporary file was renamed onto the target or removed.
     settled: bool,
     xml: Xml,
@@ -136,10 +142,11 @@ impl Writer {
         shop.validate()?;
         let target = target.into();
         let (temp, file) = create_temp(&target)?;
+        let output = Output::new(file, is_gzip(&target));
         let mut writer = Writer {
             target,
             temp,
-            file,
+            output,
             settled: false,
             xml: Xml::new(),
             stage: Stage::Categories,
@@ -230,11 +237,9 @@ impl Writer {
             self.start_offers()?;
         }
         self.xml.footer();
-        let synced = self.flush().and_then(|()| self.file.sync_all());
-        self.io(synced)?;
-        let size = self.file.metadata().map(|m| m.len());
+        let size = self.flush().and_then(|()| self.output.finish());
         let bytes = self.io(size)?;
-        if same_apart_from_date(&self.temp, &self.target, bytes) {
+        if same_apart_from_date(&self.temp, &self.target, bytes, is_gzip(&self.target)) {
             self.settled = true;
             fs::remove_file(&self.temp).map_err(|source| Error::Io {
                 action: "remove",
@@ -299,7 +304,7 @@ impl Writer {
 
     /// Writes the buffer to the file.
     fn flush(&mut self) -> io::Result<()> {
-        self.file.write_all(&self.xml.out)?;
+        self.output.write_all(&self.xml.out)?;
         self.xml.out.clear();
         Ok(())
     }
@@ -624,6 +629,49 @@ fn directory_of(target: &Path) -> &Path {
     }
 }
 
+/// Where the document goes: the temporary file, gzip-compressed for a `.gz` target.
+enum Output {
+    Plain(File),
+    Gzip(GzEncoder<File>),
+}
+
+impl Output {
+    fn new(file: File, gzip: bool) -> Output {
+        if gzip {
+            Output::Gzip(GzEncoder::new(file, Compression::fast()))
+        } else {
+            Output::Plain(file)
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Plain(file) => file.write_all(bytes),
+            Output::Gzip(encoder) => encoder.write_all(bytes),
+        }
+    }
+
+    /// Ends the stream (the gzip trailer), `fsync`s the file and returns its size.
+    fn finish(&mut self) -> io::Result<u64> {
+        let file = match self {
+            Output::Plain(file) => file,
+            Output::Gzip(encoder) => {
+                encoder.try_finish()?;
+                encoder.get_mut()
+            }
+        };
+        file.sync_all()?;
+        Ok(file.metadata()?.len())
+    }
+}
+
+/// Whether the catalogue at `target` is written gzip-compressed (its name ends in `.gz`).
+fn is_gzip(target: &Path) -> bool {
+    target
+        .extension()
+        .is_some_and(|extension| extension == "gz")
+}
+
 /// Creates the temporary file beside `target`, after removing ones that killed writers of
 /// the same target left.
 fn create_temp(target: &Path) -> Result<(PathBuf, File), Error> {
@@ -683,15 +731,24 @@ fn remove_stale(directory: &Path, prefix: &str) {
 
 /// Whether the file `old` exists and holds the same bytes as `new` (`size` bytes long)
 /// apart from the `yml_catalog` date, which both have at the same place (it has a fixed
-/// length). Any error reading either means "not the same".
-fn same_apart_from_date(new: &Path, old: &Path, size: u64) -> bool {
-    let same_size = fs::metadata(old).is_ok_and(|m| m.is_file() && m.len() == size);
-    same_size && compare_apart_from_date(new, old).unwrap_or(false)
+/// length); gzip files (`gzip`) are compared uncompressed. Any error reading either means
+/// "not the same".
+fn same_apart_from_date(new: &Path, old: &Path, size: u64, gzip: bool) -> bool {
+    let is_file = |m: &fs::Metadata| m.is_file() && (gzip || m.len() == size);
+    if !fs::metadata(old).is_ok_and(|m| is_file(&m)) {
+        return false;
+    }
+    let opened = File::open(new).and_then(|new| Ok((new, File::open(old)?)));
+    match opened {
+        Ok((new, old)) if gzip => compare_apart_from_date(GzDecoder::new(new), GzDecoder::new(old)),
+        Ok((new, old)) => compare_apart_from_date(new, old),
+        Err(_) => Ok(false),
+    }
+    .unwrap_or(false)
 }
 
-fn compare_apart_from_date(new: &Path, old: &Path) -> io::Result<bool> {
+fn compare_apart_from_date(mut new: impl io::Read, mut old: impl io::Read) -> io::Result<bool> {
     const CHUNK: usize = 64 * 1024;
-    let (mut new, mut old) = (File::open(new)?, File::open(old)?);
     let (mut a, mut b) = (vec![0u8; CHUNK], vec![0u8; CHUNK]);
     let mut first = true;
     loop {
@@ -715,7 +772,7 @@ fn compare_apart_from_date(new: &Path, old: &Path) -> io::Result<bool> {
 }
 
 /// Reads until `buffer` is full or the file ends; returns the bytes read.
-fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
+fn read_full(file: &mut impl io::Read, buffer: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
         match io::Read::read(file, &mut buffer[filled..]) {
@@ -1397,6 +1454,45 @@ mod tests {
         assert!(write_dated(&path, "2026-11-30 08:00:00", &["1"]).changed);
         assert!(!read(&path).contains("<offer id=\"3\""));
         assert_eq!(entries(&dir), ["catalog.xml"]);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    /// The document in a gzip file, uncompressed.
+    fn gunzip(path: &Path) -> String {
+        let mut text = String::new();
+        let file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        io::Read::read_to_string(&mut GzDecoder::new(file), &mut text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        text
+    }
+
+    #[test]
+    fn a_gz_target_is_written_compressed_and_left_alone_when_unchanged() {
+        let dir = scratch_dir("gzip");
+        let (plain, gzip) = (dir.join("catalog.xml"), dir.join("catalog.xml.gz"));
+        write_dated(&plain, "2026-11-29 07:16:52", &["1", "2"]);
+        let summary = write_dated(&gzip, "2026-11-29 07:16:52", &["1", "2"]);
+        assert!(summary.changed);
+        let compressed = fs::read(&gzip).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&compressed[..2], [0x1f, 0x8b], "a gzip file");
+        assert_eq!(summary.bytes, compressed.len() as u64);
+        assert_eq!(gunzip(&gzip), read(&plain), "the same document, compressed");
+
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        File::options()
+            .write(true)
+            .open(&gzip)
+            .and_then(|file| file.set_modified(old))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!write_dated(&gzip, "2026-11-30 08:00:00", &["1", "2"]).changed);
+        assert_eq!(
+            modified(&gzip),
+            old,
+            "unchanged apart from the date: not rewritten"
+        );
+        assert!(write_dated(&gzip, "2026-11-30 08:00:00", &["1", "3"]).changed);
+        assert!(gunzip(&gzip).contains("<offer id=\"3\""));
+        assert_eq!(entries(&dir), ["catalog.xml", "catalog.xml.gz"]);
         let _ = fs::remove_dir_all(dir);
     }
 
