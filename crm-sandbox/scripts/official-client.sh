@@ -82,7 +82,7 @@ for class in "${classes[@]}"; do
     methods="$work/client/tests/RetailCrm/Tests/Methods"
     file="$methods/Version5/$class.php"
     [ -f "$file" ] || file="$methods/$class.php"
-    phpunit --bootstrap "$work/bootstrap.php" -d curl.cainfo="$CRM_CA" \
+    phpunit --do-not-cache-result --bootstrap "$work/bootstrap.php" -d curl.cainfo="$CRM_CA" \
         --log-junit "$work/$class.xml" "$file" > "$work/$class.out" 2>&1 || true
     counts=$(php -r '
         $suite = simplexml_load_file($argv[1])->testsuite;
