@@ -195,9 +195,10 @@ impl Integration {
     /// Returns null when the request is not a webhook call (or the webhook is off: no
     /// `modretailcrm_webhook_secret`): MODX goes on as usual. Else `['code' => HTTP status,
     /// 'body' => JSON text, 'actions' => [['order' => order num, 'status' => ms2 status id,
-    /// 'id' => order id when known], …], 'log' => the line to log for a refusal]`. The order is
-    /// read from the CRM and its current status decides (the call is only a hint); the plugin
-    /// sets the action's status when the order has another one.
+    /// 'order_id' => site order id when known, as `pullChanges()` gives it], …], 'log' => the
+    /// line to log for a refusal]`. The order is read from the CRM and its current status
+    /// decides (the call is only a hint); the plugin sets the action's status when the order
+    /// has another one.
     pub fn handle_request(&self, request: &Zval, status_codes: &Zval) -> PhpResult<Option<Zval>> {
         let request = webhook::http_request(request)?;
         let codes = args::array(status_codes, "$statusCodes")?;
