@@ -15,23 +15,12 @@ $dir = env('SITE_DIR');
 /** Runs the CLI on the site, expects success, returns its JSON answer. */
 function site_cli(string ...$args): array
 {
-    [$code, $out, $err] = run_cli(env('SITE_DIR'), '--site=' . env('SITE_DIR') . '/site', ...$args);
-    same(0, $code, implode(' ', $args) . ": $err");
-    $result = json_decode($out, true);
-    check(is_array($result), "JSON out: $out");
-    return $result;
+    return run_cli_json(env('SITE_DIR'), '--site=' . env('SITE_DIR') . '/site', ...$args);
 }
 
 $site = "$dir/site";
-mkdir("$site/core/config", 0777, true);
+cli_site($site, "$dir/site.sqlite");
 mkdir("$site/core/model/modx", 0777, true);
-file_put_contents("$site/config.core.php", "<?php\ndefine('MODX_CORE_PATH', " . var_export("$site/core/", true)
-    . ");\ndefine('MODX_CONFIG_KEY', 'config');\n");
-file_put_contents("$site/core/config/config.inc.php", '<?php
-$database_type = "sqlite";
-$database_dsn = ' . var_export("sqlite:$dir/site.sqlite", true) . ';
-$table_prefix = "shop_";
-');
 file_put_contents("$site/core/model/modx/modx.class.php", '<?php require ' . var_export(__DIR__ . '/modx/cli_modx.php', true) . ";\n");
 $db = CatalogDb::create("$dir/site.sqlite", [], 'shop_');
 $db->pdo->exec('CREATE TABLE shop_ms2_orders (id INTEGER PRIMARY KEY, num TEXT, status INTEGER)');

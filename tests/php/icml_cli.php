@@ -13,29 +13,10 @@ require __DIR__ . '/modx/catalog.php';
 
 $dir = env('ICML_DIR');
 
-/** Runs the CLI, expects success, returns its JSON answer. */
-function cli_json(string ...$args): array
-{
-    [$code, $out, $err] = run_cli(env('ICML_DIR'), ...$args);
-    same(0, $code, implode(' ', $args) . ": $err");
-    $result = json_decode($out, true);
-    check(is_array($result), "JSON out: $out");
-    return $result;
-}
-
 // A MODX site: config.core.php, core/config/config.inc.php (as MODX's installer writes them,
 // MODX_SITE_URL as a CLI process gets it: http, the installed host) and its database.
 $site = "$dir/site";
-mkdir("$site/core/config", 0777, true);
-file_put_contents("$site/config.core.php", "<?php\ndefine('MODX_CORE_PATH', " . var_export("$site/core/", true)
-    . ");\ndefine('MODX_CONFIG_KEY', 'config');\n");
-file_put_contents("$site/core/config/config.inc.php", '<?php
-$database_type = "sqlite";
-$database_dsn = ' . var_export("sqlite:$dir/site.sqlite", true) . ';
-$database_user = "";
-$database_password = "";
-$table_prefix = "shop_";
-define("MODX_BASE_PATH", ' . var_export("$site/", true) . ');
+cli_site($site, "$dir/site.sqlite", 'define("MODX_BASE_PATH", ' . var_export("$site/", true) . ');
 define("MODX_ASSETS_PATH", ' . var_export("$site/assets/", true) . ');
 define("MODX_SITE_URL", "http://shop.example/");
 ');
@@ -50,7 +31,7 @@ $db->setting('modretailcrm_siteCode', 'shop');
 
 // --- icml ----------------------------------------------------------------------------------
 $path = "$site/assets/modretailcrm/icml.xml";
-$summary = cli_json("--site=$site", 'icml');
+$summary = run_cli_json(env('ICML_DIR'), "--site=$site", 'icml');
 same(['categories' => 5, 'offers' => 6, 'bytes' => filesize($path), 'path' => $path, 'changed' => true,
     'products' => 4, 'refused' => 1, 'refusals' => ['offer "16": price must be a number, got "abc"']], $summary);
 $expected = (string) file_get_contents(__DIR__ . '/icml_catalog.expected.xml');
@@ -59,11 +40,11 @@ $date = '/<yml_catalog date="[^"]+">/';
 same(preg_replace($date, '', $expected), preg_replace($date, '', $written),
     'the reader test\'s document: site name, friendly URLs, msOptionsPrice2 and the web context\'s https site_url from the database');
 touch($path, 1000000000);
-same(false, cli_json("--site=$site", 'icml')['changed'], 'second run: unchanged');
+same(false, run_cli_json(env('ICML_DIR'), "--site=$site", 'icml')['changed'], 'second run: unchanged');
 clearstatcache();
 same(1000000000, filemtime($path), 'the file is left alone');
 
-$other = cli_json("--site=$site", 'icml', '--parents=8', '--shop=Other & Co', '--company=Other Ltd',
+$other = run_cli_json(env('ICML_DIR'), "--site=$site", 'icml', '--parents=8', '--shop=Other & Co', '--company=Other Ltd',
     "--output=$dir/other.xml", '--site-url=https://other.example');
 same([1, 1, "$dir/other.xml"], [$other['categories'], $other['offers'], $other['path']]);
 $xml = simplexml_load_file("$dir/other.xml");
@@ -76,7 +57,7 @@ same(1, $code, 'outside assets/ without an export folder');
 check(str_contains($err, 'ConfigException') && str_contains($err, 'is outside the folders'), $err);
 mkdir("$site/feeds");
 $db->setting('modretailcrm_icml_folder', '{base_path}feeds/');
-same("$site/feeds/catalog.xml", cli_json("--site=$site", 'icml')['path'], 'the modretailcrm_icml_file setting in the export folder');
+same("$site/feeds/catalog.xml", run_cli_json(env('ICML_DIR'), "--site=$site", 'icml')['path'], 'the modretailcrm_icml_file setting in the export folder');
 
 // Paths from the settings or a relative --output follow the snippet's rule; the configuration stays.
 $config = (string) file_get_contents("$site/core/config/config.inc.php");
@@ -95,7 +76,7 @@ same(['config.inc.php'], array_values(array_diff(scandir("$site/core/config"), [
 $db->setting('modretailcrm_icml_file', '{base_path}feeds/catalog.xml');
 
 // --- --site for the outbox commands ----------------------------------------------------------
-$status = cli_json("--site=$site", 'status');
+$status = run_cli_json(env('ICML_DIR'), "--site=$site", 'status');
 same(0, $status['pending'], 'status with the settings of the site');
 check(is_file("$dir/outbox.sqlite"), 'the outbox named by the site\'s modretailcrm_queue_path');
 

@@ -211,3 +211,33 @@ function run_cli(string $cwd, string ...$args): array
     $err = stream_get_contents($pipes[2]);
     return [proc_close($process), $out, $err];
 }
+
+/** run_cli() that must succeed: returns the CLI's JSON answer. */
+function run_cli_json(string $cwd, string ...$args): array
+{
+    [$code, $out, $err] = run_cli($cwd, ...$args);
+    same(0, $code, implode(' ', $args) . ": $err");
+    $result = json_decode($out, true);
+    check(is_array($result), "JSON out: $out");
+    return $result;
+}
+
+/**
+ * A MODX site in $site as MODX's installer leaves it for the cron CLI's --site: config.core.php
+ * and core/config/config.inc.php on the SQLite database $database (table prefix `shop_`), with
+ * the PHP lines $more at the end of config.inc.php.
+ */
+function cli_site(string $site, string $database, string $more = ''): void
+{
+    mkdir("$site/core/config", 0777, true);
+    file_put_contents("$site/config.core.php", "<?php\ndefine('MODX_CORE_PATH', " . var_export("$site/core/", true)
+        . ");\ndefine('MODX_CONFIG_KEY', 'config');\n");
+    file_put_contents("$site/core/config/config.inc.php", '<?php
+$database_type = "sqlite";
+$database_dsn = ' . var_export("sqlite:$database", true) . ';
+$database_user = "";
+$database_password = "";
+$table_prefix = "shop_";
+' . $more);
+}
+
