@@ -555,6 +555,27 @@ namespace ModRetailCrm {
          * @return mixed
          */
         public function status(): mixed {}
+
+        /**
+         * For forms (the `modRetailCrmForm` FormIt hook): sends a submitted form as a CRM order
+         * (a lead, or a one-click order of one product), customer or task. `$form` holds
+         * `values` (FormIt's `getValues()`), `properties` (the hook's `crm*` properties and
+         * FormIt's `formName`: see README, "Forms"), `page` (the resource id, naming the form
+         * when nothing else does) and `time` (the submission's Unix time, default now).
+         * `$findProduct` (`function (int $id): ?array`) answers the row of the product a
+         * one-click order names (msProduct `toArray()`), null when the site has none. Returns
+         * `['state' => 'invalid', 'errors' => [['field' => form field, 'code' => …, 'params' =>
+         * […]], …]]` when the values cannot make a lead (nothing is queued; each code has the
+         * lexicon entry `modretailcrm_form_{code}`), else `['state' => 'queued'|'delivered'|
+         * 'retrying'|'dead', 'id' => record id, 'key' => the submission's key]`, or `'state' =>
+         * 'duplicate'` when the same submission (same form, values and minute) was queued
+         * before: nothing is queued again. A mistake in the properties is a `ConfigException`.
+         *
+         * @param mixed $form
+         * @param mixed $find_product
+         * @return mixed
+         */
+        public function submitForm(mixed $form, mixed $find_product = null): mixed {}
     }
 }
 

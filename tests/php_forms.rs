@@ -1,0 +1,34 @@
+//! Forms (M5): the `modRetailCrmForm` FormIt hook (`php-plugin/elements/snippets/`,
+//! `php-plugin/lib/Form.php`) run by the real `php` with the real extension, in the MODX-shaped
+//! harness with FormIt's hook runner (`tests/php/modx/formit.php`), against the CRM sandbox.
+
+mod common;
+
+use std::fs;
+
+use common::{control, run_php_test, sandbox};
+use serde_json::Value;
+
+#[test]
+fn a_form_becomes_one_crm_order_customer_or_task_and_bad_input_is_shown_on_its_field() {
+    let sandbox = sandbox();
+    let stdout = run_php_test("form_hook.php", &sandbox);
+    // The deferred submission: delivered by the shutdown function after the script's end.
+    let line = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("DEFERRED "))
+        .unwrap_or_else(|| panic!("the script names its deferred order:\n{stdout}"));
+    let (key, folder) = line.split_once(' ').expect("a key and a folder");
+    let state = control(&sandbox, "GET", "state", Value::Null);
+    let _ = fs::remove_dir_all(folder);
+    let delivered = state["orders"]
+        .as_array()
+        .expect("the sandbox lists its orders")
+        .iter()
+        .filter(|order| order["externalId"] == key)
+        .count();
+    assert_eq!(
+        delivered, 1,
+        "the deferred order {key} after the response: {state}"
+    );
+}
