@@ -32,3 +32,23 @@ fn a_form_becomes_one_crm_order_customer_or_task_and_bad_input_is_shown_on_its_f
         "the deferred order {key} after the response: {state}"
     );
 }
+
+#[test]
+fn the_readme_snippets_find_an_order_and_a_product_and_create_a_task_in_the_crm() {
+    run_php_test("snippet_examples.php", &sandbox());
+}
+
+#[test]
+fn the_readme_shows_the_snippets_the_tests_run() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/readme-examples.php");
+    let output = std::process::Command::new("php")
+        .args(["-n", script, "--check"])
+        .output()
+        .expect("php runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
