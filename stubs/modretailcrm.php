@@ -372,7 +372,8 @@ namespace ModRetailCrm {
 
         /**
          * Queues a change (`customer.create`, `customer.edit`, `order.create`, `order.edit`,
-         * `payment.edit`, or `request` with `method`, `route`, `params`); it is durable when
+         * `payment.edit`, or `request` with `method`, `route`, `params` and an optional `key`:
+         * requests with a key are ordered apart from the others, by key); it is durable when
          * this returns. In `sync` mode the change is then delivered within the sync budget.
          * Returns `['id' => …, 'state' => 'queued'|'delivered'|'retrying'|'dead', 'result' =>
          * the CRM's ids, 'error' => …]`.

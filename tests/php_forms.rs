@@ -52,3 +52,8 @@ fn the_readme_shows_the_snippets_the_tests_run() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn submit_form_refuses_bad_arguments_and_properties_with_a_clear_exception_and_queues_nothing() {
+    run_php_test("form_submit.php", &sandbox());
+}

@@ -8,7 +8,7 @@
  * Properties (given in the FormIt call):
  *   &crmType         order (default), customer or task
  *   &crmForm         the form's name in the submission's key (default: &formName, else
- *                    page-{resource id})
+ *                    page-{resource id}, else form)
  *   &crmName &crmPhone &crmEmail &crmComment &crmProduct &crmQuantity
  *                    the form fields holding the name, phone, e-mail, comment, product id and
  *                    quantity (default: name, phone, email, comment, product, quantity; empty:

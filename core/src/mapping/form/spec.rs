@@ -97,7 +97,7 @@ pub struct FormSpec {
     /// What the form becomes.
     pub target: FormTarget,
     /// The form's id in its submissions' key: `&crmForm`, else FormIt's `&formName`, else
-    /// `page-{resource id}`.
+    /// `page-{resource id}`, else `form`.
     pub form: String,
     /// The form field of each part; `None` when the part is not read (its property is empty).
     fields: [Option<String>; 6],
