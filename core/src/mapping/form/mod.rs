@@ -17,10 +17,10 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-pub use check::{
-    FieldProblem, MAX_COMMENT, MAX_EMAIL, MAX_NAME, MAX_PHONE, MAX_QUANTITY, Problem, Values,
-};
+pub use check::{FieldProblem, MAX_COMMENT, MAX_EMAIL, MAX_NAME, MAX_PHONE, MAX_QUANTITY, Problem};
 pub use spec::{FormSpec, FormTarget, Part};
+
+use check::Values;
 
 use super::names::insert_names;
 use super::read::{amount, money, text};
