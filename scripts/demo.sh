@@ -4,7 +4,8 @@
 # received; a status set in the CRM arriving on the site through the webhook, a forged call
 # refused (examples/webhook.php), and a status a manager sets in the CRM reaching the order
 # through the history (examples/history.php); a manager's edit of an order
-# (examples/manager_edit.php); then the same API by hand (examples/demo.php); then stop the
+# (examples/manager_edit.php); a "Buy in one click" form becoming a CRM order (examples/form.php);
+# then the same API by hand (examples/demo.php); then stop the
 # CRM, place an order, start it again, and watch the next ordinary page deliver it without cron
 # (examples/outage.php); then
 # write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
@@ -44,6 +45,13 @@ kill $pid; wait $pid 2>/dev/null || true
 start_sandbox 0
 export CRM_URL="$url"
 php -n -d extension="$so" examples/manager_edit.php
+
+# A fresh CRM for a "Buy in one click" form through FormIt and the modRetailCrmForm hook: a
+# mistake shown on its field, then the form becomes one CRM order (examples/form.php).
+kill $pid; wait $pid 2>/dev/null || true
+start_sandbox 0
+export CRM_URL="$url"
+php -n -d extension="$so" examples/form.php
 
 # A fresh CRM for the same API used by hand (manual mode, without MODX).
 kill $pid; wait $pid 2>/dev/null || true

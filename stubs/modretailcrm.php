@@ -372,7 +372,8 @@ namespace ModRetailCrm {
 
         /**
          * Queues a change (`customer.create`, `customer.edit`, `order.create`, `order.edit`,
-         * `payment.edit`, or `request` with `method`, `route`, `params`); it is durable when
+         * `payment.edit`, or `request` with `method`, `route`, `params` and an optional `key`:
+         * requests with a key are ordered apart from the others, by key); it is durable when
          * this returns. In `sync` mode the change is then delivered within the sync budget.
          * Returns `['id' => …, 'state' => 'queued'|'delivered'|'retrying'|'dead', 'result' =>
          * the CRM's ids, 'error' => …]`.
@@ -555,6 +556,27 @@ namespace ModRetailCrm {
          * @return mixed
          */
         public function status(): mixed {}
+
+        /**
+         * For forms (the `modRetailCrmForm` FormIt hook): sends a submitted form as a CRM order
+         * (a lead, or a one-click order of one product), customer or task. `$form` holds
+         * `values` (FormIt's `getValues()`), `properties` (the hook's `crm*` properties and
+         * FormIt's `formName`: see README, "Forms"), `page` (the resource id, naming the form
+         * when nothing else does) and `time` (the submission's Unix time, default now).
+         * `$findProduct` (`function (int $id): ?array`) answers the row of the product a
+         * one-click order names (msProduct `toArray()`), null when the site has none. Returns
+         * `['state' => 'invalid', 'errors' => [['field' => form field, 'code' => …, 'params' =>
+         * […]], …]]` when the values cannot make a lead (nothing is queued; each code has the
+         * lexicon entry `modretailcrm_form_{code}`), else `['state' => 'queued'|'delivered'|
+         * 'retrying'|'dead', 'id' => record id, 'key' => the submission's key]`, or `'state' =>
+         * 'duplicate'` when the same submission (same form, values and minute) was queued
+         * before: nothing is queued again. A mistake in the properties is a `ConfigException`.
+         *
+         * @param mixed $form
+         * @param mixed $find_product
+         * @return mixed
+         */
+        public function submitForm(mixed $form, mixed $find_product = null): mixed {}
     }
 }
 

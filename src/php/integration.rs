@@ -13,17 +13,20 @@ use crate::php::args;
 use crate::php::convert::to_zval;
 use crate::php::custom::SiteClasses;
 use crate::php::exceptions::{Kind, config, internal, validation};
+use crate::php::form;
 use crate::php::history::{actions_json, history_error, status_json as history_status_json};
 use crate::php::log::PhpLog;
 use crate::php::webhook;
 use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, SendMode};
 use modretailcrm_core::logging::LineSink;
+use modretailcrm_core::mapping::form::{self as form_lead, FormSpec};
 use modretailcrm_core::mapping::{OrderInput, StatusChangeInput};
 use modretailcrm_core::outbox::{Confirmation, OutboxError, OutboxStatus, RetrySelection};
 use modretailcrm_core::sync::activation::{self, Inactive};
 use modretailcrm_core::sync::background;
 use modretailcrm_core::sync::change::Change;
 use modretailcrm_core::sync::engine::{Engine, FlushReport, LockWait, Settled};
+use modretailcrm_core::sync::form as sync_form;
 use modretailcrm_core::sync::inbound::history::{HistorySync, Pulled};
 use modretailcrm_core::sync::inbound::{self, SiteStatuses};
 use modretailcrm_core::sync::send::{self, Queued, SendError};
@@ -97,7 +100,8 @@ impl Integration {
     }
 
     /// Queues a change (`customer.create`, `customer.edit`, `order.create`, `order.edit`,
-    /// `payment.edit`, or `request` with `method`, `route`, `params`); it is durable when
+    /// `payment.edit`, or `request` with `method`, `route`, `params` and an optional `key`:
+    /// requests with a key are ordered apart from the others, by key); it is durable when
     /// this returns. In `sync` mode the change is then delivered within the sync budget.
     /// Returns `['id' => …, 'state' => 'queued'|'delivered'|'retrying'|'dead', 'result' =>
     /// the CRM's ids, 'error' => …]`.
@@ -108,6 +112,38 @@ impl Integration {
         let sent = send::send(&self.engine, &change);
         let queued = self.after_sending(sent)?.map_err(send_error)?;
         to_zval(&record_json(&queued))
+    }
+
+    /// For forms (the `modRetailCrmForm` FormIt hook): sends a submitted form as a CRM order
+    /// (a lead, or a one-click order of one product), customer or task. `$form` holds
+    /// `values` (FormIt's `getValues()`), `properties` (the hook's `crm*` properties and
+    /// FormIt's `formName`: see README, "Forms"), `page` (the resource id, naming the form
+    /// when nothing else does) and `time` (the submission's Unix time, default now).
+    /// `$findProduct` (`function (int $id): ?array`) answers the row of the product a
+    /// one-click order names (msProduct `toArray()`), null when the site has none. Returns
+    /// `['state' => 'invalid', 'errors' => [['field' => form field, 'code' => …, 'params' =>
+    /// […]], …]]` when the values cannot make a lead (nothing is queued; each code has the
+    /// lexicon entry `modretailcrm_form_{code}`), else `['state' => 'queued'|'delivered'|
+    /// 'retrying'|'dead', 'id' => record id, 'key' => the submission's key]`, or `'state' =>
+    /// 'duplicate'` when the same submission (same form, values and minute) was queued
+    /// before: nothing is queued again. A mistake in the properties is a `ConfigException`.
+    pub fn submit_form(&self, form: &Zval, find_product: Option<&Zval>) -> PhpResult<Zval> {
+        let submission = form::Submission::read(form)?;
+        let order_method = self.engine.settings().mapping.order_method.as_deref();
+        let spec = FormSpec::parse(&submission.properties, submission.page, order_method)
+            .map_err(config)?;
+        let product = match form_lead::product_id(&spec, &submission.values) {
+            Some(id) => form::find_product(find_product, id)?,
+            None => None,
+        };
+        match form_lead::lead(&spec, &submission.values, product.as_ref(), submission.time) {
+            Err(problems) => to_zval(&form::problems_json(&problems)),
+            Ok(lead) => {
+                let sent = sync_form::submit(&self.engine, lead);
+                let submitted = self.after_sending(sent)?.map_err(send_error)?;
+                to_zval(&form::submitted_json(&submitted))
+            }
+        }
     }
 
     /// `OnUserSave`: `$user` and `$profile` are `toArray()` of modUser and modUserProfile,

@@ -6,6 +6,7 @@ mod client;
 mod convert;
 mod custom;
 mod exceptions;
+mod form;
 mod history;
 mod icml;
 mod info;

@@ -9,11 +9,13 @@
 //! - [`order()`]: an `orders/create` payload and the references without a CRM code (M2);
 //!   [`order_update()`]: the whole current order for `orders/{externalId}/edit`.
 //! - [`status_change()`]: the order edit and the payment edit for a status change (M3).
+//! - [`form`]: a submitted form (a FormIt hook) as an order, a customer or a task (M5).
 //! - [`ids`]: `num` ↔ `externalId` and the payment's `externalId`.
 
 mod address;
 mod customer;
 mod error;
+pub mod form;
 pub mod ids;
 mod items;
 mod names;

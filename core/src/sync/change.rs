@@ -29,6 +29,9 @@ pub enum Change {
         route: String,
         /// The parameters.
         params: Map<String, Value>,
+        /// Names the request among the others (a form submission's key), giving it an
+        /// entity key of its own; without one, requests to one route share a key.
+        key: Option<String>,
     },
 }
 
@@ -69,7 +72,8 @@ impl Change {
 
     /// The key whose changes are delivered strictly in order: `customer:{externalId}`,
     /// `order:{externalId}` (a payment belongs to its order's key when the payment names the
-    /// order, else to `payment:{externalId}`); requests each have their own key.
+    /// order, else to `payment:{externalId}`); a request `request:{key}` when it has a key,
+    /// else `request:{METHOD} {route}`, shared by the requests to that route.
     pub fn entity_key(&self) -> Result<String, String> {
         match self {
             Change::CustomerCreate(data) | Change::CustomerEdit(data) => {
@@ -82,6 +86,7 @@ impl Change {
                 Some(order) => Ok(format!("order:{order}")),
                 None => external_id(data, "payment").map(|id| format!("payment:{id}")),
             },
+            Change::Request { key: Some(key), .. } => Ok(format!("request:{key}")),
             Change::Request { method, route, .. } => Ok(format!("request:{method} {route}")),
         }
     }
@@ -138,10 +143,16 @@ fn parse_request(payload: Value) -> Result<Change, String> {
         Some(Value::Array(list)) if list.is_empty() => Map::new(),
         Some(_) => return Err("a request's \"params\" must be an object".into()),
     };
+    let key = match payload.get("key") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(key)) if !key.trim().is_empty() => Some(key.clone()),
+        Some(_) => return Err("a request's \"key\" must be a non-empty string".into()),
+    };
     Ok(Change::Request {
         method,
         route,
         params,
+        key,
     })
 }
 
@@ -194,6 +205,15 @@ mod tests {
         .unwrap();
         assert_eq!(task.kind(), "request");
         assert_eq!(task.entity_key().unwrap(), "request:POST tasks/create");
+        let keyed = Change::parse(
+            "request",
+            json!({"method": "POST", "route": "tasks/create", "key": "form-a"}),
+        )
+        .unwrap();
+        assert_eq!(keyed.entity_key().unwrap(), "request:form-a");
+        assert!(
+            Change::parse("request", json!({"method": "GET", "route": "x", "key": ""})).is_err()
+        );
         assert!(Change::parse("request", json!({"method": "PUT", "route": "x"})).is_err());
         assert!(Change::parse("request", json!({"method": "GET"})).is_err());
         assert!(

@@ -79,6 +79,7 @@ async fn send(
             method,
             route,
             params,
+            ..
         } => client.request(*method, route, params.clone()).await,
     }
 }

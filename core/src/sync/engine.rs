@@ -36,8 +36,8 @@ use crate::api::ratelimit::Gate;
 use crate::api::transport::ExchangeLog;
 use crate::config::IntegrationSettings;
 use crate::outbox::{
-    Claimed, DeliveryLock, Destination, HeldLock, NewRecord, Outbox, OutboxError, OutboxSettings,
-    Passage, open_shared,
+    Claimed, DeliveryLock, Destination, Enqueued, HeldLock, NewRecord, Outbox, OutboxError,
+    OutboxSettings, Passage, open_shared,
 };
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker
@@ -164,14 +164,26 @@ impl Engine {
 
     /// Writes `change` to the outbox; durable when this returns. Returns the record id.
     pub fn enqueue(&self, change: &Change) -> Result<i64, OutboxError> {
-        let record = NewRecord {
+        self.outbox
+            .enqueue(&self.record(change)?, SystemTime::now())
+    }
+
+    /// Writes `change` to the outbox unless a record of its entity key is there already
+    /// (see [`Outbox::enqueue_once`]); durable when this returns.
+    pub fn enqueue_once(&self, change: &Change) -> Result<Enqueued, OutboxError> {
+        self.outbox
+            .enqueue_once(&self.record(change)?, SystemTime::now())
+    }
+
+    /// The outbox record of `change`, for this engine's CRM.
+    fn record(&self, change: &Change) -> Result<NewRecord, OutboxError> {
+        Ok(NewRecord {
             kind: change.kind().to_string(),
             entity_key: change.entity_key().map_err(OutboxError::Invalid)?,
             payload: payload_of(change),
             depends_on: change.depends_on(),
             destination: Some(self.destination.clone()),
-        };
-        self.outbox.enqueue(&record, SystemTime::now())
+        })
     }
 
     /// Delivers due records of this shop's CRM one at a time until none is due or `budget`
@@ -503,7 +515,8 @@ fn worker_name() -> String {
     format!("pid{}-{:08x}", std::process::id(), fastrand::u32(..))
 }
 
-/// The payload stored for a change: the entity, or `{method, route, params}` for a request.
+/// The payload stored for a change: the entity, or `{method, route, params}` (and `key`
+/// when it has one) for a request.
 fn payload_of(change: &Change) -> Value {
     match change {
         Change::CustomerCreate(data)
@@ -516,8 +529,14 @@ fn payload_of(change: &Change) -> Value {
             method,
             route,
             params,
+            key,
         } => {
-            json!({"method": method.to_string(), "route": route, "params": params})
+            let mut payload =
+                json!({"method": method.to_string(), "route": route, "params": params});
+            if let Some(key) = key {
+                payload["key"] = json!(key);
+            }
+            payload
         }
     }
 }

@@ -8,7 +8,8 @@
 //! time budget, each request paced by [`pacing`], on PHP's thread or on the process's
 //! [`background`] thread; [`send`] queues one change as the send mode says; [`events`] turns
 //! shop events into changes, [`customize`] lets the site's classes adjust them, and
-//! [`shop_event`] takes an event from its rows to its queued records; [`inbound`] holds what
+//! [`shop_event`] takes an event from its rows to its queued records; [`form`] queues a
+//! submitted form's lead once; [`inbound`] holds what
 //! the CRM → site direction shares (status codes, the site order a CRM order is).
 
 pub mod activation;
@@ -19,6 +20,7 @@ pub mod deliver;
 pub mod delivery_log;
 pub mod engine;
 pub mod events;
+pub mod form;
 pub mod inbound;
 pub mod pacing;
 pub mod refusal;

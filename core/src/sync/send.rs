@@ -47,6 +47,12 @@ impl Queued {
 /// budget (not waiting when another worker is delivering: that one takes it).
 pub fn send(engine: &Engine, change: &Change) -> Result<Queued, SendError> {
     let id = engine.enqueue(change)?;
+    deliver_now(engine, id)
+}
+
+/// Record `id`, just queued, as the send mode leaves it: in `sync` mode delivered within
+/// the sync budget (not waiting when another worker is delivering: that one takes it).
+pub fn deliver_now(engine: &Engine, id: i64) -> Result<Queued, SendError> {
     let settings = engine.settings();
     let settled = match settings.send_mode {
         SendMode::Sync => flush(engine, settings.sync_budget, Some(id), LockWait::Skip)?.watched,

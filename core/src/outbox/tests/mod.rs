@@ -8,6 +8,7 @@ mod failures;
 mod fairness;
 mod history_entries;
 mod inbound_state;
+mod once;
 mod open;
 mod order;
 mod order_ids;
