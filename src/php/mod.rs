@@ -11,6 +11,7 @@ mod icml;
 mod info;
 mod integration;
 mod log;
+mod mapping_check;
 mod webhook;
 
 use ext_php_rs::builders::ModuleBuilder;
