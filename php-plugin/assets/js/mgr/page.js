@@ -85,7 +85,11 @@
 
     // Shows a message in `node`: ok (green), error (red) or plain.
     function say(node, text, kind) {
-        node.className = 'mrc-message' + (kind ? ' mrc-' + kind : '');
+        node.classList.remove('mrc-ok', 'mrc-error');
+        node.classList.add('mrc-message');
+        if (kind) {
+            node.classList.add('mrc-' + kind);
+        }
         node.textContent = text;
     }
 
@@ -321,8 +325,12 @@
     }
 
     var findings = el('ul', {id: 'mrc-findings', 'class': 'mrc-findings'});
+    var checks = 0;
 
+    // The findings of a check; data-round counts the checks shown (the page's load is the first).
     function drawFindings(list) {
+        checks += 1;
+        findings.setAttribute('data-round', String(checks));
         fill(findings, list.length ? list.map(function (finding) {
             var other = finding.other || {};
             return el('li', {'data-rule': finding.rule, 'data-book': finding.book, 'data-id': finding.id},
