@@ -22,7 +22,7 @@ if ($command === 'setup') {
         fwrite(STDERR, 'setup: expected one delivery and one dead letter: ' . json_encode($report) . "\n");
         exit(1);
     }
-    echo "PASS setup\n";
+    echo "The shop: order 3100/1 refused by the CRM (a dead letter), status 3 mapped to \"delivring\", which the CRM does not have\n";
 } elseif ($command === 'status') {
     echo json_encode($integration->status(), JSON_THROW_ON_ERROR), "\n";
 } else {
