@@ -18,11 +18,14 @@ if ($path === '/manager') {
     $config = ManagerApi::pageConfig(page_site(), '/connector.php');
     $json = json_encode($config, JSON_UNESCAPED_UNICODE | JSON_HEX_TAG | JSON_HEX_AMP | JSON_THROW_ON_ERROR);
     header('Content-Type: text/html; charset=utf-8');
+    // As MODX 2.8's manager puts them: the CSS, the configuration (addHtml) and the script
+    // (addLastJavascript) in the head, the controller's content in the body.
     echo "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>RetailCRM | MODX Revolution</title>\n"
-        . "<link rel=\"stylesheet\" href=\"/assets/css/mgr/page.css\"></head>\n"
-        . '<body style="background:#f2f2f2;margin:0;font-family:sans-serif">' . ManagerApi::PAGE_HTML . "\n"
+        . "<link rel=\"stylesheet\" href=\"/assets/css/mgr/page.css\">\n"
         . "<script>window.ModRetailCrmPage = $json;</script>\n"
-        . "<script src=\"/assets/js/mgr/page.js\"></script>\n</body></html>\n";
+        . "<script src=\"/assets/js/mgr/page.js\"></script></head>\n"
+        . '<body style="background:#f2f2f2;margin:0;font-family:sans-serif"><div id="modx-content">'
+        . ManagerApi::PAGE_HTML . "</div>\n</body></html>\n";
     return true;
 }
 
