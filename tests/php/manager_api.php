@@ -128,6 +128,16 @@ $refused(['do' => 'save', 'book' => 'order', 'id' => '1', 'code' => 'new'], $lex
 $refused(['do' => 'save', 'book' => 'status', 'id' => 'x', 'code' => 'new'], $lexicon['modretailcrm_page_err_id']);
 same('new', $modx->getObject('msOrderStatus', 1)->get('retailcrm_status_code'), 'a refused save changed nothing');
 
+// The CRM's books are read once a minute: the dropdown, the mapping and three checks asked once.
+$asked = array_filter(control('GET', 'requests')['requests'], fn(array $r) => str_ends_with($r['path'], 'reference/delivery-types'));
+same(1, count($asked), 'delivery types read once: ' . json_encode(array_values($asked)));
+// Another key of the same CRM gets no answer read with this one.
+$stranger = new modX(settings($dir, ['modretailcrm_apiKey' => 'not-the-sandbox-key', 'manager_language' => 'en']), $modx->rows());
+$stranger->user = new modUserStub('s');
+$stranger->permissions = ['settings'];
+$refusal = ManagerApi::handle($stranger, ['do' => 'reference', 'book' => 'delivery'], 's');
+check($refusal['success'] === false && str_starts_with($refusal['message'], 'ApiException: '), json_encode($refusal));
+
 // The log: its last 200 lines, the key masked wherever it stands.
 $log = $config['modretailcrm_log_file'];
 $lines = [];

@@ -17,17 +17,20 @@ use crate::sync::engine::Engine;
 /// How long an answer of a reference book is reused.
 pub const CACHE_FOR: Duration = Duration::from_secs(60);
 
-/// The answers read lately: (CRM address, book) → when, answer.
-type Answers = HashMap<(String, String), (Instant, Value)>;
+/// The answers read lately: (CRM address, API key, book) → when, answer. The key is part of
+/// it because what a key may read is the key's: another site's key gets its own answers.
+type Answers = HashMap<(String, String, String), (Instant, Value)>;
 
 /// The process's answers read lately.
 static CACHE: LazyLock<Mutex<Answers>> = LazyLock::new(Mutex::default);
 
 /// `GET reference/…` of the integration's CRM, reused for [`CACHE_FOR`] by every
-/// integration of the process with the same CRM address.
+/// integration of the process with the same CRM address and API key.
 pub fn reference(engine: &Engine, book: Reference) -> Result<Value, ApiError> {
+    let settings = engine.settings();
     let key = (
-        engine.settings().url.as_str().to_string(),
+        settings.url.as_str().to_string(),
+        settings.api_key.expose().to_string(),
         format!("{book:?}"),
     );
     if let Some((at, answer)) = cache().get(&key)
