@@ -10,7 +10,8 @@
 # (examples/outage.php); then
 # write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
 # same create urlencoded and multipart, as PHP's curl does for a string and an array body
-# (examples/wire_forms.php), and show its request log.
+# (examples/wire_forms.php), and show its request log; last, the shop owner's page in the MODX
+# manager (Extras → RetailCRM) on a local server over the MODX harness, with a screenshot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sandbox.sh
@@ -22,7 +23,8 @@ sandbox=target/release/crm-sandbox
 demo_dir=$(mktemp -d)
 out="$demo_dir/sandbox.out"
 pid=""
-trap 'kill $pid 2>/dev/null; rm -rf "$demo_dir"' EXIT
+page_pid=""
+trap 'kill $pid $page_pid 2>/dev/null; rm -rf "$demo_dir"' EXIT
 
 # Starts the sandbox on port $1 (0 = any free port) and sets $url.
 start_sandbox() {
@@ -72,3 +74,30 @@ xmllint --noout "$demo_dir/icml.xml" && echo "xmllint: $demo_dir/icml.xml is wel
 # The sandbox takes requests as RetailCRM does: urlencoded or multipart, key in the body.
 printf '\n== The CRM sandbox answers the same create sent urlencoded and multipart\n'
 php examples/wire_forms.php
+
+# The shop owner's page (Extras → RetailCRM): a fresh CRM, the harness's shop with one order the
+# CRM refused and a status code it does not have, served by php -S; headless Chromium writes a
+# screenshot. Retry the refused order, pick codes from the CRM's dropdowns, check the mapping.
+printf '\n== The page in the MODX manager (Extras → RetailCRM)\n'
+kill $pid; wait $pid 2>/dev/null || true
+start_sandbox 0
+mkdir -p "$demo_dir/page" target/demo
+export CRM_URL="$url" PAGE_DIR="$demo_dir/page"
+php -n -d extension="$so" tests/php/manager_page_state.php setup
+port=$(php -n -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
+php -n -d extension="$so" -S "127.0.0.1:$port" -t "$demo_dir/page" tests/php/manager_page_router.php 2> "$demo_dir/page/server.log" &
+page_pid=$!
+for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.05
+done
+page_url="http://127.0.0.1:$port/manager"
+echo "The manager page: $page_url (the harness's shop, the sandbox at $url)"
+screenshot="$PWD/target/demo/manager-page.png"
+chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$demo_dir/chromium" --window-size=1280,2100 \
+    --virtual-time-budget=10000 --screenshot="$screenshot" "$page_url" 2> /dev/null
+echo "Its screenshot: $screenshot"
+if [ -t 0 ]; then
+    read -r -p "Open the page in a browser; press Enter to stop the demo. "
+fi

@@ -3,7 +3,7 @@
 # Idempotent: installs nothing when everything is already there.
 set -euo pipefail
 
-packages=(php-cli php-dev php-curl php-xml php-sqlite3 php-mysql mariadb-server-core mariadb-client libclang-dev clang pkg-config ca-certificates make openssl libxml2-utils nodejs binutils lintian php-zip zip)
+packages=(php-cli php-dev php-curl php-xml php-sqlite3 php-mysql mariadb-server-core mariadb-client libclang-dev clang pkg-config ca-certificates make openssl libxml2-utils nodejs binutils lintian php-zip zip chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -341,6 +341,23 @@ namespace ModRetailCrm {
         public function applied(mixed $id, mixed $error = null): bool {}
 
         /**
+         * The mapping check before go-live. `$siteReferences` is `['deliveries' => […],
+         * 'payments' => […], 'statuses' => […]]`, each a list of the `toArray()` of miniShop2's
+         * msDelivery / msPayment / msOrderStatus (`id`, `name`, `active`, its
+         * `retailcrm_*_code`); a delivery's `payments` lists the ids of the payments offered with
+         * it (msDeliveryMember). Compared with the CRM's books (read as `reference()` does).
+         * Returns the findings of the active references: `['rule' => 'no_code' | 'unknown_code'
+         * | 'inactive_code' | 'payment_not_allowed' | 'duplicate_status', 'book' => 'delivery' |
+         * 'payment' | 'status', 'id', 'name', 'code', 'other' => the payment not allowed, or the
+         * earlier status with the same code, as `['id', 'name', 'code']` (else null), 'message'
+         * => one English sentence]`; `[]` when all is well.
+         *
+         * @param mixed $site_references
+         * @return mixed
+         */
+        public function checkMapping(mixed $site_references): mixed {}
+
+        /**
          * For `register_shutdown_function([$integration, 'deliverAfterResponse'])` in
          * `deferred` mode: delivers due changes for at most `$seconds` (default
          * `modretailcrm_after_response_budget`, 3 s) without the visitor waiting for the CRM,
@@ -521,6 +538,17 @@ namespace ModRetailCrm {
         public function purge(mixed $days = null): int {}
 
         /**
+         * A reference book of the integration's CRM, as `Client::reference()` answers it
+         * (`statuses`, `status-groups`, `delivery-types`, `payment-types`, `sites`,
+         * `order-methods`, `stores`), read under the deliveries' rate limit and reused for a
+         * minute by the process (the manager page's dropdowns).
+         *
+         * @param mixed $name
+         * @return mixed
+         */
+        public function reference(mixed $name): mixed {}
+
+        /**
          * Sends dead letters again: `'dead'` for all of them (and the CRM changes set aside,
          * handed to the site again by the next pull), `'history'` for the CRM changes set aside
          * only, or a list of record ids. Returns how many were put back.
@@ -538,12 +566,13 @@ namespace ModRetailCrm {
         public function sendMode(): string {}
 
         /**
-         * The outbox at a glance: counts by state, the oldest pending age, the last success and
-         * error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
+         * The outbox at a glance: counts by state (`delivered_last_day`: delivered in the last
+         * 24 hours), the oldest pending age, the last success and error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
          * (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
          * before — the `reason`, and the `failures` in a row since `since`), the pending
          * records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`),
-         * `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
+         * `outbox`, the file, `log_file`, the integration's log (null: PHP's error log), and
+         * `damaged`: why the file is damaged, when it is (what could
          * still be read is shown, and every change is refused with an `OutboxException`);
          * `webhook`: the last webhook call (`code`, `verdict`, `order`, `remote_addr`, `at`) or
          * null; `history`: the CRM → site sync — `cursor` (every history entry up to it is settled)

@@ -6,6 +6,7 @@
 //! - [`api`]: the RetailCRM v5 client (transport, rate limit, errors, TLS);
 //! - [`config`]: the shop's `modretailcrm_*` settings, read and checked;
 //! - [`mapping`]: MODX/miniShop2 data into RetailCRM customers and orders;
+//! - [`mapping_check`]: the site's reference codes against the CRM's books (manager page);
 //! - [`outbox`]: the durable SQLite queue of changes, with leases, pacing and dead letters;
 //! - [`sync`]: what a shop event becomes, and the delivery of queued changes;
 //! - [`icml`]: the catalogue file for RetailCRM;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod icml;
 pub mod logging;
 pub mod mapping;
+pub mod mapping_check;
 pub mod outbox;
 pub mod runtime;
 pub mod sync;

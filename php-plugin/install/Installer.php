@@ -11,7 +11,9 @@ use ModRetailCrm\Plugin\PrivateFolder;
  * What it manages, by the names the older modRetailCRM component used so that a site that has it
  * is upgraded in place: the namespace `modretailcrm`, the category and plugin `modRetailCrm`, the
  * snippets of php-plugin/elements/snippets (the older component had `icml`), the system settings
- * of settings.json (through settings.php), the files (elements, lexicon, cli, lib, assets) under {core}components/modretailcrm/ and
+ * of settings.json (through settings.php), the manager page's menu entry Extras → RetailCRM
+ * (modMenu `modretailcrm_menu`, action index of the namespace: controllers/index.class.php),
+ * the files (elements, lexicon, cli, lib, processors, controllers, assets) under {core}components/modretailcrm/ and
  * {assets}components/modretailcrm/, and the columns retailcrm_delivery_code,
  * retailcrm_payment_code and retailcrm_status_code of miniShop2's tables; and the private folder
  * of the outbox and the log (see lib/PrivateFolder.php), checked over HTTP. Every step compares
@@ -22,6 +24,8 @@ final class ModRetailCrmInstaller
     public const NAMESPACE = 'modretailcrm';
     public const CATEGORY = 'modRetailCrm';
     public const PLUGIN = 'modRetailCrm';
+    /** The manager menu entry Extras → RetailCRM (its text is a lexicon key of the namespace). */
+    public const MENU = 'modretailcrm_menu';
 
     /** Events the plugin can handle; each is registered when the plugin file names it. */
     public const EVENTS = ['OnMODXInit', 'OnUserSave', 'msOnCreateOrder', 'msOnChangeOrderStatus',
@@ -86,6 +90,17 @@ final class ModRetailCrmInstaller
         $folder = $this->installPrivateFolder();
         $this->installPlugin((int) $category->get('id'));
         $this->installSnippets((int) $category->get('id'));
+        $this->upsert('modMenu', self::MENU, [
+            'parent' => 'components',
+            'action' => 'index',
+            'description' => 'modretailcrm_menu_desc',
+            'icon' => '',
+            'menuindex' => 0,
+            'params' => '',
+            'handler' => '',
+            'permissions' => 'settings',
+            'namespace' => self::NAMESPACE,
+        ], 'menu Extras → RetailCRM');
         $this->removeOldLexiconEntries();
         $this->addCodeColumns();
         $this->refreshCache();
@@ -137,6 +152,10 @@ final class ModRetailCrmInstaller
             $this->remove($setting, 'setting ' . $setting->get('key'));
         }
         $this->removeOldLexiconEntries();
+        $menu = $this->modx->getObject('modMenu', self::MENU);
+        if ($menu) {
+            $this->remove($menu, 'menu Extras → RetailCRM');
+        }
         $namespace = $this->modx->getObject('modNamespace', self::NAMESPACE);
         if ($namespace) {
             $this->remove($namespace, 'namespace ' . self::NAMESPACE);
@@ -484,6 +503,8 @@ final class ModRetailCrmInstaller
             'lexicon' => $core . 'lexicon',
             'cli' => $core . 'cli',
             'lib' => $core . 'lib',
+            'processors' => $core . 'processors',
+            'controllers' => $core . 'controllers',
             'assets' => rtrim($assets, '/'),
         ];
         $files = [];
@@ -576,7 +597,7 @@ final class ModRetailCrmInstaller
 
     private function primaryKey(string $class): string
     {
-        return ['modNamespace' => 'name', 'modSystemSetting' => 'key'][$class] ?? 'id';
+        return ['modNamespace' => 'name', 'modSystemSetting' => 'key', 'modMenu' => 'text'][$class] ?? 'id';
     }
 
     /** @return list<string> the names of the fields whose stored value differs from $fields */

@@ -235,21 +235,7 @@ impl Client {
     /// A reference book: `statuses`, `status-groups`, `delivery-types`, `payment-types`,
     /// `sites`, `order-methods` or `stores`.
     pub fn reference(&self, name: &Zval) -> PhpResult<Zval> {
-        let reference = match args::string(name, "$name")?.as_str() {
-            "statuses" => Reference::Statuses,
-            "status-groups" => Reference::StatusGroups,
-            "delivery-types" => Reference::DeliveryTypes,
-            "payment-types" => Reference::PaymentTypes,
-            "sites" => Reference::Sites,
-            "order-methods" => Reference::OrderMethods,
-            "stores" => Reference::Stores,
-            other => {
-                return Err(validation(format!(
-                    "$name {other:?} is not a known reference"
-                )));
-            }
-        };
-        self.run(self.api.reference(reference))
+        self.run(self.api.reference(reference_arg(name)?))
     }
 
     /// `store/inventories`.
@@ -402,6 +388,25 @@ impl Client {
         self.log.pass_lines()?;
         to_zval(&outcome.map_err(from_api_error)?)
     }
+}
+
+/// The reference book `$name` names: `statuses`, `status-groups`, `delivery-types`,
+/// `payment-types`, `sites`, `order-methods` or `stores`.
+pub fn reference_arg(name: &Zval) -> PhpResult<Reference> {
+    Ok(match args::string(name, "$name")?.as_str() {
+        "statuses" => Reference::Statuses,
+        "status-groups" => Reference::StatusGroups,
+        "delivery-types" => Reference::DeliveryTypes,
+        "payment-types" => Reference::PaymentTypes,
+        "sites" => Reference::Sites,
+        "order-methods" => Reference::OrderMethods,
+        "stores" => Reference::Stores,
+        other => {
+            return Err(validation(format!(
+                "$name {other:?} is not a known reference"
+            )));
+        }
+    })
 }
 
 fn entity_name(entity: Entity) -> &'static str {

@@ -16,6 +16,7 @@ use crate::php::exceptions::{Kind, config, internal, validation};
 use crate::php::form;
 use crate::php::history::{actions_json, history_error, status_json as history_status_json};
 use crate::php::log::PhpLog;
+use crate::php::mapping_check;
 use crate::php::webhook;
 use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, SendMode};
 use modretailcrm_core::logging::LineSink;
@@ -298,12 +299,13 @@ impl Integration {
         }
     }
 
-    /// The outbox at a glance: counts by state, the oldest pending age, the last success and
-    /// error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
+    /// The outbox at a glance: counts by state (`delivered_last_day`: delivered in the last
+    /// 24 hours), the oldest pending age, the last success and error, blocked keys, the dead letters with the CRM's messages, the circuit breakers
     /// (`breakers`: each CRM that failed to answer, with `open_until` — no worker tries it
     /// before — the `reason`, and the `failures` in a row since `since`), the pending
     /// records by the CRM they were queued for (`pending_by_crm`: `crm`, `pending`),
-    /// `outbox`, the file, and `damaged`: why the file is damaged, when it is (what could
+    /// `outbox`, the file, `log_file`, the integration's log (null: PHP's error log), and
+    /// `damaged`: why the file is damaged, when it is (what could
     /// still be read is shown, and every change is refused with an `OutboxException`);
     /// `webhook`: the last webhook call (`code`, `verdict`, `order`, `remote_addr`, `at`) or
     /// null; `history`: the CRM → site sync — `cursor` (every history entry up to it is settled)
@@ -318,6 +320,8 @@ impl Integration {
         let status = outbox.status(now).map_err(outbox_error)?;
         let mut json = status_json(&status);
         json["outbox"] = json!(self.engine.settings().queue_path.to_string_lossy());
+        json["log_file"] = (self.engine.settings().log_file.as_ref())
+            .map_or(Value::Null, |log| json!(log.path.to_string_lossy()));
         json["webhook"] = inbound::webhook::last_call(&self.engine)
             .map_err(outbox_error)?
             .unwrap_or(Value::Null);
@@ -357,6 +361,32 @@ impl Integration {
         Ok(i64::try_from(count)
             .unwrap_or(i64::MAX)
             .saturating_add(history))
+    }
+
+    /// A reference book of the integration's CRM, as `Client::reference()` answers it
+    /// (`statuses`, `status-groups`, `delivery-types`, `payment-types`, `sites`,
+    /// `order-methods`, `stores`), read under the deliveries' rate limit and reused for a
+    /// minute by the process (the manager page's dropdowns).
+    pub fn reference(&self, name: &Zval) -> PhpResult<Zval> {
+        let answer = mapping_check::reference(&self.engine, name);
+        self.log.pass_lines()?;
+        answer
+    }
+
+    /// The mapping check before go-live. `$siteReferences` is `['deliveries' => […],
+    /// 'payments' => […], 'statuses' => […]]`, each a list of the `toArray()` of miniShop2's
+    /// msDelivery / msPayment / msOrderStatus (`id`, `name`, `active`, its
+    /// `retailcrm_*_code`); a delivery's `payments` lists the ids of the payments offered with
+    /// it (msDeliveryMember). Compared with the CRM's books (read as `reference()` does).
+    /// Returns the findings of the active references: `['rule' => 'no_code' | 'unknown_code'
+    /// | 'inactive_code' | 'payment_not_allowed' | 'duplicate_status', 'book' => 'delivery' |
+    /// 'payment' | 'status', 'id', 'name', 'code', 'other' => the payment not allowed, or the
+    /// earlier status with the same code, as `['id', 'name', 'code']` (else null), 'message'
+    /// => one English sentence]`; `[]` when all is well.
+    pub fn check_mapping(&self, site_references: &Zval) -> PhpResult<Zval> {
+        let findings = mapping_check::check(&self.engine, site_references);
+        self.log.pass_lines()?;
+        findings
     }
 
     /// Removes a pending or dead record for good.
@@ -710,6 +740,7 @@ fn status_json(status: &OutboxStatus) -> Value {
         "pending": status.pending,
         "in_flight": status.in_flight,
         "delivered": status.delivered,
+        "delivered_last_day": status.delivered_last_day,
         "dead": status.dead,
         "blocked_keys": status.blocked_keys,
         "damaged": status.damaged,

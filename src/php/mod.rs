@@ -12,6 +12,7 @@ mod icml;
 mod info;
 mod integration;
 mod log;
+mod mapping_check;
 mod webhook;
 
 use ext_php_rs::builders::ModuleBuilder;

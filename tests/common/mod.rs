@@ -8,6 +8,7 @@ mod core_common;
 
 pub use core_common::*;
 
+pub mod browser;
 pub mod builtin_server;
 
 use std::path::{Path, PathBuf};

@@ -17,6 +17,11 @@ same(1, $db['cache_refreshes'] - $before['cache_refreshes'], 'the MODX cache is 
 same(['name' => 'modretailcrm', 'path' => '{core_path}components/modretailcrm/',
     'assets_path' => '{assets_path}components/modretailcrm/'], rows($db, 'modNamespace')['modretailcrm'] ?? null, 'namespace');
 
+// The manager page: Extras → RetailCRM, for users with the settings permission.
+same(['text' => 'modretailcrm_menu', 'parent' => 'components', 'action' => 'index', 'description' => 'modretailcrm_menu_desc',
+    'icon' => '', 'menuindex' => 0, 'params' => '', 'handler' => '', 'permissions' => 'settings', 'namespace' => 'modretailcrm'],
+    rows($db, 'modMenu')['modretailcrm_menu'] ?? null, 'the menu entry of the manager page');
+
 $category = row_where($db, 'modCategory', 'category', 'modRetailCrm');
 check($category !== null && (int) $category['parent'] === 0, 'category modRetailCrm: ' . json_encode($category));
 

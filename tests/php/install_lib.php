@@ -114,7 +114,7 @@ function snippet_names(): array
 function component_files(): array
 {
     $files = [];
-    foreach (['elements', 'lexicon', 'cli', 'lib', 'assets'] as $dir) {
+    foreach (['elements', 'lexicon', 'cli', 'lib', 'processors', 'controllers', 'assets'] as $dir) {
         $root = REPO . "/php-plugin/$dir";
         if (!is_dir($root)) {
             continue;
@@ -140,6 +140,7 @@ function untouched_part(array $db): array
     $plugin = row_where($db, 'modPlugin', 'name', 'modRetailCrm');
     $ours = [
         'modNamespace' => fn(array $row) => $row['name'] === 'modretailcrm',
+        'modMenu' => fn(array $row) => $row['text'] === 'modretailcrm_menu',
         'modSystemSetting' => fn(array $row) => str_starts_with($row['key'], 'modretailcrm_'),
         'modCategory' => fn(array $row) => $row['category'] === 'modRetailCrm',
         'modPlugin' => fn(array $row) => $row['name'] === 'modRetailCrm',

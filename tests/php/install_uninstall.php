@@ -26,6 +26,7 @@ same(array_keys(rows($pristine, 'modPluginEvent')), array_keys(rows($after, 'mod
 same(array_keys(rows($pristine, 'modSnippet')), array_keys(rows($after, 'modSnippet')), 'the snippets are gone');
 same(array_keys(rows($pristine, 'modSystemSetting')), array_keys(rows($after, 'modSystemSetting')), 'the settings are gone');
 same(array_keys(rows($pristine, 'modNamespace')), array_keys(rows($after, 'modNamespace')), 'the namespace is gone');
+same(array_keys(rows($pristine, 'modMenu')), array_keys(rows($after, 'modMenu')), 'the menu entry is gone');
 same(array_keys(rows($pristine, 'modCategory')), array_keys(rows($after, 'modCategory')), 'the category is gone');
 foreach (component_files() as $target) {
     check(!file_exists("$site/$target"), "$target is removed");

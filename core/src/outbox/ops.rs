@@ -26,6 +26,8 @@ pub struct OutboxStatus {
     pub in_flight: u64,
     /// Records delivered and not purged yet.
     pub delivered: u64,
+    /// Records delivered in the 24 hours before `now`.
+    pub delivered_last_day: u64,
     /// Records set aside after a permanent failure.
     pub dead: u64,
     /// How long the oldest pending record has been waiting.
@@ -123,6 +125,9 @@ pub enum RetrySelection {
     AllDead,
 }
 
+/// A day in milliseconds, the unit of the records' times.
+const DAY_MILLIS: i64 = 86_400_000;
+
 impl Outbox {
     /// Counts, ages, the last success and error, and the dead letters, from one snapshot.
     pub fn status(&self, now: SystemTime) -> Result<OutboxStatus> {
@@ -135,6 +140,11 @@ impl Outbox {
                    FROM records",
                 [],
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+            let delivered_last_day: i64 = tx.query_row(
+                "SELECT count(*) FROM records WHERE state = 'delivered' AND delivered_at > ?1",
+                [now.saturating_sub(DAY_MILLIS)],
+                |row| row.get(0),
             )?;
             let in_flight: i64 = tx.query_row(
                 "SELECT count(*) FROM records WHERE state = 'pending' AND lease_until > ?1",
@@ -168,6 +178,7 @@ impl Outbox {
                 pending: tally(pending),
                 in_flight: tally(in_flight),
                 delivered: tally(delivered),
+                delivered_last_day: tally(delivered_last_day),
                 dead: tally(dead),
                 oldest_pending_age: oldest_pending.map(|created_at| {
                     Duration::from_millis(

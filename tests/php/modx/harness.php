@@ -185,6 +185,19 @@ final class modSystemEvent
     }
 }
 
+/** A manager user as modUser::getUserToken() sees it: the HTTP_MODAUTH token of its session. */
+final class modUserStub
+{
+    public function __construct(private string $token)
+    {
+    }
+
+    public function getUserToken(string $context = ''): string
+    {
+        return $this->token;
+    }
+}
+
 final class modContextStub
 {
     public function __construct(public string $key)
@@ -222,6 +235,10 @@ class modX
     public array $eventPlugins = [];
     /** The miniShop2 service getService('miniShop2') gives (null until first asked for). */
     public ?miniShop2Stub $miniShop2 = null;
+    /** The manager user of the request (null: nobody logged in), see modUserStub. */
+    public ?modUserStub $user = null;
+    /** The permissions hasPermission() grants the user. */
+    public array $permissions = [];
 
     public function __construct(array $config = [], ?array $database = null)
     {
@@ -329,6 +346,12 @@ class modX
     public function lexicon(string $key, array $params = []): string
     {
         return miniShop2Stub::LEXICON[$key] ?? $key;
+    }
+
+    /** modX::hasPermission(): whether the user's policies grant $permission. */
+    public function hasPermission(string $permission): bool
+    {
+        return $this->user !== null && in_array($permission, $this->permissions, true);
     }
 
     /** Deletes a stored row, as xPDOObject::remove() does. */

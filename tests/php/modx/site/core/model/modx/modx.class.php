@@ -228,6 +228,9 @@ class modX extends xPDO
         'category' => 'integer', 'cache_type' => 'integer', 'locked' => 'boolean', 'static' => 'boolean'];
     private const MODEL = [
         'modNamespace' => ['namespaces', 'name', ['name' => '', 'path' => '', 'assets_path' => '']],
+        'modMenu' => ['menus', 'text', ['text' => '', 'parent' => '', 'action' => '', 'description' => '', 'icon' => '',
+            'menuindex' => 0, 'params' => '', 'handler' => '', 'permissions' => '', 'namespace' => 'core'], [],
+            ['menuindex' => 'integer']],
         'modSystemSetting' => ['system_settings', 'key', ['key' => '', 'value' => '', 'xtype' => 'textfield',
             'namespace' => 'core', 'area' => '', 'editedon' => null]],
         'modCategory' => ['categories', 'id', ['parent' => 0, 'category' => '', 'rank' => 0], [],
