@@ -6,7 +6,7 @@
 //                ModRetailCrm\Icml\Writer, to OUT
 //   reference    the same catalogue the way PHP integrations export it: PDO unbuffered, the
 //                same queries, PHP's XMLWriter writing each offer, to OUT
-// Prints one line of key=value figures: wall and CPU seconds of this PHP process, its peak
+// Prints one line of key=value figures: wall and CPU seconds (cpu_seconds) of this PHP process, its peak
 // RSS (VmHWM), offers and bytes written.
 
 declare(strict_types=1);
@@ -178,5 +178,5 @@ $usage = getrusage();
 $cpu = $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6 + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
 preg_match('/^VmHWM:\s+(\d+) kB/m', (string) file_get_contents('/proc/self/status'), $hwm);
 clearstatcache();
-printf("mode=%s seconds=%.3f php_cpu_seconds=%.3f peak_rss_kib=%d offers=%d bytes=%d\n",
+printf("mode=%s seconds=%.3f cpu_seconds=%.3f peak_rss_kib=%d offers=%d bytes=%d\n",
     $mode, $wall, $cpu, (int) ($hwm[1] ?? 0), $offers, filesize($arg));
