@@ -64,14 +64,13 @@ function reference(PDO $pdo, string $out): int
         . ' FROM modx_site_content c FORCE INDEX (PRIMARY) JOIN modx_ms2_products d ON d.id = c.id'
         . ' LEFT JOIN modx_ms2_vendors v ON v.id = d.vendor'
         . " WHERE c.id > ? AND c.class_key = 'msProduct' AND c.published = 1 AND c.deleted = 0 ORDER BY c.id LIMIT 500");
-    $related = $pdo->prepare('SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM modx_ms2_product_options'
-        . ' WHERE product_id BETWEEN ? AND ? UNION ALL SELECT 2, product_id, NULL, NULL, category_id, 0'
-        . ' FROM modx_ms2_product_categories WHERE product_id BETWEEN ? AND ? UNION ALL SELECT 3, product_id, NULL, url,'
-        . " `rank`, id FROM modx_ms2_product_files WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image'"
-        . ' AND active = 1');
+    $related = array_map(fn(string $sql) => $pdo->prepare($sql), [
+        'SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM modx_ms2_product_options WHERE product_id BETWEEN ? AND ?',
+        'SELECT 2, product_id, NULL, NULL, category_id, 0 FROM modx_ms2_product_categories WHERE product_id BETWEEN ? AND ?',
+        "SELECT 3, product_id, NULL, url, `rank`, id FROM modx_ms2_product_files WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image' AND active = 1",
+    ]);
     $modifications = $pdo->prepare('SELECT m.*, o.`key` AS `option.key`, o.value AS `option.value` FROM modx_msop_modifications m'
-        . ' LEFT JOIN modx_msop_modification_options o ON o.mid = m.id WHERE m.rid BETWEEN ? AND ?'
-        . ' ORDER BY m.rid, m.`rank`, m.id, o.`key`');
+        . ' LEFT JOIN modx_msop_modification_options o ON o.mid = m.id WHERE m.rid BETWEEN ? AND ?');
     while (true) {
         $products->execute([$after]);
         $rows = $products->fetchAll(PDO::FETCH_ASSOC);
@@ -93,8 +92,12 @@ function reference(PDO $pdo, string $out): int
             continue;
         }
         $range = [min(array_keys($page)), max(array_keys($page))];
-        $related->execute([...$range, ...$range, ...$range]);
-        foreach ($related->fetchAll(PDO::FETCH_ASSOC) as $row) {
+        $rows = [];
+        foreach ($related as $statement) {
+            $statement->execute($range);
+            $rows = [...$rows, ...$statement->fetchAll(PDO::FETCH_ASSOC)];
+        }
+        foreach ($rows as $row) {
             $id = (int) $row['product_id'];
             if (!isset($page[$id])) {
                 continue;
@@ -109,7 +112,9 @@ function reference(PDO $pdo, string $out): int
             }
         }
         $modifications->execute($range);
-        foreach ($modifications->fetchAll(PDO::FETCH_ASSOC) as $row) {
+        $rows = $modifications->fetchAll(PDO::FETCH_ASSOC);
+        usort($rows, fn(array $a, array $b) => [$a['rid'], $a['rank'], $a['id']] <=> [$b['rid'], $b['rank'], $b['id']]);
+        foreach ($rows as $row) {
             if (isset($page[(int) $row['rid']])) {
                 $page[(int) $row['rid']]['modifications'][(int) $row['id']] = $row;
             }
