@@ -66,8 +66,8 @@ function reference(PDO $pdo, string $out): int
         . " WHERE c.id > ? AND c.class_key = 'msProduct' AND c.published = 1 AND c.deleted = 0 ORDER BY c.id LIMIT 500");
     $related = array_map(fn(string $sql) => $pdo->prepare($sql), [
         'SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM modx_ms2_product_options WHERE product_id BETWEEN ? AND ?',
-        'SELECT 2, product_id, NULL, NULL, category_id, 0 FROM modx_ms2_product_categories WHERE product_id BETWEEN ? AND ?',
-        "SELECT 3, product_id, NULL, url, `rank`, id FROM modx_ms2_product_files WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image' AND active = 1",
+        'SELECT 2 AS kind, product_id, NULL AS name, NULL AS value, category_id AS n1, 0 AS n2 FROM modx_ms2_product_categories WHERE product_id BETWEEN ? AND ?',
+        "SELECT 3 AS kind, product_id, NULL AS name, url AS value, `rank` AS n1, id AS n2 FROM modx_ms2_product_files WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image' AND active = 1",
     ]);
     $modifications = $pdo->prepare('SELECT m.*, o.`key` AS `option.key`, o.value AS `option.value` FROM modx_msop_modifications m'
         . ' LEFT JOIN modx_msop_modification_options o ON o.mid = m.id WHERE m.rid BETWEEN ? AND ?');

@@ -35,9 +35,9 @@ const PRODUCTS: &str = "SELECT c.id, c.pagetitle, c.longtitle, c.parent, c.uri, 
 const RELATED: [&str; 3] = [
     "SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 \
      FROM modx_ms2_product_options WHERE product_id BETWEEN ? AND ?",
-    "SELECT 2, product_id, NULL, NULL, category_id, 0 FROM modx_ms2_product_categories \
+    "SELECT 2 AS kind, product_id, NULL AS name, NULL AS value, category_id AS n1, 0 AS n2 FROM modx_ms2_product_categories \
      WHERE product_id BETWEEN ? AND ?",
-    "SELECT 3, product_id, NULL, url, `rank`, id FROM modx_ms2_product_files \
+    "SELECT 3 AS kind, product_id, NULL AS name, url AS value, `rank` AS n1, id AS n2 FROM modx_ms2_product_files \
      WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image' AND active = 1",
 ];
 

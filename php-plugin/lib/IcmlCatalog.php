@@ -311,13 +311,16 @@ final class IcmlCatalog
         $t = $this->tables;
         $inPage = 'product_id BETWEEN ? AND ?';
         $range = [min($ids), max($ids)];
+        // Rows of one shape: kind (1 option, 2 category, 3 picture), product, option key, option
+        // value or picture URL, category or picture rank, picture id.
         $queries = [
             "SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM {$t['msProductOption']} WHERE $inPage",
-            "SELECT 2, product_id, NULL, NULL, category_id, 0 FROM {$t['msCategoryMember']} WHERE $inPage",
+            "SELECT 2 AS kind, product_id, NULL AS name, NULL AS value, category_id AS n1, 0 AS n2"
+                . " FROM {$t['msCategoryMember']} WHERE $inPage",
         ];
         if ($gallery) {
-            $queries[] = "SELECT 3, product_id, NULL, url, `rank`, id FROM {$t['msProductFile']}"
-                . " WHERE $inPage AND parent = 0 AND type = 'image' AND active = 1";
+            $queries[] = "SELECT 3 AS kind, product_id, NULL AS name, url AS value, `rank` AS n1, id AS n2"
+                . " FROM {$t['msProductFile']} WHERE $inPage AND parent = 0 AND type = 'image' AND active = 1";
         }
         $rows = array_merge(...array_map(fn(string $sql) => $this->page($sql, $range, PDO::FETCH_NUM), $queries));
         $options = [];
