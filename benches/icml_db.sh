@@ -4,7 +4,8 @@
 # end), by the extension's reader (IcmlCatalog + ModRetailCrm\Icml\Writer, what the `icml`
 # snippet and CLI run) beside a pure-PHP reference exporter (PDO unbuffered, the same queries,
 # XMLWriter) and a bench prototype reading the rows in Rust (core/examples/icml_mysql.rs: the
-# `mysql` crate, the same queries, the next page read while the writer writes this one). They
+# `mysql` crate, the same queries; RUST=prefetch reads the next page while the writer writes
+# this one, default serial). They
 # run interleaved ROUNDS times (default 3); the table keeps each one's median round: wall, the
 # exporter's CPU (PHP's, or the Rust program's), database CPU (mariadbd's user+system time over
 # the run), peak RSS of the exporter, per-product time. Every round is printed, and `uptime`
@@ -13,7 +14,7 @@
 # catalogue (POOL, default 256 MB + 2 KB a product; the generated data is ~1 KB a product with
 # its indexes), a 512 MB redo log and the log flushed once a second (these two speed up the fill
 # only; the export only reads).
-# Usage: [ROUNDS=3] [POOL=2G] [MODES="extension reference rust"] benches/icml_db.sh [N ...]
+# Usage: [ROUNDS=3] [POOL=2G] [MODES="extension reference rust"] [RUST=serial|prefetch] benches/icml_db.sh [N ...]
 #        (default 10000 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +48,7 @@ export SOCKET="$work/sock"
 # One export by $1 (extension, reference or rust) to $2: one line of key=value figures.
 export_run() {
     if [ "$1" = rust ]; then
-        target/release/examples/icml_mysql "$SOCKET" icml_bench "$2" prefetch
+        target/release/examples/icml_mysql "$SOCKET" icml_bench "$2" "${RUST:-serial}"
     else
         php_run "$1" "$2"
     fi
