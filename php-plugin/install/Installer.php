@@ -115,10 +115,16 @@ final class ModRetailCrmInstaller
         }
     }
 
-    /** The crontab line that retries what failed, for the site whose config.core.php is in $site. */
-    public static function cronLine(string $site): string
+    /**
+     * What runs the retries and the CRM's status changes, for the site whose config.core.php
+     * is in $site: without cron, a worker after a page does (at most once a minute, within
+     * modretailcrm_poll_budget); cron does it on time, with the crontab line given.
+     */
+    public static function cronAdvice(string $site): string
     {
-        return '* * * * * php ' . rtrim(MODX_CORE_PATH, '/') . "/components/modretailcrm/cli/modretailcrm.php --site=$site flush 50";
+        return 'retries and RetailCRM status changes run after pages, at most once a minute;'
+            . ' on a quiet site cron runs them on time:  * * * * * php '
+            . rtrim(MODX_CORE_PATH, '/') . "/components/modretailcrm/cli/modretailcrm.php --site=$site run 50";
     }
 
     /** What to do when this PHP lacks the extension: the ways to install it, for this PHP's version. */

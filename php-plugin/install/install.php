@@ -104,9 +104,7 @@ foreach ($installer->warnings() as $warning) {
     fwrite(STDERR, "  WARNING: $warning\n");
 }
 if (!$uninstall) {
-    // Changes that failed (CRM down, rate limited) are retried by the next delivery: without
-    // cron that is the next shop event, which may be hours away.
-    echo '  next: retries need cron, e.g.  ' . ModRetailCrmInstaller::cronLine($site) . "\n";
+    echo '  next: ' . ModRetailCrmInstaller::cronAdvice($site) . "\n";
 }
 if ($changes === []) {
     echo $uninstall

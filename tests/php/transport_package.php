@@ -118,7 +118,7 @@ foreach (component_files() as $source => $target) {
 }
 check(str_contains($log, 'the modretailcrm PHP extension is not loaded') && str_contains($log, 'php' . PHP_MAJOR_VERSION . '.'
     . PHP_MINOR_VERSION . '-modretailcrm') && str_contains($log, 'pie install'), "the log says how to install the extension: $log");
-check(str_contains($log, 'retries need cron, e.g.  * * * * * php '), "the log gives the cron line: $log");
+check(str_contains($log, 'cron runs them on time:  * * * * * php ') && str_contains($log, ' run 50'), "the log gives the cron line: $log");
 
 // Installed again (an upgrade to the same version): nothing changes.
 $before = site_db($byPackage);

@@ -38,7 +38,6 @@ if ($failure !== null) {
     return false;
 }
 if (!$uninstall) {
-    $modx->log(modX::LOG_LEVEL_WARN, 'modRetailCRM: retries need cron, e.g.  '
-        . ModRetailCrmInstaller::cronLine(rtrim(MODX_BASE_PATH, '/')));
+    $modx->log(modX::LOG_LEVEL_WARN, 'modRetailCRM: ' . ModRetailCrmInstaller::cronAdvice(rtrim(MODX_BASE_PATH, '/')));
 }
 return true;
