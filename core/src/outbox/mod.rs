@@ -117,6 +117,7 @@ mod breaker;
 mod claim;
 mod clock;
 mod damage;
+mod db;
 mod delivery_lock;
 mod destination;
 mod error;
@@ -138,6 +139,7 @@ pub(crate) mod tests;
 
 pub use breaker::{OpenBreaker, Passage};
 pub use claim::Claimed;
+pub use db::mysql::MysqlTarget;
 pub use delivery_lock::{DeliveryLock, HeldLock};
 pub use destination::Destination;
 pub use error::{OutboxError, Result};

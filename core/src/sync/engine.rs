@@ -120,11 +120,10 @@ impl Engine {
             ..OutboxSettings::default()
         };
         let outbox = open_shared(&settings.queue_path, tuning)?;
-        let delivery_lock =
-            DeliveryLock::open(&settings.queue_path).map_err(|source| OutboxError::Open {
-                path: DeliveryLock::path(&settings.queue_path),
-                source,
-            })?;
+        let delivery_lock = DeliveryLock::of(&outbox).map_err(|source| OutboxError::Open {
+            path: DeliveryLock::path(outbox.path()),
+            source,
+        })?;
         let rate_key = key_fingerprint(settings.api_key.expose());
         let destination = Destination {
             url: address(&settings),
@@ -159,6 +158,11 @@ impl Engine {
 
     /// The outbox, for operations (status, retry, discard, purge).
     pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// The outbox as the engine shares it (its locks keep it open).
+    pub(crate) fn shared_outbox(&self) -> &Arc<Outbox> {
         &self.outbox
     }
 
@@ -361,7 +365,7 @@ impl Engine {
                 .delivery_lock
                 .try_hold()
                 .map_err(|source| OutboxError::Open {
-                    path: DeliveryLock::path(&self.settings.queue_path),
+                    path: DeliveryLock::path(self.outbox.path()),
                     source,
                 })?;
             if lock.is_some() || wait == LockWait::Skip || Instant::now() + LOCK_POLL >= deadline {
