@@ -226,6 +226,7 @@ impl Dialect {
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let Some(close) = rest[open..].find('}') else {
+                rest = &rest[open..];
                 break;
             };
             let token = &rest[open + 1..open + close];
