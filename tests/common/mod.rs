@@ -9,6 +9,7 @@ mod core_common;
 pub use core_common::*;
 
 pub mod builtin_server;
+pub mod shop;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -132,6 +132,7 @@ mod ratelimit;
 mod schema;
 mod shared;
 mod store;
+mod transfer;
 mod writelock;
 
 #[cfg(test)]
@@ -152,5 +153,6 @@ pub use ops::{
     BreakerStatus, DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection,
     Unmapped,
 };
-pub use shared::open_shared;
+pub use shared::{open_shared, open_shared_mysql};
 pub use store::{NewRecord, Outbox, OutboxSettings};
+pub use transfer::Moved;

@@ -22,6 +22,7 @@ mod privacy;
 mod ratelimit;
 mod refusals;
 mod timing;
+mod transfer;
 mod unmapped;
 
 use std::fs;
