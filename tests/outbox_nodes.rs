@@ -16,7 +16,7 @@ use std::process::Child;
 use common::mariadb::{PASSWORD, PrivateMariaDb, USER};
 use common::shop::{Shop, requests, state, wait_for_requests};
 use common::{
-    RunningSandbox, SANDBOX_KEY, SandboxConfig, assert_php_passed, control, php, sandbox,
+    RunningSandbox, SANDBOX_KEY, SandboxConfig, assert_php_passed, control, extension, php, sandbox,
 };
 use serde_json::{Value, json};
 
@@ -45,6 +45,7 @@ fn the_queue_moves_between_the_file_and_the_database_and_refusals_are_clear() {
             ("QUEUE_DSN", &server.dsn(&database)),
             ("QUEUE_USER", USER),
             ("QUEUE_PASSWORD", PASSWORD),
+            ("MODRETAILCRM_SO", &extension().display().to_string()),
         ],
     );
     assert_php_passed("outbox_mysql.php", &output);

@@ -5,6 +5,7 @@
 // order and are delivered from there, then back to the file; wrong credentials, an odd table
 // prefix and a missing DSN are clear exceptions that never show the password.
 require __DIR__ . '/lib.php';
+require __DIR__ . '/modx/harness.php';
 
 use ModRetailCrm\{ConfigException, Integration, OutboxException, ValidationException};
 
@@ -48,7 +49,45 @@ same(0, $db->status()['pending']);
 flush_until_empty($file);
 same('assembling', crm_state()['orders'][0]['status']);
 throws(ValidationException::class, fn() => $back->migrateQueue('postgres'), "'mysql' or 'sqlite'");
+
+// The cron CLI: migrate-queue --to mysql, then --to=sqlite.
+$back->enqueue('order.edit', ['externalId' => '700-1', 'status' => 'complete']);
+$config = "$dir/settings.json";
+file_put_contents($config, json_encode(settings($dir, $mysql)));
+same(1, run_cli_json($dir, "--config=$config", 'migrate-queue', '--to', 'mysql')['moved']);
+same(1, $db->status()['pending']);
+same(1, run_cli_json($dir, "--config=$config", 'migrate-queue', '--to=sqlite')['moved']);
+same(1, $back->status()['pending']);
+[$code, , $err] = run_cli($dir, "--config=$config", 'migrate-queue');
+same(2, $code, 'no target: bad usage');
+check(str_contains($err, '--to mysql'), $err);
 throws(OutboxException::class, fn() => $file->migrateQueue('mysql'), 'modretailcrm_queue_dsn is not set');
+
+// The MODX plugin with only the backend set: the outbox is in the site's own database
+// (MODX's dsn, username, password and table_prefix), the checkout's changes queued there.
+$site = temp_dir();
+$modx = new modX(settings($site, [
+    'modretailcrm_queue_backend' => 'mysql',
+    'modretailcrm_lib_path' => dirname(__DIR__, 2) . '/php-plugin/lib',
+    'dsn' => env('QUEUE_DSN'),
+    'username' => env('QUEUE_USER'),
+    'password' => env('QUEUE_PASSWORD'),
+    'table_prefix' => 'shop_',
+]));
+give_crm_codes($modx);
+foreach (captured_events(['OnUserSave', 'msOnCreateOrder']) as $event) {
+    $order = $event['params']['msOrder']['value']['data'] ?? null;
+    if ($event['context'] === 'web' && ($order === null || $order['id'] === 1)) {
+        $modx->replay(plugin_file(), $event);
+        if ($order !== null) {
+            break;
+        }
+    }
+}
+same([], $modx->logged(modX::LOG_LEVEL_WARN));
+$shop = new Integration(settings($site, ['modretailcrm_queue_table_prefix' => 'shop_'] + $mysql));
+check($shop->status()['pending'] >= 1, 'the checkout is queued in shop_modretailcrm_outbox: ' . json_encode($shop->status()));
+same(0, (new Integration(settings($site)))->status()['pending'], 'not in the file');
 
 // Wrong credentials, an odd prefix, no DSN: clear exceptions, no password in them.
 $wrong = throws(OutboxException::class, fn() => new Integration(settings($dir, ['modretailcrm_queue_password' => 'wrong-secret-42'] + $mysql)), 'modretailcrm_queue_password');
