@@ -10,9 +10,12 @@
 # write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
 # same create urlencoded and multipart, as PHP's curl does for a string and an array body
 # (examples/wire_forms.php), and show its request log.
+# QUEUE=mysql scripts/demo.sh: the shop's outbox in MySQL (a private MariaDB started for the
+# demo, see README "Several web servers") instead of the SQLite file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sandbox.sh
+. scripts/mariadb.sh
 
 scripts/setup.sh
 cargo build --release --workspace --quiet
@@ -21,7 +24,15 @@ sandbox=target/release/crm-sandbox
 demo_dir=$(mktemp -d)
 out="$demo_dir/sandbox.out"
 pid=""
-trap 'kill $pid 2>/dev/null; rm -rf "$demo_dir"' EXIT
+mariadb_pid=""
+db_dir=$(mktemp -d)
+trap 'kill $pid $mariadb_pid 2>/dev/null; wait $mariadb_pid 2>/dev/null; rm -rf "$demo_dir" "$db_dir"' EXIT
+if [ "${QUEUE:-sqlite}" = mysql ]; then
+    start_private_mariadb "$db_dir"
+    export QUEUE_DSN="mysql:unix_socket=$db_dir/sock;dbname=shop" QUEUE_USER=shop \
+        QUEUE_PASSWORD=shop-password
+    echo "the outbox lives in MariaDB ($QUEUE_DSN)"
+fi
 
 # Starts the sandbox on port $1 (0 = any free port) and sets $url.
 start_sandbox() {
