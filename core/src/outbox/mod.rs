@@ -1,7 +1,12 @@
 //! The durable outbox: every change for the CRM is written here before any network call.
 //!
 //! One SQLite file (WAL, `synchronous=FULL`, mode 0600) is shared by every PHP worker and
-//! cron run of the shop. A shop event [`Outbox::enqueue`]s a record; a worker
+//! cron run of the shop; a shop with several web nodes keeps the outbox in its MySQL/MariaDB
+//! database instead ([`Outbox::open_mysql`], see `db/mysql.rs`). The rules below are written
+//! once, against a transaction of either database (`db/mod.rs`: positional SQL in the subset
+//! both speak, the few differences in one place); the schema's migrations give each step for
+//! both (`schema.rs`), and [`Outbox::move_undelivered_to`] moves a queue from one to the
+//! other. A shop event [`Outbox::enqueue`]s a record; a worker
 //! [`Outbox::claim`]s due records under a lease, sends them, and reports each with
 //! [`Outbox::ack`], [`Outbox::retry_later`] (passing failure: exponential backoff with
 //! jitter) or [`Outbox::dead_letter`] (permanent failure: set aside until

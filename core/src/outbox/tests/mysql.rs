@@ -165,3 +165,50 @@ fn a_read_only_server_a_killed_connection_and_a_server_gone_away() {
         .to_string();
     assert!(error.contains("cannot be reached"), "{error}");
 }
+
+#[test]
+fn a_write_lock_held_too_long_is_waited_for_again_then_a_clear_error() {
+    let (server, target) = own_server("lock-wait");
+    server.root_sql("SET GLOBAL innodb_lock_wait_timeout = 1");
+    let outbox = open(&target).expect("open");
+    put(&outbox, &record("order.create", "order:1", &[]), at(0));
+    // Another client (a sysadmin's session, a stuck node) holds the outbox's write lock.
+    let database = target.dsn.rsplit("dbname=").next().unwrap_or_default();
+    let database = database.split(';').next().unwrap_or_default();
+    let mut holder = std::process::Command::new("mariadb")
+        .args(["--no-defaults", "-uroot", "--unbuffered", "--batch"])
+        .arg(format!("--socket={}", server.socket().display()))
+        .arg(database)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("mariadb runs");
+    let mut stdin = holder.stdin.take().expect("stdin");
+    std::io::Write::write_all(
+        &mut stdin,
+        b"BEGIN; SELECT name FROM modx_modretailcrm_outbox_meta \
+          WHERE name = 'write_lock' FOR UPDATE;\n",
+    )
+    .expect("lock");
+    let mut stdout = std::io::BufReader::new(holder.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    while !line.contains("write_lock") {
+        line.clear();
+        let read = std::io::BufRead::read_line(&mut stdout, &mut line).expect("read");
+        assert!(read > 0, "the holder ended before taking the lock");
+    }
+    let error = outbox
+        .enqueue(&record("order.edit", "order:1", &[]), at(1))
+        .expect_err("the lock stays held")
+        .to_string();
+    assert!(
+        error.contains("lock wait timed out through the retries"),
+        "{error}"
+    );
+    assert!(error.contains("nothing was changed"), "{error}");
+    drop(stdin);
+    holder.wait().expect("the holder ends");
+    // Given back: the next write goes through, and nothing was lost or half-written.
+    put(&outbox, &record("order.edit", "order:1", &[]), at(2));
+    assert_eq!(outbox.status(at(3)).expect("status").pending, 2);
+}
