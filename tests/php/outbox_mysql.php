@@ -58,6 +58,9 @@ same(1, run_cli_json($dir, "--config=$config", 'migrate-queue', '--to', 'mysql')
 same(1, $db->status()['pending']);
 same(1, run_cli_json($dir, "--config=$config", 'migrate-queue', '--to=sqlite')['moved']);
 same(1, $back->status()['pending']);
+[, $out] = run_cli($dir, "--config=$config", 'doctor');
+$outbox = array_values(array_filter(json_decode($out, true) ?? [], fn($c) => $c['check'] === 'outbox'));
+same(true, $outbox[0]['ok'] ?? null, "doctor's outbox check with the database: $out");
 [$code, , $err] = run_cli($dir, "--config=$config", 'migrate-queue');
 same(2, $code, 'no target: bad usage');
 check(str_contains($err, '--to mysql'), $err);
