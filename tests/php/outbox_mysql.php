@@ -92,6 +92,20 @@ $shop = new Integration(settings($site, ['modretailcrm_queue_table_prefix' => 's
 check($shop->status()['pending'] >= 1, 'the checkout is queued in shop_modretailcrm_outbox: ' . json_encode($shop->status()));
 same(0, (new Integration(settings($site)))->status()['pending'], 'not in the file');
 
+// A forked worker (as PHP-FPM forks its workers) opens a connection of its own and leaves
+// the parent's alone: both keep queueing.
+$forked = new Integration(settings($dir, ['modretailcrm_queue_table_prefix' => 'fork_'] + $mysql));
+$forked->enqueue('customer.create', ['externalId' => 'f1', 'firstName' => 'Parent']);
+$pid = pcntl_fork();
+if ($pid === 0) {
+    $forked->enqueue('customer.create', ['externalId' => 'f2', 'firstName' => 'Child']);
+    exit(0);
+}
+pcntl_waitpid($pid, $exit);
+same(0, pcntl_wexitstatus($exit), 'the child queued its change');
+$forked->enqueue('customer.create', ['externalId' => 'f3', 'firstName' => 'Parent again']);
+same(3, $forked->status()['pending'], "the parent's connection survived the child");
+
 // Wrong credentials, an odd prefix, no DSN: clear exceptions, no password in them.
 $wrong = throws(OutboxException::class, fn() => new Integration(settings($dir, ['modretailcrm_queue_password' => 'wrong-secret-42'] + $mysql)), 'modretailcrm_queue_password');
 check(!str_contains($wrong->getMessage(), 'wrong-secret-42'), 'the password is never shown: ' . $wrong->getMessage());
