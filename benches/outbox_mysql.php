@@ -3,8 +3,8 @@
 // running sandbox, QUEUE_DSN/QUEUE_USER/QUEUE_PASSWORD of a database):
 //   outbox_mysql.php enqueue sqlite|mysql N   enqueue N orders (deferred mode: only the
 //                                             enqueue), print p50/p99/max in ms
-//   outbox_mysql.php fill N                   queue N orders and their status changes (mysql)
-//   outbox_mysql.php drain SECONDS            one web node: flush until nothing is pending
+//   outbox_mysql.php fill sqlite|mysql N      queue N orders and their status changes
+//   outbox_mysql.php drain sqlite|mysql SECONDS  one web node: flush until nothing is pending
 // Prints figures; asserts nothing.
 declare(strict_types=1);
 
@@ -48,21 +48,23 @@ if ($command === 'enqueue') {
     $at = fn(float $p) => $times[min($n - 1, (int) floor($n * $p))];
     printf("enqueue %-6s %d orders: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", $argument, $n, $at(0.5), $at(0.99), end($times));
 } elseif ($command === 'fill') {
-    $shop = new ModRetailCrm\Integration(settings($dir, 'mysql', 'delivery'));
-    $shop->enqueue('customer.create', ['externalId' => 'bench', 'firstName' => 'Bench']);
-    for ($i = 0; $i < (int) $argument; $i++) {
-        $shop->enqueue('order.create', order("d$i"));
-        $shop->enqueue('order.edit', ['externalId' => "d$i", 'status' => 'assembling']);
+    $shop = new ModRetailCrm\Integration(settings($dir, $argument, 'delivery'));
+    $shop->enqueue('customer.create', ['externalId' => "bench-$argument", 'firstName' => 'Bench']);
+    for ($i = 0; $i < (int) $argv[3]; $i++) {
+        $order = order("$argument-$i");
+        $order['customer']['externalId'] = "bench-$argument";
+        $shop->enqueue('order.create', $order);
+        $shop->enqueue('order.edit', ['externalId' => "$argument-$i", 'status' => 'assembling']);
     }
 } elseif ($command === 'drain') {
-    $shop = new ModRetailCrm\Integration(settings($dir, 'mysql', 'delivery'));
-    $deadline = microtime(true) + (float) $argument;
+    $shop = new ModRetailCrm\Integration(settings($dir, $argument, 'delivery'));
+    $deadline = microtime(true) + (float) $argv[3];
     $delivered = 0;
     do {
         $delivered += $shop->flush(5)['delivered'];
     } while ($shop->status()['pending'] > 0 && microtime(true) < $deadline);
     echo "node delivered $delivered\n";
 } else {
-    fwrite(STDERR, "usage: outbox_mysql.php enqueue sqlite|mysql N | fill N | drain SECONDS\n");
+    fwrite(STDERR, "usage: outbox_mysql.php enqueue|fill sqlite|mysql N | drain sqlite|mysql SECONDS\n");
     exit(2);
 }

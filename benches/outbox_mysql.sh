@@ -30,22 +30,26 @@ echo "outbox in MariaDB ($(mariadbd --version | awk '{print $3}'), $(nproc) core
 run enqueue sqlite "$n"
 run enqueue mysql "$n"
 
-orders=150
-run fill "$orders"
-curl -fsS -X POST -H 'Content-Type: application/json' -d '{"per_second": 10}' "$url/__control/rate-limit" >/dev/null
-curl -fsS -X DELETE "$url/__control/requests" >/dev/null
-start=$(date +%s.%N)
-nodes=()
-for node in 1 2 3; do run drain 120 > "$work/node-$node.txt" & nodes+=($!); done
-wait "${nodes[@]}"
-end=$(date +%s.%N)
-cat "$work"/node-*.txt | tr '\n' ' '; echo
-curl -fsS "$url/__control/requests" | php -r '
-    $log = json_decode(stream_get_contents(STDIN), true)["requests"];
-    $ok = count(array_filter($log, fn($r) => in_array($r["status"], [200, 201], true)));
-    $refused = count(array_filter($log, fn($r) => $r["status"] === 503));
-    [$start, $end] = [(float) $argv[1], (float) $argv[2]];
-    $rate = ($ok - 10) / ($end - $start);
-    printf("3 nodes draining %d changes at the 10 req/s limit: %.1f s, %.2f accepted/s after the 10-request burst = %.1f%% of the limit; 503 answers: %d\n",
-        $ok, $end - $start, $rate, $rate * 10, $refused);
-' "$start" "$end"
+# deliver BACKEND NODES: queue 150 orders and their status changes on BACKEND, then NODES
+# processes drain them with the sandbox at 10 requests/s; prints the rate and the 503s.
+deliver() {
+    local backend=$1 count=$2 nodes=() start end
+    run fill "$backend" 150
+    curl -fsS -X POST -H 'Content-Type: application/json' -d '{"per_second": 10}' "$url/__control/rate-limit" >/dev/null
+    curl -fsS -X DELETE "$url/__control/requests" >/dev/null
+    start=$(date +%s.%N)
+    for node in $(seq "$count"); do run drain "$backend" 120 > "$work/node-$node.txt" & nodes+=($!); done
+    wait "${nodes[@]}"
+    end=$(date +%s.%N)
+    curl -fsS "$url/__control/requests" | php -r '
+        $log = json_decode(stream_get_contents(STDIN), true)["requests"];
+        $ok = count(array_filter($log, fn($r) => in_array($r["status"], [200, 201], true)));
+        $refused = count(array_filter($log, fn($r) => $r["status"] === 503));
+        [$start, $end] = [(float) $argv[1], (float) $argv[2]];
+        $rate = ($ok - 10) / ($end - $start);
+        printf("delivery %-6s %d node(s), %d changes at the 10 req/s limit: %.1f s, %.2f accepted/s after the 10-request burst = %.1f%% of the limit; 503 answers: %d\n",
+            $argv[3], $argv[4], $ok, $end - $start, $rate, $rate * 10, $refused);
+    ' "$start" "$end" "$backend" "$count"
+}
+deliver sqlite 1
+deliver mysql 3
