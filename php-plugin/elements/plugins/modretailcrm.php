@@ -152,7 +152,9 @@ if ($request['integration'] === null) {
     }
     // Null when inactive; the extension tells why once, not on every request.
     try {
-        if (trim((string) ($settings['modretailcrm_queue_backend'] ?? '')) === 'mysql') {
+        $blank = static fn(string $key): bool => trim((string) ($settings["modretailcrm_queue_$key"] ?? '')) === '';
+        if (trim((string) ($settings['modretailcrm_queue_backend'] ?? '')) === 'mysql'
+            && ($blank('dsn') || $blank('user') || $blank('table_prefix'))) {
             // The outbox in the site's database: blank connection settings are the site's.
             $loadLib('QueueConnection.php');
             $settings = \ModRetailCrm\Plugin\QueueConnection::fill($settings, (string) $modx->getOption('dsn'),
