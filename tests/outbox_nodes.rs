@@ -18,6 +18,7 @@ use common::shop::{Shop, requests, state, wait_for_requests};
 use common::{
     RunningSandbox, SANDBOX_KEY, SandboxConfig, assert_php_passed, control, extension, php, sandbox,
 };
+use modretailcrm_core::api::ratelimit::bucket;
 use serde_json::{Value, json};
 
 /// The settings that put a shop's outbox in database `database` of the private server.
@@ -209,6 +210,37 @@ fn three_nodes_deliver_every_change_once_in_order_through_flaps_and_a_killed_nod
         .filter(|request| request["status"] == 503)
         .count();
     assert_eq!(refused, 0, "requests past the shared limit of {RATE}/s");
+    let arrivals: Vec<u64> = log
+        .iter()
+        .filter_map(|request| request["at_ms"].as_u64())
+        .collect();
+    assert_eq!(
+        arrivals.len(),
+        log.len(),
+        "the sandbox records arrival times"
+    );
+    assert_within_shared_bucket(&arrivals);
+}
+
+/// No interval between two arrivals at the CRM holds more requests than the nodes' one
+/// shared bucket gives: a full bucket plus its refill over the interval (one request of
+/// slack for the way from a node to the CRM). The bucket stays below the CRM's own limit
+/// (one token in reserve, 90% of its rate), so none is refused.
+fn assert_within_shared_bucket(arrivals: &[u64]) {
+    let (capacity, rate) = bucket(RATE);
+    let mut sorted = arrivals.to_vec();
+    sorted.sort_unstable();
+    for (i, first) in sorted.iter().enumerate() {
+        for (j, last) in sorted.iter().enumerate().skip(i) {
+            let allowed = capacity + rate * (last - first) as f64 / 1000.0 + 1.0;
+            let count = (j - i + 1) as f64;
+            assert!(
+                count <= allowed,
+                "{count} requests reached the CRM within {} ms (the shared limit allows {allowed:.1})",
+                last - first
+            );
+        }
+    }
 }
 
 /// The `externalId` a create request carries in its form body (`order=` or `customer=`,
