@@ -26,7 +26,9 @@
 //! The delivery and history locks (`delivery_lock.rs`, `history_lock.rs`) are named
 //! `GET_LOCK`s of the connection, named after the database and the table prefix: the nodes
 //! share no files. The server releases them when the connection ends (a process killed
-//! with -9 included).
+//! with -9 included). A node whose connection is lost while it holds one goes on with its
+//! flush without it, and another node may start one meanwhile: the leases and their fencing
+//! still keep two nodes from sending one record.
 
 use std::collections::HashSet;
 use std::fmt;
