@@ -86,10 +86,16 @@ impl Store {
 
     /// A new handle on the outbox, as another process would open it.
     pub(crate) fn open(&self) -> Outbox {
+        self.open_with(settings())
+    }
+
+    /// [`Store::open`] with `tuning`.
+    pub(crate) fn open_with(&self, tuning: OutboxSettings) -> Outbox {
         match self {
-            Store::Sqlite(dir) => open(&dir.file("outbox.sqlite")),
-            Store::Mysql(target, _) => Outbox::open_mysql(target, settings()).expect("open"),
+            Store::Sqlite(dir) => Outbox::open_with(&dir.file("outbox.sqlite"), tuning),
+            Store::Mysql(target, _) => Outbox::open_mysql(target, tuning),
         }
+        .expect("open")
     }
 
     /// Which backend.
