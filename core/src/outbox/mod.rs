@@ -131,6 +131,7 @@ mod history_lock;
 mod inbound_state;
 mod keys;
 mod lease;
+mod once;
 mod ops;
 mod order_ids;
 mod ratelimit;
@@ -154,6 +155,7 @@ pub use history_entries::{
     Settlement,
 };
 pub use history_lock::HistoryLock;
+pub use once::Enqueued;
 pub use ops::{
     BreakerStatus, DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection,
     Unmapped,

@@ -26,6 +26,8 @@ pub struct OutboxStatus {
     pub in_flight: u64,
     /// Records delivered and not purged yet.
     pub delivered: u64,
+    /// Records delivered in the 24 hours before `now`.
+    pub delivered_last_day: u64,
     /// Records set aside after a permanent failure.
     pub dead: u64,
     /// How long the oldest pending record has been waiting.
@@ -123,6 +125,9 @@ pub enum RetrySelection {
     AllDead,
 }
 
+/// A day in milliseconds, the unit of the records' times.
+const DAY_MILLIS: i64 = 86_400_000;
+
 impl Outbox {
     /// Counts, ages, the last success and error, and the dead letters, from one snapshot.
     pub fn status(&self, now: SystemTime) -> Result<OutboxStatus> {
@@ -136,6 +141,12 @@ impl Outbox {
                 &[],
             )?;
             let (pending, delivered, dead) = (counts.count(0)?, counts.count(1)?, counts.count(2)?);
+            let delivered_last_day = tx
+                .query_one(
+                    "SELECT count(*) FROM {records} WHERE state = 'delivered' AND delivered_at > ?",
+                    args![now.saturating_sub(DAY_MILLIS)],
+                )?
+                .count(0)?;
             let in_flight = tx
                 .query_one(
                     "SELECT count(*) FROM {records} WHERE state = 'pending' AND lease_until > ?",
@@ -170,6 +181,7 @@ impl Outbox {
                 pending,
                 in_flight,
                 delivered,
+                delivered_last_day,
                 dead,
                 oldest_pending_age: oldest_pending.map(|created_at| {
                     Duration::from_millis(

@@ -211,48 +211,9 @@ impl Outbox {
     /// still undelivered. Returns the record's id; ids only ever increase. The record is on
     /// disk when this returns.
     pub fn enqueue(&self, record: &NewRecord, now: SystemTime) -> Result<i64> {
-        if record.kind.is_empty() {
-            return Err(OutboxError::Invalid("the record kind is empty".into()));
-        }
-        if record.entity_key.is_empty() || record.depends_on.iter().any(String::is_empty) {
-            return Err(OutboxError::Invalid("an entity key is empty".into()));
-        }
+        check(record)?;
         let payload = record.payload.to_string();
-        let destination = record.destination.as_ref();
-        let crm_url = destination.map(|d| d.url.as_str());
-        let crm_site = destination.map(|d| d.site.as_str());
-        let crm_key = destination.map(|d| d.key_fingerprint.as_str());
-        let now = to_millis(now);
-        self.write(|tx| {
-            let next_attempt_at = keys::is_free(tx, &record.entity_key)?.then_some(now);
-            tx.execute(
-                "INSERT INTO {records} (kind, entity_key, payload, created_at, next_attempt_at,
-                                       crm_url, crm_site, crm_key)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                args![
-                    &record.kind,
-                    &record.entity_key,
-                    payload.as_str(),
-                    now,
-                    next_attempt_at,
-                    crm_url,
-                    crm_site,
-                    crm_key
-                ],
-            )?;
-            let id = tx.last_insert_id()?;
-            for key in record
-                .depends_on
-                .iter()
-                .filter(|key| **key != record.entity_key)
-            {
-                tx.execute(
-                    "{insert_ignore} INTO {record_deps} (record_id, entity_key) VALUES (?, ?)",
-                    args![id, key],
-                )?;
-            }
-            Ok(id)
-        })
+        self.write(|tx| insert(tx, record, &payload, to_millis(now)))
     }
 
     /// Runs `work` in a write transaction (under the write lock) and commits it; on a
@@ -326,6 +287,57 @@ impl SqliteStore {
             reason: reason.to_string(),
         }
     }
+}
+
+/// Refuses a record with an empty kind or entity key before anything is written.
+pub(super) fn check(record: &NewRecord) -> Result<()> {
+    if record.kind.is_empty() {
+        return Err(OutboxError::Invalid("the record kind is empty".into()));
+    }
+    if record.entity_key.is_empty() || record.depends_on.iter().any(String::is_empty) {
+        return Err(OutboxError::Invalid("an entity key is empty".into()));
+    }
+    Ok(())
+}
+
+/// Inserts `record` (checked; its payload as `payload`, made before the write lock is
+/// taken) in `tx` at `now` (Unix ms), due at once unless an earlier record of its key is
+/// still undelivered; returns its id.
+pub(super) fn insert(
+    tx: &mut dyn Tx,
+    record: &NewRecord,
+    payload: &str,
+    now: i64,
+) -> Result<i64, Failure> {
+    let destination = record.destination.as_ref();
+    let next_attempt_at = keys::is_free(tx, &record.entity_key)?.then_some(now);
+    tx.execute(
+        "INSERT INTO {records} (kind, entity_key, payload, created_at, next_attempt_at,
+                               crm_url, crm_site, crm_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        args![
+            &record.kind,
+            &record.entity_key,
+            payload,
+            now,
+            next_attempt_at,
+            destination.map(|d| d.url.as_str()),
+            destination.map(|d| d.site.as_str()),
+            destination.map(|d| d.key_fingerprint.as_str())
+        ],
+    )?;
+    let id = tx.last_insert_id()?;
+    for key in record
+        .depends_on
+        .iter()
+        .filter(|key| **key != record.entity_key)
+    {
+        tx.execute(
+            "{insert_ignore} INTO {record_deps} (record_id, entity_key) VALUES (?, ?)",
+            args![id, key],
+        )?;
+    }
+    Ok(id)
 }
 
 /// Waits for the outbox's write `lock` and holds it until the result is dropped.

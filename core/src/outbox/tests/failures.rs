@@ -218,6 +218,9 @@ fn purge_removes_only_old_delivered_records() {
         assert_eq!(outbox.purge(at(30 * day)).expect("purge"), 1_201);
         let status = outbox.status(at(41 * day)).expect("status");
         assert_eq!((status.delivered, status.pending), (2, 1));
+        assert_eq!(status.delivered_last_day, 0, "delivered 24 h ago or more");
+        let status = outbox.status(at(41 * day - 1)).expect("status");
+        assert_eq!(status.delivered_last_day, 2, "delivered less than 24 h ago");
         assert_eq!(status.last_success_at, Some(at(40 * day)));
         assert_eq!(ids(&claim(&outbox, "w", at(41 * day))), vec![kept]);
     });

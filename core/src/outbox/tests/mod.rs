@@ -15,6 +15,7 @@ mod fairness;
 mod history_entries;
 mod inbound_state;
 mod mysql;
+mod once;
 mod open;
 mod order;
 mod order_ids;
