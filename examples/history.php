@@ -6,12 +6,14 @@
 
 declare(strict_types=1);
 
+require_once __DIR__ . '/queue.php';
+
 require dirname(__DIR__) . '/tests/php/modx/harness.php';
 require dirname(__DIR__) . '/php-plugin/lib/CrmStatus.php';
 
 use ModRetailCrm\Plugin\CrmStatus;
 
-$settings = [
+$settings = demo_queue('history_') + [
     'modretailcrm_url' => getenv('CRM_URL'),
     'modretailcrm_apiKey' => getenv('CRM_KEY'),
     'modretailcrm_siteCode' => 'shop',

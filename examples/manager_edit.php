@@ -7,9 +7,11 @@
 
 declare(strict_types=1);
 
+require_once __DIR__ . '/queue.php';
+
 require dirname(__DIR__) . '/tests/php/modx/manager.php';
 
-$settings = [
+$settings = demo_queue('edit_') + [
     'modretailcrm_url' => getenv('CRM_URL'),
     'modretailcrm_apiKey' => getenv('CRM_KEY'),
     'modretailcrm_siteCode' => 'shop',

@@ -5,9 +5,11 @@
 //   outage.php recover   (the CRM is back)   no cron: the work after the next ordinary page delivers it
 declare(strict_types=1);
 
+require_once __DIR__ . '/queue.php';
+
 $phase = $argv[1] ?? 'place';
 $dir = getenv('DEMO_DIR');
-$shop = new ModRetailCrm\Integration([
+$shop = new ModRetailCrm\Integration(demo_queue('outage_') + [
     'modretailcrm_url' => getenv('CRM_URL'),
     'modretailcrm_apiKey' => getenv('CRM_KEY'),
     'modretailcrm_siteCode' => 'shop',

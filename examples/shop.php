@@ -8,9 +8,11 @@
 
 declare(strict_types=1);
 
+require_once __DIR__ . '/queue.php';
+
 require dirname(__DIR__) . '/tests/php/modx/scenario.php';
 
-$settings = [
+$settings = demo_queue('shop_') + [
     'modretailcrm_url' => getenv('CRM_URL'),
     'modretailcrm_apiKey' => getenv('CRM_KEY'),
     'modretailcrm_siteCode' => 'shop',

@@ -3,6 +3,7 @@
 # versus PHP's curl extension with a new handle per request (as PHP integrations do), same
 # payloads, same run; and the resident memory the extension adds to a PHP process. Then the
 # outbox (benches/outbox.php): enqueue latency, delivery throughput, sync mode under an outage.
+# The outbox in MySQL/MariaDB beside SQLite, delivered by 3 web nodes (benches/outbox_mysql.sh).
 # Last, the ICML catalogue exported from a private MariaDB (benches/icml_db.sh).
 # Usage: scripts/bench.sh [N]   (default 2000)
 set -euo pipefail
@@ -43,4 +44,5 @@ php -n -d extension="$so" benches/rate_burst.php 200
 echo; SANDBOX=target/release/crm-sandbox benches/fpm_blackhole.sh ${BEFORE_SO:+"before=$BEFORE_SO:10"} "after=$so"
 echo; SO="$so" benches/tls_first_call.sh
 echo; SO="$so" SANDBOX="$PWD/target/release/crm-sandbox" benches/outbox_load.sh
+echo; SO="$so" SANDBOX="$PWD/target/release/crm-sandbox" benches/outbox_mysql.sh 10000
 echo; benches/icml_db.sh 10000 100000

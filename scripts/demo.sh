@@ -12,9 +12,12 @@
 # same create urlencoded and multipart, as PHP's curl does for a string and an array body
 # (examples/wire_forms.php), and show its request log; last, the shop owner's page in the MODX
 # manager (Extras → RetailCRM) on a local server over the MODX harness, with a screenshot.
+# QUEUE=mysql scripts/demo.sh: the shop's outbox in MySQL (a private MariaDB started for the
+# demo, see README "Several web servers") instead of the SQLite file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sandbox.sh
+. scripts/mariadb.sh
 
 scripts/setup.sh
 cargo build --release --workspace --quiet
@@ -24,7 +27,15 @@ demo_dir=$(mktemp -d)
 out="$demo_dir/sandbox.out"
 pid=""
 page_pid=""
-trap 'kill $pid $page_pid 2>/dev/null; rm -rf "$demo_dir"' EXIT
+mariadb_pid=""
+db_dir=$(mktemp -d)
+trap 'kill $pid $page_pid $mariadb_pid 2>/dev/null; wait $mariadb_pid 2>/dev/null; rm -rf "$demo_dir" "$db_dir"' EXIT
+if [ "${QUEUE:-sqlite}" = mysql ]; then
+    start_private_mariadb "$db_dir"
+    export QUEUE_DSN="mysql:unix_socket=$db_dir/sock;dbname=shop" QUEUE_USER=shop \
+        QUEUE_PASSWORD=shop-password
+    echo "the outbox lives in MariaDB ($QUEUE_DSN)"
+fi
 
 # Starts the sandbox on port $1 (0 = any free port) and sets $url.
 start_sandbox() {

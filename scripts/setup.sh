@@ -3,6 +3,11 @@
 # Idempotent: installs nothing when everything is already there.
 set -euo pipefail
 
+# The tests, the demo (QUEUE=mysql) and the benchmarks start private MariaDB servers:
+# mariadb-server-core has mariadbd, mariadb-install-db (a sh script) and its resolveip;
+# mariadb-client has mariadb-admin and brings mariadb-client-core (mariadb,
+# my_print_defaults, which mariadb-install-db runs); php-mysql has pdo_mysql. The manager
+# page's browser test drives chromium through chromium-driver (chromedriver).
 packages=(php-cli php-dev php-curl php-xml php-sqlite3 php-mysql mariadb-server-core mariadb-client libclang-dev clang pkg-config ca-certificates make openssl libxml2-utils nodejs binutils lintian php-zip zip chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do

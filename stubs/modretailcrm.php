@@ -446,6 +446,19 @@ namespace ModRetailCrm {
         public function handleRequest(mixed $request, mixed $status_codes): mixed {}
 
         /**
+         * Moves the queue to `$to` (`'mysql'` or `'sqlite'`) from the other backend: every
+         * change not delivered yet (pending and set aside) in its order, and the state (the
+         * history cursor, order ids …), see README "Several web servers". Returns `moved`,
+         * `state`, `from` and `to` (the file, or the server, database and table prefix).
+         * Refused, moving nothing, when the target holds undelivered changes of the same orders
+         * or customers.
+         *
+         * @param mixed $to
+         * @return mixed
+         */
+        public function migrateQueue(mixed $to): mixed {}
+
+        /**
          * `msOnCreateOrder`: `$data` holds `toArray()` of the order and what belongs to it:
          * `order`, `address` (msOrderAddress), `products` (list of msOrderProduct), `delivery`,
          * `payment`, `status`, `user`, `profile`, `promo` (msPromoCode's mspcOrder); the optional

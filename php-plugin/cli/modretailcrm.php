@@ -13,6 +13,9 @@
 //                                                                       HTTP), how changes are delivered, the CRM
 //   php modretailcrm.php --config=… discard ID                          drop a pending or dead record
 //   php modretailcrm.php --config=… purge [days]                        drop delivered records older than days (30)
+//   php modretailcrm.php --config=… migrate-queue --to mysql|sqlite     move the changes not delivered yet (and the
+//                                                                       sync state) from the other backend's outbox
+//                                                                       to this one (README: Several web servers)
 //   php modretailcrm.php --site=/path/to/modx icml [--shop=… --company=… --parents=… --output=… --site-url=…]
 //                                                                       write the ICML catalogue (JSON summary)
 //
@@ -36,6 +39,7 @@ require_once __DIR__ . '/../lib/Doctor.php';
 require_once __DIR__ . '/../lib/IcmlCatalog.php';
 require_once __DIR__ . '/../lib/ModxSite.php';
 require_once __DIR__ . '/../lib/PrivateFolder.php';
+require_once __DIR__ . '/../lib/QueueConnection.php';
 
 use ModRetailCrm\Plugin\CrmStatus;
 use ModRetailCrm\Plugin\Doctor;
@@ -44,7 +48,8 @@ use ModRetailCrm\Plugin\ModxSite;
 use ModRetailCrm\Plugin\PrivateFolder;
 
 const USAGE = 'usage: php modretailcrm.php --config=settings.json | --site=/path/to/modx'
-    . " flush [seconds] | status | doctor | retry dead|history|ID… | discard ID | purge [days]\n"
+    . " flush [seconds] | status | doctor | retry dead|history|ID… | discard ID | purge [days]"
+    . " | migrate-queue --to mysql|sqlite\n"
     . "       php modretailcrm.php --site=/path/to/modx history | run [seconds]\n"
     . '       php modretailcrm.php --site=/path/to/modx icml [--shop=NAME] [--company=NAME] [--parents=IDS] [--output=FILE] [--site-url=URL]';
 
@@ -147,6 +152,7 @@ foreach (array_slice($argv, 1) as $arg) {
         match (true) {
             $m[1] === 'config' => $configFile = $m[2],
             $m[1] === 'site' => $siteDir = $m[2],
+            $m[1] === 'to' => $args[] = $m[2],
             in_array($m[1], ICML_OPTIONS, true) => $options[$m[1]] = $m[2],
             default => usage("unknown option --{$m[1]}"),
         };
@@ -221,6 +227,11 @@ if ($command === 'icml') {
                 ? $rest[0] : array_map('intval', $rest))],
             'discard' => discard($integration, $rest[0] ?? usage('discard needs a record id')),
             'purge' => ['purged' => $integration->purge(isset($rest[0]) ? (int) $rest[0] : null)],
+            'migrate-queue' => $integration->migrateQueue(match ($rest) {
+                ['--to', 'mysql'], ['mysql'] => 'mysql',
+                ['--to', 'sqlite'], ['sqlite'] => 'sqlite',
+                default => usage('migrate-queue needs --to mysql or --to sqlite'),
+            }),
             default => usage("unknown command '$command'"),
         };
     } catch (Throwable $e) {

@@ -42,7 +42,9 @@ final class Doctor
             return $checks;
         }
         $status = $integration->status();
-        $checks[] = self::outbox((string) $status['outbox'], $web);
+        $checks[] = trim((string) ($settings['modretailcrm_queue_backend'] ?? '')) === 'mysql'
+            ? self::check('outbox', true, $status['outbox'] . ': the database answers (README, "Several web servers")')
+            : self::outbox((string) $status['outbox'], $web);
         $checks[] = self::delivery($integration, $status, $settings);
         $checks[] = self::crm($settings);
         return $checks;

@@ -16,12 +16,15 @@ final class ModxSite
 {
     /**
      * @param array<string, string> $paths core_path, base_path, assets_path
+     * @param array{0: string, 1: string, 2: string} $connection the site's DSN, user and
+     *     password (for the outbox in the site's database, see QueueConnection)
      */
     private function __construct(
         public readonly PDO $pdo,
         public readonly string $prefix,
         public readonly array $paths,
         private readonly string $siteUrl,
+        private readonly array $connection,
     ) {
     }
 
@@ -65,13 +68,19 @@ final class ModxSite
             'base_path' => $base,
             'assets_path' => $constant('MODX_ASSETS_PATH', $base . 'assets/'),
         ];
-        return new self($pdo, (string) ($config['table_prefix'] ?? 'modx_'), $paths, $constant('MODX_SITE_URL', ''));
+        $connection = [
+            (string) $config['database_dsn'],
+            (string) ($config['database_user'] ?? ''),
+            (string) ($config['database_password'] ?? ''),
+        ];
+        return new self($pdo, (string) ($config['table_prefix'] ?? 'modx_'), $paths, $constant('MODX_SITE_URL', ''), $connection);
     }
 
     /**
      * Settings as MODX gives them in the `web` context: system settings whose key starts
      * with $prefix or is one of $keys, overridden by the web context's settings; `site_url`
-     * from the context, else the configuration's MODX_SITE_URL; plus the paths.
+     * from the context, else the configuration's MODX_SITE_URL; plus the paths. With the
+     * outbox in MySQL, its blank connection settings are the site's (QueueConnection).
      *
      * @param list<string> $keys
      * @return array<string, mixed>
@@ -92,6 +101,7 @@ final class ModxSite
                 $settings[(string) $row['key']] = $row['value'];
             }
         }
-        return $settings + $this->paths;
+        [$dsn, $user, $password] = $this->connection;
+        return QueueConnection::fill($settings + $this->paths, $dsn, $user, $password, $this->prefix);
     }
 }

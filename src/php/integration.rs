@@ -18,7 +18,7 @@ use crate::php::history::{actions_json, history_error, status_json as history_st
 use crate::php::log::PhpLog;
 use crate::php::mapping_check;
 use crate::php::webhook;
-use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, SendMode};
+use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, QueueBackend, SendMode};
 use modretailcrm_core::logging::LineSink;
 use modretailcrm_core::mapping::form::{self as form_lead, FormSpec};
 use modretailcrm_core::mapping::{OrderInput, StatusChangeInput};
@@ -319,7 +319,7 @@ impl Integration {
         let outbox = self.engine.outbox();
         let status = outbox.status(now).map_err(outbox_error)?;
         let mut json = status_json(&status);
-        json["outbox"] = json!(self.engine.settings().queue_path.to_string_lossy());
+        json["outbox"] = json!(self.engine.outbox().path().to_string_lossy());
         json["log_file"] = (self.engine.settings().log_file.as_ref())
             .map_or(Value::Null, |log| json!(log.path.to_string_lossy()));
         json["webhook"] = inbound::webhook::last_call(&self.engine)
@@ -396,6 +396,30 @@ impl Integration {
             .outbox()
             .discard(id, SystemTime::now())
             .map_err(outbox_error)
+    }
+
+    /// Moves the queue to `$to` (`'mysql'` or `'sqlite'`) from the other backend: every
+    /// change not delivered yet (pending and set aside) in its order, and the state (the
+    /// history cursor, order ids …), see README "Several web servers". Returns `moved`,
+    /// `state`, `from` and `to` (the file, or the server, database and table prefix).
+    /// Refused, moving nothing, when the target holds undelivered changes of the same orders
+    /// or customers.
+    pub fn migrate_queue(&self, to: &Zval) -> PhpResult<Zval> {
+        let to = match args::string(to, "$to")?.as_str() {
+            "mysql" => QueueBackend::Mysql,
+            "sqlite" => QueueBackend::Sqlite,
+            other => {
+                return Err(Kind::Validation
+                    .exception(format!("$to must be 'mysql' or 'sqlite', not {other:?}"), 0));
+            }
+        };
+        let (moved, from, to) = self.engine.migrate_queue(to).map_err(outbox_error)?;
+        to_zval(&json!({
+            "moved": moved.records,
+            "state": moved.state_rows,
+            "from": from,
+            "to": to,
+        }))
     }
 
     /// Removes delivered records older than `$days` (default `modretailcrm_keep_delivered_days`,

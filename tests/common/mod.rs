@@ -10,6 +10,7 @@ pub use core_common::*;
 
 pub mod browser;
 pub mod builtin_server;
+pub mod shop;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

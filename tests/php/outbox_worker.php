@@ -5,6 +5,11 @@
 //   outbox_worker.php SETTINGS.json drain SECONDS                  flush until nothing is pending
 //   outbox_worker.php SETTINGS.json order NUMBER CUSTOMER          queue an order (status new) and
 //                                                                  then its status edit (assembling)
+//   outbox_worker.php SETTINGS.json creates PREFIX COUNT NODE NODES  node NODE of NODES: queue customer
+//                                                                  c<n> and order PREFIX-<n> (status new)
+//                                                                  for each n < COUNT with n % NODES = NODE
+//   outbox_worker.php SETTINGS.json edits PREFIX COUNT NODE NODES    the status edit (assembling) of each
+//                                                                  order with (n + 1) % NODES = NODE
 //   outbox_worker.php SETTINGS.json flush SECONDS                  one flush(), as cron does
 //   outbox_worker.php SETTINGS.json after                          deliverAfterResponse(), as a page does
 //   outbox_worker.php SETTINGS.json status                         status()
@@ -50,6 +55,28 @@ if ($command === 'enqueue') {
     ]);
     $shop->enqueue('order.edit', ['externalId' => $number, 'status' => 'assembling']);
     echo json_encode(['enqueued' => 2]), "\n";
+} elseif ($command === 'creates' || $command === 'edits') {
+    [, , , $prefix, $count, $node, $nodes] = $argv;
+    $queued = 0;
+    for ($n = 0; $n < (int) $count; $n++) {
+        if (($command === 'creates' ? $n : $n + 1) % (int) $nodes !== (int) $node) {
+            continue;
+        }
+        if ($command === 'creates') {
+            $shop->enqueue('customer.create', ['externalId' => "c$n", 'firstName' => "Customer $n"]);
+            $shop->enqueue('order.create', [
+                'externalId' => "$prefix-$n",
+                'status' => 'new',
+                'customer' => ['externalId' => "c$n"],
+                'items' => [['offer' => ['externalId' => '5'], 'productName' => 'Чайник', 'initialPrice' => 1000, 'quantity' => 1]],
+            ]);
+            $queued += 2;
+        } else {
+            $shop->enqueue('order.edit', ['externalId' => "$prefix-$n", 'status' => 'assembling']);
+            $queued++;
+        }
+    }
+    echo json_encode(['enqueued' => $queued]), "\n";
 } elseif ($command === 'flush') {
     echo json_encode($shop->flush((float) $argv[3])), "\n";
 } elseif ($command === 'after') {

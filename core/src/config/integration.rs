@@ -14,6 +14,7 @@ use crate::api::crm_url::{ApiKey, CrmUrl};
 use crate::api::transport::TransportSettings;
 use crate::logging::LogFile;
 use crate::mapping::{MappingSettings, StatusRules};
+use crate::outbox::MysqlTarget;
 
 /// When changes are sent to the CRM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,15 @@ pub enum SendMode {
     Sync,
     /// The event only queues; cron delivers.
     Queue,
+}
+
+/// Where a shop's outbox lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueBackend {
+    /// The SQLite file `queue_path` (the default): one web server.
+    Sqlite,
+    /// Tables in the MySQL/MariaDB database `queue_database`, shared by every web server.
+    Mysql,
 }
 
 /// A shop's integration settings.
@@ -39,6 +49,11 @@ pub struct IntegrationSettings {
     pub send_mode: SendMode,
     /// The outbox file.
     pub queue_path: PathBuf,
+    /// Where the outbox lives (`modretailcrm_queue_backend`).
+    pub queue_backend: QueueBackend,
+    /// The MySQL/MariaDB database for the outbox (`modretailcrm_queue_dsn` …), when set:
+    /// always with the `mysql` backend, and for moving the queue (`migrate-queue`).
+    pub queue_database: Option<MysqlTarget>,
     /// How long a `sync` send may hold the shop's request.
     pub sync_budget: Duration,
     /// How long a delivery after the response may hold the PHP worker
@@ -89,6 +104,39 @@ fn flag(settings: &Settings, name: &str) -> Result<bool, String> {
         settings.text(name)?.as_deref(),
         Some("1" | "true" | "yes" | "on")
     ))
+}
+
+/// Where the outbox lives (`modretailcrm_queue_backend`) and the database for it, when its
+/// DSN is set (the MODX plugin and the cron CLI's `--site` fill blank connection settings
+/// from the site's own, see `php-plugin/lib/QueueConnection.php`).
+fn queue(settings: &Settings) -> Result<(QueueBackend, Option<MysqlTarget>), String> {
+    let dsn = settings.text("queue_dsn")?;
+    let user = settings.text("queue_user")?.unwrap_or_default();
+    let password = settings.text("queue_password")?.unwrap_or_default();
+    let prefix = settings.text("queue_table_prefix")?.unwrap_or_default();
+    let database = dsn.map(|dsn| MysqlTarget {
+        dsn,
+        user,
+        password,
+        prefix,
+    });
+    let backend = match settings.required("queue_backend")?.as_str() {
+        "sqlite" => QueueBackend::Sqlite,
+        "mysql" if database.is_none() => {
+            return Err(
+                "modretailcrm_queue_dsn must be set with the mysql backend (the MODX \
+                        plugin sets it from the site's connection)"
+                    .into(),
+            );
+        }
+        "mysql" => QueueBackend::Mysql,
+        other => {
+            return Err(format!(
+                "modretailcrm_queue_backend must be sqlite or mysql, not {other:?}"
+            ));
+        }
+    };
+    Ok((backend, database))
 }
 
 /// A comma-separated list setting (`"2, 3"`), blanks dropped.
@@ -231,6 +279,7 @@ impl IntegrationSettings {
             (None, Some(folder)) => folder.join("outbox.sqlite"),
             (None, None) => return Err("modretailcrm_queue_path must be set (or modretailcrm_data_path or core_path, to keep the outbox in the site's private folder)".into()),
         };
+        let (queue_backend, queue_database) = queue(settings)?;
         let log_file = settings
             .text("log_file")?
             .map(|path| LogFile::configured(PathBuf::from(path)))
@@ -261,6 +310,8 @@ impl IntegrationSettings {
             site,
             send_mode,
             queue_path,
+            queue_backend,
+            queue_database,
             sync_budget: seconds(settings, "sync_budget")?,
             after_response_budget: seconds(settings, "after_response_budget")?,
             poll_budget: seconds(settings, "poll_budget")?,

@@ -15,5 +15,5 @@ pub use client::{ClientOptions, DEFAULT_LOG_MAX_BYTES, LOG_FILES_KEPT};
 pub use custom::CustomClass;
 pub use folder::private_folder;
 pub use inactive::InactiveNote;
-pub use integration::{IntegrationSettings, SendMode};
+pub use integration::{IntegrationSettings, QueueBackend, SendMode};
 pub use webhook::{IpRange, WebhookSettings};

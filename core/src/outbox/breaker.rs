@@ -13,9 +13,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use rusqlite::{OptionalExtension, named_params, params};
-
 use super::clock::{duration_millis, from_millis, to_millis};
+use super::db::args;
 use super::destination::{Destination, for_destination};
 use super::error::Result;
 use super::store::Outbox;
@@ -51,18 +50,16 @@ impl Outbox {
         let crm = destination.name();
         let crm = crm.as_str();
         let now = to_millis(now);
-        let read = |tx: &rusqlite::Transaction<'_>| {
-            tx.prepare_cached("SELECT open_until, reason, failures FROM breakers WHERE crm = ?1")?
-                .query_row([crm], |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, u32>(2)?,
-                    ))
-                })
-                .optional()
-        };
-        match self.read(|tx| Ok(read(tx)?))? {
+        let stored = self.read(|tx| {
+            match tx.query_opt(
+                "SELECT open_until, reason, failures FROM {breakers} WHERE crm = ?",
+                args![crm],
+            )? {
+                Some(row) => Ok(Some((row.int(0)?, row.text(1)?, row.small(2)?))),
+                None => Ok(None),
+            }
+        })?;
+        match stored {
             None => return Ok(Passage::Closed),
             Some((until, reason, failures)) if until > now => {
                 return Ok(Passage::Open(OpenBreaker {
@@ -74,18 +71,24 @@ impl Outbox {
             Some(_) => {}
         }
         self.write(|tx| {
-            tx.prepare_cached(concat!(
-                "UPDATE records AS r SET next_attempt_at = min(created_at, :now)
-                  WHERE state = 'pending' AND next_attempt_at > :now AND lease_until IS NULL
-                    AND ",
-                for_destination!()
-            ))?
-            .execute(named_params! {
-                ":now": now,
-                ":url": destination.url,
-                ":site": destination.site,
-                ":key": destination.key_fingerprint,
-            })?;
+            tx.execute(
+                concat!(
+                    "UPDATE {records} AS r
+                        SET next_attempt_at = CASE WHEN created_at < ? THEN created_at ELSE ? END
+                      WHERE state = 'pending' AND next_attempt_at > ? AND lease_until IS NULL
+                        AND ",
+                    for_destination!()
+                ),
+                args![
+                    now,
+                    now,
+                    now,
+                    &destination.site,
+                    &destination.site,
+                    &destination.url,
+                    &destination.key_fingerprint
+                ],
+            )?;
             Ok(Passage::Probe)
         })
     }
@@ -105,21 +108,24 @@ impl Outbox {
         let now = to_millis(now);
         let (base, cap) = (duration_millis(base), duration_millis(cap));
         self.write(|tx| {
-            let before: Option<u32> = tx
-                .prepare_cached("SELECT failures FROM breakers WHERE crm = ?1")?
-                .query_row([&crm], |row| row.get(0))
-                .optional()?;
-            let failures = before.unwrap_or(0).saturating_add(1);
+            let before =
+                tx.query_opt("SELECT failures FROM {breakers} WHERE crm = ?", args![&crm])?;
+            let failures = match before {
+                Some(row) => row.small(0)?,
+                None => 0,
+            }
+            .saturating_add(1);
             let period = base
                 .saturating_mul(1_i64 << failures.saturating_sub(1).min(40))
                 .min(cap);
             let until = now.saturating_add(period);
-            tx.prepare_cached(
-                "INSERT INTO breakers (crm, failures, open_until, reason, since)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (crm) DO UPDATE SET failures = ?2, open_until = ?3, reason = ?4",
-            )?
-            .execute(params![crm, failures, until, reason, now])?;
+            let upsert = tx.dialect().upsert(
+                "INSERT INTO {breakers} (crm, failures, open_until, reason, since)
+                 VALUES (?, ?, ?, ?, ?)",
+                "crm",
+                &[("failures", None), ("open_until", None), ("reason", None)],
+            );
+            tx.execute(&upsert, args![&crm, failures, until, reason, now])?;
             Ok(OpenBreaker {
                 until: from_millis(until),
                 reason: reason.to_string(),
@@ -130,9 +136,9 @@ impl Outbox {
 
     /// Closes the breaker of `destination`'s CRM: it answered again.
     pub fn close_breaker(&self, destination: &Destination) -> Result<()> {
+        let crm = destination.name();
         self.write(|tx| {
-            tx.prepare_cached("DELETE FROM breakers WHERE crm = ?1")?
-                .execute([destination.name()])?;
+            tx.execute("DELETE FROM {breakers} WHERE crm = ?", args![&crm])?;
             Ok(())
         })
     }

@@ -9,19 +9,34 @@
 //! it. Flushes that share one open lock (an integration's own flush and its delivery thread)
 //! take turns through a flag of their own, since a second `flock` on the same open file
 //! would not exclude anything.
+//!
+//! An outbox in MySQL ([`super::Outbox::open_mysql`]) is shared by web nodes that share no
+//! files: its delivery lock is a named `GET_LOCK` of the database (see `db/mysql.rs`),
+//! released by the server when the holder's connection ends.
 
 use std::fs::{File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::store::Outbox;
 use super::writelock::{beside, open_lock_file};
 
-/// The open lock file of one outbox.
+/// The delivery lock of one outbox: an open lock file, or the outbox's database.
 #[derive(Debug)]
 pub struct DeliveryLock {
-    file: File,
+    kind: Kind,
     held: AtomicBool,
+}
+
+/// Where the lock lives.
+#[derive(Debug)]
+enum Kind {
+    /// A lock file beside the SQLite outbox.
+    File(File),
+    /// A named lock of the MySQL outbox's database.
+    Database(Arc<Outbox>),
 }
 
 /// The lock, held until dropped.
@@ -40,9 +55,21 @@ impl DeliveryLock {
     pub fn open(outbox: &Path) -> io::Result<DeliveryLock> {
         let file = open_lock_file(&Self::path(outbox))?;
         Ok(DeliveryLock {
-            file,
+            kind: Kind::File(file),
             held: AtomicBool::new(false),
         })
+    }
+
+    /// The delivery lock of `outbox`: the lock file beside it, or for a MySQL outbox the
+    /// database's named lock.
+    pub fn of(outbox: &Arc<Outbox>) -> io::Result<DeliveryLock> {
+        match outbox.mysql() {
+            None => Self::open(outbox.path()),
+            Some(_) => Ok(DeliveryLock {
+                kind: Kind::Database(Arc::clone(outbox)),
+                held: AtomicBool::new(false),
+            }),
+        }
     }
 
     /// Takes the lock if no flush holds it, in this process or another: `Ok(None)` when one
@@ -51,14 +78,22 @@ impl DeliveryLock {
         if self.held.swap(true, Ordering::AcqRel) {
             return Ok(None);
         }
-        match self.file.try_lock() {
-            Ok(()) => Ok(Some(HeldLock { lock: self })),
-            Err(refused) => {
+        let taken = match &self.kind {
+            Kind::File(file) => match file.try_lock() {
+                Ok(()) => Ok(true),
+                Err(TryLockError::WouldBlock) => Ok(false),
+                Err(TryLockError::Error(error)) => Err(error),
+            },
+            Kind::Database(outbox) => outbox
+                .mysql()
+                .map_or(Ok(false), |db| db.try_lock("delivery"))
+                .map_err(io::Error::other),
+        };
+        match taken {
+            Ok(true) => Ok(Some(HeldLock { lock: self })),
+            refused => {
                 self.held.store(false, Ordering::Release);
-                match refused {
-                    TryLockError::WouldBlock => Ok(None),
-                    TryLockError::Error(error) => Err(error),
-                }
+                refused.map(|_| None)
             }
         }
     }
@@ -66,8 +101,17 @@ impl DeliveryLock {
 
 impl Drop for HeldLock<'_> {
     fn drop(&mut self) {
-        // Closing the file would release it too; an unlock that fails leaves it to that.
-        let _ = self.lock.file.unlock();
+        match &self.lock.kind {
+            // Closing the file would release it too; an unlock that fails leaves it to that.
+            Kind::File(file) => {
+                let _ = file.unlock();
+            }
+            Kind::Database(outbox) => {
+                if let Some(db) = outbox.mysql() {
+                    db.unlock("delivery");
+                }
+            }
+        }
         self.lock.held.store(false, Ordering::Release);
     }
 }

@@ -33,13 +33,13 @@ impl Destination {
     }
 }
 
-/// The SQL condition that the record `r` is for the destination given as the named
-/// parameters `:url`, `:site` and `:key` (see the module documentation); with `:site` NULL,
+/// The SQL condition that the record `r` is for the destination given as the parameters
+/// site, site, address, key fingerprint (see the module documentation); with the site NULL,
 /// any record is.
 macro_rules! for_destination {
     () => {
-        "(:site IS NULL OR r.crm_site IS NULL
-          OR (r.crm_site = :site AND (r.crm_url = :url OR r.crm_key = :key)))"
+        "(? IS NULL OR r.crm_site IS NULL
+          OR (r.crm_site = ? AND (r.crm_url = ? OR r.crm_key = ?)))"
     };
 }
 pub(super) use for_destination;

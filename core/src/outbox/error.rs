@@ -125,6 +125,16 @@ pub enum OutboxError {
         /// The record.
         id: i64,
     },
+    /// The outbox's MySQL/MariaDB database refused or could not be reached (wrong
+    /// credentials, a read-only server, the server gone …). `location` names the server, the
+    /// database and the table prefix, never the password. Nothing was changed.
+    #[error("outbox {location}: {message}; nothing was changed")]
+    Database {
+        /// The server, database and table prefix.
+        location: String,
+        /// What went wrong, in words a sysadmin can act on.
+        message: String,
+    },
     /// A value given to the outbox is unusable (an empty kind or entity key, a zero limit …).
     #[error("invalid outbox request: {0}")]
     Invalid(String),
@@ -138,6 +148,8 @@ pub type Result<T, E = OutboxError> = std::result::Result<T, E>;
 pub(super) enum Failure {
     /// SQLite refused.
     Db(rusqlite::Error),
+    /// MySQL/MariaDB refused, or the connection failed.
+    Mysql(mysql::Error),
     /// A rule of the outbox refused.
     Outbox(OutboxError),
 }
@@ -145,6 +157,12 @@ pub(super) enum Failure {
 impl From<rusqlite::Error> for Failure {
     fn from(error: rusqlite::Error) -> Self {
         Failure::Db(error)
+    }
+}
+
+impl From<mysql::Error> for Failure {
+    fn from(error: mysql::Error) -> Self {
+        Failure::Mysql(error)
     }
 }
 
@@ -160,6 +178,12 @@ impl Failure {
     pub(super) fn at(self, path: &Path) -> OutboxError {
         let error = match self {
             Failure::Outbox(error) => return error,
+            Failure::Mysql(error) => {
+                return OutboxError::Database {
+                    location: path.display().to_string(),
+                    message: error.to_string(),
+                };
+            }
             Failure::Db(error) => error,
         };
         let path = path.to_path_buf();

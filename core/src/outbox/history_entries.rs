@@ -19,10 +19,10 @@
 
 use std::time::SystemTime;
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::Value;
 
 use super::clock::{from_millis, to_millis};
+use super::db::{Row, Tx, args};
 use super::error::{Failure, Result};
 use super::inbound_state::{get, set};
 use super::store::Outbox;
@@ -146,20 +146,25 @@ impl Outbox {
     ) -> Result<()> {
         self.write(|tx| {
             let read = number(tx, READ)?.or(number(tx, CURSOR)?).unwrap_or(0);
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO history_entries
-                        (history_id, crm_order, code, changed_at, read_at, state, settled_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?6 = 'applied' THEN ?5 END)",
-            )?;
             for entry in entries.iter().filter(|entry| entry.history_id > read) {
-                insert.execute(params![
-                    entry.history_id,
-                    entry.crm_order.to_string(),
-                    entry.code,
-                    to_millis(entry.changed_at),
-                    to_millis(now),
-                    if entry.own { "applied" } else { "pending" },
-                ])?;
+                let (state, settled_at) = match entry.own {
+                    true => ("applied", Some(to_millis(now))),
+                    false => ("pending", None),
+                };
+                tx.execute(
+                    "{insert_ignore} INTO {history_entries}
+                            (history_id, crm_order, code, changed_at, read_at, state, settled_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    args![
+                        entry.history_id,
+                        entry.crm_order.to_string().as_str(),
+                        &entry.code,
+                        to_millis(entry.changed_at),
+                        to_millis(now),
+                        state,
+                        settled_at,
+                    ],
+                )?;
             }
             if read_to > read {
                 set(tx, READ, &read_to.to_string(), now)?;
@@ -176,15 +181,16 @@ impl Outbox {
     /// instead.
     pub fn take_pending_history(&self, limit: usize, now: SystemTime) -> Result<Vec<HistoryEntry>> {
         self.write(|tx| {
-            let rows: Vec<(HistoryEntry, i64)> = tx
-                .prepare_cached(
-                    "SELECT history_id, crm_order, code, changed_at, returned FROM history_entries
-                      WHERE state = 'pending' ORDER BY history_id LIMIT ?1",
+            let rows = tx
+                .query_all(
+                    "SELECT history_id, crm_order, code, changed_at, returned
+                       FROM {history_entries}
+                      WHERE state = 'pending' ORDER BY history_id LIMIT ?",
+                    args![i64::try_from(limit).unwrap_or(i64::MAX)],
                 )?
-                .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
-                    Ok((entry_of(row)?, row.get(4)?))
-                })?
-                .collect::<std::result::Result<_, _>>()?;
+                .iter()
+                .map(|row| Ok((entry_of(row)?, row.int(4)?)))
+                .collect::<std::result::Result<Vec<_>, Failure>>()?;
             let mut handed = Vec::with_capacity(rows.len());
             for (entry, returned) in rows {
                 if returned >= MAX_RETURNS {
@@ -195,10 +201,10 @@ impl Outbox {
                     settle(tx, entry.history_id, Settlement::SetAside(&reason), now)?;
                     continue;
                 }
-                tx.prepare_cached(
-                    "UPDATE history_entries SET returned = returned + 1 WHERE history_id = ?1",
-                )?
-                .execute([entry.history_id])?;
+                tx.execute(
+                    "UPDATE {history_entries} SET returned = returned + 1 WHERE history_id = ?",
+                    args![entry.history_id],
+                )?;
                 handed.push(entry);
             }
             advance_cursor(tx, now)?;
@@ -215,10 +221,13 @@ impl Outbox {
         now: SystemTime,
     ) -> Result<Confirmation> {
         self.write(|tx| {
-            let state: Option<String> = tx
-                .prepare_cached("SELECT state FROM history_entries WHERE history_id = ?1")?
-                .query_row([history_id], |row| row.get(0))
-                .optional()?;
+            let state = match tx.query_opt(
+                "SELECT state FROM {history_entries} WHERE history_id = ?",
+                args![history_id],
+            )? {
+                Some(row) => Some(row.text(0)?),
+                None => None,
+            };
             match state.as_deref() {
                 None => Ok(Confirmation::Unknown),
                 Some("pending") => {
@@ -236,12 +245,12 @@ impl Outbox {
     pub fn retry_history(&self) -> Result<usize> {
         self.write(|tx| {
             let count = tx.execute(
-                "UPDATE history_entries SET state = 'pending', returned = 0, reason = NULL,
+                "UPDATE {history_entries} SET state = 'pending', returned = 0, reason = NULL,
                         settled_at = NULL
                   WHERE state = 'set_aside'",
-                [],
+                &[],
             )?;
-            Ok(count)
+            Ok(usize::try_from(count).unwrap_or(usize::MAX))
         })
     }
 
@@ -250,14 +259,20 @@ impl Outbox {
     /// for a later applied change reads them). Returns how many.
     pub fn purge_history(&self, settled_before: SystemTime) -> Result<usize> {
         self.write(|tx| {
-            Ok(tx.execute(
-                "DELETE FROM history_entries
-                  WHERE state IN ('applied', 'skipped') AND settled_at < ?1
-                    AND history_id < coalesce((SELECT min(history_id) FROM history_entries
-                                                WHERE state IN ('pending', 'set_aside')),
-                                              9223372036854775807)",
-                [to_millis(settled_before)],
-            )?)
+            let first_open = tx
+                .query_one(
+                    "SELECT min(history_id) FROM {history_entries}
+                      WHERE state IN ('pending', 'set_aside')",
+                    &[],
+                )?
+                .opt_int(0)?
+                .unwrap_or(i64::MAX);
+            let deleted = tx.execute(
+                "DELETE FROM {history_entries}
+                  WHERE state IN ('applied', 'skipped') AND settled_at < ? AND history_id < ?",
+                args![to_millis(settled_before), first_open],
+            )?;
+            Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
         })
     }
 
@@ -266,34 +281,39 @@ impl Outbox {
         self.read(|tx| {
             let cursor = get(tx, CURSOR)?;
             let latest = get(tx, LATEST)?;
-            let count = |state: &str| -> std::result::Result<u64, Failure> {
-                let count: i64 = tx
-                    .prepare_cached("SELECT count(*) FROM history_entries WHERE state = ?1")?
-                    .query_row([state], |row| row.get(0))?;
-                Ok(u64::try_from(count).unwrap_or(0))
-            };
-            let set_aside = tx
-                .prepare_cached(
-                    "SELECT history_id, crm_order, code, changed_at, reason, settled_at
-                       FROM history_entries WHERE state = 'set_aside'
-                      ORDER BY history_id DESC LIMIT ?1",
+            let mut count = |state: &str| -> std::result::Result<u64, Failure> {
+                tx.query_one(
+                    "SELECT count(*) FROM {history_entries} WHERE state = ?",
+                    args![state],
                 )?
-                .query_map([SET_ASIDE_LISTED as i64], |row| {
+                .count(0)
+            };
+            let (pending, skipped, set_aside_count) =
+                (count("pending")?, count("skipped")?, count("set_aside")?);
+            let set_aside = tx
+                .query_all(
+                    "SELECT history_id, crm_order, code, changed_at, reason, settled_at
+                       FROM {history_entries} WHERE state = 'set_aside'
+                      ORDER BY history_id DESC LIMIT ?",
+                    args![SET_ASIDE_LISTED as i64],
+                )?
+                .iter()
+                .map(|row| {
                     Ok(SetAsideEntry {
                         entry: entry_of(row)?,
-                        reason: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                        at: from_millis(row.get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                        reason: row.opt_text(4)?.unwrap_or_default(),
+                        at: from_millis(row.opt_int(5)?.unwrap_or(0)),
                     })
-                })?
-                .collect::<std::result::Result<_, _>>()?;
+                })
+                .collect::<std::result::Result<_, Failure>>()?;
             Ok(HistoryStatus {
                 cursor: cursor.as_ref().and_then(|(value, _)| value.parse().ok()),
                 cursor_moved_at: cursor.map(|(_, at)| at),
                 read: number(tx, READ)?,
                 latest: latest.and_then(|(value, at)| value.parse().ok().map(|id| (id, at))),
-                pending: count("pending")?,
-                skipped: count("skipped")?,
-                set_aside_count: count("set_aside")?,
+                pending,
+                skipped,
+                set_aside_count,
                 set_aside,
             })
         })
@@ -303,13 +323,15 @@ impl Outbox {
     /// applied, if any: an earlier change handed out after it (a retried one) would revert it.
     pub fn later_applied_history(&self, external_id: &str, history_id: i64) -> Result<Option<i64>> {
         self.read(|tx| {
-            Ok(tx
-                .prepare_cached(
-                    "SELECT max(history_id) FROM history_entries
-                      WHERE state = 'applied' AND history_id > ?2
-                        AND json_extract(crm_order, '$.externalId') = ?1",
-                )?
-                .query_row(params![external_id, history_id], |row| row.get(0))?)
+            let external = tx.dialect().json_text("crm_order", "$.externalId");
+            tx.query_one(
+                &format!(
+                    "SELECT max(history_id) FROM {{history_entries}}
+                      WHERE state = 'applied' AND history_id > ? AND {external} = ?"
+                ),
+                args![history_id, external_id],
+            )?
+            .opt_int(0)
         })
     }
 
@@ -317,14 +339,17 @@ impl Outbox {
     /// `external_id` (an `order.create` or `order.edit` carrying a status), if the outbox
     /// still holds one.
     pub fn site_status_changed_at(&self, external_id: &str) -> Result<Option<SystemTime>> {
+        let key = format!("order:{external_id}");
         self.read(|tx| {
-            let at: Option<i64> = tx
-                .prepare_cached(
-                    "SELECT max(created_at) FROM records
-                      WHERE entity_key = ?1 AND kind IN ('order.create', 'order.edit')
-                        AND json_valid(payload) AND json_extract(payload, '$.status') IS NOT NULL",
+            let at = tx
+                .query_one(
+                    "SELECT max(created_at) FROM {records}
+                      WHERE entity_key = ? AND kind IN ('order.create', 'order.edit')
+                        AND (CASE WHEN json_valid(payload)
+                                  THEN json_extract(payload, '$.status') END) IS NOT NULL",
+                    args![&key],
                 )?
-                .query_row([format!("order:{external_id}")], |row| row.get(0))?;
+                .opt_int(0)?;
             Ok(at.map(from_millis))
         })
     }
@@ -332,20 +357,20 @@ impl Outbox {
 
 /// The entry of a row whose first four columns are `history_id, crm_order, code,
 /// changed_at`.
-fn entry_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
-    let order: String = row.get(1)?;
+fn entry_of(row: &Row) -> std::result::Result<HistoryEntry, Failure> {
+    let order = row.text(1)?;
     Ok(HistoryEntry {
-        history_id: row.get(0)?,
+        history_id: row.int(0)?,
         crm_order: serde_json::from_str(&order).unwrap_or(Value::Null),
-        code: row.get(2)?,
-        changed_at: from_millis(row.get(3)?),
+        code: row.text(2)?,
+        changed_at: from_millis(row.int(3)?),
         own: false,
     })
 }
 
 /// Settles pending entry `history_id` as `settlement` says.
 fn settle(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     history_id: i64,
     settlement: Settlement<'_>,
     now: SystemTime,
@@ -355,25 +380,27 @@ fn settle(
         Settlement::Skipped(reason) => ("skipped", Some(reason)),
         Settlement::SetAside(reason) => ("set_aside", Some(reason)),
     };
-    tx.prepare_cached(
-        "UPDATE history_entries SET state = ?2, reason = ?3, settled_at = ?4
-          WHERE history_id = ?1 AND state = 'pending'",
-    )?
-    .execute(params![history_id, state, reason, to_millis(now)])?;
+    tx.execute(
+        "UPDATE {history_entries} SET state = ?, reason = ?, settled_at = ?
+          WHERE history_id = ? AND state = 'pending'",
+        args![state, reason, to_millis(now), history_id],
+    )?;
     Ok(())
 }
 
 /// Moves the cursor to just before the first pending entry after it, or to the read
 /// position when none is pending; never back.
-fn advance_cursor(tx: &Transaction<'_>, now: SystemTime) -> std::result::Result<(), Failure> {
+fn advance_cursor(tx: &mut dyn Tx, now: SystemTime) -> std::result::Result<(), Failure> {
     let Some(cursor) = number(tx, CURSOR)? else {
         return Ok(());
     };
-    let first_pending: Option<i64> = tx
-        .prepare_cached(
-            "SELECT min(history_id) FROM history_entries WHERE state = 'pending' AND history_id > ?1",
+    let first_pending = tx
+        .query_one(
+            "SELECT min(history_id) FROM {history_entries}
+              WHERE state = 'pending' AND history_id > ?",
+            args![cursor],
         )?
-        .query_row([cursor], |row| row.get(0))?;
+        .opt_int(0)?;
     let target = match first_pending {
         Some(pending) => pending - 1,
         None => number(tx, READ)?.unwrap_or(cursor),
@@ -385,6 +412,6 @@ fn advance_cursor(tx: &Transaction<'_>, now: SystemTime) -> std::result::Result<
 }
 
 /// The whole number stored under `name`, if any.
-fn number(tx: &Transaction<'_>, name: &str) -> std::result::Result<Option<i64>, Failure> {
+fn number(tx: &mut dyn Tx, name: &str) -> std::result::Result<Option<i64>, Failure> {
     Ok(get(tx, name)?.and_then(|(value, _)| value.parse().ok()))
 }

@@ -9,13 +9,20 @@
 use std::fs::{File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use super::store::Outbox;
 use super::writelock::{beside, open_lock_file};
 
-/// The history lock of one outbox, held until dropped.
+/// The history lock of one outbox, held until dropped: a lock file beside a SQLite outbox,
+/// a named lock of a MySQL outbox's database (the web nodes share no files; see
+/// `db/mysql.rs`).
 #[derive(Debug)]
-pub struct HistoryLock {
-    file: File,
+pub enum HistoryLock {
+    /// The open lock file.
+    File(File),
+    /// The MySQL outbox holding the named lock.
+    Database(Arc<Outbox>),
 }
 
 impl HistoryLock {
@@ -29,17 +36,38 @@ impl HistoryLock {
     pub fn try_take(outbox: &Path) -> io::Result<Option<HistoryLock>> {
         let file = open_lock_file(&Self::path(outbox))?;
         match file.try_lock() {
-            Ok(()) => Ok(Some(HistoryLock { file })),
+            Ok(()) => Ok(Some(HistoryLock::File(file))),
             Err(TryLockError::WouldBlock) => Ok(None),
             Err(TryLockError::Error(error)) => Err(error),
+        }
+    }
+
+    /// Takes the history lock of `outbox` (the file beside a SQLite outbox, the database's
+    /// named lock for a MySQL one), or `Ok(None)` when a pull anywhere holds it.
+    pub fn try_take_of(outbox: &Arc<Outbox>) -> io::Result<Option<HistoryLock>> {
+        let Some(db) = outbox.mysql() else {
+            return Self::try_take(outbox.path());
+        };
+        match db.try_lock("history").map_err(io::Error::other)? {
+            true => Ok(Some(HistoryLock::Database(Arc::clone(outbox)))),
+            false => Ok(None),
         }
     }
 }
 
 impl Drop for HistoryLock {
     fn drop(&mut self) {
-        // Closing the file would release it too; an unlock that fails leaves it to that.
-        let _ = self.file.unlock();
+        match self {
+            // Closing the file would release it too; an unlock that fails leaves it to that.
+            HistoryLock::File(file) => {
+                let _ = file.unlock();
+            }
+            HistoryLock::Database(outbox) => {
+                if let Some(db) = outbox.mysql() {
+                    db.unlock("history");
+                }
+            }
+        }
     }
 }
 

@@ -4,9 +4,8 @@
 
 use std::time::SystemTime;
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
 use super::clock::{from_millis, to_millis};
+use super::db::{Tx, args};
 use super::error::{Failure, Result};
 use super::store::Outbox;
 
@@ -24,29 +23,30 @@ impl Outbox {
 
 /// The value named `name` and when it was set, read in `tx`.
 pub(super) fn get(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     name: &str,
 ) -> std::result::Result<Option<(String, SystemTime)>, Failure> {
-    Ok(tx
-        .prepare_cached("SELECT value, updated_at FROM inbound_state WHERE name = ?1")?
-        .query_row([name], |row| {
-            Ok((row.get::<_, String>(0)?, from_millis(row.get(1)?)))
-        })
-        .optional()?)
+    match tx.query_opt(
+        "SELECT value, updated_at FROM {inbound_state} WHERE name = ?",
+        args![name],
+    )? {
+        Some(row) => Ok(Some((row.text(0)?, from_millis(row.int(1)?)))),
+        None => Ok(None),
+    }
 }
 
 /// Sets the value named `name` to `value` at `now` in `tx`.
 pub(super) fn set(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     name: &str,
     value: &str,
     now: SystemTime,
 ) -> std::result::Result<(), Failure> {
-    tx.prepare_cached(
-        "INSERT INTO inbound_state (name, value, updated_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value,
-                                          updated_at = excluded.updated_at",
-    )?
-    .execute(params![name, value, to_millis(now)])?;
+    let upsert = tx.dialect().upsert(
+        "INSERT INTO {inbound_state} (name, value, updated_at) VALUES (?, ?, ?)",
+        "name",
+        &[("value", None), ("updated_at", None)],
+    );
+    tx.execute(&upsert, args![name, value, to_millis(now)])?;
     Ok(())
 }

@@ -8,26 +8,33 @@
 //! discarded. The claim query checks the order again on its own, so this bookkeeping
 //! decides only what is looked at, never what is allowed.
 
-use rusqlite::{Transaction, params};
+use super::db::{Tx, args};
+use super::error::Failure;
 
 /// Whether `key` has no undelivered record, so that a new record of it is due at once.
-pub(super) fn is_free(tx: &Transaction<'_>, key: &str) -> rusqlite::Result<bool> {
-    tx.prepare_cached(
-        "SELECT NOT EXISTS (SELECT 1 FROM records WHERE entity_key = ?1 AND state <> 'delivered')",
-    )?
-    .query_row([key], |row| row.get(0))
+pub(super) fn is_free(tx: &mut dyn Tx, key: &str) -> Result<bool, Failure> {
+    Ok(!tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM {records} WHERE entity_key = ? AND state <> 'delivered')",
+            args![key],
+        )?
+        .flag(0)?)
 }
 
 /// Makes the new head of `key` due at `now` when it is a pending record still waiting for its
 /// turn.
-pub(super) fn hand_on(tx: &Transaction<'_>, key: &str, now: i64) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "UPDATE records SET next_attempt_at = ?2
-          WHERE id = (SELECT id FROM records
-                       WHERE entity_key = ?1 AND state <> 'delivered'
-                       ORDER BY id LIMIT 1)
-            AND state = 'pending' AND next_attempt_at IS NULL",
-    )?
-    .execute(params![key, now])?;
+pub(super) fn hand_on(tx: &mut dyn Tx, key: &str, now: i64) -> Result<(), Failure> {
+    let head = tx.query_opt(
+        "SELECT id FROM {records} WHERE entity_key = ? AND state <> 'delivered'
+          ORDER BY id LIMIT 1",
+        args![key],
+    )?;
+    if let Some(head) = head {
+        tx.execute(
+            "UPDATE {records} SET next_attempt_at = ?
+              WHERE id = ? AND state = 'pending' AND next_attempt_at IS NULL",
+            args![now, head.int(0)?],
+        )?;
+    }
     Ok(())
 }

@@ -8,12 +8,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use rusqlite::{ToSql, Transaction, params};
 use serde_json::Value;
 
 use super::backoff::backoff;
 use super::claim::Claimed;
 use super::clock::{from_millis, to_millis};
+use super::db::{Arg, Tx, args};
 use super::error::{Failure, OutboxError, Result};
 use super::keys;
 use super::ratelimit::take;
@@ -30,13 +30,14 @@ impl Outbox {
                 tx,
                 claimed.id,
                 claimed.generation,
-                "state = 'delivered', delivered_at = ?3, result = ?4",
-                &[&now, &result],
+                "state = 'delivered', delivered_at = ?, result = ?",
+                args![now, result.as_ref()],
             )?;
-            tx.prepare_cached(
-                "UPDATE activity SET last_success_at = max(coalesce(last_success_at, ?1), ?1)",
-            )?
-            .execute([now])?;
+            tx.execute(
+                "UPDATE {activity} SET last_success_at =
+                     CASE WHEN last_success_at > ? THEN last_success_at ELSE ? END",
+                args![now, now],
+            )?;
             keys::hand_on(tx, &claimed.entity_key, now)?;
             Ok(())
         })
@@ -66,8 +67,8 @@ impl Outbox {
                 tx,
                 claimed.id,
                 claimed.generation,
-                "next_attempt_at = ?3",
-                &[&due],
+                "next_attempt_at = ?",
+                args![due],
             )?;
             note_error(tx, claimed.id, error, details, now)
         })?;
@@ -90,15 +91,14 @@ impl Outbox {
 }
 
 /// Extends the lease of `claimed` to at least `until` while it is still the worker's.
-fn renew(tx: &Transaction<'_>, claimed: &Claimed, until: i64) -> Result<(), Failure> {
-    let renewed = tx
-        .prepare_cached(
-            "UPDATE records
-                SET lease_until = max(coalesce(lease_until, ?3), ?3),
-                    next_attempt_at = max(coalesce(next_attempt_at, ?3), ?3)
-              WHERE id = ?1 AND lease_gen = ?2 AND state = 'pending'",
-        )?
-        .execute(params![claimed.id, claimed.generation, until])?;
+fn renew(tx: &mut dyn Tx, claimed: &Claimed, until: i64) -> Result<(), Failure> {
+    let renewed = tx.execute(
+        "UPDATE {records}
+            SET lease_until = CASE WHEN lease_until > ? THEN lease_until ELSE ? END,
+                next_attempt_at = CASE WHEN next_attempt_at > ? THEN next_attempt_at ELSE ? END
+          WHERE id = ? AND lease_gen = ? AND state = 'pending'",
+        args![until, until, until, until, claimed.id, claimed.generation],
+    )?;
     match renewed {
         0 => Err(OutboxError::LeaseLost { id: claimed.id }.into()),
         _ => Ok(()),
@@ -107,7 +107,7 @@ fn renew(tx: &Transaction<'_>, claimed: &Claimed, until: i64) -> Result<(), Fail
 
 /// Dead-letters record `id` held under lease `generation`.
 pub(super) fn bury(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     id: i64,
     generation: i64,
     error: &str,
@@ -118,23 +118,23 @@ pub(super) fn bury(
     note_error(tx, id, error, details, now)
 }
 
-/// Applies `changes` (an SQL `SET` list whose parameters, `extra`, are numbered from `?3`)
-/// to record `id` and releases its lease, provided the record is still pending under lease
-/// `generation`; fails with [`OutboxError::LeaseLost`] otherwise.
+/// Applies `changes` (an SQL `SET` list whose parameters are `extra`) to record `id` and
+/// releases its lease, provided the record is still pending under lease `generation`; fails
+/// with [`OutboxError::LeaseLost`] otherwise.
 fn settle(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     id: i64,
     generation: i64,
     changes: &str,
-    extra: &[&dyn ToSql],
+    extra: &[Arg<'_>],
 ) -> Result<(), Failure> {
     let update = format!(
-        "UPDATE records SET {changes}, lease_owner = NULL, lease_until = NULL
-          WHERE id = ?1 AND lease_gen = ?2 AND state = 'pending'"
+        "UPDATE {{records}} SET {changes}, lease_owner = NULL, lease_until = NULL
+          WHERE id = ? AND lease_gen = ? AND state = 'pending'"
     );
-    let mut arguments: Vec<&dyn ToSql> = vec![&id, &generation];
-    arguments.extend_from_slice(extra);
-    match tx.prepare_cached(&update)?.execute(arguments.as_slice())? {
+    let mut arguments = extra.to_vec();
+    arguments.extend_from_slice(args![id, generation]);
+    match tx.execute(&update, &arguments)? {
         0 => Err(OutboxError::LeaseLost { id }.into()),
         _ => Ok(()),
     }
@@ -142,22 +142,22 @@ fn settle(
 
 /// Keeps `error` on the record and as the outbox's last error.
 fn note_error(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     id: i64,
     error: &str,
     details: Option<&Value>,
     now: i64,
 ) -> Result<(), Failure> {
     let details = details.map(Value::to_string);
-    tx.prepare_cached(
-        "UPDATE records SET last_error = ?2, error_details = ?3, last_error_at = ?4 WHERE id = ?1",
-    )?
-    .execute(params![id, error, details, now])?;
-    tx.prepare_cached(
-        "UPDATE activity SET last_error = ?2, last_error_at = ?3, last_error_record = ?1
-          WHERE last_error_at IS NULL OR last_error_at <= ?3",
-    )?
-    .execute(params![id, error, now])?;
+    tx.execute(
+        "UPDATE {records} SET last_error = ?, error_details = ?, last_error_at = ? WHERE id = ?",
+        args![error, details.as_ref(), now, id],
+    )?;
+    tx.execute(
+        "UPDATE {activity} SET last_error = ?, last_error_at = ?, last_error_record = ?
+          WHERE last_error_at IS NULL OR last_error_at <= ?",
+        args![error, now, id, now],
+    )?;
     Ok(())
 }
 
@@ -189,11 +189,11 @@ impl Outbox {
     /// payload.
     pub fn has_newer(&self, claimed: &Claimed) -> Result<bool> {
         self.read(|tx| {
-            Ok(tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM records WHERE id > ?1 AND entity_key = ?2)",
-                )?
-                .query_row(params![claimed.id, claimed.entity_key], |row| row.get(0))?)
+            tx.query_one(
+                "SELECT EXISTS (SELECT 1 FROM {records} WHERE id > ? AND entity_key = ?)",
+                args![claimed.id, &claimed.entity_key],
+            )?
+            .flag(0)
         })
     }
 
@@ -202,15 +202,12 @@ impl Outbox {
     /// (an order's update), that record makes `claimed` unnecessary.
     pub fn newer_of_same_kind(&self, claimed: &Claimed) -> Result<Option<i64>> {
         self.read(|tx| {
-            Ok(tx
-                .prepare_cached(
-                    "SELECT MAX(id) FROM records
-                     WHERE id > ?1 AND entity_key = ?2 AND kind = ?3 AND state = 'pending'",
-                )?
-                .query_row(
-                    params![claimed.id, claimed.entity_key, claimed.kind],
-                    |row| row.get(0),
-                )?)
+            tx.query_one(
+                "SELECT MAX(id) FROM {records}
+                 WHERE id > ? AND entity_key = ? AND kind = ? AND state = 'pending'",
+                args![claimed.id, &claimed.entity_key, &claimed.kind],
+            )?
+            .opt_int(0)
         })
     }
 }

@@ -1,7 +1,12 @@
 //! The durable outbox: every change for the CRM is written here before any network call.
 //!
 //! One SQLite file (WAL, `synchronous=FULL`, mode 0600) is shared by every PHP worker and
-//! cron run of the shop. A shop event [`Outbox::enqueue`]s a record; a worker
+//! cron run of the shop; a shop with several web nodes keeps the outbox in its MySQL/MariaDB
+//! database instead ([`Outbox::open_mysql`], see `db/mysql.rs`). The rules below are written
+//! once, against a transaction of either database (`db/mod.rs`: positional SQL in the subset
+//! both speak, the few differences in one place); the schema's migrations give each step for
+//! both (`schema.rs`), and [`Outbox::move_undelivered_to`] moves a queue from one to the
+//! other. A shop event [`Outbox::enqueue`]s a record; a worker
 //! [`Outbox::claim`]s due records under a lease, sends them, and reports each with
 //! [`Outbox::ack`], [`Outbox::retry_later`] (passing failure: exponential backoff with
 //! jitter) or [`Outbox::dead_letter`] (permanent failure: set aside until
@@ -117,6 +122,7 @@ mod breaker;
 mod claim;
 mod clock;
 mod damage;
+mod db;
 mod delivery_lock;
 mod destination;
 mod error;
@@ -132,6 +138,7 @@ mod ratelimit;
 mod schema;
 mod shared;
 mod store;
+mod transfer;
 mod writelock;
 
 #[cfg(test)]
@@ -139,6 +146,7 @@ pub(crate) mod tests;
 
 pub use breaker::{OpenBreaker, Passage};
 pub use claim::Claimed;
+pub use db::mysql::MysqlTarget;
 pub use delivery_lock::{DeliveryLock, HeldLock};
 pub use destination::Destination;
 pub use error::{OutboxError, Result};
@@ -152,5 +160,6 @@ pub use ops::{
     BreakerStatus, DEAD_LETTERS_LISTED, DeadLetter, LastError, OutboxStatus, RetrySelection,
     Unmapped,
 };
-pub use shared::open_shared;
+pub use shared::{open_shared, open_shared_mysql};
 pub use store::{NewRecord, Outbox, OutboxSettings};
+pub use transfer::Moved;

@@ -15,18 +15,17 @@
 
 use std::time::SystemTime;
 
-use rusqlite::{OptionalExtension, Transaction};
-
 use super::clock::to_millis;
-use super::error::Result;
+use super::db::{Tx, args};
+use super::error::{Failure, Result};
 use super::store::{NewRecord, Outbox, check, insert};
 
 /// Any record of the key.
-const ANY: &str = "SELECT id FROM records WHERE entity_key = ?1 LIMIT 1";
+const ANY: &str = "SELECT id FROM {records} WHERE entity_key = ? LIMIT 1";
 
 /// An undelivered record of the key (through the `records_key_open` index).
 const UNDELIVERED: &str =
-    "SELECT id FROM records WHERE entity_key = ?1 AND state <> 'delivered' LIMIT 1";
+    "SELECT id FROM {records} WHERE entity_key = ? AND state <> 'delivered' LIMIT 1";
 
 /// What [`Outbox::enqueue_once`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +42,7 @@ impl Outbox {
     pub fn enqueue_once(&self, record: &NewRecord, now: SystemTime) -> Result<Enqueued> {
         check(record)?;
         let key = record.entity_key.as_str();
-        if let Some(id) = self.read(|tx| Ok(first(tx, ANY, key)?))? {
+        if let Some(id) = self.read(|tx| first(tx, ANY, key))? {
             return Ok(Enqueued::Existing(id));
         }
         let payload = record.payload.to_string();
@@ -57,8 +56,9 @@ impl Outbox {
 }
 
 /// The id `sql` finds for `key`, if any.
-fn first(tx: &Transaction<'_>, sql: &str, key: &str) -> rusqlite::Result<Option<i64>> {
-    tx.prepare_cached(sql)?
-        .query_row([key], |row| row.get(0))
-        .optional()
+fn first(tx: &mut dyn Tx, sql: &str, key: &str) -> Result<Option<i64>, Failure> {
+    match tx.query_opt(sql, args![key])? {
+        Some(row) => Ok(Some(row.int(0)?)),
+        None => Ok(None),
+    }
 }

@@ -2,10 +2,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::Value;
 
 use super::clock::{from_millis, to_millis};
+use super::db::{Row, Tx, args};
 use super::error::{Failure, OutboxError, Result};
 use super::keys;
 use super::store::Outbox;
@@ -133,53 +133,56 @@ impl Outbox {
     pub fn status(&self, now: SystemTime) -> Result<OutboxStatus> {
         let now = to_millis(now);
         self.read(|tx| {
-            let (pending, delivered, dead): (i64, i64, i64) = tx.query_row(
-                "SELECT count(*) FILTER (WHERE state = 'pending'),
-                        count(*) FILTER (WHERE state = 'delivered'),
-                        count(*) FILTER (WHERE state = 'dead')
-                   FROM records",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            let counts = tx.query_one(
+                "SELECT coalesce(sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0),
+                        coalesce(sum(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END), 0),
+                        coalesce(sum(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0)
+                   FROM {records}",
+                &[],
             )?;
-            let delivered_last_day: i64 = tx.query_row(
-                "SELECT count(*) FROM records WHERE state = 'delivered' AND delivered_at > ?1",
-                [now.saturating_sub(DAY_MILLIS)],
-                |row| row.get(0),
-            )?;
-            let in_flight: i64 = tx.query_row(
-                "SELECT count(*) FROM records WHERE state = 'pending' AND lease_until > ?1",
-                [now],
-                |row| row.get(0),
-            )?;
-            let oldest_pending: Option<i64> = tx
-                .query_row(
-                    "SELECT created_at FROM records WHERE state = 'pending' ORDER BY id LIMIT 1",
-                    [],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            let blocked_keys: i64 = tx.query_row(
-                "SELECT count(DISTINCT entity_key) FROM records WHERE state = 'dead'",
-                [],
-                |row| row.get(0),
-            )?;
-            let (last_success_at, error, error_at, error_record): (
-                Option<i64>,
-                Option<String>,
-                Option<i64>,
-                Option<i64>,
-            ) = tx.query_row(
+            let (pending, delivered, dead) = (counts.count(0)?, counts.count(1)?, counts.count(2)?);
+            let delivered_last_day = tx
+                .query_one(
+                    "SELECT count(*) FROM {records} WHERE state = 'delivered' AND delivered_at > ?",
+                    args![now.saturating_sub(DAY_MILLIS)],
+                )?
+                .count(0)?;
+            let in_flight = tx
+                .query_one(
+                    "SELECT count(*) FROM {records} WHERE state = 'pending' AND lease_until > ?",
+                    args![now],
+                )?
+                .count(0)?;
+            let oldest_pending = match tx.query_opt(
+                "SELECT created_at FROM {records} WHERE state = 'pending' ORDER BY id LIMIT 1",
+                &[],
+            )? {
+                Some(row) => Some(row.int(0)?),
+                None => None,
+            };
+            let blocked_keys = tx
+                .query_one(
+                    "SELECT count(DISTINCT entity_key) FROM {records} WHERE state = 'dead'",
+                    &[],
+                )?
+                .count(0)?;
+            let activity = tx.query_one(
                 "SELECT last_success_at, last_error, last_error_at, last_error_record
-                   FROM activity",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                   FROM {activity}",
+                &[],
             )?;
+            let (last_success_at, error, error_at, error_record) = (
+                activity.opt_int(0)?,
+                activity.opt_text(1)?,
+                activity.opt_int(2)?,
+                activity.opt_int(3)?,
+            );
             Ok(OutboxStatus {
-                pending: tally(pending),
-                in_flight: tally(in_flight),
-                delivered: tally(delivered),
-                delivered_last_day: tally(delivered_last_day),
-                dead: tally(dead),
+                pending,
+                in_flight,
+                delivered,
+                delivered_last_day,
+                dead,
                 oldest_pending_age: oldest_pending.map(|created_at| {
                     Duration::from_millis(
                         u64::try_from(now.saturating_sub(created_at)).unwrap_or(0),
@@ -191,7 +194,7 @@ impl Outbox {
                     at: from_millis(at),
                     record_id: error_record,
                 }),
-                blocked_keys: tally(blocked_keys),
+                blocked_keys,
                 dead_letters: dead_letters(tx)?,
                 unmapped: unmapped(tx)?,
                 breakers: breakers(tx)?,
@@ -209,12 +212,14 @@ impl Outbox {
         }
         let now = to_millis(now);
         self.write(|tx| {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO unmapped (reference, first_seen, last_seen, seen) VALUES (?1, ?2, ?2, 1)
-                 ON CONFLICT (reference) DO UPDATE SET last_seen = ?2, seen = seen + 1",
-            )?;
+            let upsert = tx.dialect().upsert(
+                "INSERT INTO {unmapped} (reference, first_seen, last_seen, seen)
+                 VALUES (?, ?, ?, 1)",
+                "reference",
+                &[("last_seen", None), ("seen", Some("seen + 1"))],
+            );
             for reference in references {
-                upsert.execute(params![reference, now])?;
+                tx.execute(&upsert, args![reference, now, now])?;
             }
             Ok(())
         })
@@ -232,9 +237,13 @@ impl Outbox {
             let ids = match which {
                 RetrySelection::Ids(ids) => ids.clone(),
                 RetrySelection::AllDead => tx
-                    .prepare("SELECT id FROM records WHERE state = 'dead' ORDER BY id")?
-                    .query_map([], |row| row.get(0))?
-                    .collect::<rusqlite::Result<_>>()?,
+                    .query_all(
+                        "SELECT id FROM {records} WHERE state = 'dead' ORDER BY id",
+                        &[],
+                    )?
+                    .iter()
+                    .map(|row| row.int(0))
+                    .collect::<Result<_, _>>()?,
             };
             let mut revived = 0;
             for id in ids {
@@ -257,19 +266,18 @@ impl Outbox {
     pub fn discard(&self, id: i64, now: SystemTime) -> Result<()> {
         let now = to_millis(now);
         self.write(|tx| {
-            let (key, in_flight): (String, bool) = tx
-                .query_row(
-                    "SELECT entity_key, state = 'pending' AND coalesce(lease_until > ?2, 0)
-                       FROM records WHERE id = ?1",
-                    params![id, now],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?
+            let row = tx
+                .query_opt(
+                    "SELECT entity_key, state = 'pending' AND coalesce(lease_until > ?, 0)
+                       FROM {records} WHERE id = ?",
+                    args![now, id],
+                )?
                 .ok_or(OutboxError::NotFound { id })?;
-            if in_flight {
+            let key = row.text(0)?;
+            if row.flag(1)? {
                 return Err(OutboxError::InFlight { id }.into());
             }
-            tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM {records} WHERE id = ?", args![id])?;
             keys::hand_on(tx, &key, now)?;
             Ok(())
         })
@@ -283,13 +291,13 @@ impl Outbox {
     pub fn purge(&self, delivered_before: SystemTime) -> Result<usize> {
         let before = to_millis(delivered_before);
         // Usually nothing is due: a read says so without taking the write lock.
-        let due: bool = self.read(|tx| {
-            Ok(tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM records INDEXED BY records_delivered
-                                     WHERE state = 'delivered' AND delivered_at < ?1)",
-                )?
-                .query_row([before], |row| row.get(0))?)
+        let due = self.read(|tx| {
+            tx.query_one(
+                "SELECT EXISTS (SELECT 1 FROM {records} {indexed_by:records_delivered}
+                                 WHERE state = 'delivered' AND delivered_at < ?)",
+                args![before],
+            )?
+            .flag(0)
         })?;
         if !due {
             return Ok(0);
@@ -297,15 +305,26 @@ impl Outbox {
         let mut purged = 0;
         loop {
             let deleted = self.write(|tx| {
-                Ok(tx
-                    .prepare_cached(
-                        "DELETE FROM records WHERE id IN (
-                             SELECT id FROM records INDEXED BY records_delivered
-                              WHERE state = 'delivered' AND delivered_at < ?1 LIMIT ?2)",
+                let ids = tx
+                    .query_all(
+                        "SELECT id FROM {records} {indexed_by:records_delivered}
+                          WHERE state = 'delivered' AND delivered_at < ? LIMIT ?",
+                        args![before, PURGE_BATCH],
                     )?
-                    .execute(params![before, PURGE_BATCH])?)
+                    .iter()
+                    .map(|row| row.int(0))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if ids.is_empty() {
+                    return Ok(0);
+                }
+                let marks = vec!["?"; ids.len()].join(", ");
+                let ids: Vec<_> = ids.into_iter().map(super::db::Arg::Int).collect();
+                tx.execute(
+                    &format!("DELETE FROM {{records}} WHERE id IN ({marks})"),
+                    &ids,
+                )
             })?;
-            purged += deleted;
+            purged += usize::try_from(deleted).unwrap_or(usize::MAX);
             if i64::try_from(deleted).unwrap_or(i64::MAX) < PURGE_BATCH {
                 return Ok(purged);
             }
@@ -313,110 +332,111 @@ impl Outbox {
     }
 }
 
-/// A count as SQLite returns it, as an unsigned number.
-fn tally(count: i64) -> u64 {
-    u64::try_from(count).unwrap_or(0)
+/// The shop references changes went without, most recently seen first.
+fn unmapped(tx: &mut dyn Tx) -> Result<Vec<Unmapped>, Failure> {
+    tx.query_all(
+        "SELECT reference, first_seen, last_seen, seen FROM {unmapped}
+          ORDER BY last_seen DESC, reference",
+        &[],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(Unmapped {
+            reference: row.text(0)?,
+            first_seen: from_millis(row.int(1)?),
+            last_seen: from_millis(row.int(2)?),
+            seen: row.count(3)?,
+        })
+    })
+    .collect()
+}
+
+/// Pending records by the CRM they were queued for.
+fn pending_by_crm(tx: &mut dyn Tx) -> Result<Vec<(String, u64)>, Failure> {
+    tx.query_all(
+        "SELECT crm_url, crm_site, count(*) FROM {records}
+          WHERE state = 'pending' AND crm_site IS NOT NULL
+          GROUP BY crm_url, crm_site ORDER BY crm_url, crm_site",
+        &[],
+    )?
+    .iter()
+    .map(|row| {
+        let url = row.opt_text(0)?.unwrap_or_default();
+        Ok((format!("{url} site={}", row.text(1)?), row.count(2)?))
+    })
+    .collect()
+}
+
+/// The breakers that counted failures.
+fn breakers(tx: &mut dyn Tx) -> Result<Vec<BreakerStatus>, Failure> {
+    tx.query_all(
+        "SELECT crm, open_until, reason, failures, since FROM {breakers} ORDER BY crm",
+        &[],
+    )?
+    .iter()
+    .map(|row| {
+        Ok(BreakerStatus {
+            crm: row.text(0)?,
+            open_until: from_millis(row.int(1)?),
+            reason: row.text(2)?,
+            failures: row.small(3)?,
+            since: from_millis(row.int(4)?),
+        })
+    })
+    .collect()
 }
 
 /// The oldest dead letters.
-fn unmapped(tx: &Transaction<'_>) -> Result<Vec<Unmapped>, Failure> {
-    let mut query = tx.prepare_cached(
-        "SELECT reference, first_seen, last_seen, seen FROM unmapped ORDER BY last_seen DESC, reference",
-    )?;
-    let rows = query.query_map([], |row| {
-        Ok(Unmapped {
-            reference: row.get(0)?,
-            first_seen: from_millis(row.get(1)?),
-            last_seen: from_millis(row.get(2)?),
-            seen: tally(row.get(3)?),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-fn pending_by_crm(tx: &Transaction<'_>) -> rusqlite::Result<Vec<(String, u64)>> {
-    tx.prepare_cached(
-        "SELECT crm_url || ' site=' || crm_site, count(*) FROM records
-          WHERE state = 'pending' AND crm_site IS NOT NULL
-          GROUP BY crm_url, crm_site ORDER BY crm_url, crm_site",
-    )?
-    .query_map([], |row| Ok((row.get(0)?, tally(row.get(1)?))))?
-    .collect()
-}
-
-fn breakers(tx: &Transaction<'_>) -> rusqlite::Result<Vec<BreakerStatus>> {
-    tx.prepare_cached("SELECT crm, open_until, reason, failures, since FROM breakers ORDER BY crm")?
-        .query_map([], |row| {
-            Ok(BreakerStatus {
-                crm: row.get(0)?,
-                open_until: from_millis(row.get(1)?),
-                reason: row.get(2)?,
-                failures: row.get(3)?,
-                since: from_millis(row.get(4)?),
-            })
-        })?
-        .collect()
-}
-
-fn dead_letters(tx: &Transaction<'_>) -> rusqlite::Result<Vec<DeadLetter>> {
-    tx.prepare(
+fn dead_letters(tx: &mut dyn Tx) -> Result<Vec<DeadLetter>, Failure> {
+    tx.query_all(
         "SELECT id, kind, entity_key, coalesce(last_error, ''), error_details, attempts,
                 created_at, last_error_at
-           FROM records WHERE state = 'dead' ORDER BY id LIMIT ?1",
+           FROM {records} WHERE state = 'dead' ORDER BY id LIMIT ?",
+        args![i64::try_from(DEAD_LETTERS_LISTED).unwrap_or(i64::MAX)],
     )?
-    .query_map(
-        [i64::try_from(DEAD_LETTERS_LISTED).unwrap_or(i64::MAX)],
-        |row| {
-            Ok(DeadLetter {
-                id: row.get(0)?,
-                kind: row.get(1)?,
-                entity_key: row.get(2)?,
-                error: row.get(3)?,
-                details: row.get::<_, Option<String>>(4)?.map(|text| {
-                    // Written by this code as JSON; anything else is shown as the text it is.
-                    serde_json::from_str(&text).unwrap_or(Value::String(text))
-                }),
-                attempts: row.get(5)?,
-                created_at: from_millis(row.get(6)?),
-                failed_at: row.get::<_, Option<i64>>(7)?.map(from_millis),
-            })
-        },
-    )?
+    .iter()
+    .map(dead_letter)
     .collect()
+}
+
+/// The dead letter of a row of [`dead_letters`].
+fn dead_letter(row: &Row) -> Result<DeadLetter, Failure> {
+    Ok(DeadLetter {
+        id: row.int(0)?,
+        kind: row.text(1)?,
+        entity_key: row.text(2)?,
+        error: row.text(3)?,
+        details: row.opt_text(4)?.map(|text| {
+            // Written by this code as JSON; anything else is shown as the text it is.
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        }),
+        attempts: row.small(5)?,
+        created_at: from_millis(row.int(6)?),
+        failed_at: row.opt_int(7)?.map(from_millis),
+    })
 }
 
 /// Makes record `id` due again with its attempts reset, if it is dead or waiting for a
 /// backoff; says whether it did.
-fn revive(tx: &Transaction<'_>, id: i64, now: i64) -> Result<bool, Failure> {
-    let key: Option<String> = tx
-        .prepare_cached(
-            "UPDATE records
-                SET attempts = 0,
-                    next_attempt_at = CASE state WHEN 'dead' THEN NULL ELSE ?2 END,
-                    state = 'pending'
-              WHERE id = ?1
-                AND (state = 'dead'
-                     OR (state = 'pending' AND next_attempt_at IS NOT NULL
-                         AND coalesce(lease_until <= ?2, 1)))
-             RETURNING entity_key",
-        )?
-        .query_row(params![id, now], |row| row.get(0))
-        .optional()?;
-    match key {
-        Some(key) => {
-            keys::hand_on(tx, &key, now)?;
+fn revive(tx: &mut dyn Tx, id: i64, now: i64) -> Result<bool, Failure> {
+    let revived = tx.execute(
+        "UPDATE {records}
+            SET attempts = 0,
+                next_attempt_at = CASE state WHEN 'dead' THEN NULL ELSE ? END,
+                state = 'pending'
+          WHERE id = ?
+            AND (state = 'dead'
+                 OR (state = 'pending' AND next_attempt_at IS NOT NULL
+                     AND coalesce(lease_until <= ?, 1)))",
+        args![now, id, now],
+    )?;
+    let key = tx.query_opt("SELECT entity_key FROM {records} WHERE id = ?", args![id])?;
+    match (revived, key) {
+        (0, Some(_)) => Ok(false),
+        (_, Some(key)) => {
+            keys::hand_on(tx, &key.text(0)?, now)?;
             Ok(true)
         }
-        None if exists(tx, id)? => Ok(false),
-        None => Err(OutboxError::NotFound { id }.into()),
+        (_, None) => Err(OutboxError::NotFound { id }.into()),
     }
-}
-
-/// Whether record `id` exists.
-fn exists(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<bool> {
-    tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM records WHERE id = ?1)",
-        [id],
-        |row| row.get(0),
-    )
 }

@@ -10,8 +10,7 @@
 //! number gives a taken id gets `{id}-id{site order id}`, and every later change of an order
 //! (status, payment) is sent under the id the order got.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::args;
 use super::error::Result;
 use super::store::Outbox;
 
@@ -21,23 +20,17 @@ impl Outbox {
     /// to the order for good when this returns.
     pub fn order_external_id(&self, site_order_id: i64, proposed: &str) -> Result<String> {
         self.write(|tx| {
-            let given: Option<String> = tx
-                .query_row(
-                    "SELECT external_id FROM order_ids WHERE site_order_id = ?1",
-                    [site_order_id],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if let Some(given) = given {
-                return Ok(given);
+            if let Some(given) = tx.query_opt(
+                "SELECT external_id FROM {order_ids} WHERE site_order_id = ?",
+                args![site_order_id],
+            )? {
+                return given.text(0);
             }
             let taken = tx
-                .query_row(
-                    "SELECT 1 FROM order_ids WHERE external_id = ?1",
-                    [proposed],
-                    |_| Ok(()),
-                )
-                .optional()?
+                .query_opt(
+                    "SELECT 1 FROM {order_ids} WHERE external_id = ?",
+                    args![proposed],
+                )?
                 .is_some();
             let external_id = if taken {
                 format!("{proposed}-id{site_order_id}")
@@ -45,8 +38,8 @@ impl Outbox {
                 proposed.to_string()
             };
             tx.execute(
-                "INSERT INTO order_ids (site_order_id, external_id) VALUES (?1, ?2)",
-                params![site_order_id, external_id],
+                "INSERT INTO {order_ids} (site_order_id, external_id) VALUES (?, ?)",
+                args![site_order_id, &external_id],
             )?;
             Ok(external_id)
         })
@@ -57,13 +50,13 @@ impl Outbox {
     /// here: their `externalId` is their number's, see `mapping::ids`).
     pub fn site_order_of(&self, external_id: &str) -> Result<Option<i64>> {
         self.read(|tx| {
-            Ok(tx
-                .query_row(
-                    "SELECT site_order_id FROM order_ids WHERE external_id = ?1",
-                    [external_id],
-                    |row| row.get(0),
-                )
-                .optional()?)
+            match tx.query_opt(
+                "SELECT site_order_id FROM {order_ids} WHERE external_id = ?",
+                args![external_id],
+            )? {
+                Some(row) => Ok(Some(row.int(0)?)),
+                None => Ok(None),
+            }
         })
     }
 }

@@ -1,6 +1,12 @@
-//! The file's layout and its migrations.
+//! The outbox's layout and its migrations, for both backends side by side.
 //!
-//! `PRAGMA user_version` holds the number of migrations applied. Opening a file applies the
+//! Each [`Migration`] gives the same change in SQLite's words and in MySQL's (InnoDB,
+//! utf8mb4 with a binary collation, so that keys compare as SQLite compares them); a later
+//! version appends one migration with both. On SQLite `PRAGMA user_version` holds the
+//! number of migrations applied; on MySQL the `schema_version` row of the `{meta}` table does
+//! (see `db/mysql.rs`), so both backends of one build have the same schema version.
+//!
+//! SQLite: Opening a file applies the
 //! missing ones in order, each in its own `BEGIN IMMEDIATE` transaction together with the
 //! version bump, so processes that open a new file at the same moment migrate it once. A
 //! later version of the extension appends to [`MIGRATIONS`]; a file whose version is higher
@@ -9,6 +15,15 @@
 //! refused rather than extended.
 
 use rusqlite::{Connection, TransactionBehavior};
+
+/// One step of the schema, for each backend.
+pub(super) struct Migration {
+    /// The statements on SQLite.
+    pub(super) sqlite: &'static str,
+    /// The statements on MySQL/MariaDB (`;`-separated; tables named in braces, see
+    /// `db/mod.rs`).
+    pub(super) mysql: &'static str,
+}
 
 use super::error::Failure;
 
@@ -46,8 +61,9 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 /// concern the site, each kept until the site confirmed it (`applied`), it was `skipped` (the
 /// site's own, or older than the site's later change) or `set_aside` with its reason (see
 /// `history_entries.rs`).
-const MIGRATIONS: &[&str] = &[
-    "
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sqlite: "
     CREATE TABLE records (
         id              INTEGER PRIMARY KEY AUTOINCREMENT,
         kind            TEXT    NOT NULL,
@@ -94,7 +110,53 @@ const MIGRATIONS: &[&str] = &[
         refilled_at INTEGER NOT NULL
     ) WITHOUT ROWID;
 ",
-    "
+        mysql: "
+    CREATE TABLE {records} (
+        id              BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        kind            VARCHAR(64)  NOT NULL,
+        entity_key      VARCHAR(255) NOT NULL,
+        payload         LONGTEXT     NOT NULL,
+        created_at      BIGINT       NOT NULL,
+        state           VARCHAR(16)  NOT NULL DEFAULT 'pending'
+                                     CHECK (state IN ('pending', 'delivered', 'dead')),
+        attempts        INT          NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT,
+        lease_owner     VARCHAR(255),
+        lease_until     BIGINT,
+        lease_gen       BIGINT       NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        error_details   LONGTEXT,
+        last_error_at   BIGINT,
+        delivered_at    BIGINT,
+        result          LONGTEXT,
+        KEY records_due (state, next_attempt_at, id),
+        KEY records_key_open (entity_key, state, id),
+        KEY records_state (state, id),
+        KEY records_delivered (state, delivered_at)
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+    CREATE TABLE {record_deps} (
+        record_id  BIGINT       NOT NULL,
+        entity_key VARCHAR(255) NOT NULL,
+        PRIMARY KEY (record_id, entity_key),
+        FOREIGN KEY (record_id) REFERENCES {records} (id) ON DELETE CASCADE
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+    CREATE TABLE {activity} (
+        id                INT    NOT NULL PRIMARY KEY CHECK (id = 1),
+        last_success_at   BIGINT,
+        last_error        TEXT,
+        last_error_at     BIGINT,
+        last_error_record BIGINT
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+    INSERT INTO {activity} (id) VALUES (1);
+    CREATE TABLE {rate_limits} (
+        `key`       VARCHAR(255) NOT NULL PRIMARY KEY,
+        tokens      DOUBLE       NOT NULL,
+        refilled_at BIGINT       NOT NULL
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+",
+    },
+    Migration {
+        sqlite: "
     CREATE TABLE unmapped (
         reference  TEXT    PRIMARY KEY,
         first_seen INTEGER NOT NULL,
@@ -102,13 +164,31 @@ const MIGRATIONS: &[&str] = &[
         seen       INTEGER NOT NULL
     ) WITHOUT ROWID;
 ",
-    "
+        mysql: "
+    CREATE TABLE {unmapped} (
+        reference  VARCHAR(700) NOT NULL PRIMARY KEY,
+        first_seen BIGINT       NOT NULL,
+        last_seen  BIGINT       NOT NULL,
+        seen       BIGINT       NOT NULL
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+",
+    },
+    Migration {
+        sqlite: "
     CREATE TABLE order_ids (
         site_order_id INTEGER PRIMARY KEY,
         external_id   TEXT    NOT NULL UNIQUE
     );
 ",
-    "
+        mysql: "
+    CREATE TABLE {order_ids} (
+        site_order_id BIGINT       NOT NULL PRIMARY KEY,
+        external_id   VARCHAR(255) NOT NULL UNIQUE
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+",
+    },
+    Migration {
+        sqlite: "
     ALTER TABLE records ADD COLUMN crm_url TEXT;
     ALTER TABLE records ADD COLUMN crm_site TEXT;
     ALTER TABLE records ADD COLUMN crm_key TEXT;
@@ -120,14 +200,36 @@ const MIGRATIONS: &[&str] = &[
         since      INTEGER NOT NULL
     ) WITHOUT ROWID;
 ",
-    "
+        mysql: "
+    ALTER TABLE {records} ADD COLUMN crm_url VARCHAR(255), ADD COLUMN crm_site VARCHAR(255),
+                          ADD COLUMN crm_key VARCHAR(255);
+    CREATE TABLE {breakers} (
+        crm        VARCHAR(512) NOT NULL PRIMARY KEY,
+        failures   INT          NOT NULL,
+        open_until BIGINT       NOT NULL,
+        reason     TEXT         NOT NULL,
+        since      BIGINT       NOT NULL
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+",
+    },
+    Migration {
+        sqlite: "
     CREATE TABLE inbound_state (
         name       TEXT    PRIMARY KEY,
         value      TEXT    NOT NULL,
         updated_at INTEGER NOT NULL
     ) WITHOUT ROWID;
 ",
-    "
+        mysql: "
+    CREATE TABLE {inbound_state} (
+        name       VARCHAR(255) NOT NULL PRIMARY KEY,
+        value      LONGTEXT     NOT NULL,
+        updated_at BIGINT       NOT NULL
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+",
+    },
+    Migration {
+        sqlite: "
     CREATE TABLE history_entries (
         history_id INTEGER PRIMARY KEY,
         crm_order  TEXT    NOT NULL,
@@ -142,6 +244,22 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX history_entries_state ON history_entries (state, history_id);
 ",
+        mysql: "
+    CREATE TABLE {history_entries} (
+        history_id BIGINT      NOT NULL PRIMARY KEY,
+        crm_order  LONGTEXT    NOT NULL,
+        code       VARCHAR(255) NOT NULL,
+        changed_at BIGINT      NOT NULL,
+        state      VARCHAR(16) NOT NULL DEFAULT 'pending'
+                               CHECK (state IN ('pending', 'applied', 'skipped', 'set_aside')),
+        returned   INT         NOT NULL DEFAULT 0,
+        reason     TEXT,
+        read_at    BIGINT      NOT NULL,
+        settled_at BIGINT,
+        KEY history_entries_state (state, history_id)
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+",
+    },
 ];
 
 /// The schema version this build writes.
@@ -181,14 +299,14 @@ pub(super) fn identify(conn: &Connection) -> Result<Identity, rusqlite::Error> {
 
 /// Applies the migrations the file lacks, each in its own immediate transaction.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), Failure> {
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
+    for (index, migration) in MIGRATIONS.iter().enumerate() {
         let target = i64::try_from(index + 1).unwrap_or(i64::MAX);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if version >= target {
             continue;
         }
-        tx.execute_batch(sql)?;
+        tx.execute_batch(migration.sqlite)?;
         tx.execute_batch(&format!(
             "PRAGMA user_version = {target}; PRAGMA application_id = {APPLICATION_ID};"
         ))?;

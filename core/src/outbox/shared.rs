@@ -11,12 +11,39 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::db::mysql::MysqlTarget;
 use super::error::Result;
 use super::store::{Outbox, OutboxSettings};
 use crate::runtime::ProcessLocal;
 
 /// The outboxes this process opened.
 static OPENED: ProcessLocal<Mutex<Vec<Opened>>> = ProcessLocal::new();
+
+/// A MySQL outbox this process opened: where, with which settings, and the handle.
+type OpenedMysql = (MysqlTarget, OutboxSettings, Arc<Outbox>);
+
+/// The MySQL outboxes this process opened: one connection each, kept between requests.
+static OPENED_MYSQL: ProcessLocal<Mutex<Vec<OpenedMysql>>> = ProcessLocal::new();
+
+/// The MySQL outbox of `target` with `settings`: the one this process already opened, else
+/// a newly opened one (see [`Outbox::open_mysql`]). Its connection is kept for the process
+/// (opened again after a fork or a lost connection, see `db/mysql.rs`).
+pub fn open_shared_mysql(target: &MysqlTarget, settings: OutboxSettings) -> Result<Arc<Outbox>> {
+    let opened =
+        OPENED_MYSQL.get_or_try_init(|| Ok::<_, std::convert::Infallible>(Mutex::default()));
+    let Ok(opened) = opened;
+    let mut opened = opened.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, outbox)) = opened
+        .iter()
+        .find(|(known, tuning, _)| known == target && *tuning == settings)
+    {
+        return Ok(Arc::clone(outbox));
+    }
+    let outbox = Arc::new(Outbox::open_mysql(target, settings.clone())?);
+    opened.retain(|(known, _, _)| known != target);
+    opened.push((target.clone(), settings, Arc::clone(&outbox)));
+    Ok(outbox)
+}
 
 /// An open outbox and the file it was opened on.
 struct Opened {

@@ -8,11 +8,14 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde_json::Value;
 
 use super::clock::to_millis;
 use super::damage;
+use super::db::mysql::{MysqlStore, MysqlTarget};
+use super::db::sqlite::SqliteTx;
+use super::db::{Tx, args};
 use super::destination::Destination;
 use super::error::{Failure, OutboxError, Result};
 use super::keys;
@@ -63,18 +66,34 @@ pub struct NewRecord {
     pub destination: Option<Destination>,
 }
 
-/// The durable outbox: a SQLite file shared by every process of the shop.
+/// The durable outbox: a SQLite file shared by every process of one server, or tables in
+/// the shop's MySQL/MariaDB database shared by every web node ([`Outbox::open_mysql`]).
 ///
-/// Each operation is one SQLite transaction. Writes first queue for the outbox's write
-/// lock (a blocking `flock` on `<outbox>-lock`, see `writelock.rs`) and then begin with
-/// `BEGIN IMMEDIATE`, so processes and threads that share the file are serialised and
-/// wait their turn without a time limit; reads never wait for writes (WAL). The handle
+/// Each operation is one transaction. Writes first queue for the outbox's write lock (on
+/// SQLite a blocking `flock` on `<outbox>-lock`, see `writelock.rs`, then `BEGIN
+/// IMMEDIATE`; on MySQL a lock row, see `db/mysql.rs`), so processes and threads that share
+/// the outbox are serialised and wait their turn; reads never wait for writes. The handle
 /// itself may be shared between threads.
 #[derive(Debug)]
 pub struct Outbox {
-    pub(super) conn: Mutex<Connection>,
-    pub(super) path: PathBuf,
     pub(super) settings: OutboxSettings,
+    pub(super) store: Store,
+}
+
+/// Where an outbox keeps its records.
+#[derive(Debug)]
+pub(super) enum Store {
+    /// A SQLite file.
+    Sqlite(SqliteStore),
+    /// Tables in a MySQL/MariaDB database.
+    Mysql(MysqlStore),
+}
+
+/// An open SQLite outbox file.
+#[derive(Debug)]
+pub(super) struct SqliteStore {
+    conn: Mutex<Connection>,
+    path: PathBuf,
     lock: WriteLock,
     /// Why the file is damaged, once that is known: writes are refused from then on.
     damage: OnceLock<String>,
@@ -125,35 +144,67 @@ impl Outbox {
         }
         drop(held);
         Ok(Outbox {
-            conn: Mutex::new(conn),
-            path: path.to_path_buf(),
             settings,
-            lock,
-            damage: damage.map(OnceLock::from).unwrap_or_default(),
+            store: Store::Sqlite(SqliteStore {
+                conn: Mutex::new(conn),
+                path: path.to_path_buf(),
+                lock,
+                damage: damage.map(OnceLock::from).unwrap_or_default(),
+            }),
         })
     }
 
-    /// Why the file is damaged, when it is: the handle then refuses every write.
+    /// Opens the outbox in the MySQL/MariaDB database `target` names, creating its tables
+    /// (`{prefix}modretailcrm_outbox` and companions, InnoDB, utf8mb4) or bringing them up
+    /// to date; see `db/mysql.rs`.
+    pub fn open_mysql(target: &MysqlTarget, settings: OutboxSettings) -> Result<Outbox> {
+        Ok(Outbox {
+            settings,
+            store: Store::Mysql(MysqlStore::open(target)?),
+        })
+    }
+
+    /// The MySQL store of a MySQL outbox.
+    pub(super) fn mysql(&self) -> Option<&MysqlStore> {
+        match &self.store {
+            Store::Mysql(store) => Some(store),
+            Store::Sqlite(_) => None,
+        }
+    }
+
+    /// Why the file is damaged, when it is: the handle then refuses every write. A MySQL
+    /// outbox is never found damaged.
     pub fn damage(&self) -> Option<&str> {
-        self.damage.get().map(String::as_str)
+        match &self.store {
+            Store::Sqlite(store) => store.damage.get().map(String::as_str),
+            Store::Mysql(_) => None,
+        }
     }
 
     /// Copies the pages the WAL has gathered into the database file: a passive checkpoint,
     /// which waits for nobody and holds up no writer. Deliveries run it after their work, so
     /// that the copy is not made inside an enqueue's turn (SQLite's automatic checkpoint,
     /// left as a backstop at 10,000 pages). Nothing to do on a damaged file.
+    /// On MySQL there is nothing to do.
     pub fn checkpoint(&self) -> Result<()> {
+        let Store::Sqlite(store) = &self.store else {
+            return Ok(());
+        };
         if self.damage().is_some() {
             return Ok(());
         }
-        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let conn = store.conn.lock().unwrap_or_else(PoisonError::into_inner);
         conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-            .map_err(|error| Failure::from(error).at(&self.path))
+            .map_err(|error| Failure::from(error).at(&store.path))
     }
 
-    /// The file this outbox lives in.
+    /// The file this outbox lives in; for a MySQL outbox, its server, database and table
+    /// prefix (never the password).
     pub fn path(&self) -> &Path {
-        &self.path
+        match &self.store {
+            Store::Sqlite(store) => &store.path,
+            Store::Mysql(store) => Path::new(store.location()),
+        }
     }
 
     /// Writes `record` to the outbox, due at once unless an earlier record of its key is
@@ -165,21 +216,32 @@ impl Outbox {
         self.write(|tx| insert(tx, record, &payload, to_millis(now)))
     }
 
-    /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`, under the write lock) and
-    /// commits it; on a damaged file it fails with [`OutboxError::Damaged`], writing nothing.
+    /// Runs `work` in a write transaction (under the write lock) and commits it; on a
+    /// damaged file it fails with [`OutboxError::Damaged`], writing nothing. On MySQL `work`
+    /// may run again after a deadlock or a lost connection (see `db/mysql.rs`).
     pub(super) fn write<T>(
         &self,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, Failure>,
+        work: impl FnMut(&mut dyn Tx) -> Result<T, Failure>,
     ) -> Result<T> {
-        self.transaction(TransactionBehavior::Immediate, work)
+        match &self.store {
+            Store::Sqlite(store) => store.transaction(TransactionBehavior::Immediate, work),
+            Store::Mysql(store) => store.transaction(true, work),
+        }
     }
 
     /// Runs `work` in a read transaction: one consistent snapshot.
-    pub(super) fn read<T>(
-        &self,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, Failure>,
-    ) -> Result<T> {
-        self.transaction(TransactionBehavior::Deferred, work)
+    pub(super) fn read<T>(&self, work: impl FnMut(&mut dyn Tx) -> Result<T, Failure>) -> Result<T> {
+        match &self.store {
+            Store::Sqlite(store) => store.transaction(TransactionBehavior::Deferred, work),
+            Store::Mysql(store) => store.transaction(false, work),
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Why the file is damaged, when it is known to be.
+    fn damage(&self) -> Option<&str> {
+        self.damage.get().map(String::as_str)
     }
 
     /// Runs `work` in a transaction begun with `behavior` on this handle's connection and
@@ -187,7 +249,7 @@ impl Outbox {
     fn transaction<T>(
         &self,
         behavior: TransactionBehavior,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, Failure>,
+        mut work: impl FnMut(&mut dyn Tx) -> Result<T, Failure>,
     ) -> Result<T> {
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let _held = match behavior {
@@ -203,7 +265,7 @@ impl Outbox {
             .transaction_with_behavior(behavior)
             .map_err(Failure::from)
             .and_then(|tx| {
-                let value = work(&tx)?;
+                let value = work(&mut SqliteTx(&tx))?;
                 tx.commit()?;
                 Ok(value)
             });
@@ -242,38 +304,38 @@ pub(super) fn check(record: &NewRecord) -> Result<()> {
 /// taken) in `tx` at `now` (Unix ms), due at once unless an earlier record of its key is
 /// still undelivered; returns its id.
 pub(super) fn insert(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Tx,
     record: &NewRecord,
     payload: &str,
     now: i64,
 ) -> Result<i64, Failure> {
     let destination = record.destination.as_ref();
     let next_attempt_at = keys::is_free(tx, &record.entity_key)?.then_some(now);
-    tx.prepare_cached(
-        "INSERT INTO records (kind, entity_key, payload, created_at, next_attempt_at,
-                              crm_url, crm_site, crm_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        record.kind,
-        record.entity_key,
-        payload,
-        now,
-        next_attempt_at,
-        destination.map(|d| d.url.as_str()),
-        destination.map(|d| d.site.as_str()),
-        destination.map(|d| d.key_fingerprint.as_str())
-    ])?;
-    let id = tx.last_insert_rowid();
-    let mut dependency = tx.prepare_cached(
-        "INSERT OR IGNORE INTO record_deps (record_id, entity_key) VALUES (?1, ?2)",
+    tx.execute(
+        "INSERT INTO {records} (kind, entity_key, payload, created_at, next_attempt_at,
+                               crm_url, crm_site, crm_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        args![
+            &record.kind,
+            &record.entity_key,
+            payload,
+            now,
+            next_attempt_at,
+            destination.map(|d| d.url.as_str()),
+            destination.map(|d| d.site.as_str()),
+            destination.map(|d| d.key_fingerprint.as_str())
+        ],
     )?;
+    let id = tx.last_insert_id()?;
     for key in record
         .depends_on
         .iter()
         .filter(|key| **key != record.entity_key)
     {
-        dependency.execute(params![id, key])?;
+        tx.execute(
+            "{insert_ignore} INTO {record_deps} (record_id, entity_key) VALUES (?, ?)",
+            args![id, key],
+        )?;
     }
     Ok(id)
 }

@@ -60,11 +60,11 @@ struct Jobs {
 pub fn deliver(engine: Engine, budget: Duration) -> std::io::Result<()> {
     let background = state();
     let mut jobs = lock(&background.jobs);
-    let outbox = engine.settings().queue_path.clone();
+    let outbox = engine.outbox().path().to_path_buf();
     match jobs
         .waiting
         .iter_mut()
-        .find(|(waiting, _)| waiting.settings().queue_path == outbox)
+        .find(|(waiting, _)| waiting.outbox().path() == outbox)
     {
         Some(job) => *job = (engine, budget.max(job.1)),
         None => jobs.waiting.push_back((engine, budget)),

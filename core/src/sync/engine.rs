@@ -34,10 +34,10 @@ use crate::api::client::{Client, ClientSettings};
 use crate::api::error::ApiError;
 use crate::api::ratelimit::Gate;
 use crate::api::transport::ExchangeLog;
-use crate::config::IntegrationSettings;
+use crate::config::{IntegrationSettings, QueueBackend};
 use crate::outbox::{
-    Claimed, DeliveryLock, Destination, Enqueued, HeldLock, NewRecord, Outbox, OutboxError,
-    OutboxSettings, Passage, open_shared,
+    Claimed, DeliveryLock, Destination, Enqueued, HeldLock, Moved, NewRecord, Outbox,
+    OutboxError, OutboxSettings, Passage, open_shared, open_shared_mysql,
 };
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker
@@ -114,17 +114,11 @@ impl Engine {
         settings: IntegrationSettings,
         log: Option<Arc<dyn ExchangeLog>>,
     ) -> Result<Self, OutboxError> {
-        let tuning = OutboxSettings {
-            backoff_base: settings.retry_delay,
-            backoff_cap: settings.retry_delay_max,
-            ..OutboxSettings::default()
-        };
-        let outbox = open_shared(&settings.queue_path, tuning)?;
-        let delivery_lock =
-            DeliveryLock::open(&settings.queue_path).map_err(|source| OutboxError::Open {
-                path: DeliveryLock::path(&settings.queue_path),
-                source,
-            })?;
+        let outbox = open_queue(&settings, settings.queue_backend)?;
+        let delivery_lock = DeliveryLock::of(&outbox).map_err(|source| OutboxError::Open {
+            path: DeliveryLock::path(outbox.path()),
+            source,
+        })?;
         let rate_key = key_fingerprint(settings.api_key.expose());
         let destination = Destination {
             url: address(&settings),
@@ -157,8 +151,31 @@ impl Engine {
         &self.settings
     }
 
+    /// Moves the undelivered records and the state rows of the shop's outbox on the other
+    /// backend into the one on `to` (`migrate-queue`, see [`Outbox::move_undelivered_to`]);
+    /// answers what moved, and from where to where (the file, or the server, database and
+    /// table prefix).
+    pub fn migrate_queue(&self, to: QueueBackend) -> Result<(Moved, String, String), OutboxError> {
+        let from = match to {
+            QueueBackend::Sqlite => QueueBackend::Mysql,
+            QueueBackend::Mysql => QueueBackend::Sqlite,
+        };
+        let (from, to) = (
+            open_queue(&self.settings, from)?,
+            open_queue(&self.settings, to)?,
+        );
+        let moved = from.move_undelivered_to(&to, SystemTime::now())?;
+        let name = |outbox: &Outbox| outbox.path().display().to_string();
+        Ok((moved, name(&from), name(&to)))
+    }
+
     /// The outbox, for operations (status, retry, discard, purge).
     pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// The outbox as the engine shares it (its locks keep it open).
+    pub(crate) fn shared_outbox(&self) -> &Arc<Outbox> {
         &self.outbox
     }
 
@@ -373,7 +390,7 @@ impl Engine {
                 .delivery_lock
                 .try_hold()
                 .map_err(|source| OutboxError::Open {
-                    path: DeliveryLock::path(&self.settings.queue_path),
+                    path: DeliveryLock::path(self.outbox.path()),
                     source,
                 })?;
             if lock.is_some() || wait == LockWait::Skip || Instant::now() + LOCK_POLL >= deadline {
@@ -511,6 +528,25 @@ fn address(settings: &IntegrationSettings) -> String {
 }
 
 /// A lease owner name unique to one engine: the process id and a random part.
+/// The shop's outbox on `backend` (the one this process has open, else opened now).
+fn open_queue(
+    settings: &IntegrationSettings,
+    backend: QueueBackend,
+) -> Result<Arc<Outbox>, OutboxError> {
+    let tuning = OutboxSettings {
+        backoff_base: settings.retry_delay,
+        backoff_cap: settings.retry_delay_max,
+        ..OutboxSettings::default()
+    };
+    match (backend, &settings.queue_database) {
+        (QueueBackend::Sqlite, _) => open_shared(&settings.queue_path, tuning),
+        (QueueBackend::Mysql, Some(target)) => open_shared_mysql(target, tuning),
+        (QueueBackend::Mysql, None) => Err(OutboxError::Invalid(
+            "modretailcrm_queue_dsn is not set: there is no MySQL database for the outbox".into(),
+        )),
+    }
+}
+
 fn worker_name() -> String {
     format!("pid{}-{:08x}", std::process::id(), fastrand::u32(..))
 }

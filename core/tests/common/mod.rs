@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod mariadb;
 pub mod tls;
 
 use std::sync::Mutex;

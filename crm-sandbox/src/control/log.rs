@@ -5,12 +5,15 @@ use axum::http::request::Parts;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One received API request, as `GET /__control/requests` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LoggedRequest {
     /// Arrival number, from 1; it keeps counting when the log is cleared.
     pub seq: u64,
+    /// Arrival time, milliseconds since the Unix epoch (for tests of request rates).
+    pub at_ms: u64,
     /// `GET`, `POST` …
     pub method: String,
     /// The path as received, still percent-encoded.
@@ -58,8 +61,14 @@ impl RequestLog {
         let mut state = locked(&self.state);
         state.next_seq += 1;
         let seq = state.next_seq;
+        let at_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| {
+                u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+            });
         state.entries.push(LoggedRequest {
             seq,
+            at_ms,
             method: parts.method.to_string(),
             path: parts.uri.path().to_string(),
             query: parts.uri.query().unwrap_or_default().to_string(),

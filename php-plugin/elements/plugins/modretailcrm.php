@@ -132,6 +132,17 @@ $notQueued = static function () use ($scriptProperties): string {
     return '; the change was NOT queued for the CRM';
 };
 
+// A file of the component's lib folder (modretailcrm_lib_path, else core/components/modretailcrm/lib/).
+$loadLib = static function (string $name) use ($modx): void {
+    $lib = (string) $modx->getOption('modretailcrm_lib_path', null, '');
+    $lib = $lib !== '' ? $lib : $modx->getOption('core_path', null, MODX_CORE_PATH) . 'components/modretailcrm/lib/';
+    $file = rtrim($lib, '/') . "/$name";
+    if (!is_file($file)) {
+        throw new \RuntimeException("$file is missing: install the component again");
+    }
+    require_once $file;
+};
+
 if ($request['integration'] === null) {
     $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
     foreach ($modx->config as $key => $value) {
@@ -141,6 +152,15 @@ if ($request['integration'] === null) {
     }
     // Null when inactive; the extension tells why once, not on every request.
     try {
+        $blank = static fn(string $key): bool => trim((string) ($settings["modretailcrm_queue_$key"] ?? '')) === '';
+        if (trim((string) ($settings['modretailcrm_queue_backend'] ?? '')) === 'mysql'
+            && ($blank('dsn') || $blank('user') || $blank('table_prefix'))) {
+            // The outbox in the site's database: blank connection settings are the site's.
+            $loadLib('QueueConnection.php');
+            $settings = \ModRetailCrm\Plugin\QueueConnection::fill($settings, (string) $modx->getOption('dsn'),
+                (string) $modx->getOption('username'), (string) $modx->getOption('password'),
+                (string) $modx->getOption('table_prefix'));
+        }
         $request['integration'] = \ModRetailCrm\Integration::forSite($settings, static function (string $message) use ($modx): void {
             $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
         }) ?? false;
@@ -155,14 +175,8 @@ if ($request['integration'] === false) {
 $integration = $request['integration'];
 
 // lib/CrmStatus.php: the one place a status from the CRM is applied (the webhook, the history).
-$loadCrmStatus = static function () use ($modx): void {
-    $lib = (string) $modx->getOption('modretailcrm_lib_path', null, '');
-    $lib = $lib !== '' ? $lib : $modx->getOption('core_path', null, MODX_CORE_PATH) . 'components/modretailcrm/lib/';
-    $file = rtrim($lib, '/') . '/CrmStatus.php';
-    if (!is_file($file)) {
-        throw new \RuntimeException("$file is missing: install the component again");
-    }
-    require_once $file;
+$loadCrmStatus = static function () use ($loadLib): void {
+    $loadLib('CrmStatus.php');
 };
 
 if ($modx->event->name === 'OnMODXInit') {

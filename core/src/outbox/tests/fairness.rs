@@ -1,13 +1,13 @@
 //! Writers queue for the outbox's write lock instead of racing SQLite's busy handler: with
 //! SQLite's own wait switched off entirely, eight enqueuing handles and a delivering one
-//! still never see "busy", and every record is there exactly once.
+//! still never see "busy", and every record is there exactly once. On MySQL the writers
+//! queue for the write-lock row, with the same outcome.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::Duration;
 
 use super::super::{Outbox, OutboxError, OutboxSettings};
-use super::{TempDir, at, record, settings};
+use super::{Store, TempDir, at, each_backend, record, settings};
 
 const ENQUEUERS: usize = 8;
 const EACH: usize = 60;
@@ -21,8 +21,8 @@ fn no_busy_wait() -> OutboxSettings {
 }
 
 /// Enqueues `EACH` records of its own keys on its own handle; answers the failures.
-fn enqueue_all(path: &Path, writer: usize) -> Vec<OutboxError> {
-    let outbox = Outbox::open_with(path, no_busy_wait()).expect("open");
+fn enqueue_all(store: &Store, writer: usize) -> Vec<OutboxError> {
+    let outbox = store.open_with(no_busy_wait());
     (0..EACH)
         .filter_map(|n| {
             let key = format!("order:{writer}-{n}");
@@ -35,8 +35,8 @@ fn enqueue_all(path: &Path, writer: usize) -> Vec<OutboxError> {
 
 /// Claims and acknowledges `rounds` times on its own handle; answers how many it delivered
 /// and the failures.
-fn deliver(path: &Path, rounds: usize) -> (usize, Vec<OutboxError>) {
-    let outbox = Outbox::open_with(path, no_busy_wait()).expect("open");
+fn deliver(store: &Store, rounds: usize) -> (usize, Vec<OutboxError>) {
+    let outbox = store.open_with(no_busy_wait());
     let (mut delivered, mut failures) = (0, Vec::new());
     for _ in 0..rounds {
         match outbox.claim("deliverer", at(1), Duration::from_secs(30), 5) {
@@ -56,18 +56,18 @@ fn deliver(path: &Path, rounds: usize) -> (usize, Vec<OutboxError>) {
 
 #[test]
 fn enqueuers_and_a_deliverer_never_fail_busy_and_lose_nothing() {
-    let dir = TempDir::new("fair");
-    let path = dir.file("outbox.sqlite");
-    drop(Outbox::open_with(&path, no_busy_wait()).expect("create"));
+    each_backend("fair", enqueue_and_deliver_at_once);
+}
+
+/// Eight handles enqueue while another delivers, on `store`.
+fn enqueue_and_deliver_at_once(store: &Store) {
+    drop(store.open_with(no_busy_wait()));
 
     let (enqueue_failures, (delivered, delivery_failures)) = std::thread::scope(|scope| {
         let enqueuers: Vec<_> = (0..ENQUEUERS)
-            .map(|writer| {
-                let path = &path;
-                scope.spawn(move || enqueue_all(path, writer))
-            })
+            .map(|writer| scope.spawn(move || enqueue_all(store, writer)))
             .collect();
-        let deliverer = scope.spawn(|| deliver(&path, 100));
+        let deliverer = scope.spawn(|| deliver(store, 100));
         let failures: Vec<OutboxError> = enqueuers
             .into_iter()
             .flat_map(|handle| handle.join().expect("enqueuer"))
@@ -88,7 +88,7 @@ fn enqueuers_and_a_deliverer_never_fail_busy_and_lose_nothing() {
     );
 
     // Every record exactly once: what was delivered plus what is left.
-    let outbox = Outbox::open_with(&path, settings()).expect("reopen");
+    let outbox = store.open();
     let status = outbox.status(at(2)).expect("status");
     assert_eq!(status.delivered, delivered as u64);
     assert_eq!(status.delivered + status.pending, (ENQUEUERS * EACH) as u64);

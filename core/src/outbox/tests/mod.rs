@@ -1,5 +1,11 @@
-//! Tests of the outbox on real SQLite files in a temporary folder. Time is simulated: every
-//! call gets its `now` from the test.
+//! Tests of the outbox on real SQLite files in a temporary folder and on a real MariaDB
+//! server of the test binary's own (see `core/tests/common/mariadb.rs`). The rules are
+//! tested once, on both backends ([`each_backend`]); what is a file's alone (modes, damage,
+//! SQLite's query plan) or a database's alone (credentials, prefixes, a read-only server) is
+//! tested on its own. Time is simulated: every call gets its `now` from the test.
+
+#[path = "../../../tests/common/mariadb.rs"]
+pub(crate) mod mariadb;
 
 mod breaker;
 mod concurrency;
@@ -8,6 +14,7 @@ mod failures;
 mod fairness;
 mod history_entries;
 mod inbound_state;
+mod mysql;
 mod once;
 mod open;
 mod order;
@@ -16,6 +23,7 @@ mod privacy;
 mod ratelimit;
 mod refusals;
 mod timing;
+mod transfer;
 mod unmapped;
 
 use std::fs;
@@ -25,7 +33,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 
-use super::{Claimed, NewRecord, Outbox, OutboxSettings};
+use super::db::Dialect;
+use super::{Claimed, MysqlTarget, NewRecord, Outbox, OutboxSettings};
+use mariadb::PrivateMariaDb;
 
 /// A folder removed when the test ends (the sync tests use it too).
 pub(crate) struct TempDir(PathBuf);
@@ -51,6 +61,143 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Where a test's outbox lives.
+pub(crate) enum Store {
+    /// `outbox.sqlite` in a temporary folder.
+    Sqlite(TempDir),
+    /// Tables in a database of the test's own on the private MariaDB (and its name).
+    Mysql(MysqlTarget, String),
+}
+
+impl Store {
+    /// A SQLite outbox of its own for test `name`.
+    pub(crate) fn sqlite(name: &str) -> Store {
+        Store::Sqlite(TempDir::new(name))
+    }
+
+    /// A MySQL outbox of its own for test `name`: a database of its own on the private
+    /// server (started at first use), with the `modx_` prefix.
+    pub(crate) fn mysql(name: &str) -> Store {
+        let (target, database) = mysql_target(name, "modx_");
+        Store::Mysql(target, database)
+    }
+
+    /// A new handle on the outbox, as another process would open it.
+    pub(crate) fn open(&self) -> Outbox {
+        self.open_with(settings())
+    }
+
+    /// [`Store::open`] with `tuning`.
+    pub(crate) fn open_with(&self, tuning: OutboxSettings) -> Outbox {
+        match self {
+            Store::Sqlite(dir) => Outbox::open_with(&dir.file("outbox.sqlite"), tuning),
+            Store::Mysql(target, _) => Outbox::open_mysql(target, tuning),
+        }
+        .expect("open")
+    }
+
+    /// Which backend.
+    pub(crate) fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Mysql(..) => "mysql",
+        }
+    }
+
+    /// Where the outbox is, for a child process (see [`Store::open_from_env`]).
+    pub(crate) fn env(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Store::Sqlite(dir) => vec![(ENV_PATH, dir.file("outbox.sqlite").display().to_string())],
+            Store::Mysql(target, _) => vec![
+                (ENV_DSN, target.dsn.clone()),
+                (ENV_USER, target.user.clone()),
+                (ENV_PASSWORD, target.password.clone()),
+                (ENV_PREFIX, target.prefix.clone()),
+            ],
+        }
+    }
+
+    /// Opens the outbox a parent process described with [`Store::env`].
+    pub(crate) fn open_from_env() -> Outbox {
+        let var = |name| std::env::var(name).unwrap_or_default();
+        match std::env::var(ENV_PATH) {
+            Ok(path) => open(Path::new(&path)),
+            Err(_) => Outbox::open_mysql(
+                &MysqlTarget {
+                    dsn: var(ENV_DSN),
+                    user: var(ENV_USER),
+                    password: var(ENV_PASSWORD),
+                    prefix: var(ENV_PREFIX),
+                },
+                settings(),
+            )
+            .expect("open"),
+        }
+    }
+
+    /// The number `sql` (tables named in braces) answers, read behind the outbox's back.
+    pub(crate) fn number(&self, sql: &str) -> i64 {
+        match self {
+            Store::Sqlite(dir) => rusqlite::Connection::open(dir.file("outbox.sqlite"))
+                .and_then(|conn| {
+                    conn.query_row(&Dialect::Sqlite.translate(sql, ""), [], |row| row.get(0))
+                })
+                .expect("raw SQL"),
+            Store::Mysql(target, database) => {
+                let sql = Dialect::Mysql.translate(sql, &target.prefix);
+                PrivateMariaDb::shared()
+                    .root_sql(&format!("USE `{database}`; {sql}"))
+                    .trim()
+                    .parse()
+                    .expect("a number")
+            }
+        }
+    }
+
+    /// Runs `sql` (tables named in braces, see `db/mod.rs`) behind the outbox's back, as
+    /// a sysadmin's tool would: `sqlite3` on the file, the `mariadb` client as root.
+    pub(crate) fn raw(&self, sql: &str) {
+        match self {
+            Store::Sqlite(dir) => rusqlite::Connection::open(dir.file("outbox.sqlite"))
+                .and_then(|conn| conn.execute_batch(&Dialect::Sqlite.translate(sql, "")))
+                .expect("raw SQL"),
+            Store::Mysql(target, database) => {
+                let sql = Dialect::Mysql.translate(sql, &target.prefix);
+                PrivateMariaDb::shared().root_sql(&format!("USE `{database}`; {sql}"));
+            }
+        }
+    }
+}
+
+/// The settings of a database of its own on the private server for test `name`, with
+/// table prefix `prefix`; and the database's name.
+pub(crate) fn mysql_target(name: &str, prefix: &str) -> (MysqlTarget, String) {
+    let server = PrivateMariaDb::shared();
+    let database = server.database(name);
+    let target = MysqlTarget {
+        dsn: server.dsn(&database),
+        user: mariadb::USER.into(),
+        password: mariadb::PASSWORD.into(),
+        prefix: prefix.into(),
+    };
+    (target, database)
+}
+
+/// The environment that tells a child process where the outbox is.
+const ENV_PATH: &str = "MODRETAILCRM_OUTBOX_TEST_PATH";
+const ENV_DSN: &str = "MODRETAILCRM_OUTBOX_TEST_DSN";
+const ENV_USER: &str = "MODRETAILCRM_OUTBOX_TEST_USER";
+const ENV_PASSWORD: &str = "MODRETAILCRM_OUTBOX_TEST_PASSWORD";
+const ENV_PREFIX: &str = "MODRETAILCRM_OUTBOX_TEST_PREFIX";
+
+/// Runs `test` on an outbox of its own on each backend: SQLite, then MySQL (MariaDB).
+pub(crate) fn each_backend(name: &str, test: impl Fn(&Store)) {
+    for store in [Store::sqlite(name), Store::mysql(name)] {
+        eprintln!("{name} on {}", store.backend());
+        test(&store);
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::super::claim::ELIGIBLE;
+use super::super::db::Dialect;
 use super::super::{Outbox, OutboxError};
 use super::{TempDir, at, claim, ids, open, put, record};
 
@@ -162,13 +163,15 @@ fn claim_query_uses_indexes() {
     drop(open(&path));
     let conn = Connection::open(&path).expect("open");
     let mut plan = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {ELIGIBLE}"))
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            Dialect::Sqlite.translate(ELIGIBLE, "")
+        ))
         .expect("explain");
     let steps: Vec<String> = plan
-        .query_map(
-            rusqlite::named_params! {":now": 0, ":limit": 10, ":url": "u", ":site": "s", ":key": "k"},
-            |row| row.get(3),
-        )
+        .query_map(rusqlite::params![0, 0, "s", "s", "u", "k", 10], |row| {
+            row.get(3)
+        })
         .expect("plan")
         .collect::<Result<_, _>>()
         .expect("plan rows");

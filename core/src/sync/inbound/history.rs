@@ -283,9 +283,9 @@ impl HistorySync {
 
 /// Takes the history lock of `engine`'s outbox, if free.
 fn take_lock(engine: &Engine) -> Result<Option<HistoryLock>, HistoryError> {
-    let outbox = &engine.settings().queue_path;
-    HistoryLock::try_take(outbox).map_err(|source| HistoryError::Lock {
-        path: HistoryLock::path(outbox).display().to_string(),
+    let outbox = engine.shared_outbox();
+    HistoryLock::try_take_of(outbox).map_err(|source| HistoryError::Lock {
+        path: HistoryLock::path(outbox.path()).display().to_string(),
         source,
     })
 }
