@@ -11,6 +11,7 @@ mod icml;
 mod info;
 mod integration;
 mod log;
+mod upload;
 mod webhook;
 
 use ext_php_rs::builders::ModuleBuilder;
@@ -26,6 +27,8 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .class::<client::Client>()
         .class::<integration::Integration>()
         .class::<icml::Writer>()
+        .class::<upload::Upload>()
+        .class::<upload::Reconciliation>()
         .info_function(info::module_info)
 }
 

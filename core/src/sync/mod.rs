@@ -9,7 +9,9 @@
 //! [`background`] thread; [`send`] queues one change as the send mode says; [`events`] turns
 //! shop events into changes, [`customize`] lets the site's classes adjust them, and
 //! [`shop_event`] takes an event from its rows to its queued records; [`inbound`] holds what
-//! the CRM → site direction shares (status codes, the site order a CRM order is).
+//! the CRM → site direction shares (status codes, the site order a CRM order is); [`upload`]
+//! sends what the shop already has, in batches, resumably, and [`reconcile`] finds
+//! what the CRM lacks of the shop's recent orders.
 
 pub mod activation;
 pub mod background;
@@ -21,9 +23,11 @@ pub mod engine;
 pub mod events;
 pub mod inbound;
 pub mod pacing;
+pub mod reconcile;
 pub mod refusal;
 pub mod send;
 pub mod shop_event;
+pub mod upload;
 
 #[cfg(test)]
 mod tests;
