@@ -54,3 +54,13 @@ fn a_shop_history_is_uploaded_once_through_a_kill_and_a_re_run() {
 fn reconcile_re_creates_missing_orders_and_lists_differences() {
     run("reconcile_cli.php", 300);
 }
+
+#[test]
+fn customers_the_crm_has_without_external_id_are_linked_not_uploaded_again() {
+    run("upload_links.php", 120);
+}
+
+#[test]
+fn an_outage_mid_batch_sends_nothing_twice() {
+    run("upload_outage.php", 120);
+}

@@ -395,33 +395,42 @@ impl Upload {
                     vec![Fate::Refused(response.error_msg.clone()); open.len()]
                 }
                 Err(error) if error.class() == ErrorClass::Transient => {
-                    let Some(wait) = waits.next() else {
-                        return Err(error.into());
-                    };
-                    std::thread::sleep(*wait);
-                    let there = match self.existing(&ids) {
-                        Ok(there) => there,
-                        Err(UploadError::Crm(e)) if e.class() == ErrorClass::Transient => {
-                            continue;
+                    let there = self.after_outage(&ids, &mut waits, error)?;
+                    for (id, i) in ids.iter().zip(&open) {
+                        if there.contains(id) {
+                            fates[*i] = Some(Fate::Uploaded);
                         }
-                        Err(other) => return Err(other),
-                    };
-                    ids.iter()
-                        .map(|id| {
-                            if there.contains(id) {
-                                Some(Fate::Uploaded)
-                            } else {
-                                None
-                            }
-                        })
-                        .zip(&open)
-                        .for_each(|(fate, i)| fates[*i] = fate);
+                    }
                     continue;
                 }
                 Err(error) => return Err(error.into()),
             };
             for (fate, i) in answer.into_iter().zip(&open) {
                 fates[*i] = Some(fate);
+            }
+        }
+    }
+
+    /// Which of `external_ids` the CRM has once it answers again after `failure`: waits the
+    /// next of `waits` before each question; `failure` (or the question's own failure) is
+    /// the run's end when the waits are used up.
+    fn after_outage(
+        &self,
+        external_ids: &[String],
+        waits: &mut std::slice::Iter<'_, Duration>,
+        failure: ApiError,
+    ) -> Result<HashSet<String>, UploadError> {
+        let mut failure = failure;
+        loop {
+            let Some(wait) = waits.next() else {
+                return Err(failure.into());
+            };
+            std::thread::sleep(*wait);
+            match self.existing(external_ids) {
+                Err(UploadError::Crm(error)) if error.class() == ErrorClass::Transient => {
+                    failure = error;
+                }
+                answered => return answered,
             }
         }
     }
