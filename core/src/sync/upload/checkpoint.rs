@@ -133,6 +133,61 @@ mod tests {
     }
 
     #[test]
+    fn a_run_resumes_its_selection_and_a_finished_one_starts_after_its_end() {
+        let dir =
+            std::env::temp_dir().join(format!("modretailcrm-checkpoint-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let outbox = Outbox::open(&dir.join("outbox.sqlite")).expect("an outbox");
+        let fresh = Checkpoint::load(&outbox, Kind::Orders, "all").expect("load");
+        assert_eq!(
+            (fresh.after, fresh.uploaded, fresh.in_flight.len()),
+            (0, 0, 0)
+        );
+
+        let interrupted = Checkpoint {
+            after: 100,
+            uploaded: 99,
+            in_flight: vec!["101".into()],
+            ..fresh
+        };
+        interrupted.save(&outbox, Kind::Orders).expect("save");
+        let resumed = Checkpoint::load(&outbox, Kind::Orders, "all").expect("load");
+        assert_eq!(resumed, interrupted, "the same selection resumes as it was");
+        let other = Checkpoint::load(&outbox, Kind::Orders, "since 2026-01-01").expect("load");
+        assert_eq!(
+            (other.after, other.uploaded),
+            (0, 0),
+            "another selection starts over"
+        );
+        assert_eq!(
+            other.in_flight,
+            vec!["101".to_string()],
+            "the batch in flight is kept"
+        );
+        assert_eq!(
+            Checkpoint::load(&outbox, Kind::Customers, "all")
+                .expect("load")
+                .after,
+            0,
+            "each kind has its own"
+        );
+
+        let finished = Checkpoint {
+            in_flight: Vec::new(),
+            finished_at: Some(1),
+            ..resumed
+        };
+        finished.save(&outbox, Kind::Orders).expect("save");
+        let again = Checkpoint::load(&outbox, Kind::Orders, "all").expect("load");
+        assert_eq!(
+            (again.after, again.uploaded, again.finished_at),
+            (100, 0, None)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn refusals_beyond_the_kept_number_are_counted_only() {
         let mut checkpoint = Checkpoint::default();
         for id in 0..(FAILURES_KEPT as i64 + 5) {
