@@ -3,7 +3,8 @@
 // faults): the first batch's answer comes after the call's timeout (the CRM stored it), then
 // two calls have their connection reset. The run waits, asks the CRM which orders of the
 // batch it has, sends only the others, and goes on: every order once, none skipped or
-// refused. Needs pdo_sqlite, UPLOAD_DIR, CRM_URL, CRM_KEY, MODRETAILCRM_SO.
+// refused. Then `--ids`: named orders the CRM has are skipped (it is asked), one it lost is
+// sent again. Needs pdo_sqlite, UPLOAD_DIR, CRM_URL, CRM_KEY, MODRETAILCRM_SO.
 
 declare(strict_types=1);
 
@@ -34,5 +35,14 @@ foreach (control('GET', 'requests')['requests'] as $request) {
     }
 }
 same(1, count(array_keys($sent, '2611-1', true)), 'the batch whose answer was late is not sent again');
+
+control('DELETE', 'orders/2611-5');
+$named = run_cli_json($dir, "--site=$site", 'upload', 'orders', '--ids', '7,5,300');
+same([1, 1, 0], [$named['uploaded'], $named['skipped'], $named['failed']], '--ids: 5 sent again, 7 skipped, 300 is no order');
+same(200, count(array_unique(array_column(crm_state()['orders'], 'externalId'))));
+same(true, run_cli_json($dir, "--site=$site", 'status')['upload']['orders']['finished_at'] !== null, '--ids keeps the checkpoint as it was');
+[$code, , $err] = run_cli($dir, "--site=$site", 'upload', 'orders', '--ids', '5,x');
+same(1, $code);
+check(str_contains($err, '--ids takes positive ids'), $err);
 
 done();
