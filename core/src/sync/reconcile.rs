@@ -6,7 +6,7 @@
 //! kept in the outbox file ([`LAST_RUN`]) for `status()`.
 
 use std::collections::HashMap;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Map, Value, json};
 
@@ -14,7 +14,7 @@ use super::engine::Engine;
 use super::shop_event::{EventError, EventOutcome, ShopEvents};
 use super::upload::checkpoint::unix_now;
 use super::upload::historic::{Site, with_order_rows};
-use crate::api::client::{Client, Entity, MAX_UPLOAD, Page};
+use crate::api::client::{Entity, MAX_UPLOAD, Page};
 use crate::api::error::ApiError;
 use crate::mapping::read::{amount, datetime, id, text};
 use crate::mapping::{self, MappingError, StatusChangeInput};
@@ -24,6 +24,9 @@ use crate::runtime;
 /// The named value (see [`crate::outbox::Outbox::inbound_state`]) holding the last run's
 /// report.
 pub const LAST_RUN: &str = "reconcile.last";
+
+/// How long one read of the CRM may wait for a token of the shared rate limit.
+const TOKEN_WAIT: Duration = Duration::from_secs(600);
 
 /// The most differences and missing orders a report lists (the rest are counted).
 const LISTED: usize = 1000;
@@ -66,7 +69,6 @@ pub struct Reconcile {
     missing: Vec<Value>,
     differences: Vec<Value>,
     different: u64,
-    client: Client,
 }
 
 impl Reconcile {
@@ -83,7 +85,6 @@ impl Reconcile {
             missing: Vec::new(),
             differences: Vec::new(),
             different: 0,
-            client: engine.reading_client(Instant::now() + std::time::Duration::from_secs(600)),
         }
     }
 
@@ -199,7 +200,8 @@ impl Reconcile {
             page: 1,
             limit: 100,
         };
-        let answer = runtime::block_on(self.client.list(Entity::Order, &page))??;
+        let client = self.engine.reading_client(Instant::now() + TOKEN_WAIT);
+        let answer = runtime::block_on(client.list(Entity::Order, &page))??;
         let mut found = HashMap::new();
         if let Some(Value::Array(orders)) = answer.get("orders") {
             for order in orders {

@@ -37,7 +37,7 @@ use historic::Site;
 use link::Unlinked;
 use progress::Progress;
 
-/// How long the upload's client may wait for a token of the shared rate limit per call.
+/// How long one call of the upload may wait for a token of the shared rate limit.
 const TOKEN_WAIT: Duration = Duration::from_secs(600);
 
 /// The waits before sending a batch again when the CRM did not answer.
@@ -157,7 +157,6 @@ pub struct Upload {
     would_link: Vec<Value>,
     progress: Option<Progress>,
     last_id: i64,
-    client: Client,
 }
 
 impl Upload {
@@ -169,7 +168,6 @@ impl Upload {
         kind: Kind,
         options: UploadOptions,
     ) -> Result<Upload, UploadError> {
-        let client = engine.reading_client(Instant::now() + TOKEN_WAIT);
         let resumable = options.selection != Selection::Ids && !options.dry_run;
         let state = if resumable {
             Checkpoint::load(engine.outbox(), kind, &options.selection.name())?
@@ -192,7 +190,6 @@ impl Upload {
             would_link: Vec::new(),
             progress: None,
             last_id: 0,
-            client,
         };
         upload.last_id = upload.state.after;
         if resumable && !upload.state.in_flight.is_empty() {
@@ -331,7 +328,7 @@ impl Upload {
             );
         } else {
             let pairs = links.into_iter().map(|(_, pair)| pair).collect();
-            runtime::block_on(self.client.fix_external_ids(self.kind.entity(), pairs))??;
+            runtime::block_on(self.client().fix_external_ids(self.kind.entity(), pairs))??;
         }
         self.state.linked += count;
         self.advance(count);
@@ -384,7 +381,7 @@ impl Upload {
             }
             let payloads = open.iter().map(|i| batch[*i].payload.clone()).collect();
             let ids: Vec<String> = open.iter().map(|i| batch[*i].external_id.clone()).collect();
-            let sent = runtime::block_on(self.client.upload(self.kind.entity(), payloads, None))?;
+            let sent = runtime::block_on(self.client().upload(self.kind.entity(), payloads, None))?;
             let answer = match sent {
                 Ok(_) => vec![Fate::Uploaded; open.len()],
                 Err(ApiError::Response(response)) if response.status == 460 => {
@@ -446,7 +443,7 @@ impl Upload {
                 page: 1,
                 limit: 100,
             };
-            let answer = runtime::block_on(self.client.list(self.kind.entity(), &page))??;
+            let answer = runtime::block_on(self.client().list(self.kind.entity(), &page))??;
             if let Some(Value::Array(items)) = answer.get(self.kind.plural()) {
                 found.extend(items.iter().filter_map(|item| text(item.get("externalId"))));
             }
@@ -463,7 +460,7 @@ impl Upload {
             limit: 100,
         };
         loop {
-            let answer = runtime::block_on(self.client.list(Entity::Customer, &page))??;
+            let answer = runtime::block_on(self.client().list(Entity::Customer, &page))??;
             if let Some(Value::Array(customers)) = answer.get("customers") {
                 customers.iter().for_each(|c| unlinked.note(c));
             }
@@ -476,6 +473,11 @@ impl Upload {
             }
             page.page += 1;
         }
+    }
+
+    /// A client for the next call, under the rate limit the site's deliveries share.
+    fn client(&self) -> Client {
+        self.engine.reading_client(Instant::now() + TOKEN_WAIT)
     }
 
     fn advance(&mut self, count: u64) {
