@@ -12,7 +12,7 @@ require dirname(__DIR__) . '/tests/php/lib.php';
 require dirname(__DIR__) . '/tests/php/modx/shop_db.php';
 
 [, $dir, $customers, $orders] = $argv + [null, null, null, null];
-if ($dir === null || !ctype_digit((string) $customers) || !ctype_digit((string) $orders)) {
+if ($dir === null || !preg_match('/^\d+$/', (string) $customers) || !preg_match('/^\d+$/', (string) $orders)) {
     fwrite(STDERR, "usage: php benches/shop_site.php DIR CUSTOMERS ORDERS [RATE_LIMIT]\n");
     exit(2);
 }
