@@ -4,7 +4,8 @@
 // two calls have their connection reset. The run waits, asks the CRM which orders of the
 // batch it has, sends only the others, and goes on: every order once, none skipped or
 // refused. Then `--ids`: named orders the CRM has are skipped (it is asked), one it lost is
-// sent again. Needs pdo_sqlite, UPLOAD_DIR, CRM_URL, CRM_KEY, MODRETAILCRM_SO.
+// sent again; `--since` (another selection: it starts over) sends its orders, which the CRM
+// has, and counts them as skipped without creating any twice. Needs pdo_sqlite, UPLOAD_DIR, CRM_URL, CRM_KEY, MODRETAILCRM_SO.
 
 declare(strict_types=1);
 
@@ -41,6 +42,13 @@ $named = run_cli_json($dir, "--site=$site", 'upload', 'orders', '--ids', '7,5,30
 same([1, 1, 0], [$named['uploaded'], $named['skipped'], $named['failed']], '--ids: 5 sent again, 7 skipped, 300 is no order');
 same(200, count(array_unique(array_column(crm_state()['orders'], 'externalId'))));
 same(true, run_cli_json($dir, "--site=$site", 'status')['upload']['orders']['finished_at'] !== null, '--ids keeps the checkpoint as it was');
+$since = date('Y-m-d H:i:s', time() - 30 * 60);
+$recent = (int) $db->pdo->query("SELECT COUNT(*) FROM shop_ms2_orders WHERE createdon >= '$since'")->fetchColumn();
+check($recent > 20 && $recent < 40, "about 30 recent orders: $recent");
+$again = run_cli_json($dir, "--site=$site", 'upload', 'orders', "--since=$since");
+same([0, $recent, 0], [$again['uploaded'], $again['skipped'], $again['failed']], '--since: the CRM has them all');
+same(200, count(crm_state()['orders']), 'none twice');
+
 [$code, , $err] = run_cli($dir, "--site=$site", 'upload', 'orders', '--ids', '5,x');
 same(1, $code);
 check(str_contains($err, '--ids takes positive ids'), $err);
