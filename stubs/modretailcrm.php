@@ -523,10 +523,10 @@ namespace ModRetailCrm {
          * Starts a reconciliation of the site's recent orders with the CRM; with `$fix`,
          * differences are queued as edits. Returns a `ModRetailCrm\Reconciliation` to feed.
          *
-         * @param bool|null $fix
+         * @param mixed $fix
          * @return \ModRetailCrm\Reconciliation
          */
-        public function reconcile(?bool $fix = null): \ModRetailCrm\Reconciliation {}
+        public function reconcile(mixed $fix = null): \ModRetailCrm\Reconciliation {}
 
         /**
          * Sends dead letters again: `'dead'` for all of them (and the CRM changes set aside,
@@ -589,6 +589,10 @@ namespace ModRetailCrm {
      * with `finish()`.
      */
     class Reconciliation {
+        /**
+         * Not for PHP code: a reconciliation comes from `Integration::reconcile()` (a
+         * `ValidationException` says so).
+         */
         public function __construct() {}
 
         /**
@@ -616,6 +620,10 @@ namespace ModRetailCrm {
      * go out as they fill); end with `finish()`. Every failure is a `ModRetailCrm\Exception`.
      */
     class Upload {
+        /**
+         * Not for PHP code: an upload comes from `Integration::upload()` (a
+         * `ValidationException` says so).
+         */
         public function __construct() {}
 
         /**
@@ -649,10 +657,10 @@ namespace ModRetailCrm {
          * Shows the progress over `$total` entities left: a bar on a terminal, a line per
          * 1,000 otherwise (on standard error).
          *
-         * @param int $total
+         * @param mixed $total
          * @return void
          */
-        public function expect(int $total): void {}
+        public function expect(mixed $total): void {}
 
         /**
          * Sends what is left and returns the summary: `kind`, `dry_run`, `uploaded`, `linked`,

@@ -318,8 +318,17 @@ impl Integration {
 
     /// Starts a reconciliation of the site's recent orders with the CRM; with `$fix`,
     /// differences are queued as edits. Returns a `ModRetailCrm\Reconciliation` to feed.
-    pub fn reconcile(&self, fix: Option<bool>) -> ZBox<ZendClassObject<Reconciliation>> {
-        upload::reconcile(&self.engine, fix.unwrap_or(false))
+    pub fn reconcile(
+        &self,
+        fix: Option<&Zval>,
+    ) -> PhpResult<ZBox<ZendClassObject<Reconciliation>>> {
+        let fix = match fix.map(Zval::dereference) {
+            Some(fix) if !fix.is_null() => fix
+                .bool()
+                .ok_or_else(|| validation("$fix must be true or false"))?,
+            _ => false,
+        };
+        Ok(upload::reconcile(&self.engine, fix))
     }
 
     /// Sends dead letters again: `'dead'` for all of them (and the CRM changes set aside,
@@ -577,31 +586,9 @@ impl Integration {
 /// Calls `handle` with the order `$data` holds (see `onOrderCreate()`) and `$data` itself as
 /// the source rows for the site's class.
 fn with_order_input<T>(data: &Zval, handle: impl FnOnce(&OrderInput, &Value) -> T) -> PhpResult<T> {
-    let data = args::optional_map(Some(data), "$data")?;
-    let source = Value::Object(data.clone());
-    let part = |name: &str| data.get(name).filter(|v| !v.is_null());
-    let required =
-        |name: &str| part(name).ok_or_else(|| validation(format!("$data[{name}] is required")));
-    let products = match part("products") {
-        Some(Value::Array(products)) => products.clone(),
-        None => Vec::new(),
-        Some(_) => {
-            return Err(validation(
-                "$data[products] must be a list of order products",
-            ));
-        }
-    };
-    let input = OrderInput {
-        order: required("order")?,
-        address: part("address"),
-        products: &products,
-        delivery: part("delivery"),
-        payment: part("payment"),
-        status: part("status"),
-        user: required("user")?,
-        profile: required("profile")?,
-        promo: part("promo"),
-    };
+    let source = Value::Object(args::optional_map(Some(data), "$data")?);
+    let input =
+        OrderInput::from_rows(&source).map_err(|error| validation(format!("$data: {error}")))?;
     Ok(handle(&input, &source))
 }
 

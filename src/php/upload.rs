@@ -14,9 +14,10 @@ use crate::php::convert::to_zval;
 use crate::php::custom::SiteClasses;
 use crate::php::exceptions::{Kind as ExceptionKind, from_api_error, internal, validation};
 use crate::php::integration::ErrorLog;
+use modretailcrm_core::mapping::OrderInput;
 use modretailcrm_core::sync::engine::Engine;
 use modretailcrm_core::sync::reconcile::{self, ReconcileError};
-use modretailcrm_core::sync::upload::historic::{Site, with_order_rows};
+use modretailcrm_core::sync::upload::historic::Site;
 use modretailcrm_core::sync::upload::{self, Kind, Selection, UploadError, UploadOptions};
 
 /// The site's classes and PHP's error log, as the live events use them.
@@ -67,6 +68,12 @@ pub fn start(
 
 #[php_impl]
 impl Upload {
+    /// Not for PHP code: an upload comes from `Integration::upload()` (a
+    /// `ValidationException` says so).
+    pub fn __construct() -> PhpResult<Self> {
+        Err(validation("an upload comes from Integration::upload()"))
+    }
+
     /// Every site id up to this one is done (0 for a new run): read from the next one.
     pub fn after(&self) -> PhpResult<i64> {
         Ok(self.run()?.after())
@@ -74,9 +81,10 @@ impl Upload {
 
     /// Shows the progress over `$total` entities left: a bar on a terminal, a line per
     /// 1,000 otherwise (on standard error).
-    pub fn expect(&mut self, total: i64) -> PhpResult<()> {
-        let total = u64::try_from(total).map_err(|_| validation("$total must not be negative"))?;
-        self.run_mut()?.expect(total);
+    pub fn expect(&mut self, total: &Zval) -> PhpResult<()> {
+        let total = args::integer(Some(total), "$total", 0, 0..=i64::MAX)?;
+        self.run_mut()?
+            .expect(u64::try_from(total).unwrap_or_default());
         Ok(())
     }
 
@@ -107,11 +115,9 @@ impl Upload {
             if !row.is_object() {
                 return Err(validation(format!("$rows[{index}] must be an array")));
             }
-            let added = with_order_rows(row, |input| run.add_order(input, row, SITE));
-            match added {
-                Ok(added) => added.map_err(upload_error)?,
-                Err(error) => return Err(validation(format!("$rows[{index}]: {error}"))),
-            }
+            let input = OrderInput::from_rows(row)
+                .map_err(|error| validation(format!("$rows[{index}]: {error}")))?;
+            run.add_order(&input, row, SITE).map_err(upload_error)?;
         }
         Ok(())
     }
@@ -153,6 +159,14 @@ pub fn reconcile(engine: &Engine, fix: bool) -> ZBox<ZendClassObject<Reconciliat
 
 #[php_impl]
 impl Reconciliation {
+    /// Not for PHP code: a reconciliation comes from `Integration::reconcile()` (a
+    /// `ValidationException` says so).
+    pub fn __construct() -> PhpResult<Self> {
+        Err(validation(
+            "a reconciliation comes from Integration::reconcile()",
+        ))
+    }
+
     /// Adds orders shaped as for `Upload::addOrders()`; each 50 are compared with the CRM.
     pub fn add_orders(&mut self, rows: &Zval) -> PhpResult<()> {
         let rows = args::list(rows, "$rows")?;

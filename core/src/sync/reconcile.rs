@@ -13,11 +13,11 @@ use serde_json::{Map, Value, json};
 use super::engine::Engine;
 use super::shop_event::{EventError, EventOutcome, ShopEvents};
 use super::upload::checkpoint::unix_now;
-use super::upload::historic::{Site, with_order_rows};
+use super::upload::historic::Site;
 use crate::api::client::{Entity, MAX_UPLOAD, Page};
 use crate::api::error::ApiError;
 use crate::mapping::read::{amount, datetime, id, text};
-use crate::mapping::{self, MappingError, StatusChangeInput};
+use crate::mapping::{self, MappingError, OrderInput, StatusChangeInput};
 use crate::outbox::OutboxError;
 use crate::runtime;
 
@@ -92,16 +92,16 @@ impl Reconcile {
     /// batch when one is full. An order that cannot be mapped is listed as refused.
     pub fn add_order(&mut self, rows: Value, site: Site<'_>) -> Result<(), ReconcileError> {
         let settings = self.engine.settings();
-        let expected = with_order_rows(&rows, |input| {
+        let expected = OrderInput::from_rows(&rows).and_then(|input| {
+            let input = &input;
             let mapped = mapping::order(input, &settings.mapping)?;
             let site_id = input.order.get("id").and_then(id).unwrap_or_default();
             let status = input.order.get("status").and_then(id);
             let paid = status.is_some_and(|s| settings.status_rules.paid_statuses.contains(&s));
             let cost = amount(input.order, "cost", "order.cost")?.unwrap_or(0);
             let code = text(&mapped.payload, "status");
-            Ok::<_, MappingError>((site_id, mapped.external_id, cost, code, paid))
-        })
-        .and_then(|mapped| mapped);
+            Ok((site_id, mapped.external_id, cost, code, paid))
+        });
         let (site_id, proposed, cost, status, paid) = match expected {
             Ok(expected) => expected,
             Err(error) => {
@@ -164,9 +164,8 @@ impl Reconcile {
         for order in batch {
             self.checked += 1;
             let Some(found) = crm.get(&order.external_id) else {
-                let created = with_order_rows(&order.rows, |input| {
-                    events.order_created(input, &order.rows)
-                });
+                let created = OrderInput::from_rows(&order.rows)
+                    .map(|input| events.order_created(&input, &order.rows));
                 if queued(created, &mut self.refused, &order.external_id)? {
                     self.created += 1;
                     listed(&mut self.missing, json!(order.external_id));
@@ -257,13 +256,12 @@ fn fix(
 ) -> Result<bool, ReconcileError> {
     let mut any = false;
     if fields.iter().any(|(field, _)| *field == "total") {
-        let updated = with_order_rows(&order.rows, |input| {
-            events.order_updated(input, &order.rows)
-        });
+        let updated = OrderInput::from_rows(&order.rows)
+            .map(|input| events.order_updated(&input, &order.rows));
         any |= queued(updated, refused, &order.external_id)?;
     }
     if fields.iter().any(|(field, _)| *field != "total") {
-        let changed = with_order_rows(&order.rows, |input| {
+        let changed = OrderInput::from_rows(&order.rows).map(|input| {
             let paid_at = datetime(input.order, "updatedon")
                 .or_else(|| datetime(input.order, "createdon"))
                 .unwrap_or_default();

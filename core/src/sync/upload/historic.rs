@@ -66,34 +66,6 @@ pub fn order(
     Ok((external_id, payload))
 }
 
-/// Calls `handle` with the order `rows` hold, named as the plugin gathers them for a new
-/// order: `order`, `user` and `profile` (required), `address`, `products` (a list),
-/// `delivery`, `payment`, `status`, `promo`.
-pub fn with_order_rows<T>(
-    rows: &Value,
-    handle: impl FnOnce(&OrderInput) -> T,
-) -> Result<T, MappingError> {
-    let part = |name: &str| rows.get(name).filter(|v| !v.is_null());
-    let required = |name: &str| part(name).ok_or_else(|| MappingError::missing(name));
-    let products: &[Value] = match part("products") {
-        Some(Value::Array(products)) => products,
-        None => &[],
-        Some(_) => return Err(MappingError::invalid("products", "not a list")),
-    };
-    let input = OrderInput {
-        order: required("order")?,
-        address: part("address"),
-        products,
-        delivery: part("delivery"),
-        payment: part("payment"),
-        status: part("status"),
-        user: required("user")?,
-        profile: required("profile")?,
-        promo: part("promo"),
-    };
-    Ok(handle(&input))
-}
-
 /// Marks the order's payment paid (`status: paid`, `paidAt`: when the order was last
 /// updated, else created), as the live paid status change does.
 fn mark_paid(payload: &mut Value, order: &Value) {
