@@ -4,7 +4,8 @@
 # payloads, same run; and the resident memory the extension adds to a PHP process. Then the
 # outbox (benches/outbox.php): enqueue latency, delivery throughput, sync mode under an outage.
 # The outbox in MySQL/MariaDB beside SQLite, delivered by 3 web nodes (benches/outbox_mysql.sh).
-# Last, the ICML catalogue exported from a private MariaDB (benches/icml_db.sh).
+# Then the ICML catalogue exported from a private MariaDB (benches/icml_db.sh). Last, the
+# upload of a shop's history at the CRM's rate (benches/upload.sh).
 # Usage: scripts/bench.sh [N]   (default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,3 +47,4 @@ echo; SO="$so" benches/tls_first_call.sh
 echo; SO="$so" SANDBOX="$PWD/target/release/crm-sandbox" benches/outbox_load.sh
 echo; SO="$so" SANDBOX="$PWD/target/release/crm-sandbox" benches/outbox_mysql.sh 10000
 echo; benches/icml_db.sh 10000 100000
+echo; benches/upload.sh 100000

@@ -10,8 +10,10 @@
 # (examples/outage.php); then
 # write the demo ICML catalogue and validate it (examples/icml.php); last, send the sandbox the
 # same create urlencoded and multipart, as PHP's curl does for a string and an array body
-# (examples/wire_forms.php), and show its request log; last, the shop owner's page in the MODX
-# manager (Extras → RetailCRM) on a local server over the MODX harness, with a screenshot.
+# (examples/wire_forms.php), and show its request log; upload a generated shop history with a
+# progress bar, interrupt it and run it again: it resumes where it stopped; last, the shop
+# owner's page in the MODX manager (Extras → RetailCRM) on a local server over the MODX
+# harness, with a screenshot.
 # QUEUE=mysql scripts/demo.sh: the shop's outbox in MySQL (a private MariaDB started for the
 # demo, see README "Several web servers") instead of the SQLite file.
 set -euo pipefail
@@ -85,6 +87,23 @@ xmllint --noout "$demo_dir/icml.xml" && echo "xmllint: $demo_dir/icml.xml is wel
 # The sandbox takes requests as RetailCRM does: urlencoded or multipart, key in the body.
 printf '\n== The CRM sandbox answers the same create sent urlencoded and multipart\n'
 php examples/wire_forms.php
+
+# What the shop already had: 3,000 orders of 300 customers uploaded at the CRM's 10 calls a
+# second, 50 orders a call, with a progress bar; interrupted (Ctrl-C) after 3 s and run
+# again: it resumes after the last batch the CRM answered and sends no order twice.
+printf '\n== Uploading what the shop already has\n'
+kill $pid; wait $pid 2>/dev/null || true
+start_sandbox 0
+export CRM_URL="$url"
+php -n -d extension=pdo -d extension=pdo_sqlite -d allow_url_fopen=1 benches/shop_site.php "$demo_dir/history" 300 3000
+upload=(php -n -d extension=pdo -d extension=pdo_sqlite -d extension="$so" php-plugin/cli/modretailcrm.php
+    --site="$demo_dir/history/site" upload)
+"${upload[@]}" customers > /dev/null
+timeout -s INT 3 "${upload[@]}" orders > /dev/null || printf '\n(interrupted with Ctrl-C)\n'
+"${upload[@]}" orders > /dev/null
+curl -s "$url/__control/state" | php -r '$s = json_decode(stream_get_contents(STDIN), true);
+    $ids = array_column($s["orders"], "externalId");
+    printf("the CRM holds %d customers and %d orders, %d distinct\n", count($s["customers"]), count($ids), count(array_unique($ids)));'
 
 # The shop owner's page (Extras → RetailCRM): a fresh CRM, the harness's shop with one order the
 # CRM refused and a status code it does not have, served by php -S; headless Chromium writes a

@@ -551,6 +551,15 @@ namespace ModRetailCrm {
         public function purge(mixed $days = null): int {}
 
         /**
+         * Starts a reconciliation of the site's recent orders with the CRM; with `$fix`,
+         * differences are queued as edits. Returns a `ModRetailCrm\Reconciliation` to feed.
+         *
+         * @param mixed $fix
+         * @return \ModRetailCrm\Reconciliation
+         */
+        public function reconcile(mixed $fix = null): \ModRetailCrm\Reconciliation {}
+
+        /**
          * A reference book of the integration's CRM, as `Client::reference()` answers it
          * (`statuses`, `status-groups`, `delivery-types`, `payment-types`, `sites`,
          * `order-methods`, `stores`), read under the deliveries' rate limit and reused for a
@@ -593,7 +602,11 @@ namespace ModRetailCrm {
          * `latest` (the CRM's latest entry seen) and `lag` (entries between it and the cursor),
          * `pending`, `skipped` (older than a later change of their order), and the entries set
          * aside (`set_aside_count`, `set_aside`: `id`, `order`, `number`, `code`, `changed_at`,
-         * `reason`, `at`; `retry('dead')` or `retry('history')` hands them out again).
+         * `reason`, `at`; `retry('dead')` or `retry('history')` hands them out again);
+         * `upload`: per kind (`customers`, `orders`) the upload's checkpoint (`selection`,
+         * `after`, `uploaded`, `linked`, `skipped`, `failed`, `failures`, `in_flight`,
+         * `started_at`, `finished_at`) or null; `reconcile`: the last reconciliation's report or
+         * null.
          *
          * @return mixed
          */
@@ -619,6 +632,108 @@ namespace ModRetailCrm {
          * @return mixed
          */
         public function submitForm(mixed $form, mixed $find_product = null): mixed {}
+
+        /**
+         * Starts (or resumes) the upload of what the shop already has: `$kind` is `customers`
+         * or `orders`; `$options`: `dry_run` (map and validate, send nothing), `link_existing`
+         * (link CRM customers without an externalId that match a user by e-mail or phone),
+         * `since` (the date the site's reader selects from: a run over another date starts
+         * over), `ids` (true when the site names the entities: no checkpoint, the CRM is asked
+         * about each batch). Returns a `ModRetailCrm\Upload` to feed; see `status()['upload']`.
+         *
+         * @param mixed $kind
+         * @param mixed $options
+         * @return \ModRetailCrm\Upload
+         */
+        public function upload(mixed $kind, mixed $options = null): \ModRetailCrm\Upload {}
+    }
+
+    /**
+     * A run of the reconciliation: hand the site's recent orders over with `addOrders()`, end
+     * with `finish()`.
+     */
+    class Reconciliation {
+        /**
+         * Not for PHP code: a reconciliation comes from `Integration::reconcile()` (a
+         * `ValidationException` says so).
+         */
+        public function __construct() {}
+
+        /**
+         * Adds orders shaped as for `Upload::addOrders()`; each 50 are compared with the CRM.
+         *
+         * @param mixed $rows
+         * @return void
+         */
+        public function addOrders(mixed $rows): void {}
+
+        /**
+         * Compares what is left and returns the report (kept for `Integration::status()`):
+         * `checked`, `created` (queued creates) and `missing` (their `externalId`s), `different`
+         * and `differences` (`externalId`, and `total`, `status`, `paid` each with `site` and
+         * `crm`), `fixed` (queued edits), `refused`, `fix`, `at`.
+         *
+         * @return mixed
+         */
+        public function finish(): mixed {}
+    }
+
+    /**
+     * A run of the upload of customers or orders. Read the site from `after()` on, in the
+     * order of its ids; hand the rows over with `addCustomers()` / `addOrders()` (batches of 50
+     * go out as they fill); end with `finish()`. Every failure is a `ModRetailCrm\Exception`.
+     */
+    class Upload {
+        /**
+         * Not for PHP code: an upload comes from `Integration::upload()` (a
+         * `ValidationException` says so).
+         */
+        public function __construct() {}
+
+        /**
+         * Adds users, a list of `['user' => modUser row, 'profile' => modUserProfile row]`,
+         * in the order of their ids.
+         *
+         * @param mixed $rows
+         * @return void
+         */
+        public function addCustomers(mixed $rows): void {}
+
+        /**
+         * Adds orders, a list of arrays shaped as `Integration::onOrderCreate()` takes them
+         * (`order`, `address`, `products`, `delivery`, `payment`, `status`, `user`, `profile`,
+         * `promo`), in the order of their ids. An order that cannot be mapped is listed as
+         * failed with the reason.
+         *
+         * @param mixed $rows
+         * @return void
+         */
+        public function addOrders(mixed $rows): void {}
+
+        /**
+         * Every site id up to this one is done (0 for a new run): read from the next one.
+         *
+         * @return int
+         */
+        public function after(): int {}
+
+        /**
+         * Shows the progress over `$total` entities left: a bar on a terminal, a line per
+         * 1,000 otherwise (on standard error).
+         *
+         * @param mixed $total
+         * @return void
+         */
+        public function expect(mixed $total): void {}
+
+        /**
+         * Sends what is left and returns the summary: `kind`, `dry_run`, `uploaded`, `linked`,
+         * `skipped` (the CRM had them), `failed`, `failures` (`id`, `externalId`, the CRM's
+         * `reason`), `after`; in a dry run `links` (`id` of the user, `crm_id`).
+         *
+         * @return mixed
+         */
+        public function finish(): mixed {}
     }
 }
 

@@ -245,7 +245,7 @@ async fn upload_answers_460_with_what_was_and_was_not_uploaded() {
     );
     assert_eq!(
         upload.body["errors"],
-        json!({"taken": "Customer with externalId=taken already exists."})
+        json!({"1": "Customer with externalId=taken already exists."})
     );
 
     let too_many: Vec<_> = (0..51)

@@ -308,7 +308,7 @@ async fn upload_answers_460_with_uploaded_and_failed_orders() {
     assert_eq!(answer.body["errorMsg"], "Orders are loaded with errors");
     assert_eq!(
         answer.body["errors"],
-        json!({"up-2": "Customer with externalId=nobody not found."})
+        json!({"1": "Customer with externalId=nobody not found."})
     );
     assert_eq!(crm.fetch("orders", "up-1", "externalId").await.status, 200);
 
@@ -445,5 +445,39 @@ async fn payments_are_created_and_edited_and_move_the_prepaid_sum() {
             .await
             .status,
         400
+    );
+}
+
+#[tokio::test]
+async fn a_manager_deletes_an_order_and_its_external_ids_are_free_again() {
+    let crm = Crm::start().await;
+    let order = json!({"externalId": "del-1", "payments": [{"type": "cash", "amount": 10, "externalId": "del-1-1"}]});
+    assert_eq!(crm.create("orders", order.clone()).await.status, 201);
+    let taken = crm
+        .create("orders", json!({"externalId": "del-2", "payments": [{"type": "cash", "amount": 10, "externalId": "del-1-1"}]}))
+        .await;
+    assert_eq!(taken.status, 400, "{}", taken.text);
+    assert!(
+        taken
+            .text
+            .contains("Payment with externalId=del-1-1 already exists."),
+        "{}",
+        taken.text
+    );
+
+    let deleted = crm
+        .control(reqwest::Method::DELETE, "orders/del-1", None)
+        .await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text);
+    assert_eq!(deleted.body["order"]["externalId"], "del-1");
+    assert_eq!(crm.fetch("orders", "del-1", "externalId").await.status, 404);
+    let again = crm
+        .control(reqwest::Method::DELETE, "orders/del-1", None)
+        .await;
+    assert_eq!(again.status, 404, "{}", again.text);
+    assert_eq!(
+        crm.create("orders", order).await.status,
+        201,
+        "order and payment ids free again"
     );
 }

@@ -18,6 +18,11 @@
 //                                                                       to this one (README: Several web servers)
 //   php modretailcrm.php --site=/path/to/modx icml [--shop=… --company=… --parents=… --output=… --site-url=…]
 //                                                                       write the ICML catalogue (JSON summary)
+//   php modretailcrm.php --site=… upload customers|orders [--since DATE] [--ids 1,2,…] [--dry-run] [--link-existing]
+//                                                                       send what the shop already has, 50 a call,
+//                                                                       resumable (JSON summary; progress on stderr)
+//   php modretailcrm.php --site=… reconcile [--days 7] [--fix]         compare the last days' orders with the CRM,
+//                                                                       queue the missing ones (JSON report)
 //
 // Settings: a JSON object of the modretailcrm_* system settings (the same names as in MODX),
 // from --config=FILE or the MODRETAILCRM_CONFIG environment variable, or read from the MODX
@@ -28,9 +33,13 @@
 // each change with miniShop2's changeOrderStatus(), as the plugin does after a response.
 // `icml` needs --site; it writes to --output, else the modretailcrm_icml_file setting, else
 // {assets_path}modretailcrm/icml.xml, and leaves the file untouched when the catalogue did
-// not change. An absolute --output is the operator's choice and taken as it is; any other
-// path must be a .xml or .xml.gz file inside the site's assets or modretailcrm_icml_folder. Exit status: 0 done, 1 the command failed, 2 bad usage, 3 `status` found the outbox served or a
-// `doctor` check failed.
+// not change. `upload` and `reconcile` need --site (they read the shop's users and orders);
+// their options also take their value as the next argument (`--since 2026-01-01`). An
+// interrupted upload (Ctrl-C, kill, a CRM outage) resumes when run again. An absolute
+// --output is the operator's choice and taken as it is; any other path must be a .xml or
+// .xml.gz file inside the site's assets or modretailcrm_icml_folder.
+// Exit status: 0 done, 1 the command failed, 2 bad usage, 3 `status` found the outbox served
+// or a `doctor` check failed.
 
 declare(strict_types=1);
 
@@ -40,21 +49,31 @@ require_once __DIR__ . '/../lib/IcmlCatalog.php';
 require_once __DIR__ . '/../lib/ModxSite.php';
 require_once __DIR__ . '/../lib/PrivateFolder.php';
 require_once __DIR__ . '/../lib/QueueConnection.php';
+require_once __DIR__ . '/../lib/ShopHistory.php';
 
 use ModRetailCrm\Plugin\CrmStatus;
 use ModRetailCrm\Plugin\Doctor;
 use ModRetailCrm\Plugin\IcmlCatalog;
 use ModRetailCrm\Plugin\ModxSite;
 use ModRetailCrm\Plugin\PrivateFolder;
+use ModRetailCrm\Plugin\ShopHistory;
 
 const USAGE = 'usage: php modretailcrm.php --config=settings.json | --site=/path/to/modx'
     . " flush [seconds] | status | doctor | retry dead|history|ID… | discard ID | purge [days]"
     . " | migrate-queue --to mysql|sqlite\n"
     . "       php modretailcrm.php --site=/path/to/modx history | run [seconds]\n"
-    . '       php modretailcrm.php --site=/path/to/modx icml [--shop=NAME] [--company=NAME] [--parents=IDS] [--output=FILE] [--site-url=URL]';
+    . '       php modretailcrm.php --site=/path/to/modx icml [--shop=NAME] [--company=NAME] [--parents=IDS] [--output=FILE] [--site-url=URL]'
+    . "\n       php modretailcrm.php --site=/path/to/modx upload customers|orders [--since DATE] [--ids 1,2,…] [--dry-run] [--link-existing]"
+    . "\n       php modretailcrm.php --site=/path/to/modx reconcile [--days 7] [--fix]";
 
 /** The options icml takes, besides --site and --config. */
 const ICML_OPTIONS = ['shop', 'company', 'parents', 'output', 'site-url'];
+
+/** The options upload and reconcile take, with a value (`--since=DATE` or `--since DATE`). */
+const RUN_OPTIONS = ['since', 'ids', 'days'];
+
+/** The flags upload and reconcile take. */
+const RUN_FLAGS = ['dry-run', 'link-existing', 'fix'];
 
 function usage(string $problem): never
 {
@@ -138,6 +157,48 @@ function icml(ModxSite $site, array $options): array
     return $catalog->export($path, $options, $settings);
 }
 
+/**
+ * Uploads the shop's customers or orders from where the last run stopped; the summary, with
+ * the CRM's refusals listed on stderr too.
+ */
+function upload(ModRetailCrm\Integration $integration, ModxSite $site, string $kind, array $options): array
+{
+    $ids = isset($options['ids']) ? ShopHistory::ids((string) $options['ids']) : null;
+    $since = isset($options['since']) ? (string) $options['since'] : null;
+    $upload = $integration->upload($kind, ['dry_run' => isset($options['dry-run']),
+        'link_existing' => isset($options['link-existing']), 'since' => $since, 'ids' => $ids !== null]);
+    $history = new ShopHistory($site->pdo, $site->prefix);
+    $after = $upload->after();
+    $upload->expect($history->count($kind, $after, $since, $ids));
+    $pages = $kind === 'orders' ? $history->orders($after, $since, $ids) : $history->customers($after, $since, $ids);
+    foreach ($pages as $page) {
+        $kind === 'orders' ? $upload->addOrders($page) : $upload->addCustomers($page);
+    }
+    $summary = $upload->finish();
+    fwrite(STDERR, sprintf("modretailcrm: %s%s: %d uploaded, %d linked, %d skipped (the CRM had them), %d failed\n",
+        $kind, $summary['dry_run'] ? ' (dry run: nothing sent)' : '', $summary['uploaded'], $summary['linked'],
+        $summary['skipped'], $summary['failed']));
+    foreach ($summary['failures'] as $failure) {
+        fwrite(STDERR, "  {$failure['id']} ({$failure['externalId']}): {$failure['reason']}\n");
+    }
+    return $summary;
+}
+
+/** Compares the orders of the last $options['days'] days (7) with the CRM; the report. */
+function reconcile(ModRetailCrm\Integration $integration, ModxSite $site, array $options): array
+{
+    $days = $options['days'] ?? '7';
+    if (!preg_match('/^\d{1,4}$/', (string) $days)) {
+        usage("--days takes a number of days, '$days' given");
+    }
+    $since = date('Y-m-d H:i:s', time() - (int) $days * 86400);
+    $run = $integration->reconcile(isset($options['fix']));
+    foreach ((new ShopHistory($site->pdo, $site->prefix))->orders(0, $since, null) as $page) {
+        $run->addOrders($page);
+    }
+    return $run->finish();
+}
+
 if (!extension_loaded('modretailcrm') && !in_array('doctor', $argv, true)) {
     fwrite(STDERR, "modretailcrm: the modretailcrm PHP extension is not loaded (php -m lists the loaded ones)\n");
     exit(1);
@@ -147,15 +208,22 @@ $configFile = getenv('MODRETAILCRM_CONFIG') ?: null;
 $siteDir = null;
 $options = [];
 $args = [];
-foreach (array_slice($argv, 1) as $arg) {
+$runOptions = [];
+$given = array_slice($argv, 1);
+while (($arg = array_shift($given)) !== null) {
     if (preg_match('/^--([a-z-]+)=(.*)$/s', $arg, $m)) {
         match (true) {
             $m[1] === 'config' => $configFile = $m[2],
             $m[1] === 'site' => $siteDir = $m[2],
             $m[1] === 'to' => $args[] = $m[2],
             in_array($m[1], ICML_OPTIONS, true) => $options[$m[1]] = $m[2],
+            in_array($m[1], RUN_OPTIONS, true) => $runOptions[$m[1]] = $m[2],
             default => usage("unknown option --{$m[1]}"),
         };
+    } elseif (preg_match('/^--([a-z-]+)$/', $arg, $m) && in_array($m[1], RUN_OPTIONS, true)) {
+        $runOptions[$m[1]] = array_shift($given) ?? usage("--{$m[1]} needs a value");
+    } elseif (preg_match('/^--([a-z-]+)$/', $arg, $m) && in_array($m[1], RUN_FLAGS, true)) {
+        $runOptions[$m[1]] = true;
     } else {
         $args[] = $arg;
     }
@@ -165,6 +233,9 @@ $command = $args[0] ?? usage('no command');
 $rest = array_slice($args, 1);
 if ($options !== [] && $command !== 'icml') {
     usage('--' . implode(', --', array_keys($options)) . " only go with icml");
+}
+if ($runOptions !== [] && !in_array($command, ['upload', 'reconcile'], true)) {
+    usage('--' . implode(', --', array_keys($runOptions)) . " only go with upload and reconcile");
 }
 
 $site = null;
@@ -210,6 +281,12 @@ if ($command === 'icml') {
     if (in_array($command, ['history', 'run'], true) && $site === null) {
         usage("$command applies the CRM's changes through miniShop2: pass --site=/path/to/modx");
     }
+    if (in_array($command, ['upload', 'reconcile'], true) && $site === null) {
+        usage("$command reads the shop's users and orders from the MODX database: pass --site=/path/to/modx");
+    }
+    if ($command === 'upload' && !in_array($rest[0] ?? '', ['customers', 'orders'], true)) {
+        usage('upload customers or upload orders');
+    }
     if ($command === 'doctor') {
         $checks = Doctor::checks($settings, $web);
         echo json_encode($checks, JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";
@@ -232,6 +309,8 @@ if ($command === 'icml') {
                 ['--to', 'sqlite'], ['sqlite'] => 'sqlite',
                 default => usage('migrate-queue needs --to mysql or --to sqlite'),
             }),
+            'upload' => upload($integration, $site, $rest[0], $runOptions),
+            'reconcile' => reconcile($integration, $site, $runOptions),
             default => usage("unknown command '$command'"),
         };
     } catch (Throwable $e) {

@@ -17,6 +17,7 @@ use crate::php::form;
 use crate::php::history::{actions_json, history_error, status_json as history_status_json};
 use crate::php::log::PhpLog;
 use crate::php::mapping_check;
+use crate::php::upload::{self, Reconciliation, Upload};
 use crate::php::webhook;
 use modretailcrm_core::config::{DEFAULT_LOG_MAX_BYTES, InactiveNote, QueueBackend, SendMode};
 use modretailcrm_core::logging::LineSink;
@@ -30,8 +31,11 @@ use modretailcrm_core::sync::engine::{Engine, FlushReport, LockWait, Settled};
 use modretailcrm_core::sync::form as sync_form;
 use modretailcrm_core::sync::inbound::history::{HistorySync, Pulled};
 use modretailcrm_core::sync::inbound::{self, SiteStatuses};
+use modretailcrm_core::sync::reconcile;
 use modretailcrm_core::sync::send::{self, Queued, SendError};
 use modretailcrm_core::sync::shop_event::{EventError, EventOutcome, NOTHING_TO_SEND, ShopEvents};
+use modretailcrm_core::sync::upload::Kind as UploadKind;
+use modretailcrm_core::sync::upload::checkpoint::Checkpoint;
 
 /// The default time `flush()` may take when no budget is given (seconds).
 const DEFAULT_FLUSH_BUDGET: f64 = 10.0;
@@ -313,7 +317,11 @@ impl Integration {
     /// `latest` (the CRM's latest entry seen) and `lag` (entries between it and the cursor),
     /// `pending`, `skipped` (older than a later change of their order), and the entries set
     /// aside (`set_aside_count`, `set_aside`: `id`, `order`, `number`, `code`, `changed_at`,
-    /// `reason`, `at`; `retry('dead')` or `retry('history')` hands them out again).
+    /// `reason`, `at`; `retry('dead')` or `retry('history')` hands them out again);
+    /// `upload`: per kind (`customers`, `orders`) the upload's checkpoint (`selection`,
+    /// `after`, `uploaded`, `linked`, `skipped`, `failed`, `failures`, `in_flight`,
+    /// `started_at`, `finished_at`) or null; `reconcile`: the last reconciliation's report or
+    /// null.
     pub fn status(&self) -> PhpResult<Zval> {
         let now = SystemTime::now();
         let outbox = self.engine.outbox();
@@ -327,7 +335,40 @@ impl Integration {
             .unwrap_or(Value::Null);
         let history = outbox.history_status().map_err(outbox_error)?;
         json["history"] = history_status_json(&history, now);
+        json["upload"] = upload_status(outbox)?;
+        json["reconcile"] = reconcile::last_run(&self.engine)
+            .map_err(outbox_error)?
+            .unwrap_or(Value::Null);
         to_zval(&json)
+    }
+
+    /// Starts (or resumes) the upload of what the shop already has: `$kind` is `customers`
+    /// or `orders`; `$options`: `dry_run` (map and validate, send nothing), `link_existing`
+    /// (link CRM customers without an externalId that match a user by e-mail or phone),
+    /// `since` (the date the site's reader selects from: a run over another date starts
+    /// over), `ids` (true when the site names the entities: no checkpoint, the CRM is asked
+    /// about each batch). Returns a `ModRetailCrm\Upload` to feed; see `status()['upload']`.
+    pub fn upload(
+        &self,
+        kind: &Zval,
+        options: Option<&Zval>,
+    ) -> PhpResult<ZBox<ZendClassObject<Upload>>> {
+        upload::start(&self.engine, kind, options)
+    }
+
+    /// Starts a reconciliation of the site's recent orders with the CRM; with `$fix`,
+    /// differences are queued as edits. Returns a `ModRetailCrm\Reconciliation` to feed.
+    pub fn reconcile(
+        &self,
+        fix: Option<&Zval>,
+    ) -> PhpResult<ZBox<ZendClassObject<Reconciliation>>> {
+        let fix = match fix.map(Zval::dereference) {
+            Some(fix) if !fix.is_null() => fix
+                .bool()
+                .ok_or_else(|| validation("$fix must be true or false"))?,
+            _ => false,
+        };
+        Ok(upload::reconcile(&self.engine, fix))
     }
 
     /// Sends dead letters again: `'dead'` for all of them (and the CRM changes set aside,
@@ -635,31 +676,9 @@ impl Integration {
 /// Calls `handle` with the order `$data` holds (see `onOrderCreate()`) and `$data` itself as
 /// the source rows for the site's class.
 fn with_order_input<T>(data: &Zval, handle: impl FnOnce(&OrderInput, &Value) -> T) -> PhpResult<T> {
-    let data = args::optional_map(Some(data), "$data")?;
-    let source = Value::Object(data.clone());
-    let part = |name: &str| data.get(name).filter(|v| !v.is_null());
-    let required =
-        |name: &str| part(name).ok_or_else(|| validation(format!("$data[{name}] is required")));
-    let products = match part("products") {
-        Some(Value::Array(products)) => products.clone(),
-        None => Vec::new(),
-        Some(_) => {
-            return Err(validation(
-                "$data[products] must be a list of order products",
-            ));
-        }
-    };
-    let input = OrderInput {
-        order: required("order")?,
-        address: part("address"),
-        products: &products,
-        delivery: part("delivery"),
-        payment: part("payment"),
-        status: part("status"),
-        user: required("user")?,
-        profile: required("profile")?,
-        promo: part("promo"),
-    };
+    let source = Value::Object(args::optional_map(Some(data), "$data")?);
+    let input =
+        OrderInput::from_rows(&source).map_err(|error| validation(format!("$data: {error}")))?;
     Ok(handle(&input, &source))
 }
 
@@ -674,7 +693,7 @@ fn inactive_exception(inactive: Inactive) -> PhpException {
 }
 
 /// PHP's error log as a sink of lines.
-struct ErrorLog;
+pub(crate) struct ErrorLog;
 
 impl LineSink for ErrorLog {
     fn write_line(&self, line: &str) {
@@ -757,6 +776,19 @@ fn unix(time: SystemTime) -> Value {
 fn unix_precise(time: SystemTime) -> Value {
     time.duration_since(UNIX_EPOCH)
         .map_or(Value::Null, |d| json!(d.as_secs_f64()))
+}
+
+/// Each kind's upload checkpoint (see `upload()`), or null when it never ran.
+fn upload_status(outbox: &modretailcrm_core::outbox::Outbox) -> PhpResult<Value> {
+    let mut kinds = serde_json::Map::new();
+    for kind in [UploadKind::Customers, UploadKind::Orders] {
+        let kept = outbox
+            .inbound_state(&Checkpoint::name(kind))
+            .map_err(outbox_error)?
+            .and_then(|(text, _)| serde_json::from_str::<Value>(&text).ok());
+        kinds.insert(kind.plural().into(), kept.unwrap_or(Value::Null));
+    }
+    Ok(Value::Object(kinds))
 }
 
 fn status_json(status: &OutboxStatus) -> Value {

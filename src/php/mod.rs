@@ -13,6 +13,7 @@ mod info;
 mod integration;
 mod log;
 mod mapping_check;
+mod upload;
 mod webhook;
 
 use ext_php_rs::builders::ModuleBuilder;
@@ -28,6 +29,8 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .class::<client::Client>()
         .class::<integration::Integration>()
         .class::<icml::Writer>()
+        .class::<upload::Upload>()
+        .class::<upload::Reconciliation>()
         .info_function(info::module_info)
 }
 

@@ -467,6 +467,31 @@ function receiver(string $class, Gen $gen, string $jail, int $case): object
             };
             return $writer;
         })(),
+        'ModRetailCrm\\Upload' => (function () use ($gen, $jail, $url) {
+            $integration = new ModRetailCrm\Integration([
+                'modretailcrm_url' => $url, 'modretailcrm_apiKey' => getenv('CRM_KEY'),
+                'modretailcrm_siteCode' => 'shop', 'modretailcrm_queue_path' => "$jail/receiver.sqlite",
+                'modretailcrm_timeout' => '2', 'modretailcrm_rate_limit' => '1000', 'modretailcrm_log_file' => "$jail/integration.log",
+            ]);
+            $upload = $integration->upload($gen->pick(['customers', 'orders']),
+                ['dry_run' => $gen->chance(50), 'ids' => $gen->chance(30), 'since' => $gen->chance(30) ? '2026-01-01' : null]);
+            if ($gen->chance(10)) {
+                $upload->finish();
+            }
+            return $upload;
+        })(),
+        'ModRetailCrm\\Reconciliation' => (function () use ($gen, $jail, $url) {
+            $integration = new ModRetailCrm\Integration([
+                'modretailcrm_url' => $url, 'modretailcrm_apiKey' => getenv('CRM_KEY'),
+                'modretailcrm_siteCode' => 'shop', 'modretailcrm_queue_path' => "$jail/receiver.sqlite",
+                'modretailcrm_timeout' => '2', 'modretailcrm_rate_limit' => '1000', 'modretailcrm_log_file' => "$jail/integration.log",
+            ]);
+            $run = $integration->reconcile($gen->chance(50));
+            if ($gen->chance(10)) {
+                $run->finish();
+            }
+            return $run;
+        })(),
         default => throw new LogicException("no receiver for $class: add one to tests/php/fuzz_calls.php"),
     };
 }

@@ -37,6 +37,32 @@ pub struct OrderInput<'a> {
     pub promo: Option<&'a Value>,
 }
 
+impl<'a> OrderInput<'a> {
+    /// The order `rows` hold, named as the plugin gathers them for a new order: `order`,
+    /// `user` and `profile` (required), `address`, `products` (a list), `delivery`,
+    /// `payment`, `status`, `promo`.
+    pub fn from_rows(rows: &'a Value) -> Result<OrderInput<'a>, MappingError> {
+        let part = |name: &str| rows.get(name).filter(|v| !v.is_null());
+        let required = |name: &str| part(name).ok_or_else(|| MappingError::missing(name));
+        let products: &[Value] = match part("products") {
+            Some(Value::Array(products)) => products,
+            None => &[],
+            Some(_) => return Err(MappingError::invalid("products", "not a list")),
+        };
+        Ok(OrderInput {
+            order: required("order")?,
+            address: part("address"),
+            products,
+            delivery: part("delivery"),
+            payment: part("payment"),
+            status: part("status"),
+            user: required("user")?,
+            profile: required("profile")?,
+            promo: part("promo"),
+        })
+    }
+}
+
 /// The settings the order mapping reads (`modretailcrm_*` system settings).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappingSettings {

@@ -1,6 +1,8 @@
-//! Named values of the CRM → site direction, kept in the outbox file every PHP process
-//! shares: the history cursor, the last webhook call and its verdict, and the like. Each
-//! value is text (JSON where it has a structure) and carries the time it was last set.
+//! Named values kept in the outbox file every PHP process shares: those of the CRM → site
+//! direction (the history cursor, the last webhook call and its verdict, and the like) and
+//! the state of the operator's runs (each upload's checkpoint, `upload.customers` and
+//! `upload.orders`; the last reconciliation's report, `reconcile.last`). Each value is text
+//! (JSON where it has a structure) and carries the time it was last set.
 
 use std::time::SystemTime;
 

@@ -36,8 +36,8 @@ use crate::api::ratelimit::Gate;
 use crate::api::transport::ExchangeLog;
 use crate::config::{IntegrationSettings, QueueBackend};
 use crate::outbox::{
-    Claimed, DeliveryLock, Destination, Enqueued, HeldLock, Moved, NewRecord, Outbox,
-    OutboxError, OutboxSettings, Passage, open_shared, open_shared_mysql,
+    Claimed, DeliveryLock, Destination, Enqueued, HeldLock, Moved, NewRecord, Outbox, OutboxError,
+    OutboxSettings, Passage, open_shared, open_shared_mysql,
 };
 
 /// How long a claimed record stays leased beyond the call's own timeout, so that a worker

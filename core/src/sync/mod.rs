@@ -9,8 +9,10 @@
 //! [`background`] thread; [`send`] queues one change as the send mode says; [`events`] turns
 //! shop events into changes, [`customize`] lets the site's classes adjust them, and
 //! [`shop_event`] takes an event from its rows to its queued records; [`form`] queues a
-//! submitted form's lead once; [`inbound`] holds what
-//! the CRM → site direction shares (status codes, the site order a CRM order is).
+//! submitted form's lead once; [`inbound`] holds what the CRM → site direction shares
+//! (status codes, the site order a CRM order is); [`upload`] sends what the shop already
+//! has, in batches, resumably, and [`reconcile`] finds what the CRM lacks of the shop's
+//! recent orders.
 
 pub mod activation;
 pub mod background;
@@ -23,9 +25,11 @@ pub mod events;
 pub mod form;
 pub mod inbound;
 pub mod pacing;
+pub mod reconcile;
 pub mod refusal;
 pub mod send;
 pub mod shop_event;
+pub mod upload;
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! `POST customers/upload` and `POST orders/upload`: up to 50 entities, each created on
-//! its own; if some fail, the answer is 460 listing what was and was not uploaded.
+//! its own; if some fail, the answer is 460 listing what was and was not uploaded, with the
+//! reasons in `errors` keyed by the failed entity's position in the list (from 0).
 
 use super::call::ApiCall;
 use super::entities::EntityKind;
@@ -50,10 +51,7 @@ pub async fn upload<E: EntityKind>(
                 stored.push(Value::Object(entity));
             }
             Err(error) => {
-                errors.insert(
-                    external_id.clone().unwrap_or_else(|| format!("[{i}]")),
-                    Value::String(error.summary()),
-                );
+                errors.insert(i.to_string(), Value::String(error.summary()));
                 failed.push(json!({"externalId": external_id}));
             }
         }

@@ -1,5 +1,5 @@
 //! The control API under `/__control/` (no API key): request log, faults, state, reset,
-//! rate limit, manager-made status changes, entries of the reference books, catalogue offers,
+//! rate limit, manager-made status changes and deletions of orders, entries of the reference books, catalogue offers,
 //! the trigger and the wording of error texts.
 //! Bodies are JSON; answers are JSON with `success`, and `error` when a request is refused.
 
@@ -69,6 +69,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/reset", post(reset))
         .route("/rate-limit", post(set_rate_limit))
         .route("/orders/{external_id}/status", post(change_status))
+        .route("/orders/{external_id}", axum::routing::delete(delete_order))
         .route("/references/{book}", post(put_reference))
         .route("/offers", post(load_offers))
         .route("/trigger", post(set_trigger).delete(remove_trigger))
@@ -165,6 +166,20 @@ async fn change_status(
     }
     app.triggers.settle().await;
     Ok(done(json!({"order": edited.entity})))
+}
+
+/// A manager deletes an order in the CRM (of any site; its `externalId` is free again);
+/// answers the order deleted.
+async fn delete_order(State(app): State<Arc<App>>, Path(external_id): Path<String>) -> Answer {
+    let mut crm = app.crm();
+    let deleted = crm
+        .find_external(Kind::Order, None, &external_id)
+        .and_then(|id| crm.remove(Kind::Order, id))
+        .ok_or_else(|| {
+            let message = format!("no order with externalId={external_id}");
+            Refusal::new(StatusCode::NOT_FOUND, message)
+        })?;
+    Ok(done(json!({"order": deleted})))
 }
 
 /// Adds an entry to the book served at `reference/{book}`, or replaces the entry with its

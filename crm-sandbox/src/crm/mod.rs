@@ -214,6 +214,11 @@ impl Crm {
         }
     }
 
+    /// Deletes entity `id` (a manager's deletion: no history); answers it.
+    pub fn remove(&mut self, kind: Kind, id: u64) -> Option<Object> {
+        self.table_mut(kind).remove(id)
+    }
+
     /// The id of the entity with `external_id` in `site`, or in any site when none is given.
     pub fn find_external(&self, kind: Kind, site: Option<&str>, external_id: &str) -> Option<u64> {
         let table = self.table(kind);

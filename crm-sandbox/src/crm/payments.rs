@@ -172,9 +172,11 @@ impl Crm {
         self.record_changes(Kind::Order, actor, changes, Some("payments"), &context);
     }
 
-    /// The order holding the payment `lookup` names, and the payment's key in it.
+    /// The order holding the payment `lookup` names, and the payment's key in it: by
+    /// `externalId` through the orders' payment index, by id (the key) by looking at each
+    /// order.
     fn find_payment(&self, lookup: &PaymentLookup) -> Option<(u64, String)> {
-        self.orders.rows().find_map(|order| {
+        let holds = |order: &Object| -> Option<(u64, String)> {
             let payments = order.get("payments")?.as_object()?;
             let (key, _) = payments.iter().find(|(key, payment)| match lookup {
                 PaymentLookup::Id(id) => **key == id.to_string(),
@@ -183,6 +185,12 @@ impl Crm {
                 }
             })?;
             Some((order.get("id").and_then(id)?, key.clone()))
-        })
+        };
+        match lookup {
+            PaymentLookup::External(external_id) => {
+                holds(self.orders.get(self.orders.find_payment(external_id)?)?)
+            }
+            PaymentLookup::Id(_) => self.orders.rows().find_map(holds),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The stored entities of one kind (customers or orders): ids count up from 1 and are never
 //! reused (an entity merged away by a combine is gone, its id with it), and an `externalId`
-//! is unique within its site, as in RetailCRM.
+//! is unique within its site, as in RetailCRM. Orders are also indexed by the `externalId`s
+//! of their payments, so that finding a payment costs the same however many orders there are.
 
 use super::fields::Object;
 use serde_json::Value;
@@ -27,6 +28,8 @@ pub struct Table {
     /// How many entities were ever inserted.
     inserted: u64,
     external: HashMap<(String, String), u64>,
+    /// The entity holding each payment `externalId` (orders only).
+    payments: HashMap<String, u64>,
 }
 
 impl Table {
@@ -41,6 +44,7 @@ impl Table {
         if let Some(key) = external_key(&row) {
             self.external.insert(key, id);
         }
+        self.index_payments(&row, id);
         self.rows.insert(id, row);
         self.inserted = id;
         id
@@ -57,6 +61,7 @@ impl Table {
         if let Some(key) = external_key(&row) {
             self.external.remove(&key);
         }
+        self.unindex_payments(&row, id);
         Some(row)
     }
 
@@ -86,12 +91,45 @@ impl Table {
         if let Some(new) = external_key(&row) {
             self.external.insert(new, id);
         }
-        *slot = row;
+        let old = std::mem::replace(slot, row.clone());
+        self.unindex_payments(&old, id);
+        self.index_payments(&row, id);
+    }
+
+    /// The id of the entity (order) holding the payment with `external_id`.
+    pub fn find_payment(&self, external_id: &str) -> Option<u64> {
+        self.payments.get(external_id).copied()
+    }
+
+    fn index_payments(&mut self, row: &Object, id: u64) {
+        for key in payment_keys(row) {
+            self.payments.insert(key, id);
+        }
+    }
+
+    fn unindex_payments(&mut self, row: &Object, id: u64) {
+        for key in payment_keys(row) {
+            if self.payments.get(&key) == Some(&id) {
+                self.payments.remove(&key);
+            }
+        }
     }
 
     /// Every entity, oldest first.
     pub fn rows(&self) -> impl Iterator<Item = &Object> {
         self.rows.values()
+    }
+}
+
+/// The `externalId`s of an order's payments (an object keyed by payment id).
+fn payment_keys(row: &Object) -> Vec<String> {
+    match row.get("payments") {
+        Some(Value::Object(payments)) => payments
+            .values()
+            .filter_map(|payment| payment.get("externalId")?.as_str())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
