@@ -6,7 +6,7 @@
 //                ModRetailCrm\Icml\Writer, to OUT
 //   reference    the same catalogue the way PHP integrations export it: PDO unbuffered, the
 //                same queries, PHP's XMLWriter writing each offer, to OUT
-// Prints one line of key=value figures: wall and CPU seconds of this PHP process, its peak
+// Prints one line of key=value figures: wall and CPU seconds (cpu_seconds) of this PHP process, its peak
 // RSS (VmHWM), offers and bytes written.
 
 declare(strict_types=1);
@@ -64,14 +64,13 @@ function reference(PDO $pdo, string $out): int
         . ' FROM modx_site_content c FORCE INDEX (PRIMARY) JOIN modx_ms2_products d ON d.id = c.id'
         . ' LEFT JOIN modx_ms2_vendors v ON v.id = d.vendor'
         . " WHERE c.id > ? AND c.class_key = 'msProduct' AND c.published = 1 AND c.deleted = 0 ORDER BY c.id LIMIT 500");
-    $related = $pdo->prepare('SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM modx_ms2_product_options'
-        . ' WHERE product_id BETWEEN ? AND ? UNION ALL SELECT 2, product_id, NULL, NULL, category_id, 0'
-        . ' FROM modx_ms2_product_categories WHERE product_id BETWEEN ? AND ? UNION ALL SELECT 3, product_id, NULL, url,'
-        . " `rank`, id FROM modx_ms2_product_files WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image'"
-        . ' AND active = 1');
+    $related = array_map(fn(string $sql) => $pdo->prepare($sql), [
+        'SELECT 1 AS kind, product_id, `key` AS name, value, 0 AS n1, 0 AS n2 FROM modx_ms2_product_options WHERE product_id BETWEEN ? AND ?',
+        'SELECT 2 AS kind, product_id, NULL AS name, NULL AS value, category_id AS n1, 0 AS n2 FROM modx_ms2_product_categories WHERE product_id BETWEEN ? AND ?',
+        "SELECT 3 AS kind, product_id, NULL AS name, url AS value, `rank` AS n1, id AS n2 FROM modx_ms2_product_files WHERE product_id BETWEEN ? AND ? AND parent = 0 AND type = 'image' AND active = 1",
+    ]);
     $modifications = $pdo->prepare('SELECT m.*, o.`key` AS `option.key`, o.value AS `option.value` FROM modx_msop_modifications m'
-        . ' LEFT JOIN modx_msop_modification_options o ON o.mid = m.id WHERE m.rid BETWEEN ? AND ?'
-        . ' ORDER BY m.rid, m.`rank`, m.id, o.`key`');
+        . ' LEFT JOIN modx_msop_modification_options o ON o.mid = m.id WHERE m.rid BETWEEN ? AND ?');
     while (true) {
         $products->execute([$after]);
         $rows = $products->fetchAll(PDO::FETCH_ASSOC);
@@ -93,8 +92,12 @@ function reference(PDO $pdo, string $out): int
             continue;
         }
         $range = [min(array_keys($page)), max(array_keys($page))];
-        $related->execute([...$range, ...$range, ...$range]);
-        foreach ($related->fetchAll(PDO::FETCH_ASSOC) as $row) {
+        $rows = [];
+        foreach ($related as $statement) {
+            $statement->execute($range);
+            $rows = [...$rows, ...$statement->fetchAll(PDO::FETCH_ASSOC)];
+        }
+        foreach ($rows as $row) {
             $id = (int) $row['product_id'];
             if (!isset($page[$id])) {
                 continue;
@@ -109,7 +112,9 @@ function reference(PDO $pdo, string $out): int
             }
         }
         $modifications->execute($range);
-        foreach ($modifications->fetchAll(PDO::FETCH_ASSOC) as $row) {
+        $rows = $modifications->fetchAll(PDO::FETCH_ASSOC);
+        usort($rows, fn(array $a, array $b) => [$a['rid'], $a['rank'], $a['id']] <=> [$b['rid'], $b['rank'], $b['id']]);
+        foreach ($rows as $row) {
             if (isset($page[(int) $row['rid']])) {
                 $page[(int) $row['rid']]['modifications'][(int) $row['id']] = $row;
             }
@@ -178,5 +183,5 @@ $usage = getrusage();
 $cpu = $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6 + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
 preg_match('/^VmHWM:\s+(\d+) kB/m', (string) file_get_contents('/proc/self/status'), $hwm);
 clearstatcache();
-printf("mode=%s seconds=%.3f php_cpu_seconds=%.3f peak_rss_kib=%d offers=%d bytes=%d\n",
+printf("mode=%s seconds=%.3f cpu_seconds=%.3f peak_rss_kib=%d offers=%d bytes=%d\n",
     $mode, $wall, $cpu, (int) ($hwm[1] ?? 0), $offers, filesize($arg));

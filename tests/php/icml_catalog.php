@@ -231,9 +231,12 @@ same([[0], [22], [24], [25]], array_column($productQueries, 1), 'keyset pages: a
 foreach ($productQueries as [$sql]) {
     check(str_contains($sql, 'WHERE c.id > ?') && str_ends_with($sql, 'ORDER BY c.id LIMIT 2'), "a keyset page query: $sql");
 }
-$optionQueries = array_values(array_filter(LoggedStatement::$log, fn(array $q) => str_contains($q[0], 'FROM `modx_ms2_product_options`')));
-same([[21, 22, 21, 22, 21, 22], [23, 24, 23, 24, 23, 24], [25, 25, 25, 25, 25, 25]], array_column($optionQueries, 1),
-    'options, categories and pictures read in one query per page of products, by its range of ids');
+foreach (['ms2_product_options' => 'options', 'ms2_product_categories' => 'categories', 'ms2_product_files' => 'pictures',
+    'msop_modifications' => 'modifications'] as $table => $what) {
+    $queries = array_values(array_filter(LoggedStatement::$log, fn(array $q) => str_contains($q[0], "FROM `modx_$table`")
+        && !str_contains($q[0], 'WHERE 1 = 0')));
+    same([[21, 22], [23, 24], [25, 25]], array_column($queries, 1), "$what read in one query per page of products, by its range of ids");
+}
 unset($pagedCatalog, $paged);
 unlink("$dir/paged.sqlite");
 

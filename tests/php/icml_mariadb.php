@@ -4,8 +4,9 @@
 // indexes, rows shaped like tests/fixtures/minishop2/db) in a database of the test's own, the
 // export checked (every product and modification written), then every query the reader ran
 // checked with EXPLAIN at the first and the last page: the products are read on the primary key
-// in id order (no filesort, no other index walked from the start), the rows of a page by the
-// product's index, no table read whole; a page is at most three queries.
+// in id order (no other index walked from the start), the rows of a page by the product's
+// index, no table read whole, no page query sorted or copied into a temporary table by the
+// server (the reader sorts a page's rows itself); a page is at most five queries.
 //
 // Needs pdo_mysql and SimpleXML. ICML_DIR: an empty directory; ICML_MYSQL_SOCKET: the server's
 // socket (user root, no password); ICML_PRODUCTS: how many products (default 20000).
@@ -84,17 +85,19 @@ foreach ($shapes as $shape => $runs) {
             check($row['type'] !== 'ALL' && $row['type'] !== 'index',
                 "no table read whole ($which run of $shape): " . json_encode($plan));
         }
-        if (str_contains($shape, 'JOIN `modx_ms2_products`')) {
+        if (!str_contains($shape, "class_key = 'msCategory' OR isfolder = 1")) { // the categories: few, on their indexes
             foreach ($plan as $row) {
                 check(!str_contains((string) $row['Extra'], 'filesort') && !str_contains((string) $row['Extra'], 'temporary'),
-                    "the products read in id order, not sorted ($which): " . json_encode($plan));
+                    "read as stored, not sorted by the server ($which run of $shape): " . json_encode($plan));
             }
+        }
+        if (str_contains($shape, 'JOIN `modx_ms2_products`')) {
             same('c', $plan[0]['table'], "the products read from site_content first: " . json_encode($plan));
             same('PRIMARY', $plan[0]['key'], "the products page on the primary key ($which): " . json_encode($plan));
         }
     }
 }
-check(count($reads) <= 3 * ($pages + 1) + 4, count($reads) . " queries for $pages pages: at most three a page");
+check(count($reads) <= 5 * ($pages + 1) + 4, count($reads) . " queries for $pages pages: at most five a page");
 $pdo->exec('DROP DATABASE icml_shop');
 unlink("$dir/catalog.xml");
 
