@@ -18,4 +18,5 @@ pub mod logging;
 pub mod mapping;
 pub mod outbox;
 pub mod runtime;
+pub mod site_db;
 pub mod sync;
