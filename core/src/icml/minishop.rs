@@ -18,7 +18,7 @@ use std::sync::Arc;
 use bumpalo::Bump;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, Row, Value};
-use serde_json::{Map, json};
+use serde_json::Map;
 
 use super::{Error, Field, Mapping, Record, Shop, Spare, Summary, Writer};
 use crate::site_db::MysqlTarget;
@@ -118,6 +118,9 @@ pub fn export(
         refusals: output.refusals,
     })
 }
+
+/// A category row as the writer reads it.
+type Category = Map<String, serde_json::Value>;
 
 /// The column names of a query's rows, shared by its rows.
 type Columns = Arc<[String]>;
@@ -351,18 +354,19 @@ impl Reader {
     }
 
     /// The published, not deleted msCategory resources under `parents` (all of them for
-    /// `[0]`) as the writer reads them, in id order, and their ids.
+    /// `[0]`) as the writer reads them (`id`, `pagetitle`, `parent`), in id order, and
+    /// their ids.
     fn categories(
         &mut self,
         parents: &[i64],
-    ) -> Result<(Vec<Map<String, serde_json::Value>>, HashSet<i64>), ExportError> {
+    ) -> Result<(Vec<Category>, HashSet<i64>), ExportError> {
         let sql = format!(
             "SELECT id, parent, pagetitle, class_key, published, deleted FROM {} \
              WHERE id > ? AND (class_key = 'msCategory' OR isfolder = 1) ORDER BY id LIMIT {PAGE_SIZE}",
             self.table("site_content")
         );
         let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-        let mut exportable = Vec::new();
+        let mut exportable: Vec<(i64, Category)> = Vec::new();
         let mut after = 0;
         loop {
             let rows = self.rows(&sql, vec![after])?;
@@ -374,14 +378,26 @@ impl Reader {
                 children.entry(parent).or_default().push(id);
                 let category = text(at(&values, 3)).as_deref() == Some("msCategory");
                 if category && int(at(&values, 4)) != 0 && int(at(&values, 5)) == 0 {
-                    exportable.push(json!({"id": id, "pagetitle": text(at(&values, 2)).unwrap_or_default(), "parent": parent}));
+                    let pagetitle = text(at(&values, 2)).unwrap_or_default();
+                    let fields = [
+                        ("id", id.into()),
+                        ("pagetitle", pagetitle.into()),
+                        ("parent", parent.into()),
+                    ];
+                    exportable.push((
+                        id,
+                        fields
+                            .into_iter()
+                            .map(|(name, value)| (name.to_string(), value))
+                            .collect(),
+                    ));
                 }
             }
             if count < PAGE_SIZE {
                 break;
             }
         }
-        let under: Option<HashSet<i64>> = (!parents.contains(&0)).then(|| {
+        if !parents.contains(&0) {
             let mut under = HashSet::new();
             let mut queue = parents.to_vec();
             while let Some(id) = queue.pop() {
@@ -389,26 +405,16 @@ impl Reader {
                     queue.extend(children.get(&id).into_iter().flatten());
                 }
             }
-            under
-        });
-        let categories: Vec<Map<String, serde_json::Value>> = exportable
-            .into_iter()
-            .filter_map(|category| match category {
-                serde_json::Value::Object(fields) => Some(fields),
-                _ => None,
-            })
-            .filter(|fields| {
-                let id = fields.get("id").and_then(serde_json::Value::as_i64);
-                under
-                    .as_ref()
-                    .is_none_or(|under| id.is_some_and(|id| under.contains(&id)))
-            })
-            .collect();
-        let ids = categories
-            .iter()
-            .filter_map(|fields| fields.get("id").and_then(serde_json::Value::as_i64))
-            .collect();
-        Ok((categories, ids))
+            exportable.retain(|(id, _)| under.contains(id));
+        }
+        let ids = exportable.iter().map(|(id, _)| *id).collect();
+        Ok((
+            exportable
+                .into_iter()
+                .map(|(_, category)| category)
+                .collect(),
+            ids,
+        ))
     }
 
     /// Adds the msOption captions to the `params` option for the keys it lacks.
