@@ -2,8 +2,10 @@
 // One step of the catalogue-from-database benchmark run by benches/icml_db.sh, against the
 // private MariaDB at the socket SOCKET, database `icml_bench`:
 //   fill N       a generated miniShop2 catalogue of N products (tests/php/modx/catalog_mysql.php)
-//   extension    the export the `icml` snippet and CLI run: IcmlCatalog (php-plugin/lib) and
-//                ModRetailCrm\Icml\Writer, to OUT
+//   extension    the export the `icml` snippet and CLI run on a MySQL/MariaDB site: IcmlCatalog
+//                (php-plugin/lib) with the site's connection, read by the extension
+//                (ModRetailCrm\Icml\Writer::exportDatabase), to OUT
+//   php-reader   IcmlCatalog reading through PDO (what SQLite sites run) into the same writer
 //   reference    the same catalogue the way PHP integrations export it: PDO unbuffered, the
 //                same queries, PHP's XMLWriter writing each offer, to OUT
 // Prints one line of key=value figures: wall and CPU seconds (cpu_seconds) of this PHP process, its peak
@@ -175,9 +177,14 @@ function reference_offer(XMLWriter $xml, array $product, string $id, mixed $pric
 }
 
 $start = hrtime(true);
-$offers = $mode === 'reference'
-    ? reference($pdo, $arg)
-    : (new IcmlCatalog($pdo, IcmlCatalog::tables('modx_')))->export($arg, [], SETTINGS)['offers'];
+$database = ['dsn' => 'mysql:unix_socket=' . getenv('SOCKET') . ';dbname=icml_bench', 'user' => 'root', 'password' => '',
+    'prefix' => 'modx_'];
+$offers = match ($mode) {
+    'reference' => reference($pdo, $arg),
+    'php-reader' => (new IcmlCatalog($pdo, IcmlCatalog::tables('modx_')))->export($arg, [], SETTINGS)['offers'],
+    default => (new IcmlCatalog($pdo, IcmlCatalog::tables('modx_'), IcmlCatalog::PAGE_SIZE, $database))
+        ->export($arg, [], SETTINGS)['offers'],
+};
 $wall = (hrtime(true) - $start) / 1e9;
 $usage = getrusage();
 $cpu = $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6 + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;

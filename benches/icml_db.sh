@@ -1,29 +1,27 @@
 #!/usr/bin/env bash
 # Benchmark: the ICML catalogue exported from a miniShop2 database of N generated products on a
 # private MariaDB (a temporary data directory, a socket, no network; stopped and removed at the
-# end), by the extension's reader (IcmlCatalog + ModRetailCrm\Icml\Writer, what the `icml`
-# snippet and CLI run) beside a pure-PHP reference exporter (PDO unbuffered, the same queries,
-# XMLWriter) and a bench prototype reading the rows in Rust (core/examples/icml_mysql.rs: the
-# `mysql` crate, the same queries; RUST=prefetch reads the next page while the writer writes
-# this one, default serial). They
+# end), by what the `icml` snippet and CLI run on a MySQL/MariaDB site (`extension`: IcmlCatalog
+# with the site's connection, the rows read in the extension, core/src/icml/minishop.rs), beside
+# the PHP reader of SQLite sites into the same writer (`php-reader`) and a pure-PHP reference
+# exporter (PDO unbuffered, the same queries, XMLWriter). They
 # run interleaved ROUNDS times (default 3); the table keeps each one's median round: wall, the
-# exporter's CPU (PHP's, or the Rust program's), database CPU (mariadbd's user+system time over
+# exporter's CPU (the PHP process's, the extension's reading included), database CPU (mariadbd's user+system time over
 # the run), peak RSS of the exporter, per-product time. Every round is printed, and `uptime`
 # before and after.
 # The server is set up as a shop's DBA would for the data: a buffer pool that holds the largest
 # catalogue (POOL, default 256 MB + 2 KB a product; the generated data is ~1 KB a product with
 # its indexes), a 512 MB redo log and the log flushed once a second (these two speed up the fill
 # only; the export only reads).
-# Usage: [ROUNDS=3] [POOL=2G] [MODES="extension reference rust"] [RUST=serial|prefetch] benches/icml_db.sh [N ...]
+# Usage: [ROUNDS=3] [POOL=2G] [MODES="extension php-reader reference"] benches/icml_db.sh [N ...]
 #        (default 10000 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
-modes=(${MODES:-extension reference rust})
+modes=(${MODES:-extension php-reader reference})
 cargo build --release --lib --quiet
-cargo build --release -p modretailcrm-core --example icml_mysql --quiet
 so="$PWD/target/release/libmodretailcrm.so"
 largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
 pool=${POOL:-$((256 + largest * 2 / 1024))M}
@@ -45,14 +43,6 @@ until mariadb-admin --no-defaults -uroot --socket="$work/sock" ping >/dev/null 2
     sleep 0.2
 done
 export SOCKET="$work/sock"
-# One export by $1 (extension, reference or rust) to $2: one line of key=value figures.
-export_run() {
-    if [ "$1" = rust ]; then
-        target/release/examples/icml_mysql "$SOCKET" icml_bench "$2" "${RUST:-serial}"
-    else
-        php_run "$1" "$2"
-    fi
-}
 php_run() { php -n -d extension=pdo -d extension=mysqlnd -d extension=pdo_mysql -d extension=xmlwriter \
     -d extension="$so" -d memory_limit=-1 benches/icml_db.php "$@"; }
 # mariadbd's user + system CPU seconds so far.
@@ -66,7 +56,7 @@ for n in "${sizes[@]}"; do
     for _ in $(seq "${ROUNDS:-3}"); do
         for mode in "${modes[@]}"; do
             before=$(db_cpu)
-            line=$(export_run "$mode" "$work/$mode.xml")
+            line=$(php_run "$mode" "$work/$mode.xml")
             echo "$line db_cpu_seconds=$(awk -v a="$before" -v b="$(db_cpu)" 'BEGIN { printf "%.3f", b - a }')" | tee -a "$results"
             rm -f "$work/$mode.xml"
         done

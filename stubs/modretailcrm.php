@@ -799,6 +799,26 @@ namespace ModRetailCrm\Icml {
         public function addOffers(mixed $offers): int {}
 
         /**
+         * Writes the miniShop2 catalogue of a MySQL/MariaDB site to `$path` and publishes it
+         * (as `finish()`), read by the extension itself: no PHP array per product.
+         * `$database`: the site's `dsn` (MODX's PDO form), `user`, `password`, `prefix` (the
+         * table prefix). `$shop` and `$options` as for the constructor (the msOption captions
+         * are added to `params`). `$catalogue`: `parents` (resource ids, `[0]` = all),
+         * `friendly_urls`, `modifications` (msOptionsPrice2). Returns the summary of `finish()`
+         * plus `products`, `refused` and `refusals` (a product the mapping refuses is left
+         * out). A database that cannot be read is a `ConfigException` naming the server and
+         * the database (never the password); nothing is published then.
+         *
+         * @param mixed $database
+         * @param mixed $path
+         * @param mixed $shop
+         * @param mixed $options
+         * @param mixed $catalogue
+         * @return mixed
+         */
+        public static function exportDatabase(mixed $database, mixed $path, mixed $shop, mixed $options = null, mixed $catalogue = null): mixed {}
+
+        /**
          * Completes the catalogue and publishes it at the path by atomic rename. Returns
          * `['categories' => n, 'offers' => n, 'bytes' => n, 'path' => …, 'changed' => bool]`;
          * `changed` is false when the published file already held this catalogue apart from

@@ -1,8 +1,10 @@
 //! The catalogue reader (php-plugin/lib/IcmlCatalog.php) against a real MariaDB server of the
 //! test's own (a private `mariadbd` on a temporary data directory and a socket, no network,
 //! see `core/tests/common/mariadb.rs`):
-//! a generated miniShop2 catalogue of 20,000 products, the export checked, and every query
-//! the reader ran checked with `EXPLAIN` at its first and last page (tests/php/icml_mariadb.php).
+//! a generated miniShop2 catalogue of 20,000 products, the export checked, the extension's own
+//! reader (`Writer::exportDatabase`, what MySQL sites run) writing the same document byte for
+//! byte and refusing a bad connection without its password, and every query both readers ran
+//! checked with `EXPLAIN` at its first and last page (tests/php/icml_mariadb.php).
 //! `scripts/setup.sh` installs the server (mariadb-server-core) and pdo_mysql (php-mysql).
 
 mod common;

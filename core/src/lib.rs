@@ -20,4 +20,5 @@ pub mod mapping;
 pub mod mapping_check;
 pub mod outbox;
 pub mod runtime;
+pub mod site_db;
 pub mod sync;

@@ -153,7 +153,7 @@ function icml(ModxSite $site, array $options): array
     if (!is_dir($dir) && !mkdir($dir, 0775, true) && !is_dir($dir)) {
         throw new RuntimeException("cannot create the folder $dir");
     }
-    $catalog = new IcmlCatalog($site->pdo, IcmlCatalog::tables($site->prefix));
+    $catalog = new IcmlCatalog($site->pdo, IcmlCatalog::tables($site->prefix), IcmlCatalog::PAGE_SIZE, $site->database());
     return $catalog->export($path, $options, $settings);
 }
 

@@ -62,11 +62,17 @@ final class IcmlCatalog
     /**
      * @param array<string, string> $tables class => quoted table name (as
      *   $modx->getTableName() gives it), for every key of TABLES; see tables()
+     * @param array{dsn: string, user: string, password: string, prefix: string}|null $database
+     *   the site's connection (MODX's `dsn`, `username`, `password`, `table_prefix`): on a
+     *   MySQL/MariaDB site the extension reads the catalogue itself with it
+     *   (Writer::exportDatabase, no PHP array per product; the same document); without it, or
+     *   on SQLite, this class reads it through $pdo
      */
     public function __construct(
         private readonly PDO $pdo,
         private readonly array $tables,
         private readonly int $pageSize = self::PAGE_SIZE,
+        private readonly ?array $database = null,
     ) {
         foreach (array_keys(self::TABLES) as $class) {
             if (!isset($tables[$class])) {
@@ -171,12 +177,20 @@ final class IcmlCatalog
         $siteUrl = trim((string) ($settings['site_url'] ?? ''));
         $friendly = self::flag($settings['friendly_urls'] ?? false);
 
+        $options = ['params' => self::PARAMS, 'unit' => self::UNIT];
+        if ($siteUrl !== '') {
+            $options['base_url'] = $siteUrl;
+        }
+        if (str_starts_with(trim((string) ($this->database['dsn'] ?? '')), 'mysql:')) {
+            return Writer::exportDatabase($this->database, $path, $shop, $options, [
+                'parents' => self::ids((string) ($params['parents'] ?? '0')),
+                'friendly_urls' => $friendly,
+                'modifications' => self::flag($settings['modretailcrm_allow_msoptionsprice'] ?? false),
+            ]);
+        }
         $buffered = $this->unbuffered();
         try {
-            $options = ['params' => self::PARAMS + $this->optionCaptions(), 'unit' => self::UNIT];
-            if ($siteUrl !== '') {
-                $options['base_url'] = $siteUrl;
-            }
+            $options['params'] += $this->optionCaptions();
             $modifications = self::flag($settings['modretailcrm_allow_msoptionsprice'] ?? false)
                 && $this->exists('msopModification');
             $modificationOptions = $modifications && $this->exists('msopModificationOption');

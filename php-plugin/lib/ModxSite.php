@@ -77,6 +77,17 @@ final class ModxSite
     }
 
     /**
+     * The site's connection for the catalogue reader of the extension (IcmlCatalog).
+     *
+     * @return array{dsn: string, user: string, password: string, prefix: string}
+     */
+    public function database(): array
+    {
+        [$dsn, $user, $password] = $this->connection;
+        return ['dsn' => $dsn, 'user' => $user, 'password' => $password, 'prefix' => $this->prefix];
+    }
+
+    /**
      * Settings as MODX gives them in the `web` context: system settings whose key starts
      * with $prefix or is one of $keys, overridden by the web context's settings; `site_url`
      * from the context, else the configuration's MODX_SITE_URL; plus the paths. With the

@@ -17,7 +17,8 @@ use serde_json::json;
 use crate::php::args;
 use crate::php::convert::{keyed, to_zval, type_name};
 use crate::php::exceptions::{Kind, config, validation};
-use modretailcrm_core::icml::{self, Field, Mapping, Record, Spare};
+use modretailcrm_core::icml::{self, Field, Mapping, Record, Spare, minishop};
+use modretailcrm_core::site_db::MysqlTarget;
 
 /// How deep arrays inside a product array are read.
 const MAX_DEPTH: usize = 16;
@@ -196,6 +197,80 @@ impl Writer {
             .into_os_string()
             .into_string()
             .map_err(|path| config(format!("the ICML file {path:?} is not valid UTF-8")))
+    }
+
+    /// Writes the miniShop2 catalogue of a MySQL/MariaDB site to `$path` and publishes it
+    /// (as `finish()`), read by the extension itself: no PHP array per product.
+    /// `$database`: the site's `dsn` (MODX's PDO form), `user`, `password`, `prefix` (the
+    /// table prefix). `$shop` and `$options` as for the constructor (the msOption captions
+    /// are added to `params`). `$catalogue`: `parents` (resource ids, `[0]` = all),
+    /// `friendly_urls`, `modifications` (msOptionsPrice2). Returns the summary of `finish()`
+    /// plus `products`, `refused` and `refusals` (a product the mapping refuses is left
+    /// out). A database that cannot be read is a `ConfigException` naming the server and
+    /// the database (never the password); nothing is published then.
+    pub fn export_database(
+        database: &Zval,
+        path: &Zval,
+        shop: &Zval,
+        options: Option<&Zval>,
+        catalogue: Option<&Zval>,
+    ) -> PhpResult<Zval> {
+        let database = args::optional_map(Some(database), "$database")?;
+        let text = |name: &str| -> String {
+            match database.get(name) {
+                Some(serde_json::Value::String(text)) => text.clone(),
+                _ => String::new(),
+            }
+        };
+        let target = MysqlTarget {
+            dsn: text("dsn"),
+            user: text("user"),
+            password: text("password"),
+            prefix: text("prefix"),
+        };
+        let path = args::string(path, "$path")?;
+        let mut shop =
+            icml::mapping::shop(&args::optional_map(Some(shop), "$shop")?).map_err(exception)?;
+        if shop.date.is_none() {
+            shop.date = php_date();
+        }
+        let catalogue = args::optional_map(catalogue, "$catalogue")?;
+        let flag =
+            |name: &str| catalogue.get(name).and_then(serde_json::Value::as_bool) == Some(true);
+        let parents: Vec<i64> = match catalogue.get("parents") {
+            Some(serde_json::Value::Array(ids)) => {
+                ids.iter().filter_map(serde_json::Value::as_i64).collect()
+            }
+            _ => Vec::new(),
+        };
+        let request = minishop::Request {
+            shop,
+            options: args::optional_map(options, "$options")?,
+            parents: if parents.is_empty() { vec![0] } else { parents },
+            friendly_urls: flag("friendly_urls"),
+            modifications: flag("modifications"),
+        };
+        let exported =
+            minishop::export(&target, Path::new(&path), &request).map_err(|error| match error {
+                minishop::ExportError::Icml(icml::Error::Io { .. })
+                    if !Path::new(&path).parent().is_some_and(Path::is_dir) =>
+                {
+                    config(error.to_string())
+                }
+                minishop::ExportError::Icml(error) => exception(error),
+                database @ minishop::ExportError::Database { .. } => config(database.to_string()),
+            })?;
+        let summary = exported.summary;
+        to_zval(&json!({
+            "categories": summary.categories,
+            "offers": summary.offers,
+            "bytes": summary.bytes,
+            "path": summary.path.to_string_lossy(),
+            "changed": summary.changed,
+            "products": exported.products,
+            "refused": exported.refused,
+            "refusals": exported.refusals,
+        }))
     }
 
     /// Stops without publishing: the temporary file is removed, the published file stays.

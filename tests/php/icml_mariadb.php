@@ -2,7 +2,10 @@
 // ModRetailCrm\Plugin\IcmlCatalog (php-plugin/lib) against a real MariaDB/MySQL server: a
 // generated miniShop2 catalogue (MODX 2.8 / miniShop2 4.x / msOptionsPrice2 tables with their
 // indexes, rows shaped like tests/fixtures/minishop2/db) in a database of the test's own, the
-// export checked (every product and modification written), then every query the reader ran
+// export checked (every product and modification written); the extension's own reader
+// (IcmlCatalog with the site's connection: Writer::exportDatabase) writes the same document
+// byte for byte (the date aside), and a connection it cannot open is a ConfigException without
+// the password that leaves the published file as it was; then every query both readers ran
 // checked with EXPLAIN at the first and the last page: the products are read on the primary key
 // in id order (no other index walked from the start), the rows of a page by the product's
 // index, no table read whole, no page query sorted or copied into a temporary table by the
@@ -52,6 +55,34 @@ same($expected['offers'], $summary['offers'], 'every product and modification an
 same(0, $summary['refused']);
 $pdo->setAttribute(PDO::ATTR_STATEMENT_CLASS, [PDOStatement::class]);
 
+// The extension's reader, its statements taken from the server's general log.
+$settings = ['site_name' => 'Shop', 'site_url' => 'https://shop.example/', 'friendly_urls' => '1',
+    'modretailcrm_allow_msoptionsprice' => '1'];
+$database = ['dsn' => 'mysql:unix_socket=' . env('ICML_MYSQL_SOCKET') . ';dbname=icml_shop', 'user' => 'root',
+    'password' => '', 'prefix' => 'modx_'];
+$pdo->exec("SET GLOBAL log_output = 'TABLE'");
+$pdo->exec('TRUNCATE TABLE mysql.general_log');
+$pdo->exec('SET GLOBAL general_log = 1');
+$rust = (new IcmlCatalog($pdo, IcmlCatalog::tables('modx_'), IcmlCatalog::PAGE_SIZE, $database))
+    ->export("$dir/rust.xml", [], $settings);
+$pdo->exec('SET GLOBAL general_log = 0');
+$undated = fn(string $file): string => preg_replace('/ date="[^"]*"/', '', (string) file_get_contents($file), 1);
+check($undated("$dir/catalog.xml") === $undated("$dir/rust.xml"), 'the extension reads the same document as PHP');
+same($summary['products'], $rust['products'], 'the extension wrote every product');
+same($summary['offers'], $rust['offers']);
+same(0, $rust['refused']);
+$executed = $pdo->query("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE command_type = 'Execute'")
+    ->fetchAll(PDO::FETCH_COLUMN);
+$pages = intdiv($products + IcmlCatalog::PAGE_SIZE - 1, IcmlCatalog::PAGE_SIZE);
+check(count($executed) >= $pages,
+    count($executed) . ' statements of the extension logged');
+$before = file_get_contents("$dir/rust.xml");
+$e = throws(\ModRetailCrm\ConfigException::class, fn() => (new IcmlCatalog($pdo, IcmlCatalog::tables('modx_'),
+    IcmlCatalog::PAGE_SIZE, ['user' => 'nobody_here', 'password' => 'wr0ng-s3cret'] + $database))
+    ->export("$dir/rust.xml", [], $settings), 'database icml_shop');
+check(!str_contains($e->getMessage(), 'wr0ng-s3cret'), 'the password is not told: ' . $e->getMessage());
+same($before, file_get_contents("$dir/rust.xml"), 'a failed export leaves the published file as it was');
+
 // The reader's queries by shape (the values aside), each at its first and its last run.
 $reads = array_values(array_filter(LoggedStatement::$log, fn(array $q) => !str_contains($q[0], 'WHERE 1 = 0')));
 $shapes = [];
@@ -61,7 +92,16 @@ foreach ($reads as [$sql, $values]) {
     $shapes[$shape]['last'] = [$sql, $values];
     $shapes[$shape]['runs'] = ($shapes[$shape]['runs'] ?? 0) + 1;
 }
-$pages = intdiv($products + IcmlCatalog::PAGE_SIZE - 1, IcmlCatalog::PAGE_SIZE);
+// The extension's statements (their values written in) by shape, the same checks.
+$rustReads = 0;
+foreach ($executed as $sql) {
+    $shape = 'extension: ' . preg_replace('/(> |BETWEEN |AND )\d+/', '$1?', $sql);
+    $shapes[$shape]['first'] ??= [$sql, []];
+    $shapes[$shape]['last'] = [$sql, []];
+    $shapes[$shape]['runs'] = ($shapes[$shape]['runs'] ?? 0) + 1;
+    $rustReads++;
+}
+check($rustReads <= 5 * ($pages + 1) + 4, "$rustReads statements of the extension for $pages pages: at most five a page");
 
 $pdo->setAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY, true);
 foreach ($shapes as $shape => $runs) {
@@ -100,5 +140,6 @@ foreach ($shapes as $shape => $runs) {
 check(count($reads) <= 5 * ($pages + 1) + 4, count($reads) . " queries for $pages pages: at most five a page");
 $pdo->exec('DROP DATABASE icml_shop');
 unlink("$dir/catalog.xml");
+unlink("$dir/rust.xml");
 
 done();

@@ -38,6 +38,7 @@ pub mod decimal;
 pub mod error;
 pub mod location;
 pub mod mapping;
+pub mod minishop;
 pub mod model;
 pub mod text;
 pub mod writer;

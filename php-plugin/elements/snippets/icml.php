@@ -87,7 +87,11 @@ if ($stale($age())) {
             if (!$modx->connect()) {
                 throw new RuntimeException('no database connection');
             }
-            $catalog = new \ModRetailCrm\Plugin\IcmlCatalog($modx->pdo, $tables);
+            // On MySQL/MariaDB the extension reads the catalogue with the site's connection.
+            $catalog = new \ModRetailCrm\Plugin\IcmlCatalog($modx->pdo, $tables, \ModRetailCrm\Plugin\IcmlCatalog::PAGE_SIZE, [
+                'dsn' => (string) $modx->getOption('dsn'), 'user' => (string) $modx->getOption('username'),
+                'password' => (string) $modx->getOption('password'), 'prefix' => (string) $modx->getOption('table_prefix'),
+            ]);
             $summary = $catalog->export($path, $scriptProperties, $settings);
             touch($path . '.lock');
         }

@@ -33,111 +33,31 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
 
 use mysql::consts::CapabilityFlags;
 use mysql::prelude::Queryable;
-use mysql::{Conn, Opts, OptsBuilder, Params, Value};
+use mysql::{Conn, Opts, Params, Value};
 
 use super::{Arg, Cell, Dialect, Row, Tx};
 use crate::outbox::error::{Failure, OutboxError, Result};
 use crate::outbox::schema::MIGRATIONS;
+use crate::site_db::MAX_PREFIX;
+pub use crate::site_db::MysqlTarget;
 
 /// How many times a transaction runs when it meets deadlocks or lock wait timeouts.
 const ATTEMPTS: u32 = 5;
 
-/// The longest table prefix accepted (MySQL names are at most 64 characters, and the
-/// longest companion table adds 33).
-const MAX_PREFIX: usize = 30;
-
-/// Where the MySQL outbox lives: the connection settings, as MODX keeps them.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct MysqlTarget {
-    /// MODX's PDO form: `mysql:host=…;port=…;dbname=…;charset=…` or
-    /// `mysql:unix_socket=…;dbname=…`.
-    pub dsn: String,
-    /// The database user.
-    pub user: String,
-    /// The user's password (never shown: not in `Debug`, errors or logs).
-    pub password: String,
-    /// The table prefix (MODX's `table_prefix`, e.g. `modx_`): letters, digits and `_`.
-    pub prefix: String,
-}
-
-impl fmt::Debug for MysqlTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MysqlTarget")
-            .field("dsn", &self.dsn)
-            .field("user", &self.user)
-            .field("password", &"…")
-            .field("prefix", &self.prefix)
-            .finish()
-    }
-}
-
-/// The parts of a PDO DSN the outbox uses.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Dsn {
-    host: Option<String>,
-    port: Option<u16>,
-    socket: Option<String>,
-    database: String,
-}
-
-/// Reads MODX's PDO DSN (`mysql:host=…;port=…;dbname=…;charset=…` or
-/// `mysql:unix_socket=…;dbname=…`); `charset` is taken as utf8mb4 whatever it says (the
-/// outbox's tables are utf8mb4).
-fn parse_dsn(dsn: &str) -> std::result::Result<Dsn, String> {
-    let rest = dsn
-        .trim()
-        .strip_prefix("mysql:")
-        .ok_or("modretailcrm_queue_dsn must start with mysql: (MODX's PDO form)")?;
-    let mut parsed = Dsn::default();
-    for part in rest
-        .split(';')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-    {
-        let (name, value) = part
-            .split_once('=')
-            .ok_or_else(|| format!("modretailcrm_queue_dsn: {part:?} is not name=value"))?;
-        let value = value.trim().to_string();
-        match name.trim() {
-            "host" => parsed.host = Some(value),
-            "port" => {
-                parsed.port = Some(value.parse().map_err(|_| {
-                    format!("modretailcrm_queue_dsn: the port {value:?} is not a port number")
-                })?);
-            }
-            "unix_socket" => parsed.socket = Some(value),
-            "dbname" => parsed.database = value,
-            "charset" => {}
-            other => return Err(format!("modretailcrm_queue_dsn: unknown part {other:?}")),
-        }
-    }
-    if parsed.database.is_empty() {
-        return Err("modretailcrm_queue_dsn names no database (dbname=…)".into());
-    }
-    if parsed.host.is_none() && parsed.socket.is_none() {
-        return Err("modretailcrm_queue_dsn names no host=… or unix_socket=…".into());
-    }
-    Ok(parsed)
-}
-
-/// Checks a table prefix: letters, digits and `_`, at most [`MAX_PREFIX`] characters, so
-/// that it can be written into SQL as it is.
-fn check_prefix(prefix: &str) -> Result<()> {
-    if prefix.len() <= MAX_PREFIX
-        && prefix
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
-    {
+/// Checks a table prefix (see [`MysqlTarget::prefix_is_plain`]), so that it can be
+/// written into SQL as it is.
+fn check_prefix(target: &MysqlTarget) -> Result<()> {
+    if target.prefix_is_plain() {
         return Ok(());
     }
     Err(OutboxError::Invalid(format!(
-        "the table prefix {prefix:?} cannot be used for the outbox's tables: only letters, \
+        "the table prefix {:?} cannot be used for the outbox's tables: only letters, \
          digits and _ are allowed, at most {MAX_PREFIX} characters (set \
-         modretailcrm_queue_table_prefix)"
+         modretailcrm_queue_table_prefix)",
+        target.prefix
     )))
 }
 
@@ -186,23 +106,16 @@ impl Drop for MysqlStore {
 impl MysqlStore {
     /// Connects, checks the prefix and brings the tables up to date.
     pub(in crate::outbox) fn open(target: &MysqlTarget) -> Result<MysqlStore> {
-        check_prefix(&target.prefix)?;
-        let dsn = parse_dsn(&target.dsn).map_err(OutboxError::Invalid)?;
-        let server = match (&dsn.socket, &dsn.host) {
-            (Some(socket), _) => format!("socket {socket}"),
-            (None, Some(host)) => format!("{host}:{}", dsn.port.unwrap_or(3306)),
-            (None, None) => String::new(),
-        };
+        check_prefix(target)?;
+        let connection = target
+            .connection("modretailcrm_queue_dsn")
+            .map_err(OutboxError::Invalid)?;
         let location = format!(
-            "MySQL {server}, database {}, tables {}modretailcrm_outbox…",
-            dsn.database, target.prefix
+            "MySQL {}, database {}, tables {}modretailcrm_outbox…",
+            connection.server, connection.database, target.prefix
         );
-        let mut builder = OptsBuilder::new()
-            .user(Some(&target.user))
-            .pass(Some(&target.password))
-            .db_name(Some(&dsn.database))
-            .prefer_socket(false)
-            .tcp_connect_timeout(Some(Duration::from_secs(5)))
+        let builder = connection
+            .options
             .stmt_cache_size(128)
             .additional_capabilities(CapabilityFlags::CLIENT_FOUND_ROWS)
             .init(vec![
@@ -210,12 +123,6 @@ impl MysqlStore {
                 "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                 "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
             ]);
-        builder = match (&dsn.socket, &dsn.host) {
-            (Some(socket), _) => builder.socket(Some(socket)),
-            (None, host) => builder
-                .ip_or_hostname(host.clone())
-                .tcp_port(dsn.port.unwrap_or(3306)),
-        };
         let store = MysqlStore {
             opts: Opts::from(builder),
             prefix: target.prefix.clone(),
@@ -633,43 +540,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn modx_dsns_are_read() {
-        assert_eq!(
-            parse_dsn("mysql:host=db.local;port=3307;dbname=shop;charset=utf8mb4"),
-            Ok(Dsn {
-                host: Some("db.local".into()),
-                port: Some(3307),
-                socket: None,
-                database: "shop".into()
-            })
-        );
-        assert_eq!(
-            parse_dsn("mysql:unix_socket=/run/mysqld/mysqld.sock;dbname=shop"),
-            Ok(Dsn {
-                host: None,
-                port: None,
-                socket: Some("/run/mysqld/mysqld.sock".into()),
-                database: "shop".into()
-            })
-        );
-        assert!(parse_dsn("pgsql:host=x;dbname=y").is_err());
-        assert!(parse_dsn("mysql:host=x").is_err(), "no database");
-        assert!(parse_dsn("mysql:host=x;port=http;dbname=y").is_err());
-    }
-
-    #[test]
-    fn odd_prefixes_are_refused_and_the_password_is_never_shown() {
-        assert!(check_prefix("modx_").is_ok());
-        assert!(check_prefix("").is_ok());
-        for odd in ["mo`dx", "modx_; DROP TABLE x", "модкс_", &"p".repeat(31)] {
-            let error = check_prefix(odd).expect_err(odd).to_string();
-            assert!(error.contains("only letters, digits and _"), "{error}");
-        }
-        let target = MysqlTarget {
-            password: "s3cret-pass".into(),
+    fn odd_prefixes_are_refused() {
+        let with = |prefix: &str| MysqlTarget {
+            prefix: prefix.into(),
             ..MysqlTarget::default()
         };
-        assert!(!format!("{target:?}").contains("s3cret"));
+        assert!(check_prefix(&with("modx_")).is_ok());
+        for odd in ["mo`dx", "modx_; DROP TABLE x", &"p".repeat(31)] {
+            let error = check_prefix(&with(odd)).expect_err(odd).to_string();
+            assert!(error.contains("only letters, digits and _"), "{error}");
+        }
     }
 
     #[test]
