@@ -154,7 +154,9 @@ function icml(ModxSite $site, array $options): array
         throw new RuntimeException("cannot create the folder $dir");
     }
     $catalog = new IcmlCatalog($site->pdo, IcmlCatalog::tables($site->prefix), IcmlCatalog::PAGE_SIZE, $site->database());
-    return $catalog->export($path, $options, $settings);
+    $summary = $catalog->export($path, $options, $settings);
+    IcmlCatalog::remember($settings + ['core_path' => (string) ($site->paths['core_path'] ?? '')], $summary, time());
+    return $summary;
 }
 
 /**

@@ -26,6 +26,8 @@ declare(strict_types=1);
 
 namespace ModRetailCrm\Plugin;
 
+require_once __DIR__ . '/PrivateFolder.php';
+
 use ModRetailCrm\Icml\Writer;
 use ModRetailCrm\ValidationException;
 use PDO;
@@ -100,6 +102,60 @@ final class IcmlCatalog
             $tables[$class] = is_string($given) && $given !== '' ? $given : '`' . $prefix . $name . '`';
         }
         return $tables;
+    }
+
+    /** The file in the integration's private folder that keeps the last export's summary. */
+    public const LAST_RUN = 'icml-last.json';
+
+    /**
+     * Keeps the $summary of an export finished at $at (Unix time) in the integration's
+     * private folder (the `modretailcrm_data_path` setting, `{core_path}` from `core_path`
+     * in $settings), where the manager page reads it (see lastRun). False when the setting
+     * is empty or the folder cannot be written: the export itself stands.
+     *
+     * @param array<string, mixed> $settings
+     * @param array<string, mixed> $summary what export() returned
+     */
+    public static function remember(array $settings, array $summary, int $at): bool
+    {
+        $file = self::lastRunFile($settings);
+        if ($file === null || !is_dir(dirname($file))) {
+            return false;
+        }
+        $kept = ['at' => $at] + array_intersect_key($summary, array_flip(['path', 'categories', 'offers', 'bytes', 'changed']));
+        $json = json_encode($kept, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+        $temp = $file . '.' . getmypid() . '.tmp';
+        if ($json === false || @file_put_contents($temp, $json) === false) {
+            return false;
+        }
+        @chmod($temp, 0600);
+        if (@rename($temp, $file)) {
+            return true;
+        }
+        @unlink($temp);
+        return false;
+    }
+
+    /**
+     * The summary remember() kept for the site whose $settings are given (`at`, `path`,
+     * `categories`, `offers`, `bytes`, `changed`), or null when there is none.
+     *
+     * @param array<string, mixed> $settings
+     * @return array<string, mixed>|null
+     */
+    public static function lastRun(array $settings): ?array
+    {
+        $file = self::lastRunFile($settings);
+        $json = $file !== null && is_file($file) ? @file_get_contents($file) : false;
+        $run = is_string($json) ? json_decode($json, true) : null;
+        return is_array($run) && is_int($run['at'] ?? null) && is_int($run['offers'] ?? null) ? $run : null;
+    }
+
+    /** Where remember() keeps the summary, or null without a private folder setting. */
+    private static function lastRunFile(array $settings): ?string
+    {
+        $folder = trim((string) ($settings[PrivateFolder::SETTING] ?? ''));
+        return $folder === '' ? null : PrivateFolder::path($folder, (string) ($settings['core_path'] ?? '')) . self::LAST_RUN;
     }
 
     /**

@@ -20,6 +20,7 @@ namespace ModRetailCrm\Plugin;
 
 require_once __DIR__ . '/Doctor.php';
 require_once __DIR__ . '/PrivateFolder.php';
+require_once __DIR__ . '/IcmlCatalog.php';
 
 final class ManagerApi
 {
@@ -365,9 +366,17 @@ final class ManagerApi
         $file = $file !== '' ? $file : '{assets_path}modretailcrm/icml.xml';
         $file = str_replace(['{assets_path}', '{core_path}', '{base_path}'], [$assets,
             (string) $this->modx->getOption('core_path', null, ''), (string) $this->modx->getOption('base_path', null, '')], $file);
+        // The last export's figures, when it wrote this file (the icml snippet and the cron
+        // command keep them in the integration's private folder).
+        $run = IcmlCatalog::lastRun([PrivateFolder::SETTING => (string) $this->modx->getOption(PrivateFolder::SETTING, null, ''),
+            'core_path' => (string) $this->modx->getOption('core_path', null, '')]);
         foreach ([$file, $file . '.gz'] as $candidate) {
             if ($candidate !== '' && is_file($candidate)) {
-                return ['file' => $candidate, 'written_at' => (int) filemtime($candidate), 'bytes' => (int) filesize($candidate)];
+                $icml = ['file' => $candidate, 'written_at' => (int) filemtime($candidate), 'bytes' => (int) filesize($candidate)];
+                if ($run !== null && realpath((string) ($run['path'] ?? '')) === realpath($candidate)) {
+                    $icml += ['run_at' => $run['at'], 'offers' => $run['offers'], 'changed' => (bool) ($run['changed'] ?? true)];
+                }
+                return $icml;
             }
         }
         return null;

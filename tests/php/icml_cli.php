@@ -28,6 +28,8 @@ $db->setting('modretailcrm_send_mode', 'queue');
 $db->setting('modretailcrm_url', 'https://crm.example');
 $db->setting('modretailcrm_apiKey', 'key');
 $db->setting('modretailcrm_siteCode', 'shop');
+mkdir("$site/core/private-data", 0700, true);
+$db->setting('modretailcrm_data_path', '{core_path}private-data/');
 
 // --- icml ----------------------------------------------------------------------------------
 $path = "$site/assets/modretailcrm/icml.xml";
@@ -39,6 +41,10 @@ $written = (string) file_get_contents($path);
 $date = '/<yml_catalog date="[^"]+">/';
 same(preg_replace($date, '', $expected), preg_replace($date, '', $written),
     'the reader test\'s document: site name, friendly URLs, msOptionsPrice2 and the web context\'s https site_url from the database');
+$kept = json_decode((string) @file_get_contents("$site/core/private-data/icml-last.json"), true);
+same(['categories' => 5, 'offers' => 6, 'bytes' => filesize($path), 'path' => $path, 'changed' => true],
+    array_diff_key((array) $kept, ['at' => 0]), 'the summary kept in the private folder for the manager page');
+check(is_int($kept['at'] ?? null) && abs($kept['at'] - time()) < 600, 'with the time of the export');
 touch($path, 1000000000);
 same(false, run_cli_json(env('ICML_DIR'), "--site=$site", 'icml')['changed'], 'second run: unchanged');
 clearstatcache();

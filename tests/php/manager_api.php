@@ -68,6 +68,26 @@ same(['url' => env('CRM_URL'), 'site' => 'shop', 'key_set' => true], $health['co
 same(true, $health['extension']);
 same('queue', $health['send_mode']);
 same(['php', 'extension', 'settings', 'outbox', 'delivery', 'crm'], array_column($health['doctor'], 'check'), 'the doctor\'s checks');
+
+// The catalogue: the file's facts, and the last export's figures once an export kept them in the
+// private folder (the icml snippet and the cron command do, through IcmlCatalog::remember).
+$modx->config['assets_path'] = "$dir/assets/";
+$modx->config['modretailcrm_data_path'] = '{core_path}private/';
+$modx->config['core_path'] = "$dir/core/";
+mkdir("$dir/assets/modretailcrm", 0700, true);
+mkdir("$dir/core/private", 0700, true);
+$icmlFile = "$dir/assets/modretailcrm/icml.xml";
+file_put_contents($icmlFile, '<yml_catalog/>');
+$icml = $ok(['do' => 'status'])['icml'];
+same([$icmlFile, 14], [$icml['file'], $icml['bytes']], 'the file as it is');
+check(!array_key_exists('offers', $icml), 'no export kept its figures yet: ' . json_encode($icml));
+check(ModRetailCrm\Plugin\IcmlCatalog::remember($modx->config, ['path' => $icmlFile, 'categories' => 2, 'offers' => 7,
+    'bytes' => 14, 'changed' => false, 'products' => 5], 1796553600), 'the summary is kept');
+same('0600', substr(sprintf('%o', fileperms("$dir/core/private/icml-last.json")), -4), 'only for the owner');
+$icml = $ok(['do' => 'status'])['icml'];
+same([1796553600, 7, false], [$icml['run_at'], $icml['offers'], $icml['changed']], 'the last export\'s figures');
+ModRetailCrm\Plugin\IcmlCatalog::remember($modx->config, ['path' => "$dir/assets/other.xml", 'offers' => 1], 1796553700);
+check(!array_key_exists('offers', $ok(['do' => 'status'])['icml']), 'the figures of an export to another file are not shown');
 check(!str_contains(json_encode($health), env('CRM_KEY')), 'the key is not in the answer');
 
 // Retry and discard take one positive id; a retried letter is delivered at once.

@@ -41,7 +41,7 @@ if (!class_exists('ModRetailCrm\\Plugin\\IcmlCatalog', false)) {
 
 $settings = [];
 foreach (['site_name', 'site_url', 'friendly_urls', 'modretailcrm_allow_msoptionsprice', 'modretailcrm_icml_file',
-    'modretailcrm_icml_folder', 'assets_path', 'core_path', 'base_path'] as $key) {
+    'modretailcrm_icml_folder', 'modretailcrm_data_path', 'assets_path', 'core_path', 'base_path'] as $key) {
     $settings[$key] = $modx->getOption($key);
 }
 try {
@@ -93,6 +93,7 @@ if ($stale($age())) {
                 'password' => (string) $modx->getOption('password'), 'prefix' => (string) $modx->getOption('table_prefix'),
             ]);
             $summary = $catalog->export($path, $scriptProperties, $settings);
+            \ModRetailCrm\Plugin\IcmlCatalog::remember($settings, $summary, time());
             touch($path . '.lock');
         }
     } catch (\Throwable $e) {

@@ -258,6 +258,10 @@
             var poll = answer.poll_budget === '0' ? t('poll_off') : t('poll_on');
             var icml = answer.icml ? t('icml_file', {file: answer.icml.file, at: when(answer.icml.written_at),
                 kb: Math.ceil(answer.icml.bytes / 1024)}) : t('icml_none');
+            if (answer.icml && answer.icml.offers !== undefined) {
+                icml += t('icml_run', {at: when(answer.icml.run_at), offers: answer.icml.offers,
+                    changed: t(answer.icml.changed ? 'icml_changed' : 'icml_unchanged')});
+            }
             parts.push(el('table', {'class': 'mrc-facts'}, [
                 el('tr', {}, [el('th', {text: t('delivery_mode')}), el('td', {id: 'mrc-delivery-mode', text: mode + ' ' + poll})]),
                 el('tr', {}, [el('th', {text: t('icml')}), el('td', {id: 'mrc-icml', text: icml})])
