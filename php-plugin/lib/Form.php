@@ -16,6 +16,8 @@ declare(strict_types=1);
 
 namespace ModRetailCrm\Plugin;
 
+require_once __DIR__ . '/SiteSettings.php';
+
 final class Form
 {
     /** The key FormIt files a hook's own failure under: the hook's name. */
@@ -90,13 +92,7 @@ final class Form
         $request = &$GLOBALS['modretailcrm_plugin'];
         $request ??= ['integration' => null, 'extension_reported' => false, 'shutdown_registered' => false];
         if ($request['integration'] === null) {
-            $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
-            foreach ($modx->config as $key => $value) {
-                if (is_string($key) && strncmp($key, 'modretailcrm_', 13) === 0) {
-                    $settings[$key] = $value;
-                }
-            }
-            $request['integration'] = \ModRetailCrm\Integration::forSite($settings, static function (string $message) use ($modx): void {
+            $request['integration'] = \ModRetailCrm\Integration::forSite(SiteSettings::of($modx), static function (string $message) use ($modx): void {
                 $modx->log(\modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
             }) ?? false;
         }

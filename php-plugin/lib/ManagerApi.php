@@ -20,6 +20,7 @@ namespace ModRetailCrm\Plugin;
 
 require_once __DIR__ . '/Doctor.php';
 require_once __DIR__ . '/PrivateFolder.php';
+require_once __DIR__ . '/SiteSettings.php';
 require_once __DIR__ . '/IcmlCatalog.php';
 
 final class ManagerApi
@@ -295,16 +296,10 @@ final class ManagerApi
 
     // ---------------------------------------------------------------- reading
 
-    /** The site's modretailcrm_* settings and core_path, as the plugin gives them to the extension. */
+    /** The site's settings, as the plugin gives them to the extension (see SiteSettings). */
     private function settings(): array
     {
-        $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $this->modx->getOption('core_path')];
-        foreach ($this->modx->config as $key => $value) {
-            if (is_string($key) && strncmp($key, 'modretailcrm_', 13) === 0) {
-                $settings[$key] = $value;
-            }
-        }
-        return $settings;
+        return SiteSettings::of($this->modx);
     }
 
     private function integration(): \ModRetailCrm\Integration

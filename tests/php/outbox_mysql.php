@@ -6,6 +6,7 @@
 // prefix and a missing DSN are clear exceptions that never show the password.
 require __DIR__ . '/lib.php';
 require __DIR__ . '/modx/harness.php';
+require dirname(__DIR__, 2) . '/php-plugin/lib/ManagerApi.php';
 
 use ModRetailCrm\{ConfigException, Integration, OutboxException, ValidationException};
 
@@ -91,6 +92,13 @@ same([], $modx->logged(modX::LOG_LEVEL_WARN));
 $shop = new Integration(settings($site, ['modretailcrm_queue_table_prefix' => 'shop_'] + $mysql));
 check($shop->status()['pending'] >= 1, 'the checkout is queued in shop_modretailcrm_outbox: ' . json_encode($shop->status()));
 same(0, (new Integration(settings($site)))->status()['pending'], 'not in the file');
+// The manager page's connector on that site reads the same queue (the settings the plugin gives
+// the extension: lib/SiteSettings.php), not a file nor a blank connection.
+$modx->user = new modUserStub('token-1');
+$modx->permissions = ['settings'];
+$page = ModRetailCrm\Plugin\ManagerApi::handle($modx, ['do' => 'status'], 'token-1');
+same([true, null], [$page['success'], $page['object']['error'] ?? null], 'the page answers: ' . json_encode($page));
+same($shop->status()['pending'], $page['object']['status']['pending'], "the page's queue is the site's database's");
 
 // A forked worker (as PHP-FPM forks its workers) opens a connection of its own and leaves
 // the parent's alone: both keep queueing.

@@ -144,23 +144,10 @@ $loadLib = static function (string $name) use ($modx): void {
 };
 
 if ($request['integration'] === null) {
-    $settings = ['core_path' => defined('MODX_CORE_PATH') ? MODX_CORE_PATH : (string) $modx->getOption('core_path')];
-    foreach ($modx->config as $key => $value) {
-        if (is_string($key) && strncmp($key, 'modretailcrm_', 13) === 0) {
-            $settings[$key] = $value;
-        }
-    }
     // Null when inactive; the extension tells why once, not on every request.
     try {
-        $blank = static fn(string $key): bool => trim((string) ($settings["modretailcrm_queue_$key"] ?? '')) === '';
-        if (trim((string) ($settings['modretailcrm_queue_backend'] ?? '')) === 'mysql'
-            && ($blank('dsn') || $blank('user') || $blank('table_prefix'))) {
-            // The outbox in the site's database: blank connection settings are the site's.
-            $loadLib('QueueConnection.php');
-            $settings = \ModRetailCrm\Plugin\QueueConnection::fill($settings, (string) $modx->getOption('dsn'),
-                (string) $modx->getOption('username'), (string) $modx->getOption('password'),
-                (string) $modx->getOption('table_prefix'));
-        }
+        $loadLib('SiteSettings.php');
+        $settings = \ModRetailCrm\Plugin\SiteSettings::of($modx);
         $request['integration'] = \ModRetailCrm\Integration::forSite($settings, static function (string $message) use ($modx): void {
             $modx->log(modX::LOG_LEVEL_ERROR, "[modRetailCRM] $message");
         }) ?? false;

@@ -242,7 +242,10 @@ class modX
 
     public function __construct(array $config = [], ?array $database = null)
     {
-        $this->config = $config + ['core_path' => MODX_CORE_PATH, 'extension_packages' => '[]'];
+        // The component's lib folder where an install puts it (core/components/modretailcrm/lib/
+        // has the same files), unless a test names another.
+        $this->config = $config + ['core_path' => MODX_CORE_PATH, 'extension_packages' => '[]',
+            'modretailcrm_lib_path' => dirname(__DIR__, 3) . '/php-plugin/lib'];
         $this->context = new modContextStub('web');
         $this->db = $database ?? ShopFixtures::database();
         $GLOBALS['modx'] = $this;
