@@ -17,6 +17,7 @@
 #        (default 10000 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/mariadb.sh
 
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
@@ -26,22 +27,11 @@ so="$PWD/target/release/libmodretailcrm.so"
 largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
 pool=${POOL:-$((256 + largest * 2 / 1024))M}
 work=$(mktemp -d)
-user=()
-if [ "$(id -u)" -eq 0 ]; then
-    name=mysql; id mysql >/dev/null 2>&1 || name=nobody
-    chown "$name" "$work"; user=(--user="$name")
-fi
-mariadb-install-db --no-defaults --auth-root-authentication-method=normal --skip-test-db \
-    --datadir="$work/data" "${user[@]}" >/dev/null
-mariadbd --no-defaults --datadir="$work/data" --socket="$work/sock" --pid-file="$work/pid" \
-    --log-error="$work/error.log" --skip-networking --innodb-buffer-pool-size="$pool" --innodb-log-file-size=512M \
-    --innodb-flush-log-at-trx-commit=2 "${user[@]}" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-until mariadb-admin --no-defaults -uroot --socket="$work/sock" ping >/dev/null 2>&1; do
-    kill -0 $server 2>/dev/null || { cat "$work/error.log"; exit 1; }
-    sleep 0.2
-done
+mariadb_pid=""
+trap 'kill $mariadb_pid 2>/dev/null; wait $mariadb_pid 2>/dev/null; rm -rf "$work"' EXIT
+start_private_mariadb "$work" --innodb-buffer-pool-size="$pool" --innodb-log-file-size=512M \
+    --innodb-flush-log-at-trx-commit=2
+server=$mariadb_pid
 export SOCKET="$work/sock"
 php_run() { php -n -d extension=pdo -d extension=mysqlnd -d extension=pdo_mysql -d extension=xmlwriter \
     -d extension="$so" -d memory_limit=-1 benches/icml_db.php "$@"; }
