@@ -49,6 +49,16 @@ $again = run_cli_json($dir, "--site=$site", 'upload', 'orders', "--since=$since"
 same([0, $recent, 0], [$again['uploaded'], $again['skipped'], $again['failed']], '--since: the CRM has them all');
 same(200, count(crm_state()['orders']), 'none twice');
 
+// miniShop2 numbers concurrent checkouts alike: order 201 has order 7's number. It is uploaded
+// under its own externalId, as a live order is (not counted as one the CRM had).
+$cost201 = $db->order(201, 3, date('Y-m-d H:i:s'));
+$db->pdo->exec("UPDATE shop_ms2_orders SET num = '2611/7' WHERE id = 201");
+$twin = run_cli_json($dir, "--site=$site", 'upload', 'orders', '--ids', '201');
+same([1, 0, 0], [$twin['uploaded'], $twin['skipped'], $twin['failed']], 'the order with a taken number is uploaded');
+$orders = array_column(crm_state()['orders'], null, 'externalId');
+same(201, count($orders), 'both orders numbered 2611/7 are in the CRM');
+same($cost201 / 100, $orders['2611-7-id201']['totalSumm'] ?? null, 'under the externalId the live path gives it');
+
 [$code, , $err] = run_cli($dir, "--site=$site", 'upload', 'orders', '--ids', '5,x');
 same(1, $code);
 check(str_contains($err, '--ids takes positive ids'), $err);

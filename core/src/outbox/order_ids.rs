@@ -10,8 +10,8 @@
 //! number gives a taken id gets `{id}-id{site order id}`, and every later change of an order
 //! (status, payment) is sent under the id the order got.
 
-use super::db::args;
-use super::error::Result;
+use super::db::{Tx, args};
+use super::error::{Failure, Result};
 use super::store::Outbox;
 
 impl Outbox {
@@ -19,29 +19,17 @@ impl Outbox {
     /// `proposed` when no other order holds it, else `{proposed}-id{site_order_id}`; given
     /// to the order for good when this returns.
     pub fn order_external_id(&self, site_order_id: i64, proposed: &str) -> Result<String> {
+        self.write(|tx| give(tx, site_order_id, proposed))
+    }
+
+    /// [`Outbox::order_external_id`] of each `(site order id, proposed externalId)`, in
+    /// order and in one transaction (the upload gives a batch of orders their ids at once).
+    pub fn order_external_ids(&self, orders: &[(i64, &str)]) -> Result<Vec<String>> {
         self.write(|tx| {
-            if let Some(given) = tx.query_opt(
-                "SELECT external_id FROM {order_ids} WHERE site_order_id = ?",
-                args![site_order_id],
-            )? {
-                return given.text(0);
-            }
-            let taken = tx
-                .query_opt(
-                    "SELECT 1 FROM {order_ids} WHERE external_id = ?",
-                    args![proposed],
-                )?
-                .is_some();
-            let external_id = if taken {
-                format!("{proposed}-id{site_order_id}")
-            } else {
-                proposed.to_string()
-            };
-            tx.execute(
-                "INSERT INTO {order_ids} (site_order_id, external_id) VALUES (?, ?)",
-                args![site_order_id, &external_id],
-            )?;
-            Ok(external_id)
+            orders
+                .iter()
+                .map(|(site_order_id, proposed)| give(tx, *site_order_id, proposed))
+                .collect()
         })
     }
 
@@ -59,4 +47,31 @@ impl Outbox {
             }
         })
     }
+}
+
+/// Gives site order `site_order_id` its `externalId` in `tx` (see
+/// [`Outbox::order_external_id`]).
+fn give(tx: &mut dyn Tx, site_order_id: i64, proposed: &str) -> Result<String, Failure> {
+    if let Some(given) = tx.query_opt(
+        "SELECT external_id FROM {order_ids} WHERE site_order_id = ?",
+        args![site_order_id],
+    )? {
+        return given.text(0);
+    }
+    let taken = tx
+        .query_opt(
+            "SELECT 1 FROM {order_ids} WHERE external_id = ?",
+            args![proposed],
+        )?
+        .is_some();
+    let external_id = if taken {
+        format!("{proposed}-id{site_order_id}")
+    } else {
+        proposed.to_string()
+    };
+    tx.execute(
+        "INSERT INTO {order_ids} (site_order_id, external_id) VALUES (?, ?)",
+        args![site_order_id, &external_id],
+    )?;
+    Ok(external_id)
 }

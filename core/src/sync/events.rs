@@ -73,32 +73,17 @@ impl EventChanges {
         let Some(order) = &self.order else {
             return self;
         };
-        let (order_from, payment_from) = (
-            order.external_id.clone(),
-            payment_external_id(&order.external_id),
+        let order_from = order.external_id.clone();
+        let (payment_from, payment_to) = (
+            payment_external_id(&order_from),
+            payment_external_id(external_id),
         );
-        let payment_to = payment_external_id(external_id);
-        let rename = |value: &mut Value, pointer: &str, from: &str, to: &str| {
-            if let Some(slot) = value.pointer_mut(pointer)
-                && slot.as_str() == Some(from)
-            {
-                *slot = json!(to);
-            }
-        };
-        let rename_payments = |order: &mut Value| {
-            if let Some(Value::Array(payments)) = order.get_mut("payments") {
-                for payment in payments {
-                    rename(payment, "/externalId", &payment_from, &payment_to);
-                }
-            }
-        };
         let changes = self
             .changes
             .into_iter()
             .map(|change| match change {
                 Change::OrderCreate(mut order) => {
-                    rename(&mut order, "/externalId", &order_from, external_id);
-                    rename_payments(&mut order);
+                    rekey_order(&mut order, &order_from, external_id);
                     Change::OrderCreate(order)
                 }
                 Change::OrderEdit(mut order) => {
@@ -106,8 +91,7 @@ impl EventChanges {
                     Change::OrderEdit(order)
                 }
                 Change::OrderUpdate(mut order) => {
-                    rename(&mut order, "/externalId", &order_from, external_id);
-                    rename_payments(&mut order);
+                    rekey_order(&mut order, &order_from, external_id);
                     Change::OrderUpdate(order)
                 }
                 Change::PaymentEdit(mut payment) => {
@@ -127,6 +111,27 @@ impl EventChanges {
             order,
             ..self
         }
+    }
+}
+
+/// An order (a create's or an update's body) sent under `to` instead of `from`: its
+/// `externalId`, and its payments', which are derived from it.
+pub fn rekey_order(order: &mut Value, from: &str, to: &str) {
+    rename(order, "/externalId", from, to);
+    let (payment_from, payment_to) = (payment_external_id(from), payment_external_id(to));
+    if let Some(Value::Array(payments)) = order.get_mut("payments") {
+        for payment in payments {
+            rename(payment, "/externalId", &payment_from, &payment_to);
+        }
+    }
+}
+
+/// Sets the text at `pointer` in `value` to `to` where it is `from`.
+fn rename(value: &mut Value, pointer: &str, from: &str, to: &str) {
+    if let Some(slot) = value.pointer_mut(pointer)
+        && slot.as_str() == Some(from)
+    {
+        *slot = json!(to);
     }
 }
 

@@ -38,3 +38,28 @@ fn the_site_order_of_an_external_id_is_the_one_it_was_given_to() {
         assert_eq!(outbox.site_order_of("2611-18").unwrap(), None);
     });
 }
+
+#[test]
+fn a_batch_of_orders_is_given_its_ids_in_one_call_as_one_by_one() {
+    each_backend("order-ids-batch", |store| {
+        let outbox = store.open();
+        outbox.order_external_id(16, "2611-16").unwrap();
+        let given = outbox
+            .order_external_ids(&[
+                (17, "2611-16"),
+                (18, "2611-18"),
+                (16, "2611-16"),
+                (19, "2611-18"),
+            ])
+            .unwrap();
+        assert_eq!(
+            given,
+            ["2611-16-id17", "2611-18", "2611-16", "2611-18-id19"]
+        );
+        assert_eq!(outbox.site_order_of("2611-18-id19").unwrap(), Some(19));
+        assert_eq!(
+            outbox.order_external_id(17, "2611-16").unwrap(),
+            "2611-16-id17"
+        );
+    });
+}

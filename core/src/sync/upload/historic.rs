@@ -41,10 +41,9 @@ pub fn customer(
 }
 
 /// An order's `orders/upload` entry and its `externalId`, from the rows the plugin gathers
-/// for a new order (`source` is them as one array, for the site's class). The order goes
-/// under the `externalId` its number gives, as a live order whose number no other order
-/// took (the outbox is not asked, which would cost a durable write per order: an upload of
-/// two site orders with one number keeps the second's refusal).
+/// for a new order (`source` is them as one array, for the site's class), under the
+/// `externalId` its number gives; the upload then gives each batch its ids as the live
+/// path does (another site order may hold that one, see `Upload::give_order_ids`).
 pub fn order(
     settings: &IntegrationSettings,
     input: &OrderInput,

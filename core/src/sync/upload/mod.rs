@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::engine::Engine;
+use super::events::rekey_order;
 use crate::api::client::{Client, Entity, MAX_UPLOAD, Page};
 use crate::api::error::{ApiError, ErrorClass};
 use crate::mapping::MappingError;
@@ -337,6 +338,9 @@ impl Upload {
 
     /// Uploads one batch: in flight first, then each entity's fate recorded.
     fn upload(&mut self, mut batch: Vec<Entry>) -> Result<(), UploadError> {
+        if self.kind == Kind::Orders {
+            self.give_order_ids(&mut batch)?;
+        }
         if self.options.selection == Selection::Ids {
             let ids: Vec<String> = batch.iter().map(|e| e.external_id.clone()).collect();
             let there = self.existing(&ids)?;
@@ -365,6 +369,25 @@ impl Upload {
             self.advance(1);
         }
         self.state.in_flight.clear();
+        Ok(())
+    }
+
+    /// Gives the batch's orders their `externalId` as live orders get it: the one their
+    /// number gives, unless another site order with the same number holds it (miniShop2
+    /// numbers concurrent checkouts alike; see `Outbox::order_external_id`); one write for
+    /// the batch.
+    fn give_order_ids(&self, batch: &mut [Entry]) -> Result<(), UploadError> {
+        let proposed: Vec<(i64, &str)> = batch
+            .iter()
+            .map(|entry| (entry.id, entry.external_id.as_str()))
+            .collect();
+        let given = self.engine.outbox().order_external_ids(&proposed)?;
+        for (entry, given) in batch.iter_mut().zip(given) {
+            if given != entry.external_id {
+                rekey_order(&mut entry.payload, &entry.external_id, &given);
+                entry.external_id = given;
+            }
+        }
         Ok(())
     }
 
