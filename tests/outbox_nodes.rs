@@ -320,9 +320,9 @@ fn accepted(log: &[Value], resource: &str, action: &str) -> BTreeMap<String, Vec
 }
 
 /// How many changes the CRM accepted a second time: an order's status change sent again,
-/// or a customer's create that reached the CRM although its node did not live to record
-/// it: the node taking the record over is told "already exists", reads the customer back
-/// and sends the create's data as an edit (an order's create is answered so too, but the
+/// or a customer's create that reached the CRM while its node got no answer (killed, or
+/// timed out): the next attempt is told "already exists", reads the customer back and
+/// sends the create's data as an edit (an order's create is answered so too, but the
 /// order's queued status change makes that edit unnecessary).
 fn sent_again(log: &[Value]) -> usize {
     let edits_again: usize = accepted(log, "orders", "edit")

@@ -236,18 +236,34 @@ impl Gate for TokenIn {
     }
 }
 
+/// A rate limit that answers "go" only `after` a while: its transaction waited on the
+/// database (the shared limit's), blocking as that one does.
+struct SlowYes {
+    after: Duration,
+}
+
+impl Gate for SlowYes {
+    fn admit(&self, _deadline: Instant) -> Admission<'_> {
+        Box::pin(async move {
+            thread::sleep(self.after);
+            Ok(())
+        })
+    }
+}
+
 /// A request whose token would come with less than half the call's time left is not sent:
 /// it would reach the CRM, which makes the change, with too little time for the answer,
 /// and the change would count as failed and be sent again (the three nodes' test saw
 /// creates arrive at the sandbox milliseconds after their node had timed out). A token in
-/// the first half lets the request go.
+/// the first half lets the request go. So does a gate that answers "go" late, whatever the
+/// reason.
 #[test]
 fn a_request_leaves_only_with_half_the_calls_time_left_for_its_answer() {
     let settings = TransportSettings {
         timeout: Duration::from_secs(1),
         ..fast()
     };
-    let gated = |server: &ScriptedServer, after: Duration| {
+    let gated = |server: &ScriptedServer, gate: Arc<dyn Gate>| {
         Client::gated(
             ClientSettings {
                 url: CrmUrl::parse(&server.url).unwrap(),
@@ -256,21 +272,35 @@ fn a_request_leaves_only_with_half_the_calls_time_left_for_its_answer() {
                 transport: settings.clone(),
             },
             None,
-            Arc::new(TokenIn { after }),
+            gate,
         )
     };
-    let late = scripted_server(vec![OK]);
-    match block_on(gated(&late, Duration::from_millis(600)).api_versions()).unwrap() {
-        Err(error) => assert_eq!(error.to_string(), no_token_in_time().to_string()),
-        Ok(answer) => panic!("sent with 400 ms of 1 s left: {answer}"),
+    let late = Duration::from_millis(600);
+    let late_gates: [Arc<dyn Gate>; 2] = [
+        Arc::new(TokenIn { after: late }),
+        Arc::new(SlowYes { after: late }),
+    ];
+    for gate in late_gates {
+        let server = scripted_server(vec![OK]);
+        match block_on(gated(&server, gate).api_versions()).unwrap() {
+            Err(error) => assert_eq!(error.to_string(), no_token_in_time().to_string()),
+            Ok(answer) => panic!("sent with 400 ms of 1 s left: {answer}"),
+        }
+        assert_eq!(server.connections.load(Ordering::SeqCst), 0, "nothing sent");
     }
-    assert_eq!(late.connections.load(Ordering::SeqCst), 0, "nothing sent");
 
-    let early = scripted_server(vec![OK]);
-    block_on(gated(&early, Duration::from_millis(200)).api_versions())
-        .unwrap()
-        .unwrap();
-    assert_eq!(early.connections.load(Ordering::SeqCst), 1);
+    let early = Duration::from_millis(200);
+    let early_gates: [Arc<dyn Gate>; 2] = [
+        Arc::new(TokenIn { after: early }),
+        Arc::new(SlowYes { after: early }),
+    ];
+    for gate in early_gates {
+        let server = scripted_server(vec![OK]);
+        block_on(gated(&server, gate).api_versions())
+            .unwrap()
+            .unwrap();
+        assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+    }
 }
 
 #[test]

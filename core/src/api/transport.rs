@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::crm_url::{ApiKey, CrmUrl};
 use super::error::{ApiError, ErrorResponse, TransportKind};
-use super::ratelimit::{DEFAULT_PER_SECOND, Gate};
+use super::ratelimit::{DEFAULT_PER_SECOND, Gate, no_token_in_time};
 use super::text::{ANSWER_TEXTS_BOUND, TEXT_BOUND, bounded, bounded_json};
 use crate::runtime::ProcessLocal;
 
@@ -153,7 +153,8 @@ impl Transport {
     /// Sends a request, retrying 503/429 answers with backoff within the call's timeout,
     /// and returns the decoded JSON of a successful answer. Every attempt waits on the gate
     /// first; when the gate does not let it go while at least half the call's time is left
-    /// (see [`latest_departure`]), the call fails with a timeout and nothing more is sent.
+    /// (see [`latest_departure`]) — its token comes later, or the gate answers later — the
+    /// call fails with a timeout and nothing more is sent.
     pub async fn send(&self, request: &ApiRequest) -> Result<Value, ApiError> {
         let deadline = Instant::now() + self.settings.timeout;
         let departure = latest_departure(deadline, self.settings.timeout);
@@ -164,6 +165,11 @@ impl Transport {
         loop {
             attempts += 1;
             self.gate.admit(departure).await?;
+            if Instant::now() > departure {
+                // The gate itself took long (the shared limit's transaction waited on the
+                // database): the answer would not have its half of the call.
+                return Err(no_token_in_time());
+            }
             let answer = self.exchange(&http, request, deadline).await?;
             if !matches!(answer.status, 429 | 503) {
                 return interpret(answer);
