@@ -11,11 +11,12 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use modretailcrm_core::api::client::{Client, ClientSettings, Page};
 use modretailcrm_core::api::crm_url::{ApiKey, CrmUrl};
 use modretailcrm_core::api::error::{ApiError, TransportKind};
+use modretailcrm_core::api::ratelimit::{Admission, Gate, no_token_in_time, wait_for_token};
 use modretailcrm_core::api::transport::{ExchangeLog, TransportSettings};
 use modretailcrm_core::runtime::block_on;
 
@@ -208,6 +209,97 @@ fn retries_stop_after_max_retries() {
             retry_after: None,
         }) => {}
         other => panic!("{other:?}"),
+    }
+}
+
+/// A rate limit whose next token comes `after` a request asks for it (other processes took
+/// the ones before), waited for as every gate waits ([`wait_for_token`]).
+struct TokenIn {
+    after: Duration,
+}
+
+impl Gate for TokenIn {
+    fn admit(&self, deadline: Instant) -> Admission<'_> {
+        let comes = Instant::now() + self.after;
+        Box::pin(async move {
+            let next = || {
+                Ok::<_, ApiError>(match comes.checked_duration_since(Instant::now()) {
+                    Some(wait) if !wait.is_zero() => Err(wait),
+                    _ => Ok(()),
+                })
+            };
+            match wait_for_token(deadline, next).await? {
+                true => Ok(()),
+                false => Err(no_token_in_time()),
+            }
+        })
+    }
+}
+
+/// A rate limit that answers "go" only `after` a while: its transaction waited on the
+/// database (the shared limit's), blocking as that one does.
+struct SlowYes {
+    after: Duration,
+}
+
+impl Gate for SlowYes {
+    fn admit(&self, _deadline: Instant) -> Admission<'_> {
+        Box::pin(async move {
+            thread::sleep(self.after);
+            Ok(())
+        })
+    }
+}
+
+/// A request whose token would come with less than half the call's time left is not sent:
+/// it would reach the CRM, which makes the change, with too little time for the answer,
+/// and the change would count as failed and be sent again (the three nodes' test saw
+/// creates arrive at the sandbox milliseconds after their node had timed out). A token in
+/// the first half lets the request go. So does a gate that answers "go" late, whatever the
+/// reason.
+#[test]
+fn a_request_leaves_only_with_half_the_calls_time_left_for_its_answer() {
+    let settings = TransportSettings {
+        timeout: Duration::from_secs(1),
+        ..fast()
+    };
+    let gated = |server: &ScriptedServer, gate: Arc<dyn Gate>| {
+        Client::gated(
+            ClientSettings {
+                url: CrmUrl::parse(&server.url).unwrap(),
+                api_key: ApiKey::parse("test-key").unwrap(),
+                site: Some("shop".into()),
+                transport: settings.clone(),
+            },
+            None,
+            gate,
+        )
+    };
+    let late = Duration::from_millis(600);
+    let late_gates: [Arc<dyn Gate>; 2] = [
+        Arc::new(TokenIn { after: late }),
+        Arc::new(SlowYes { after: late }),
+    ];
+    for gate in late_gates {
+        let server = scripted_server(vec![OK]);
+        match block_on(gated(&server, gate).api_versions()).unwrap() {
+            Err(error) => assert_eq!(error.to_string(), no_token_in_time().to_string()),
+            Ok(answer) => panic!("sent with 400 ms of 1 s left: {answer}"),
+        }
+        assert_eq!(server.connections.load(Ordering::SeqCst), 0, "nothing sent");
+    }
+
+    let early = Duration::from_millis(200);
+    let early_gates: [Arc<dyn Gate>; 2] = [
+        Arc::new(TokenIn { after: early }),
+        Arc::new(SlowYes { after: early }),
+    ];
+    for gate in early_gates {
+        let server = scripted_server(vec![OK]);
+        block_on(gated(&server, gate).api_versions())
+            .unwrap()
+            .unwrap();
+        assert_eq!(server.connections.load(Ordering::SeqCst), 1);
     }
 }
 

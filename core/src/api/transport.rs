@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::crm_url::{ApiKey, CrmUrl};
 use super::error::{ApiError, ErrorResponse, TransportKind};
-use super::ratelimit::{DEFAULT_PER_SECOND, Gate};
+use super::ratelimit::{DEFAULT_PER_SECOND, Gate, no_token_in_time};
 use super::text::{ANSWER_TEXTS_BOUND, TEXT_BOUND, bounded, bounded_json};
 use crate::runtime::ProcessLocal;
 
@@ -152,17 +152,24 @@ impl Transport {
 
     /// Sends a request, retrying 503/429 answers with backoff within the call's timeout,
     /// and returns the decoded JSON of a successful answer. Every attempt waits on the gate
-    /// first; when the gate does not let it go before the call's deadline, the call fails
-    /// with a timeout and nothing more is sent.
+    /// first; when the gate does not let it go while at least half the call's time is left
+    /// (see [`latest_departure`]) — its token comes later, or the gate answers later — the
+    /// call fails with a timeout and nothing more is sent.
     pub async fn send(&self, request: &ApiRequest) -> Result<Value, ApiError> {
         let deadline = Instant::now() + self.settings.timeout;
+        let departure = latest_departure(deadline, self.settings.timeout);
         // Built (the first time: certificates loaded) before the gate lets the request go,
         // so that the request leaves right after its token is taken.
         let http = shared_http_client(&self.base, self.settings.connect_timeout)?;
         let mut attempts = 0;
         loop {
             attempts += 1;
-            self.gate.admit(deadline).await?;
+            self.gate.admit(departure).await?;
+            if Instant::now() > departure {
+                // The gate itself took long (the shared limit's transaction waited on the
+                // database): the answer would not have its half of the call.
+                return Err(no_token_in_time());
+            }
             let answer = self.exchange(&http, request, deadline).await?;
             if !matches!(answer.status, 429 | 503) {
                 return interpret(answer);
@@ -359,6 +366,16 @@ struct Answer {
     /// The `Location` header of a redirect (the API key masked).
     location: Option<String>,
     body: String,
+}
+
+/// The last moment a request of a call ending at `deadline` (after `timeout`) may leave:
+/// half the call's time before its end. A request let go by the rate limit a few
+/// milliseconds before the deadline still reaches the CRM, which makes the change, but its
+/// answer comes too late: the change counts as failed and is sent again (a create is then
+/// refused as a duplicate, read back and edited). Waiting for a token may take the first
+/// half of the call; the answer always has the second.
+fn latest_departure(deadline: Instant, timeout: Duration) -> Instant {
+    deadline.checked_sub(timeout / 2).unwrap_or(deadline)
 }
 
 fn route_of(request: &ApiRequest) -> String {
