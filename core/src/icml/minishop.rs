@@ -343,6 +343,25 @@ impl Reader {
         read(&mut self.conn).map_err(|error| self.failed(error))
     }
 
+    /// Every row `sql` gives, page by page on the id in its first column (`sql` takes the
+    /// last id seen as its one parameter and returns at most [`PAGE_SIZE`] rows in id order),
+    /// each handed to `visit` as its values.
+    fn each_row(&mut self, sql: &str, mut visit: impl FnMut(&[Value])) -> Result<(), ExportError> {
+        let mut after = 0;
+        loop {
+            let rows = self.rows(sql, vec![after])?;
+            let count = rows.len();
+            for row in rows {
+                let values = row.unwrap();
+                after = int(at(&values, 0));
+                visit(&values);
+            }
+            if count < PAGE_SIZE {
+                return Ok(());
+            }
+        }
+    }
+
     /// Whether the table `name` exists.
     fn exists(&mut self, name: &str) -> Result<bool, ExportError> {
         let sql = format!("SELECT 1 FROM {} WHERE 1 = 0", self.table(name));
@@ -367,36 +386,26 @@ impl Reader {
         );
         let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut exportable: Vec<(i64, Category)> = Vec::new();
-        let mut after = 0;
-        loop {
-            let rows = self.rows(&sql, vec![after])?;
-            let count = rows.len();
-            for row in rows {
-                let values = row.unwrap();
-                let (id, parent) = (int(at(&values, 0)), int(at(&values, 1)));
-                after = id;
-                children.entry(parent).or_default().push(id);
-                let category = text(at(&values, 3)).as_deref() == Some("msCategory");
-                if category && int(at(&values, 4)) != 0 && int(at(&values, 5)) == 0 {
-                    let pagetitle = text(at(&values, 2)).unwrap_or_default();
-                    let fields = [
-                        ("id", id.into()),
-                        ("pagetitle", pagetitle.into()),
-                        ("parent", parent.into()),
-                    ];
-                    exportable.push((
-                        id,
-                        fields
-                            .into_iter()
-                            .map(|(name, value)| (name.to_string(), value))
-                            .collect(),
-                    ));
-                }
+        self.each_row(&sql, |values| {
+            let (id, parent) = (int(at(values, 0)), int(at(values, 1)));
+            children.entry(parent).or_default().push(id);
+            let category = text(at(values, 3)).as_deref() == Some("msCategory");
+            if category && int(at(values, 4)) != 0 && int(at(values, 5)) == 0 {
+                let pagetitle = text(at(values, 2)).unwrap_or_default();
+                let fields = [
+                    ("id", id.into()),
+                    ("pagetitle", pagetitle.into()),
+                    ("parent", parent.into()),
+                ];
+                exportable.push((
+                    id,
+                    fields
+                        .into_iter()
+                        .map(|(name, value)| (name.to_string(), value))
+                        .collect(),
+                ));
             }
-            if count < PAGE_SIZE {
-                break;
-            }
-        }
+        })?;
         if !parents.contains(&0) {
             let mut under = HashSet::new();
             let mut queue = parents.to_vec();
@@ -430,29 +439,19 @@ impl Reader {
             self.table("ms2_options")
         );
         let mut captions: Vec<(String, String)> = Vec::new();
-        let mut after = 0;
-        loop {
-            let rows = self.rows(&sql, vec![after])?;
-            let count = rows.len();
-            for row in rows {
-                let values = row.unwrap();
-                after = int(at(&values, 0));
-                let key = text(at(&values, 1)).unwrap_or_default();
-                let caption = text(at(&values, 2)).unwrap_or_default().trim().to_string();
-                let caption = if caption.is_empty() {
-                    key.clone()
-                } else {
-                    caption
-                };
-                match captions.iter_mut().find(|(known, _)| *known == key) {
-                    Some(entry) => entry.1 = caption,
-                    None => captions.push((key, caption)),
-                }
+        self.each_row(&sql, |values| {
+            let key = text(at(values, 1)).unwrap_or_default();
+            let caption = text(at(values, 2)).unwrap_or_default().trim().to_string();
+            let caption = if caption.is_empty() {
+                key.clone()
+            } else {
+                caption
+            };
+            match captions.iter_mut().find(|(known, _)| *known == key) {
+                Some(entry) => entry.1 = caption,
+                None => captions.push((key, caption)),
             }
-            if count < PAGE_SIZE {
-                break;
-            }
-        }
+        })?;
         let params = options
             .entry("params")
             .or_insert_with(|| serde_json::Value::Object(Map::new()));
