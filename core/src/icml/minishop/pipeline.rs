@@ -1,0 +1,95 @@
+//! The export's stages at once: one thread reads pages of products, one thread per part
+//! adds that part of what the products need besides their rows ([`Part`]), the calling
+//! thread writes the pages in order. Between two stages a page waits in a channel of one
+//! place, so the pages held are at most twice the stages whatever the catalogue's size. A stage that fails sends its error
+//! on and stops; a stage whose next one has stopped stops too.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread;
+
+use super::reader::{Catalogue, Part, Reader};
+use super::record::Product;
+use super::{Error, ExportError};
+
+/// A page on its way to the writer, or why reading stopped.
+type Sent = Result<Vec<Product>, ExportError>;
+
+/// Reads every page with `pages` and completes it with each of `completers` in turn
+/// (each reader on its own connection and thread), handing the pages to `write` in id order
+/// on the calling thread. The first error of any stage is returned; pages after it are
+/// neither read nor written.
+pub(super) fn run(
+    mut pages: Reader,
+    completers: Vec<(Reader, Part)>,
+    catalogue: &Catalogue,
+    mut write: impl FnMut(&[Product]) -> Result<(), Error>,
+) -> Result<(), ExportError> {
+    let stopped = pages.failed_because("a reading thread stopped unexpectedly");
+    thread::scope(|scope| {
+        let (read, mut next) = sync_channel(1);
+        let mut stages = vec![scope.spawn(move || read_pages(&mut pages, catalogue, &read))];
+        for (mut reader, part) in completers {
+            let (completed, after) = sync_channel(1);
+            let received = std::mem::replace(&mut next, after);
+            stages.push(scope.spawn(move || {
+                complete_pages(&mut reader, catalogue, part, received, &completed);
+            }));
+        }
+        let written = next
+            .iter()
+            .try_for_each(|page: Sent| write(&page?).map_err(ExportError::from));
+        // The stages stop at their next page once nobody waits for it.
+        drop(next);
+        let finished = stages
+            .into_iter()
+            .map(|stage| stage.join().is_ok())
+            .fold(true, |all, one| all & one);
+        match (written, finished) {
+            (Err(error), _) => Err(error),
+            (Ok(()), true) => Ok(()),
+            (Ok(()), false) => Err(stopped),
+        }
+    })
+}
+
+/// Sends the pages of products (those with a product of an exported category) in id order.
+fn read_pages(reader: &mut Reader, catalogue: &Catalogue, pages: &SyncSender<Sent>) {
+    let mut after = 0;
+    loop {
+        let sent = match reader.products(catalogue, after) {
+            Ok(None) => return,
+            Ok(Some((last, products))) => {
+                after = last;
+                if products.is_empty() {
+                    continue;
+                }
+                Ok(products)
+            }
+            Err(error) => Err(error),
+        };
+        let failed = sent.is_err();
+        if pages.send(sent).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Adds `part` to each page received (see [`Reader::complete`]) and sends it on.
+fn complete_pages(
+    reader: &mut Reader,
+    catalogue: &Catalogue,
+    part: Part,
+    pages: Receiver<Sent>,
+    completed: &SyncSender<Sent>,
+) {
+    for sent in pages {
+        let sent = sent.and_then(|mut products| {
+            reader.complete(catalogue, part, &mut products)?;
+            Ok(products)
+        });
+        let failed = sent.is_err();
+        if completed.send(sent).is_err() || failed {
+            return;
+        }
+    }
+}
