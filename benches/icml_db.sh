@@ -2,7 +2,7 @@
 # Benchmark: the ICML catalogue exported from a miniShop2 database of N generated products on a
 # private MariaDB (a temporary data directory, a socket, no network; stopped and removed at the
 # end), by what the `icml` snippet and CLI run on a MySQL/MariaDB site (`extension`: IcmlCatalog
-# with the site's connection, the rows read in the extension, core/src/icml/minishop.rs), beside
+# with the site's connection, the rows read in the extension, core/src/icml/minishop/), beside
 # the PHP reader of SQLite sites into the same writer (`php-reader`) and a pure-PHP reference
 # exporter (PDO unbuffered, the same queries, XMLWriter). They
 # run interleaved ROUNDS times (default 3); the table keeps each one's median round: wall, the
