@@ -112,7 +112,7 @@ fn flag(settings: &Settings, name: &str) -> Result<bool, String> {
 fn queue(settings: &Settings) -> Result<(QueueBackend, Option<MysqlTarget>), String> {
     let dsn = settings.text("queue_dsn")?;
     let user = settings.text("queue_user")?.unwrap_or_default();
-    let password = settings.text("queue_password")?.unwrap_or_default();
+    let password = settings.exact("queue_password")?.unwrap_or_default();
     let prefix = settings.text("queue_table_prefix")?.unwrap_or_default();
     let database = dsn.map(|dsn| MysqlTarget {
         dsn,
@@ -348,6 +348,22 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn the_queue_password_is_kept_as_given_with_its_spaces() {
+        let settings = parse(json!({
+            "modretailcrm_url": "https://demo.retailcrm.ru/", "modretailcrm_apiKey": "k ", "modretailcrm_siteCode": "shop",
+            "core_path": "/var/www/core/", "modretailcrm_queue_backend": "mysql",
+            "modretailcrm_queue_dsn": " mysql:host=db;dbname=shop ", "modretailcrm_queue_user": " shop ",
+            "modretailcrm_queue_password": " pass word ",
+        }))
+        .unwrap()
+        .unwrap();
+        let database = settings.queue_database.unwrap();
+        assert_eq!(database.password, " pass word ");
+        assert_eq!(database.user, "shop");
+        assert_eq!(database.dsn, "mysql:host=db;dbname=shop");
     }
 
     #[test]

@@ -79,6 +79,17 @@ impl<'a> Settings<'a> {
     /// table's default when it is blank or absent; `None` when the default is empty too.
     /// An error when the table has no such setting.
     pub fn text(&self, name: &str) -> Result<Option<String>, String> {
+        self.value(name, str::trim)
+    }
+
+    /// `modretailcrm_<name>` exactly as given, spaces included (a password: they are part of
+    /// it), else as [`Settings::text`].
+    pub fn exact(&self, name: &str) -> Result<Option<String>, String> {
+        self.value(name, |given| given)
+    }
+
+    /// The setting's value shaped by `shape`, the table's default when that is empty.
+    fn value(&self, name: &str, shape: fn(&str) -> &str) -> Result<Option<String>, String> {
         let key = format!("modretailcrm_{name}");
         let row = self
             .rows
@@ -89,7 +100,7 @@ impl<'a> Settings<'a> {
         self.read.borrow_mut().insert(key.clone());
         let given = match self.raw.get(&key) {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(Value::String(s)) => Some(shape(s).to_string()),
             Some(other) => Some(other.to_string()),
         };
         Ok(given
