@@ -2,7 +2,8 @@
 # Benchmarks. First: N sequential order creates against the CRM sandbox through ModRetailCrm\Client
 # versus PHP's curl extension with a new handle per request (as PHP integrations do), same
 # payloads, same run; and the resident memory the extension adds to a PHP process. Then the
-# outbox (benches/outbox.php): enqueue latency, delivery throughput, sync mode under an outage.
+# outbox (benches/outbox.php): enqueue latency, delivery throughput, sync mode under an outage;
+# a form's enqueue_once beside 100,000 delivered records (core/benches/enqueue_once.rs).
 # The outbox in MySQL/MariaDB beside SQLite, delivered by 3 web nodes (benches/outbox_mysql.sh).
 # Then the ICML catalogue exported from a private MariaDB (benches/icml_db.sh). Last, the
 # upload of a shop's history at the CRM's rate (benches/upload.sh).
@@ -35,6 +36,7 @@ php -n benches/report.php /tmp/modretailcrm-bench-ext.txt /tmp/modretailcrm-benc
 echo
 echo "outbox: enqueue latency, delivery throughput at the CRM's limit, sync mode with the CRM blackholed"
 php -n -d extension="$so" benches/outbox.php 10000
+echo; cargo bench -p modretailcrm-core --bench enqueue_once --quiet
 
 echo
 echo "rate-limit bursts: 200 changes at the CRM's 10 requests/s, no 503"

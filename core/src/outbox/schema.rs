@@ -61,6 +61,11 @@ const APPLICATION_ID: i64 = 0x4d52_4f42;
 /// concern the site, each kept until the site confirmed it (`applied`), it was `skipped` (the
 /// site's own, or older than the site's later change) or `set_aside` with its reason (see
 /// `history_entries.rs`).
+///
+/// Version 7: `records_key` on SQLite, every record's entity key whatever its state, so that
+/// [`Outbox::enqueue_once`](super::Outbox::enqueue_once) finds a delivered record of the key
+/// without reading every record (`records_key_open` leaves delivered ones out). MySQL has had
+/// that index since version 1 (`records_key_open` there covers every state): nothing to do.
 pub(super) const MIGRATIONS: &[Migration] = &[
     Migration {
         sqlite: "
@@ -259,6 +264,10 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         KEY history_entries_state (state, history_id)
     ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
 ",
+    },
+    Migration {
+        sqlite: "CREATE INDEX records_key ON records (entity_key, id);",
+        mysql: "",
     },
 ];
 

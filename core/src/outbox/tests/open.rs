@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 use super::super::claim::ELIGIBLE;
 use super::super::db::Dialect;
+use super::super::once::ANY;
 use super::super::{Outbox, OutboxError};
 use super::{TempDir, at, claim, ids, open, put, record};
 
@@ -158,23 +159,7 @@ fn empty_kind_or_key_is_refused() {
 /// the per-key order and for the dependencies.
 #[test]
 fn claim_query_uses_indexes() {
-    let dir = TempDir::new("plan");
-    let path = dir.file("outbox.sqlite");
-    drop(open(&path));
-    let conn = Connection::open(&path).expect("open");
-    let mut plan = conn
-        .prepare(&format!(
-            "EXPLAIN QUERY PLAN {}",
-            Dialect::Sqlite.translate(ELIGIBLE, "")
-        ))
-        .expect("explain");
-    let steps: Vec<String> = plan
-        .query_map(rusqlite::params![0, 0, "s", "s", "u", "k", 10], |row| {
-            row.get(3)
-        })
-        .expect("plan")
-        .collect::<Result<_, _>>()
-        .expect("plan rows");
+    let steps = sqlite_plan(ELIGIBLE, rusqlite::params![0, 0, "s", "s", "u", "k", 10]);
     let plan = steps.join("\n");
     assert!(plan.contains("SEARCH r USING INDEX records_due"), "{plan}");
     assert!(
@@ -187,4 +172,33 @@ fn claim_query_uses_indexes() {
         "no full scan: {plan}"
     );
     assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+}
+
+/// `enqueue_once` finds a key among the records of every state, delivered ones included,
+/// on an index: a form's submission does not read every record the outbox keeps.
+#[test]
+fn the_once_lookup_uses_the_index_of_every_key() {
+    let steps = sqlite_plan(ANY, rusqlite::params!["order:form-a"]);
+    assert_eq!(
+        steps,
+        ["SEARCH records USING COVERING INDEX records_key (entity_key=?)"]
+    );
+}
+
+/// SQLite's plan of `sql` (tables named in braces) with `params`, on a new outbox file.
+fn sqlite_plan(sql: &str, params: &[&dyn rusqlite::ToSql]) -> Vec<String> {
+    let dir = TempDir::new("plan");
+    let path = dir.file("outbox.sqlite");
+    drop(open(&path));
+    let conn = Connection::open(&path).expect("open");
+    let mut plan = conn
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            Dialect::Sqlite.translate(sql, "")
+        ))
+        .expect("explain");
+    plan.query_map(params, |row| row.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan rows")
 }

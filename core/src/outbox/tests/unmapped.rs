@@ -43,7 +43,7 @@ fn an_outbox_of_the_first_schema_version_is_migrated() {
              ALTER TABLE {records} DROP COLUMN crm_key;",
         );
         store.raw(match store.backend() {
-            "sqlite" => "PRAGMA user_version = 1",
+            "sqlite" => "DROP INDEX records_key; PRAGMA user_version = 1",
             _ => "UPDATE {meta} SET value = 1 WHERE name = 'schema_version'",
         });
         let outbox = store.open();
