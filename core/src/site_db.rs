@@ -87,6 +87,18 @@ impl MysqlTarget {
     }
 }
 
+/// What went wrong with a database call, in plain words: the server's own message with its
+/// error number, or the driver's or the system's message without the client library's type
+/// names around it.
+pub fn plain_error(error: &mysql::Error) -> String {
+    match error {
+        mysql::Error::MySqlError(e) => format!("the server said: {} (error {})", e.message, e.code),
+        mysql::Error::DriverError(e) => e.to_string(),
+        mysql::Error::IoError(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// The parts of a PDO DSN used here.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Dsn {
@@ -141,6 +153,24 @@ fn parse_dsn(dsn: &str) -> Result<Dsn, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn database_errors_are_told_without_the_drivers_type_names() {
+        let refused = mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((
+            "localhost:3399".into(),
+            "Connection refused (os error 111)".into(),
+            std::io::ErrorKind::ConnectionRefused,
+        ))));
+        assert_eq!(
+            plain_error(&refused),
+            "Could not connect to address `localhost:3399': Connection refused (os error 111)"
+        );
+        let gone = mysql::Error::IoError(std::io::Error::new(
+            std::io::ErrorKind::BrokenPipe,
+            "broken pipe",
+        ));
+        assert_eq!(plain_error(&gone), "broken pipe");
+    }
 
     #[test]
     fn modx_dsns_are_read() {

@@ -14,7 +14,7 @@ use serde_json::Map;
 use super::record::{Columns, Modification, Product, at, column, columns, int, into_text, text};
 use super::{ExportError, PAGE_SIZE};
 use crate::icml::Field;
-use crate::site_db::MysqlTarget;
+use crate::site_db::{MysqlTarget, plain_error};
 
 /// A category row as the writer reads it.
 pub(super) type Category = Map<String, serde_json::Value>;
@@ -79,7 +79,7 @@ impl Reader {
             .init(vec!["SET NAMES utf8mb4"]);
         let conn = Conn::new(Opts::from(options)).map_err(|error| ExportError::Database {
             location: location.clone(),
-            message: error.to_string(),
+            message: plain_error(&error),
         })?;
         Ok(Reader {
             conn,
@@ -95,7 +95,7 @@ impl Reader {
 
     /// The error of a failed query.
     fn failed(&self, error: mysql::Error) -> ExportError {
-        self.failed_because(error.to_string())
+        self.failed_because(plain_error(&error))
     }
 
     /// An error of this connection's database for `message`.

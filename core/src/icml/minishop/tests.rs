@@ -180,18 +180,7 @@ fn a_database_error_on_a_later_page_fails_the_export_and_publishes_nothing() {
     let folder = TempDir::new("pipeline-database");
     let path = folder.file("catalog.xml");
     fs::write(&path, "the catalogue published before").expect("write the old catalogue");
-    let request = Request {
-        shop: Shop {
-            name: "Shop".into(),
-            company: "Shop".into(),
-            date: Some("2026-12-06 12:00:00".into()),
-        },
-        options: Map::new(),
-        parents: vec![0],
-        friendly_urls: true,
-        modifications: false,
-    };
-    match export(&target, &path, &request) {
+    match export(&target, &path, &request()) {
         Err(ExportError::Database { location, message }) => {
             assert!(
                 message.contains("the options table is damaged"),
@@ -207,6 +196,53 @@ fn a_database_error_on_a_later_page_fails_the_export_and_publishes_nothing() {
         files_in(path.parent().unwrap_or(Path::new("."))),
         ["catalog.xml"]
     );
+}
+
+#[test]
+fn a_server_that_cannot_be_reached_is_told_in_plain_words_without_the_password() {
+    let folder = TempDir::new("pipeline-unreachable");
+    let target = MysqlTarget {
+        dsn: format!(
+            "mysql:unix_socket={};dbname=shop",
+            folder.file("no-server.sock").display()
+        ),
+        user: "shop".into(),
+        password: "s3cret-pass".into(),
+        prefix: "modx_".into(),
+    };
+    let path = folder.file("catalog.xml");
+    match export(&target, &path, &request()) {
+        Err(error @ ExportError::Database { .. }) => {
+            let message = error.to_string();
+            assert!(
+                message.contains("no-server.sock, database shop"),
+                "{message}"
+            );
+            assert!(message.contains("No such file or directory"), "{message}");
+            assert!(
+                !message.contains("DriverError") && !message.contains("IoError"),
+                "{message}"
+            );
+            assert!(!message.contains("s3cret-pass"), "{message}");
+        }
+        other => panic!("the database's error, not {other:?}"),
+    }
+    assert!(!path.exists(), "nothing is published");
+}
+
+/// The export of every category with the defaults.
+fn request() -> Request {
+    Request {
+        shop: Shop {
+            name: "Shop".into(),
+            company: "Shop".into(),
+            date: Some("2026-12-06 12:00:00".into()),
+        },
+        options: Map::new(),
+        parents: vec![0],
+        friendly_urls: true,
+        modifications: false,
+    }
 }
 
 /// The names of the files in `folder`, sorted.

@@ -41,8 +41,8 @@ use mysql::{Conn, Opts, Params, Value};
 use super::{Arg, Cell, Dialect, Row, Tx};
 use crate::outbox::error::{Failure, OutboxError, Result};
 use crate::outbox::schema::MIGRATIONS;
-use crate::site_db::MAX_PREFIX;
 pub use crate::site_db::MysqlTarget;
+use crate::site_db::{MAX_PREFIX, plain_error};
 
 /// How many times a transaction runs when it meets deadlocks or lock wait timeouts.
 const ATTEMPTS: u32 = 5;
@@ -445,10 +445,12 @@ fn explain(error: &mysql::Error) -> String {
             ),
             1213 => "a deadlock persisted through the retries".into(),
             1205 => "a lock wait timed out through the retries".into(),
-            _ => format!("the server said: {} (error {})", e.message, e.code),
+            _ => plain_error(error),
         },
-        error if connection_lost(error) => format!("the server cannot be reached: {error}"),
-        error => error.to_string(),
+        error if connection_lost(error) => {
+            format!("the server cannot be reached: {}", plain_error(error))
+        }
+        error => plain_error(error),
     }
 }
 
