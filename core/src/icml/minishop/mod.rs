@@ -13,7 +13,8 @@
 //! while the calling thread maps and writes the pages before. Read one after the other, the
 //! database's work and ours add up (at 100,000 products 1.3 s of the database's CPU beside
 //! 0.9 s of ours, 2.2 s in all); overlapped, they share the machine's cores (1.3 s on two).
-//! An export holds three connections to the database while it runs. Only the categories
+//! An export holds three connections to the database while it runs (fewer when the server
+//! refuses more: the pages' connection then reads those parts too). Only the categories
 //! (few) and a few pages are held.
 
 mod pipeline;
@@ -102,10 +103,15 @@ pub fn export(
         modification_options: modifications && pages.exists("msop_modification_options")?,
         friendly_urls: request.friendly_urls,
     };
-    let completers = [Part::Options, Part::Others]
-        .into_iter()
-        .map(|part| Ok((Reader::connect(target)?, part)))
-        .collect::<Result<Vec<_>, ExportError>>()?;
+    // A part whose connection the server refuses (a user's connection limit: shared hosting
+    // often allows only a few) is read on the pages' connection: slower, the same document.
+    let (mut completers, mut shared) = (Vec::new(), Vec::new());
+    for part in [Part::Options, Part::Others] {
+        match Reader::connect(target) {
+            Ok(reader) => completers.push((reader, part)),
+            Err(_) => shared.push(part),
+        }
+    }
 
     let mut output = Output {
         mapping: &mapping,
@@ -119,7 +125,9 @@ pub fn export(
     for category in &categories {
         output.writer.add_category(mapping.category(category)?)?;
     }
-    pipeline::run(pages, completers, &catalogue, |page| output.write(page))?;
+    pipeline::run(pages, &shared, completers, &catalogue, |page| {
+        output.write(page)
+    })?;
     Ok(Exported {
         summary: output.writer.finish()?,
         products: output.products,

@@ -14,12 +14,13 @@ use super::{Error, ExportError};
 /// A page on its way to the writer, or why reading stopped.
 type Sent = Result<Vec<Product>, ExportError>;
 
-/// Reads every page with `pages` and completes it with each of `completers` in turn
-/// (each reader on its own connection and thread), handing the pages to `write` in id order
-/// on the calling thread. The first error of any stage is returned; pages after it are
-/// neither read nor written.
+/// Reads every page with `pages`, which adds the parts `shared` itself, and completes it
+/// with each of `completers` in turn (each reader on its own connection and thread), handing
+/// the pages to `write` in id order on the calling thread. The first error of any stage is
+/// returned; pages after it are neither read nor written.
 pub(super) fn run(
     mut pages: Reader,
+    shared: &[Part],
     completers: Vec<(Reader, Part)>,
     catalogue: &Catalogue,
     mut write: impl FnMut(&[Product]) -> Result<(), Error>,
@@ -27,7 +28,8 @@ pub(super) fn run(
     let stopped = pages.failed_because("a reading thread stopped unexpectedly");
     thread::scope(|scope| {
         let (read, mut next) = sync_channel(1);
-        let mut stages = vec![scope.spawn(move || read_pages(&mut pages, catalogue, &read))];
+        let mut stages =
+            vec![scope.spawn(move || read_pages(&mut pages, catalogue, shared, &read))];
         for (mut reader, part) in completers {
             let (completed, after) = sync_channel(1);
             let received = std::mem::replace(&mut next, after);
@@ -52,18 +54,27 @@ pub(super) fn run(
     })
 }
 
-/// Sends the pages of products (those with a product of an exported category) in id order.
-fn read_pages(reader: &mut Reader, catalogue: &Catalogue, pages: &SyncSender<Sent>) {
+/// Sends the pages of products (those with a product of an exported category) in id order,
+/// each with the parts `shared` added.
+fn read_pages(
+    reader: &mut Reader,
+    catalogue: &Catalogue,
+    shared: &[Part],
+    pages: &SyncSender<Sent>,
+) {
     let mut after = 0;
     loop {
         let sent = match reader.products(catalogue, after) {
             Ok(None) => return,
-            Ok(Some((last, products))) => {
+            Ok(Some((last, mut products))) => {
                 after = last;
                 if products.is_empty() {
                     continue;
                 }
-                Ok(products)
+                shared
+                    .iter()
+                    .try_for_each(|&part| reader.complete(catalogue, part, &mut products))
+                    .map(|()| products)
             }
             Err(error) => Err(error),
         };

@@ -111,7 +111,7 @@ fn every_page_reaches_the_writer_once_in_id_order_with_every_part_added() {
     let (target, _conn) = catalogue("pipeline_order");
     let (pages, completers) = readers(&target);
     let mut seen = Vec::new();
-    pipeline::run(pages, completers, &exported(), |page| {
+    pipeline::run(pages, &[], completers, &exported(), |page| {
         assert!(page.len() <= PAGE_SIZE, "a page of {} products", page.len());
         for product in page {
             let id = super::record::int(&product.values[0]);
@@ -140,7 +140,7 @@ fn a_failing_writer_stops_the_readers_and_its_error_is_returned() {
     let (done, finished) = mpsc::channel();
     thread::spawn(move || {
         let mut written = 0;
-        let result = pipeline::run(pages, completers, &exported(), |_| {
+        let result = pipeline::run(pages, &[], completers, &exported(), |_| {
             written += 1;
             match written {
                 2 => Err(Error::State("the disk is full".into())),
@@ -242,6 +242,40 @@ fn request() -> Request {
         parents: vec![0],
         friendly_urls: true,
         modifications: false,
+    }
+}
+
+#[test]
+fn a_user_allowed_fewer_connections_gets_the_same_document_on_those_it_has() {
+    let (target, mut conn) = catalogue("pipeline_limited");
+    let server = PrivateMariaDb::shared();
+    let database: String = conn
+        .query_first("SELECT DATABASE()")
+        .expect("the database's name")
+        .expect("a database is in use");
+    let folder = TempDir::new("pipeline-limited");
+    let written = |name: &str, target: &MysqlTarget| {
+        let path = folder.file(name);
+        export(target, &path, &request()).expect("the catalogue is exported");
+        fs::read(&path).expect("the catalogue is there")
+    };
+    let everyone = written("three.xml", &target);
+    for allowed in [1, 2] {
+        let user = format!("limited{allowed}_{database}");
+        server.root_sql(&format!(
+            "CREATE USER '{user}'@'localhost' IDENTIFIED BY 'pw' WITH MAX_USER_CONNECTIONS {allowed};
+             GRANT SELECT ON `{database}`.* TO '{user}'@'localhost';"
+        ));
+        let limited = MysqlTarget {
+            user: user.clone(),
+            password: "pw".into(),
+            ..target.clone()
+        };
+        let document = written(&format!("{user}.xml"), &limited);
+        assert!(
+            document == everyone,
+            "{allowed} connection(s): another document"
+        );
     }
 }
 
