@@ -120,6 +120,21 @@ same(false, $doctor['outbox']['ok'], 'the served outbox fails: ' . $doctor['outb
 check(str_contains($doctor['outbox']['detail'], "{$url}outbox.sqlite IS SERVED TO ANYONE"), $doctor['outbox']['detail']);
 same(true, $doctor['crm']['ok'], 'the sandbox answers the key: ' . $doctor['crm']['detail']);
 check(str_contains($doctor['extension']['detail'], 'built for PHP'), $doctor['extension']['detail']);
+// On the command line doctor speaks English: the en lexicon's sentences (the manager page speaks
+// the manager's language: manager_api.php).
+$en = (function (): array {
+    $_lang = [];
+    include REPO . '/php-plugin/lexicon/en/default.inc.php';
+    return $_lang;
+})();
+$served = strtr($en['modretailcrm_doctor_exposure_served'], ['[[+url]]' => "{$url}outbox.sqlite",
+    '[[+nginx]]' => 'location ^~ /core/ { deny all; return 404; }']);
+check(str_ends_with($doctor['outbox']['detail'], "; $served"), $doctor['outbox']['detail']);
+$delivery = implode('; ', [strtr($en['modretailcrm_doctor_sent_after_response'], ['[[+mode]]' => 'deferred']),
+    $en['modretailcrm_doctor_poll_on'], $en['modretailcrm_doctor_nothing_waits']]);
+same($delivery, $doctor['delivery']['detail']);
+same('each change is sent after the response that made it (deferred); retries and CRM changes also run after pages,'
+    . ' at most once a minute; nothing waits', $delivery, 'in English');
 // A wrong key: the CRM check fails, and the key is not in what doctor prints.
 $wrong = doctor(['modretailcrm_apiKey' => 'wrong-key-1234567'] + $crm, 3);
 same(false, $wrong['crm']['ok'], $wrong['crm']['detail']);
