@@ -101,10 +101,10 @@ same("$dir/outbox.sqlite: доступен на запись для текуще
     . " пользователь веб-сервера); папка $dir лежит вне корня сайта $dir/web/: веб-сервер её не отдаёт", $ru['outbox']['detail']);
 same('changes wait for cron (queue); retries and CRM changes also run after pages, at most once a minute; nothing waits',
     $en['delivery']['detail']);
-same('изменения ждут cron (queue); повторы и приём изменений из CRM выполняются и после страниц, не чаще раза в минуту;'
+same('изменения ждут cron (queue); повторы и изменения из CRM выполняются и после страниц, не чаще раза в минуту;'
     . ' ничего не ждёт отправки', $ru['delivery']['detail']);
 same(env('CRM_URL') . " answers; the key may call $methods methods; store shop is available to it", $en['crm']['detail']);
-same(env('CRM_URL') . " отвечает; ключу разрешено методов API: $methods; магазин shop ему доступен", $ru['crm']['detail']);
+same(env('CRM_URL') . " отвечает; ключу доступно методов API: $methods; магазин shop ему открыт", $ru['crm']['detail']);
 same('the integration is configured (url, key, site code)', $en['settings']['detail']);
 same('интеграция настроена (адрес, ключ, код магазина)', $ru['settings']['detail']);
 same(sprintf('PHP %s (%s, %s); у веб-сервера свой PHP — проверьте и его', PHP_VERSION, PHP_SAPI, $threads), $ru['php']['detail']);
