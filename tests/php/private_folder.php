@@ -8,6 +8,10 @@
 // install left (with its outbox) is used again; an older outbox in core/cache/modretailcrm/ is
 // kept where it is, with a note. Needs the extension (the CLI).
 require __DIR__ . '/install_lib.php';
+require_once REPO . '/php-plugin/lib/PrivateFolder.php';
+
+use ModRetailCrm\Plugin\Lexicon;
+use ModRetailCrm\Plugin\PrivateFolder;
 
 /** A free loopback port. */
 function free_port(): int
@@ -145,6 +149,11 @@ same(3, $exit, "doctor without the extension: $out");
 $found = array_column((array) json_decode($out, true), null, 'check');
 same(['php', 'extension'], array_keys($found), $out);
 same(false, $found['extension']['ok'], $found['extension']['detail']);
+// The manager page asks in the manager's language (ManagerApi gives the doctor its lexicon).
+$inRussian = fn(string $siteUrl) => PrivateFolder::exposure($folder, "$site/", $siteUrl, Lexicon::of('ru'))['message'];
+same("ОПАСНО: {$url}outbox.sqlite ОТДАЁТСЯ ВСЕМ ЖЕЛАЮЩИМ. В очереди имена, e-mail, телефоны и адреса покупателей:"
+    . ' немедленно закройте эту папку в настройках веб-сервера (Apache: для её .htaccess нужен AllowOverride;'
+    . ' nginx: location ^~ /core/ { deny all; return 404; })', $inRussian($open['url']));
 stop_server($open);
 
 // --- behind a server that denies core/: no warning ---------------------------------------------
@@ -165,6 +174,7 @@ same([false, $closed['url'] . "core/cache/$m[1]/outbox.sqlite"], [$status['expos
 $doctor = doctor(['site_url' => $closed['url']] + $crm, 0);
 same(true, $doctor['outbox']['ok'], $doctor['outbox']['detail']);
 check(str_contains($doctor['outbox']['detail'], 'is not served (HTTP 404)'), $doctor['outbox']['detail']);
+same("веб-сервер не отдаёт {$closed['url']}core/cache/$m[1]/outbox.sqlite (HTTP 404)", $inRussian($closed['url']));
 stop_server($closed);
 
 // --- uninstall keeps the folder with its outbox; installing again finds it ----------------------
