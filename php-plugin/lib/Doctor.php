@@ -7,12 +7,17 @@
  * settings, the outbox's folder (writable, and not handed out by the web server: asked over
  * HTTP as a visitor would), how changes are delivered (after responses, or only by cron), and
  * whether the CRM answers with the key. Nothing here decides for the extension; the facts come
- * from PHP, the extension's own status() and the CRM.
+ * from PHP, the extension's own status() and the CRM. The sentences are the lexicon's
+ * (`modretailcrm_doctor_*`): English on the command line, the manager's language on the page;
+ * the messages of exceptions stay as the extension or the CRM wrote them.
  */
 
 declare(strict_types=1);
 
 namespace ModRetailCrm\Plugin;
+
+require_once __DIR__ . '/Lexicon.php';
+require_once __DIR__ . '/PrivateFolder.php';
 
 final class Doctor
 {
@@ -22,31 +27,37 @@ final class Doctor
     /** A change waiting longer than this (seconds) means nothing delivers: cron or pages. */
     private const STALE_PENDING = 3600;
 
+    private function __construct(private readonly Lexicon $texts)
+    {
+    }
+
     /**
      * The checks for the site whose `modretailcrm_*` settings (and `core_path`) are $settings,
-     * reached over HTTP at $web['site_url'] with its files at $web['base_path'].
+     * reached over HTTP at $web['site_url'] with its files at $web['base_path'], their details
+     * in the language of $texts (by default English).
      *
      * @return list<array{check: string, ok: ?bool, detail: string}>
      */
-    public static function checks(array $settings, array $web): array
+    public static function checks(array $settings, array $web, ?Lexicon $texts = null): array
     {
-        $checks = [self::php(), self::extension()];
+        $doctor = new self($texts ?? Lexicon::of('en'));
+        $checks = [$doctor->php(), $doctor->extension()];
         if (!extension_loaded('modretailcrm')) {
             return $checks;
         }
         try {
             $integration = new \ModRetailCrm\Integration($settings);
-            $checks[] = self::check('settings', true, 'the integration is configured (url, key, site code)');
+            $checks[] = self::check('settings', true, $doctor->text('settings'));
         } catch (\Throwable $e) {
             $checks[] = self::check('settings', false, get_class($e) . ': ' . $e->getMessage());
             return $checks;
         }
         $status = $integration->status();
         $checks[] = trim((string) ($settings['modretailcrm_queue_backend'] ?? '')) === 'mysql'
-            ? self::check('outbox', true, $status['outbox'] . ': the database answers (README, "Several web servers")')
-            : self::outbox((string) $status['outbox'], $web);
-        $checks[] = self::delivery($integration, $status, $settings);
-        $checks[] = self::crm($settings);
+            ? self::check('outbox', true, $doctor->text('outbox_mysql', ['outbox' => $status['outbox']]))
+            : $doctor->outbox((string) $status['outbox'], $web);
+        $checks[] = $doctor->delivery($integration, $status, $settings);
+        $checks[] = $doctor->crm($settings);
         return $checks;
     }
 
@@ -56,62 +67,64 @@ final class Doctor
         return !in_array(false, array_column($checks, 'ok'), true);
     }
 
-    private static function php(): array
+    private function php(): array
     {
         $ok = version_compare(PHP_VERSION, self::MIN_PHP, '>=');
-        return self::check('php', $ok, sprintf('PHP %s (%s, %s); the web server runs its own PHP: check it there too',
-            PHP_VERSION, PHP_SAPI, PHP_ZTS ? 'ZTS' : 'NTS'));
+        return self::check('php', $ok, $this->text('php',
+            ['version' => PHP_VERSION, 'sapi' => PHP_SAPI, 'threads' => PHP_ZTS ? 'ZTS' : 'NTS']));
     }
 
-    private static function extension(): array
+    private function extension(): array
     {
         if (!extension_loaded('modretailcrm')) {
-            return self::check('extension', false, 'the modretailcrm extension is not loaded in this PHP ('
-                . (php_ini_loaded_file() ?: 'no php.ini') . '): see README, "Installing"');
+            return self::check('extension', false, $this->text('extension_missing',
+                ['ini' => php_ini_loaded_file() ?: $this->text('no_php_ini')]));
         }
-        $built = '';
+        $built = null;
         try {
             ob_start();
             (new \ReflectionExtension('modretailcrm'))->info();
             $info = (string) ob_get_clean();
             if (preg_match('/built for PHP\s*=>\s*(.+)/', $info, $m)) {
-                $built = ', built for PHP ' . trim($m[1]);
+                $built = trim($m[1]);
             }
         } catch (\Throwable) {
             while (ob_get_level() > 0 && ob_end_clean()) {
             }
         }
-        return self::check('extension', true, 'modretailcrm ' . phpversion('modretailcrm') . $built
-            . ', loaded from ' . ini_get('extension_dir'));
+        $facts = ['version' => phpversion('modretailcrm'), 'built' => $built, 'dir' => ini_get('extension_dir')];
+        return self::check('extension', true, $this->text($built === null ? 'extension_unknown_build' : 'extension', $facts));
     }
 
-    private static function outbox(string $outbox, array $web): array
+    private function outbox(string $outbox, array $web): array
     {
         $folder = dirname($outbox);
         $writable = is_dir($folder) && is_writable($folder) && (!is_file($outbox) || is_writable($outbox));
-        $exposure = PrivateFolder::exposure($folder, (string) ($web['base_path'] ?? ''), (string) ($web['site_url'] ?? ''));
-        $detail = "$outbox: " . ($writable ? 'writable by ' : 'NOT writable by ') . self::user()
-            . (is_dir($folder) ? sprintf(' (its folder: owner %s, mode %o; the web server\'s user must write it)',
-                self::user(@fileowner($folder)), @fileperms($folder) & 0777) : '')
-            . '; ' . $exposure['message'];
+        $exposure = PrivateFolder::exposure($folder, (string) ($web['base_path'] ?? ''), (string) ($web['site_url'] ?? ''),
+            $this->texts);
+        $facts = ['outbox' => $outbox, 'user' => $this->user(), 'exposure' => $exposure['message']];
+        $detail = is_dir($folder)
+            ? $this->text($writable ? 'outbox_writable' : 'outbox_not_writable', $facts + [
+                'owner' => $this->user(@fileowner($folder)), 'mode' => sprintf('%o', @fileperms($folder) & 0777)])
+            : $this->text('outbox_no_folder', $facts);
         return self::check('outbox', $writable && $exposure['served'] !== true, $detail);
     }
 
-    private static function delivery(\ModRetailCrm\Integration $integration, array $status, array $settings): array
+    private function delivery(\ModRetailCrm\Integration $integration, array $status, array $settings): array
     {
         $mode = $integration->sendMode();
         $poll = trim((string) ($settings['modretailcrm_poll_budget'] ?? ''));
-        $afterPages = $mode !== 'queue' ? "each change is sent after the response that made it ($mode)" : 'changes wait for cron (queue)';
-        $retries = $poll === '0' ? 'retries and CRM changes need cron (modretailcrm_poll_budget is 0)'
-            : 'retries and CRM changes also run after pages, at most once a minute';
         $age = $status['oldest_pending_age'] ?? null;
         $stale = is_int($age) && $age > self::STALE_PENDING;
-        $waiting = $age === null ? 'nothing waits' : "the oldest waiting change is {$age} s old";
-        return self::check('delivery', $stale ? false : null, "$afterPages; $retries; $waiting"
-            . ($stale ? ': nothing delivers it — run `modretailcrm.php … run` from cron' : ''));
+        $parts = [
+            $mode !== 'queue' ? $this->text('sent_after_response', ['mode' => $mode]) : $this->text('sent_by_cron'),
+            $this->text($poll === '0' ? 'poll_off' : 'poll_on'),
+            $age === null ? $this->text('nothing_waits') : $this->text($stale ? 'oldest_stale' : 'oldest_waiting', ['age' => $age]),
+        ];
+        return self::check('delivery', $stale ? false : null, implode('; ', $parts));
     }
 
-    private static function crm(array $settings): array
+    private function crm(array $settings): array
     {
         try {
             $client = new \ModRetailCrm\Client((string) $settings['modretailcrm_url'], (string) $settings['modretailcrm_apiKey'],
@@ -123,20 +136,26 @@ final class Doctor
         $site = (string) $settings['modretailcrm_siteCode'];
         $sites = array_map('strval', (array) ($answer['sitesAvailable'] ?? []));
         $ok = $sites === [] || in_array($site, $sites, true);
-        return self::check('crm', $ok, sprintf('%s answers; the key may call %d methods; %s',
-            (string) $settings['modretailcrm_url'], count((array) ($answer['credentials'] ?? [])),
-            $ok ? "store $site is available to it" : "store $site is NOT among its stores (" . implode(', ', $sites) . ')'));
+        return self::check('crm', $ok, $this->text($ok ? 'crm_site_ok' : 'crm_site_missing', [
+            'url' => (string) $settings['modretailcrm_url'], 'count' => count((array) ($answer['credentials'] ?? [])),
+            'site' => $site, 'sites' => implode(', ', $sites)]));
     }
 
     /** The name of user $uid (by default the one this PHP runs as). */
-    private static function user(int|false|null $uid = null): string
+    private function user(int|false|null $uid = null): string
     {
         if (!function_exists('posix_getpwuid') || !function_exists('posix_geteuid')) {
-            return $uid === null ? 'this user' : "uid $uid";
+            return $uid === null ? $this->text('user_current') : "uid $uid";
         }
         $uid ??= posix_geteuid();
         $user = $uid === false ? false : posix_getpwuid($uid);
-        return is_array($user) ? (string) $user['name'] : ($uid === false ? 'unknown' : "uid $uid");
+        return is_array($user) ? (string) $user['name'] : ($uid === false ? $this->text('user_unknown') : "uid $uid");
+    }
+
+    /** The lexicon's `modretailcrm_doctor_<$name>`, its placeholders filled with $values. */
+    private function text(string $name, array $values = []): string
+    {
+        return $this->texts->text("modretailcrm_doctor_$name", $values);
     }
 
     private static function check(string $name, ?bool $ok, string $detail): array

@@ -22,6 +22,7 @@ require_once __DIR__ . '/Doctor.php';
 require_once __DIR__ . '/PrivateFolder.php';
 require_once __DIR__ . '/SiteSettings.php';
 require_once __DIR__ . '/IcmlCatalog.php';
+require_once __DIR__ . '/Lexicon.php';
 
 final class ManagerApi
 {
@@ -116,7 +117,7 @@ final class ManagerApi
     public static function pageConfig($modx, string $connectorUrl): array
     {
         $texts = [];
-        foreach (self::lexicon($modx) as $key => $text) {
+        foreach (self::lexicon($modx)->all() as $key => $text) {
             if (strncmp($key, 'modretailcrm_page_', 18) === 0) {
                 $texts[substr($key, 18)] = $text;
             }
@@ -131,7 +132,7 @@ final class ManagerApi
 
     // ---------------------------------------------------------------- the actions
 
-    /** The Connection and Health sections: settings, the outbox's status, the doctor's checks. */
+    /** The Connection and Health sections: settings, the outbox's status, the doctor's checks (in the manager's language). */
     private function status(array $properties): array
     {
         $settings = $this->settings();
@@ -150,7 +151,7 @@ final class ManagerApi
             'doctor' => Doctor::checks($settings, [
                 'site_url' => (string) $this->modx->getOption('site_url', null, ''),
                 'base_path' => (string) $this->modx->getOption('base_path', null, ''),
-            ]),
+            ], self::lexicon($this->modx)),
         ];
         if ($answer['extension']) {
             try {
@@ -441,21 +442,17 @@ final class ManagerApi
      */
     private static function text($modx, string $key, array $values = []): string
     {
-        $text = self::lexicon($modx)[$key] ?? $key;
-        foreach ($values as $name => $value) {
-            $text = str_replace("[[+$name]]", (string) $value, $text);
-        }
-        return $text;
+        return self::lexicon($modx)->text($key, $values);
     }
 
-    /** @return array<string, string> the component's lexicon in the manager's language */
-    private static function lexicon($modx): array
+    /**
+     * The component's lexicon in the manager's language.
+     *
+     * @param \modX $modx
+     */
+    private static function lexicon($modx): Lexicon
     {
-        $language = (string) $modx->getOption('manager_language', null, $modx->getOption('cultureKey', null, 'en'));
-        $language = in_array($language, ['en', 'ru'], true) ? $language : 'en';
-        $_lang = [];
-        include dirname(__DIR__) . "/lexicon/$language/default.inc.php";
-        return $_lang;
+        return Lexicon::of((string) $modx->getOption('manager_language', null, $modx->getOption('cultureKey', null, 'en')));
     }
 }
 

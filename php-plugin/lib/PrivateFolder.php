@@ -18,6 +18,8 @@ namespace ModRetailCrm\Plugin;
 
 use RuntimeException;
 
+require_once __DIR__ . '/Lexicon.php';
+
 final class PrivateFolder
 {
     /** The setting naming the folder. */
@@ -102,23 +104,26 @@ final class PrivateFolder
     /**
      * Whether the web server hands out the outbox of $folder: asks `{site_url}` + its path below
      * $basePath, as a visitor would, without following redirects. When the outbox does not
-     * exist yet, a stand-in with SQLite's first bytes is asked for (and removed).
+     * exist yet, a stand-in with SQLite's first bytes is asked for (and removed). The message is
+     * in the language of $texts (by default English).
      *
      * @return array{served: ?bool, url: ?string, message: string} served true: the file is
      *   served (a 200 answer with SQLite's first bytes); false: it is not; null: unknown
      */
-    public static function exposure(string $folder, string $basePath, string $siteUrl): array
+    public static function exposure(string $folder, string $basePath, string $siteUrl, ?Lexicon $texts = null): array
     {
+        $texts ??= Lexicon::of('en');
         $folder = rtrim($folder, '/');
         if (trim($basePath) === '') {
-            return ['served' => null, 'url' => null, 'message' => 'no base_path to tell whether the outbox is in the web root'];
+            return ['served' => null, 'url' => null, 'message' => $texts->text('modretailcrm_doctor_exposure_no_base_path')];
         }
         $relative = self::below($folder, $basePath);
         if ($relative === null) {
-            return ['served' => false, 'url' => null, 'message' => "$folder is outside the web root $basePath: not served"];
+            return ['served' => false, 'url' => null, 'message' => $texts->text('modretailcrm_doctor_exposure_outside',
+                ['folder' => $folder, 'base_path' => $basePath])];
         }
         if (!preg_match('~^https?://~i', $siteUrl)) {
-            return ['served' => null, 'url' => null, 'message' => 'no site_url to check over HTTP whether the outbox is served'];
+            return ['served' => null, 'url' => null, 'message' => $texts->text('modretailcrm_doctor_exposure_no_site_url')];
         }
         $file = 'outbox.sqlite';
         $standIn = null;
@@ -126,40 +131,42 @@ final class PrivateFolder
             $file = 'exposure-check-' . bin2hex(random_bytes(4)) . '.sqlite';
             $standIn = "$folder/$file";
             if (@file_put_contents($standIn, self::SQLITE_MAGIC) === false) {
-                return ['served' => null, 'url' => null, 'message' => "cannot write $standIn to check whether the folder is served"];
+                return ['served' => null, 'url' => null, 'message' => $texts->text('modretailcrm_doctor_exposure_cannot_write',
+                    ['file' => $standIn])];
             }
         }
         $url = rtrim($siteUrl, '/') . '/' . implode('/', array_map('rawurlencode', explode('/', "$relative/$file")));
         try {
-            [$status, $head] = self::fetch($url);
+            [$status, $head] = self::fetch($url, $texts);
         } finally {
             if ($standIn !== null) {
                 @unlink($standIn);
             }
         }
         if ($status === null) {
-            return ['served' => null, 'url' => $url, 'message' => "could not check whether $url is served: $head"];
+            return ['served' => null, 'url' => $url, 'message' => $texts->text('modretailcrm_doctor_exposure_unchecked',
+                ['url' => $url, 'error' => $head])];
         }
         if ($status === 200 && str_starts_with($head, self::SQLITE_MAGIC)) {
-            return ['served' => true, 'url' => $url, 'message' => "DANGER: $url IS SERVED TO ANYONE. The outbox holds"
-                . " customers' names, e-mails, phones and addresses: deny the folder in the web server now"
-                . ' (Apache: its .htaccess needs AllowOverride; nginx: '
-                . (self::nginxRule($basePath, dirname($folder, 2)) ?? 'deny MODX\'s core folder') . ')'];
+            return ['served' => true, 'url' => $url, 'message' => $texts->text('modretailcrm_doctor_exposure_served', ['url' => $url,
+                'nginx' => self::nginxRule($basePath, dirname($folder, 2)) ?? $texts->text('modretailcrm_doctor_exposure_deny_core')])];
         }
-        return ['served' => false, 'url' => $url, 'message' => "$url is not served (HTTP $status)"];
+        return ['served' => false, 'url' => $url, 'message' => $texts->text('modretailcrm_doctor_exposure_not_served',
+            ['url' => $url, 'status' => $status])];
     }
 
     /**
      * GETs the first bytes of $url, without following redirects.
      *
-     * @return array{0: ?int, 1: string} [HTTP status or null, the first bytes or why it failed]
+     * @return array{0: ?int, 1: string} [HTTP status or null, the first bytes or why it failed
+     *   (PHP's warning as it is, else our words from $texts)]
      */
-    private static function fetch(string $url): array
+    private static function fetch(string $url, Lexicon $texts): array
     {
         $context = stream_context_create(['http' => ['method' => 'GET', 'timeout' => self::CHECK_TIMEOUT,
             'ignore_errors' => true, 'follow_location' => 0, 'max_redirects' => 1,
             'header' => "User-Agent: modretailcrm exposure check\r\n"]]);
-        $error = 'no answer';
+        $error = $texts->text('modretailcrm_doctor_exposure_no_answer');
         set_error_handler(function (int $no, string $message) use (&$error): bool {
             $error = $message;
             return true;
@@ -181,7 +188,7 @@ final class PrivateFolder
                 $status = (int) $m[1];
             }
         }
-        return $status === null ? [null, 'no HTTP status line'] : [$status, $head];
+        return $status === null ? [null, $texts->text('modretailcrm_doctor_exposure_no_status_line')] : [$status, $head];
     }
 
     /** $path below $root (both resolved when they exist), without slashes around; null when outside. */

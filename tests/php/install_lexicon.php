@@ -1,7 +1,8 @@
 <?php
-// The lexicons: en and ru define the same keys; every setting the installer creates has a name
-// and a description (setting_<key>, setting_<key>_desc, which MODX 2.8's settings grid reads from
-// the namespace's default topic) and its area a title in both; the manager script's keys exist.
+// The lexicons: en and ru define the same keys with the same [[+placeholders]]; every setting
+// the installer creates has a name and a description (setting_<key>, setting_<key>_desc, which
+// MODX 2.8's settings grid reads from the namespace's default topic) and its area a title in
+// both; the manager script's keys exist.
 // (That the extension reads exactly the table's settings is config::table's Rust test.)
 // After an install, MODX finds the topic through the namespace.
 require __DIR__ . '/install_lib.php';
@@ -21,6 +22,17 @@ $ruKeys = array_keys($ru);
 sort($enKeys);
 sort($ruKeys);
 same($enKeys, $ruKeys, 'en and ru define the same keys');
+// The same placeholders in both languages: a translation fills in every fact the English does.
+$placeholders = function (string $text): array {
+    preg_match_all('/\[\[\+([a-z_]+)\]\]/', $text, $m);
+    $names = $m[1];
+    sort($names);
+    return $names;
+};
+foreach ($en as $key => $text) {
+    same($placeholders($text), $placeholders((string) ($ru[$key] ?? '')), "en and ru $key have the same placeholders");
+}
+check(count(preg_grep('/^modretailcrm_doctor_/', $enKeys)) >= 20, 'the doctor\'s sentences are in the lexicon');
 foreach (['en' => $en, 'ru' => $ru] as $language => $entries) {
     foreach ($entries as $key => $text) {
         check(is_string($text) && trim($text) !== '', "$language $key is a text");

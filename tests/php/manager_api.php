@@ -69,6 +69,54 @@ same(true, $health['extension']);
 same('queue', $health['send_mode']);
 same(['php', 'extension', 'settings', 'outbox', 'delivery', 'crm'], array_column($health['doctor'], 'check'), 'the doctor\'s checks');
 
+// The doctor speaks the manager's language: the same checks and verdicts, each detail the
+// lexicon's sentence with the facts filled in (the command line's doctor stays English:
+// private_folder.php). The outbox's folder is outside the site's files here.
+$modx->config['base_path'] = "$dir/web/";
+$doctor = function (string $language) use ($modx): array {
+    $manager = new modX(['manager_language' => $language] + $modx->config, $modx->rows());
+    $manager->user = new modUserStub("token-$language");
+    $manager->permissions = ['settings'];
+    $answer = ManagerApi::handle($manager, ['do' => 'status'], "token-$language");
+    $GLOBALS['modx'] = $modx; // a new modX makes itself the global $modx
+    check($answer['success'] === true, "the $language status: " . json_encode($answer));
+    return array_column($answer['object']['doctor'], null, 'check');
+};
+$en = $doctor('en');
+$ru = $doctor('ru');
+same(array_keys($en), array_keys($ru), 'the same checks in both languages');
+same(array_column($en, 'ok'), array_column($ru, 'ok'), 'the same verdicts in both languages');
+foreach ($ru as $name => $check) {
+    check($check['detail'] !== $en[$name]['detail'], "the ru $name check is not the English one: {$check['detail']}");
+}
+// php -n has no posix: the doctor cannot name users, and says so in the page's language.
+check(!extension_loaded('posix'), 'run by php -n, without posix');
+$owner = 'uid ' . fileowner($dir);
+$mode = sprintf('%o', fileperms($dir) & 0777);
+$methods = count($ok(['do' => 'credentials'])['methods']);
+$threads = PHP_ZTS ? 'ZTS' : 'NTS';
+same("$dir/outbox.sqlite: writable by this user (its folder: owner $owner, mode $mode; the web server's user must write it);"
+    . " $dir is outside the web root $dir/web/: not served", $en['outbox']['detail']);
+same("$dir/outbox.sqlite: доступен на запись для текущего пользователя (папка: владелец $owner, права $mode; писать в неё должен"
+    . " пользователь веб-сервера); папка $dir лежит вне корня сайта $dir/web/: веб-сервер её не отдаёт", $ru['outbox']['detail']);
+same('changes wait for cron (queue); retries and CRM changes also run after pages, at most once a minute; nothing waits',
+    $en['delivery']['detail']);
+same('изменения ждут cron (queue); повторы и изменения из CRM выполняются и после страниц, не чаще раза в минуту;'
+    . ' ничего не ждёт отправки', $ru['delivery']['detail']);
+same(env('CRM_URL') . " answers; the key may call $methods methods; store shop is available to it", $en['crm']['detail']);
+same(env('CRM_URL') . " отвечает; ключу доступно методов API: $methods; магазин shop ему открыт", $ru['crm']['detail']);
+same('the integration is configured (url, key, site code)', $en['settings']['detail']);
+same('интеграция настроена (адрес, ключ, код магазина)', $ru['settings']['detail']);
+same(sprintf('PHP %s (%s, %s); у веб-сервера свой PHP — проверьте и его', PHP_VERSION, PHP_SAPI, $threads), $ru['php']['detail']);
+check(str_starts_with($ru['extension']['detail'], 'modretailcrm ' . phpversion('modretailcrm') . ', собрано для PHP ')
+    && str_ends_with($ru['extension']['detail'], ', загружено из ' . ini_get('extension_dir')), $ru['extension']['detail']);
+// The outbox inside the site's files, without a site_url to ask: PrivateFolder's words too.
+$modx->config['base_path'] = dirname($dir) . '/';
+same('; не задан site_url: нельзя проверить по HTTP, отдаёт ли веб-сервер очередь',
+    strstr($doctor('ru')['outbox']['detail'], '; не задан'), 'the ru exposure note');
+same('; no site_url to check over HTTP whether the outbox is served', strstr($doctor('en')['outbox']['detail'], '; no site_url'));
+unset($modx->config['base_path']);
+
 // The catalogue: the file's facts, and the last export's figures once an export kept them in the
 // private folder (the icml snippet and the cron command do, through IcmlCatalog::remember).
 $modx->config['assets_path'] = "$dir/assets/";

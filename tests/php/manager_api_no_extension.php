@@ -28,6 +28,8 @@ same(null, $status['object']['status']);
 same(['url' => 'https://shop.retailcrm.ru', 'site' => 'shop', 'key_set' => true], $status['object']['connection']);
 same(['php', 'extension'], array_column($status['object']['doctor'], 'check'));
 same(false, $status['object']['doctor'][1]['ok'], 'the doctor says the extension is missing');
+same('расширение modretailcrm не загружено в этот PHP (' . (php_ini_loaded_file() ?: $lexicon['modretailcrm_doctor_no_php_ini'])
+    . '): см. README, раздел «Installing»', $status['object']['doctor'][1]['detail'], 'in the manager\'s language');
 
 $mapping = ManagerApi::handle($modx, ['do' => 'mapping'], 'token');
 same(true, $mapping['success']);

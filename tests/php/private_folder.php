@@ -8,6 +8,10 @@
 // install left (with its outbox) is used again; an older outbox in core/cache/modretailcrm/ is
 // kept where it is, with a note. Needs the extension (the CLI).
 require __DIR__ . '/install_lib.php';
+require_once REPO . '/php-plugin/lib/PrivateFolder.php';
+
+use ModRetailCrm\Plugin\Lexicon;
+use ModRetailCrm\Plugin\PrivateFolder;
 
 /** A free loopback port. */
 function free_port(): int
@@ -120,6 +124,21 @@ same(false, $doctor['outbox']['ok'], 'the served outbox fails: ' . $doctor['outb
 check(str_contains($doctor['outbox']['detail'], "{$url}outbox.sqlite IS SERVED TO ANYONE"), $doctor['outbox']['detail']);
 same(true, $doctor['crm']['ok'], 'the sandbox answers the key: ' . $doctor['crm']['detail']);
 check(str_contains($doctor['extension']['detail'], 'built for PHP'), $doctor['extension']['detail']);
+// On the command line doctor speaks English: the en lexicon's sentences (the manager page speaks
+// the manager's language: manager_api.php).
+$en = (function (): array {
+    $_lang = [];
+    include REPO . '/php-plugin/lexicon/en/default.inc.php';
+    return $_lang;
+})();
+$served = strtr($en['modretailcrm_doctor_exposure_served'], ['[[+url]]' => "{$url}outbox.sqlite",
+    '[[+nginx]]' => 'location ^~ /core/ { deny all; return 404; }']);
+check(str_ends_with($doctor['outbox']['detail'], "; $served"), $doctor['outbox']['detail']);
+$delivery = implode('; ', [strtr($en['modretailcrm_doctor_sent_after_response'], ['[[+mode]]' => 'deferred']),
+    $en['modretailcrm_doctor_poll_on'], $en['modretailcrm_doctor_nothing_waits']]);
+same($delivery, $doctor['delivery']['detail']);
+same('each change is sent after the response that made it (deferred); retries and CRM changes also run after pages,'
+    . ' at most once a minute; nothing waits', $delivery, 'in English');
 // A wrong key: the CRM check fails, and the key is not in what doctor prints.
 $wrong = doctor(['modretailcrm_apiKey' => 'wrong-key-1234567'] + $crm, 3);
 same(false, $wrong['crm']['ok'], $wrong['crm']['detail']);
@@ -130,6 +149,11 @@ same(3, $exit, "doctor without the extension: $out");
 $found = array_column((array) json_decode($out, true), null, 'check');
 same(['php', 'extension'], array_keys($found), $out);
 same(false, $found['extension']['ok'], $found['extension']['detail']);
+// The manager page asks in the manager's language (ManagerApi gives the doctor its lexicon).
+$inRussian = fn(string $siteUrl) => PrivateFolder::exposure($folder, "$site/", $siteUrl, Lexicon::of('ru'))['message'];
+same("ОПАСНО: {$url}outbox.sqlite ОТДАЁТСЯ ВСЕМ ЖЕЛАЮЩИМ. В очереди имена, e-mail, телефоны и адреса покупателей:"
+    . ' немедленно закройте эту папку в настройках веб-сервера (Apache: для её .htaccess нужен AllowOverride;'
+    . ' nginx: location ^~ /core/ { deny all; return 404; })', $inRussian($open['url']));
 stop_server($open);
 
 // --- behind a server that denies core/: no warning ---------------------------------------------
@@ -150,6 +174,7 @@ same([false, $closed['url'] . "core/cache/$m[1]/outbox.sqlite"], [$status['expos
 $doctor = doctor(['site_url' => $closed['url']] + $crm, 0);
 same(true, $doctor['outbox']['ok'], $doctor['outbox']['detail']);
 check(str_contains($doctor['outbox']['detail'], 'is not served (HTTP 404)'), $doctor['outbox']['detail']);
+same("веб-сервер не отдаёт {$closed['url']}core/cache/$m[1]/outbox.sqlite (HTTP 404)", $inRussian($closed['url']));
 stop_server($closed);
 
 // --- uninstall keeps the folder with its outbox; installing again finds it ----------------------

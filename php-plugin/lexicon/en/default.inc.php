@@ -207,3 +207,37 @@ $_lang['modretailcrm_page_log'] = 'Log';
 $_lang['modretailcrm_page_log_refresh'] = 'Refresh';
 $_lang['modretailcrm_page_log_file'] = 'The last 200 lines of [[+file]] (the API key is masked).';
 $_lang['modretailcrm_page_log_none'] = 'No log file: the integration writes to PHP\'s error log.';
+
+// The doctor's checks (lib/Doctor.php: `modretailcrm.php doctor` in English, the page's Health in
+// the manager's language) and what lib/PrivateFolder.php found asking the site for the outbox.
+$_lang['modretailcrm_doctor_php'] = 'PHP [[+version]] ([[+sapi]], [[+threads]]); the web server runs its own PHP: check it there too';
+$_lang['modretailcrm_doctor_extension_missing'] = 'the modretailcrm extension is not loaded in this PHP ([[+ini]]): see README, "Installing"';
+$_lang['modretailcrm_doctor_no_php_ini'] = 'no php.ini';
+$_lang['modretailcrm_doctor_extension'] = 'modretailcrm [[+version]], built for PHP [[+built]], loaded from [[+dir]]';
+$_lang['modretailcrm_doctor_extension_unknown_build'] = 'modretailcrm [[+version]], loaded from [[+dir]]';
+$_lang['modretailcrm_doctor_settings'] = 'the integration is configured (url, key, site code)';
+$_lang['modretailcrm_doctor_outbox_mysql'] = '[[+outbox]]: the database answers (README, "Several web servers")';
+$_lang['modretailcrm_doctor_outbox_writable'] = '[[+outbox]]: writable by [[+user]] (its folder: owner [[+owner]], mode [[+mode]]; the web server\'s user must write it); [[+exposure]]';
+$_lang['modretailcrm_doctor_outbox_not_writable'] = '[[+outbox]]: NOT writable by [[+user]] (its folder: owner [[+owner]], mode [[+mode]]; the web server\'s user must write it); [[+exposure]]';
+$_lang['modretailcrm_doctor_outbox_no_folder'] = '[[+outbox]]: NOT writable by [[+user]]; [[+exposure]]';
+$_lang['modretailcrm_doctor_user_current'] = 'this user';
+$_lang['modretailcrm_doctor_user_unknown'] = 'unknown';
+$_lang['modretailcrm_doctor_sent_after_response'] = 'each change is sent after the response that made it ([[+mode]])';
+$_lang['modretailcrm_doctor_sent_by_cron'] = 'changes wait for cron (queue)';
+$_lang['modretailcrm_doctor_poll_off'] = 'retries and CRM changes need cron (modretailcrm_poll_budget is 0)';
+$_lang['modretailcrm_doctor_poll_on'] = 'retries and CRM changes also run after pages, at most once a minute';
+$_lang['modretailcrm_doctor_nothing_waits'] = 'nothing waits';
+$_lang['modretailcrm_doctor_oldest_waiting'] = 'the oldest waiting change is [[+age]] s old';
+$_lang['modretailcrm_doctor_oldest_stale'] = 'the oldest waiting change is [[+age]] s old: nothing delivers it — run `modretailcrm.php … run` from cron';
+$_lang['modretailcrm_doctor_crm_site_ok'] = '[[+url]] answers; the key may call [[+count]] methods; store [[+site]] is available to it';
+$_lang['modretailcrm_doctor_crm_site_missing'] = '[[+url]] answers; the key may call [[+count]] methods; store [[+site]] is NOT among its stores ([[+sites]])';
+$_lang['modretailcrm_doctor_exposure_no_base_path'] = 'no base_path to tell whether the outbox is in the web root';
+$_lang['modretailcrm_doctor_exposure_outside'] = '[[+folder]] is outside the web root [[+base_path]]: not served';
+$_lang['modretailcrm_doctor_exposure_no_site_url'] = 'no site_url to check over HTTP whether the outbox is served';
+$_lang['modretailcrm_doctor_exposure_cannot_write'] = 'cannot write [[+file]] to check whether the folder is served';
+$_lang['modretailcrm_doctor_exposure_unchecked'] = 'could not check whether [[+url]] is served: [[+error]]';
+$_lang['modretailcrm_doctor_exposure_no_answer'] = 'no answer';
+$_lang['modretailcrm_doctor_exposure_no_status_line'] = 'no HTTP status line';
+$_lang['modretailcrm_doctor_exposure_served'] = 'DANGER: [[+url]] IS SERVED TO ANYONE. The outbox holds customers\' names, e-mails, phones and addresses: deny the folder in the web server now (Apache: its .htaccess needs AllowOverride; nginx: [[+nginx]])';
+$_lang['modretailcrm_doctor_exposure_deny_core'] = 'deny MODX\'s core folder';
+$_lang['modretailcrm_doctor_exposure_not_served'] = '[[+url]] is not served (HTTP [[+status]])';

@@ -207,3 +207,39 @@ $_lang['modretailcrm_page_log'] = 'Журнал';
 $_lang['modretailcrm_page_log_refresh'] = 'Обновить';
 $_lang['modretailcrm_page_log_file'] = 'Последние 200 строк [[+file]] (API-ключ скрыт).';
 $_lang['modretailcrm_page_log_none'] = 'Файла журнала нет: интеграция пишет в журнал ошибок PHP.';
+
+// Проверки doctor (lib/Doctor.php: `modretailcrm.php doctor` по-английски, раздел «Состояние»
+// страницы — на языке менеджера) и что нашёл lib/PrivateFolder.php, запросив у сайта файл очереди.
+$_lang['modretailcrm_doctor_php'] = 'PHP [[+version]] ([[+sapi]], [[+threads]]); у веб-сервера свой PHP — проверьте и его';
+$_lang['modretailcrm_doctor_extension_missing'] = 'расширение modretailcrm не загружено в этот PHP ([[+ini]]): см. README, раздел «Installing»';
+$_lang['modretailcrm_doctor_no_php_ini'] = 'php.ini не загружен';
+$_lang['modretailcrm_doctor_extension'] = 'modretailcrm [[+version]], собрано для PHP [[+built]], загружено из [[+dir]]';
+$_lang['modretailcrm_doctor_extension_unknown_build'] = 'modretailcrm [[+version]], загружено из [[+dir]]';
+$_lang['modretailcrm_doctor_settings'] = 'интеграция настроена (адрес, ключ, код магазина)';
+$_lang['modretailcrm_doctor_outbox_mysql'] = '[[+outbox]]: база данных отвечает (README, раздел «Several web servers»)';
+$_lang['modretailcrm_doctor_outbox_writable'] = '[[+outbox]]: доступен на запись для [[+user]] (папка: владелец [[+owner]], права [[+mode]]; писать в неё должен пользователь веб-сервера); [[+exposure]]';
+$_lang['modretailcrm_doctor_outbox_not_writable'] = '[[+outbox]]: НЕ доступен на запись для [[+user]] (папка: владелец [[+owner]], права [[+mode]]; писать в неё должен пользователь веб-сервера); [[+exposure]]';
+$_lang['modretailcrm_doctor_outbox_no_folder'] = '[[+outbox]]: НЕ доступен на запись для [[+user]]; [[+exposure]]';
+// Подставляется после «для» (без модуля posix PHP не знает имени пользователя).
+$_lang['modretailcrm_doctor_user_current'] = 'текущего пользователя';
+// Подставляется после «владелец».
+$_lang['modretailcrm_doctor_user_unknown'] = 'неизвестен';
+$_lang['modretailcrm_doctor_sent_after_response'] = 'каждое изменение отправляется после ответа на запрос, который его внёс ([[+mode]])';
+$_lang['modretailcrm_doctor_sent_by_cron'] = 'изменения ждут cron (queue)';
+$_lang['modretailcrm_doctor_poll_off'] = 'повторам и изменениям из CRM нужен cron (modretailcrm_poll_budget равен 0)';
+$_lang['modretailcrm_doctor_poll_on'] = 'повторы и изменения из CRM выполняются и после страниц, не чаще раза в минуту';
+$_lang['modretailcrm_doctor_nothing_waits'] = 'ничего не ждёт отправки';
+$_lang['modretailcrm_doctor_oldest_waiting'] = 'самое старое изменение ждёт отправки [[+age]] с';
+$_lang['modretailcrm_doctor_oldest_stale'] = 'самое старое изменение ждёт отправки [[+age]] с: его никто не отправляет — запускайте `modretailcrm.php … run` из cron';
+$_lang['modretailcrm_doctor_crm_site_ok'] = '[[+url]] отвечает; ключу доступно методов API: [[+count]]; магазин [[+site]] ему открыт';
+$_lang['modretailcrm_doctor_crm_site_missing'] = '[[+url]] отвечает; ключу доступно методов API: [[+count]]; магазина [[+site]] НЕТ среди его магазинов ([[+sites]])';
+$_lang['modretailcrm_doctor_exposure_no_base_path'] = 'не задан base_path: нельзя определить, лежит ли очередь в корне сайта';
+$_lang['modretailcrm_doctor_exposure_outside'] = 'папка [[+folder]] лежит вне корня сайта [[+base_path]]: веб-сервер её не отдаёт';
+$_lang['modretailcrm_doctor_exposure_no_site_url'] = 'не задан site_url: нельзя проверить по HTTP, отдаёт ли веб-сервер очередь';
+$_lang['modretailcrm_doctor_exposure_cannot_write'] = 'не удалось записать [[+file]], чтобы проверить, отдаёт ли веб-сервер эту папку';
+$_lang['modretailcrm_doctor_exposure_unchecked'] = 'не удалось проверить, отдаёт ли веб-сервер [[+url]]: [[+error]]';
+$_lang['modretailcrm_doctor_exposure_no_answer'] = 'нет ответа';
+$_lang['modretailcrm_doctor_exposure_no_status_line'] = 'в ответе нет строки статуса HTTP';
+$_lang['modretailcrm_doctor_exposure_served'] = 'ОПАСНО: [[+url]] ОТДАЁТСЯ ВСЕМ ЖЕЛАЮЩИМ. В очереди имена, e-mail, телефоны и адреса покупателей: немедленно закройте эту папку в настройках веб-сервера (Apache: для её .htaccess нужен AllowOverride; nginx: [[+nginx]])';
+$_lang['modretailcrm_doctor_exposure_deny_core'] = 'закройте папку core MODX';
+$_lang['modretailcrm_doctor_exposure_not_served'] = 'веб-сервер не отдаёт [[+url]] (HTTP [[+status]])';
