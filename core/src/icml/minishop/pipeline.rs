@@ -1,8 +1,9 @@
 //! The export's stages at once: one thread reads pages of products, one thread per part
 //! adds that part of what the products need besides their rows ([`Part`]), the calling
 //! thread writes the pages in order. Between two stages a page waits in a channel of one
-//! place, so the pages held are at most twice the stages whatever the catalogue's size. A stage that fails sends its error
-//! on and stops; a stage whose next one has stopped stops too.
+//! place, so the pages held are at most twice the stages whatever the catalogue's size. A
+//! stage that fails sends its error on and stops; a stage whose next one has stopped stops
+//! too.
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;

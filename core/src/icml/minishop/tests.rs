@@ -19,7 +19,8 @@ use super::reader::{Catalogue, Part, Reader};
 use super::{ExportError, PAGE_SIZE, Request, export, pipeline};
 use crate::icml::{Error, Shop};
 use crate::outbox::tests::TempDir;
-use crate::outbox::tests::mariadb::{PASSWORD, PrivateMariaDb, USER};
+use crate::outbox::tests::mariadb::PrivateMariaDb;
+use crate::outbox::tests::mysql_target;
 use crate::site_db::MysqlTarget;
 
 /// Products of the test catalogue: six pages and a part of one.
@@ -29,14 +30,7 @@ const PRODUCTS: i64 = 6 * PAGE_SIZE as i64 + 123;
 /// (ids 2…, in category 1, two options each, every third one in category 1 again), the
 /// miniShop2 tables the reader needs, shaped as their schemas give them.
 fn catalogue(name: &str) -> (MysqlTarget, Conn) {
-    let server = PrivateMariaDb::shared();
-    let database = server.database(name);
-    let target = MysqlTarget {
-        dsn: server.dsn(&database),
-        user: USER.into(),
-        password: PASSWORD.into(),
-        prefix: "modx_".into(),
-    };
+    let (target, _) = mysql_target(name, "modx_");
     let options = target
         .connection("the test's DSN")
         .expect("the DSN is read");
