@@ -346,7 +346,7 @@ impl MysqlStore {
 
     /// The name of the named lock `what` of this outbox: unique per database and prefix,
     /// short enough for MySQL's 64 characters.
-    fn lock_name(&self, what: &str) -> String {
+    pub(in crate::outbox) fn lock_name(&self, what: &str) -> String {
         let database = self.opts.get_db_name().unwrap_or_default();
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for byte in database.bytes().chain([0]).chain(self.prefix.bytes()) {

@@ -3,8 +3,12 @@
 
 use std::sync::Arc;
 
+use mysql::prelude::Queryable;
+use mysql::{Conn, Opts};
+
 use super::mariadb::{PASSWORD, PrivateMariaDb, USER};
 use super::{at, claim, ids, mysql_target, put, record, settings};
+use crate::outbox::db::mysql::MysqlStore;
 use crate::outbox::{DeliveryLock, HistoryLock, MysqlTarget, Outbox, OutboxError};
 
 fn open(target: &MysqlTarget) -> Result<Outbox, OutboxError> {
@@ -115,6 +119,24 @@ fn delivery_and_history_locks_have_one_holder_among_all_nodes() {
     std::mem::forget(dying);
     drop(lock_c);
     drop(node_c);
+    // The server gives a dead connection's locks back once it has handled the connection's
+    // end, a moment after the client closed it: a GET_LOCK that may wait lets the server
+    // say when.
+    let name = MysqlStore::open(&target)
+        .expect("open")
+        .lock_name("delivery");
+    let options = target.connection("the test's DSN").expect("the DSN");
+    let mut conn = Conn::new(Opts::from(options.options)).expect("connect");
+    let taken: Option<Option<i64>> = conn
+        .exec_first("SELECT GET_LOCK(?, 30)", (name.as_str(),))
+        .expect("GET_LOCK");
+    assert_eq!(
+        taken.flatten(),
+        Some(1),
+        "the dead node's lock is given back"
+    );
+    conn.exec_drop("SELECT RELEASE_LOCK(?)", (name.as_str(),))
+        .expect("RELEASE_LOCK");
     assert!(
         lock_a.try_hold().expect("try").is_some(),
         "released with the connection"
