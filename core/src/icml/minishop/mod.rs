@@ -11,8 +11,9 @@
 //! The reading and the writing overlap ([`pipeline`]): one connection reads the pages of
 //! products, a second their options, a third their other rows, each on a thread of its own,
 //! while the calling thread maps and writes the pages before. Read one after the other, the
-//! database's work and ours add up (at 100,000 products 1.3 s of the database's CPU beside
-//! 0.9 s of ours, 2.2 s in all); overlapped, they share the machine's cores (1.3 s on two).
+//! database's work and ours add up (at 100,000 products 1.0–1.5 s of the database's CPU
+//! beside 0.9–1.0 s of ours: 2.35 s); overlapped, they share the machine's cores (1.1 s on
+//! two; README, Benchmarks).
 //! An export holds three connections to the database while it runs (fewer when the server
 //! refuses more: the pages' connection then reads those parts too). Only the categories
 //! (few) and a few pages are held.
