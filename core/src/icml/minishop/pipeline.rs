@@ -5,8 +5,9 @@
 //! stage that fails sends its error on and stops; a stage whose next one has stopped stops
 //! too.
 
+use std::io;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread;
+use std::thread::{self, Scope, ScopedJoinHandle};
 
 use super::reader::{Catalogue, Part, Reader};
 use super::record::Product;
@@ -26,33 +27,57 @@ pub(super) fn run(
     catalogue: &Catalogue,
     mut write: impl FnMut(&[Product]) -> Result<(), Error>,
 ) -> Result<(), ExportError> {
-    let stopped = pages.failed_because("a reading thread stopped unexpectedly");
+    let location = pages.location().to_string();
+    let failed = |message: String| ExportError::Database {
+        location: location.clone(),
+        message,
+    };
     thread::scope(|scope| {
         let (read, mut next) = sync_channel(1);
-        let mut stages =
-            vec![scope.spawn(move || read_pages(&mut pages, catalogue, shared, &read))];
+        let mut stages = vec![start(scope, "pages", move || {
+            read_pages(&mut pages, catalogue, shared, &read);
+        })];
         for (mut reader, part) in completers {
             let (completed, after) = sync_channel(1);
             let received = std::mem::replace(&mut next, after);
-            stages.push(scope.spawn(move || {
+            stages.push(start(scope, "rows", move || {
                 complete_pages(&mut reader, catalogue, part, received, &completed);
             }));
         }
+        // A stage the system refused to start (a limit on processes) breaks the chain there:
+        // no page comes past it.
         let written = next
             .iter()
             .try_for_each(|page: Sent| write(&page?).map_err(ExportError::from));
         // The stages stop at their next page once nobody waits for it.
         drop(next);
-        let finished = stages
-            .into_iter()
-            .map(|stage| stage.join().is_ok())
-            .fold(true, |all, one| all & one);
-        match (written, finished) {
-            (Err(error), _) => Err(error),
-            (Ok(()), true) => Ok(()),
-            (Ok(()), false) => Err(stopped),
+        let (mut refused, mut finished) = (None, true);
+        for stage in stages {
+            match stage {
+                Ok(running) => finished &= running.join().is_ok(),
+                Err(error) => refused = Some(error),
+            }
+        }
+        match (refused, written, finished) {
+            (Some(error), ..) => Err(failed(format!(
+                "a reading thread cannot be started: {error}"
+            ))),
+            (None, Err(error), _) => Err(error),
+            (None, Ok(()), true) => Ok(()),
+            (None, Ok(()), false) => Err(failed("a reading thread stopped unexpectedly".into())),
         }
     })
+}
+
+/// Starts `stage` on a thread of `scope` named after `name`.
+fn start<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    name: &str,
+    stage: impl FnOnce() + Send + 'scope,
+) -> io::Result<ScopedJoinHandle<'scope, ()>> {
+    thread::Builder::new()
+        .name(format!("modretailcrm-icml-{name}"))
+        .spawn_scoped(scope, stage)
 }
 
 /// Sends the pages of products (those with a product of an exported category) in id order,

@@ -99,11 +99,16 @@ impl Reader {
     }
 
     /// An error of this connection's database for `message`.
-    pub(super) fn failed_because(&self, message: impl Into<String>) -> ExportError {
+    fn failed_because(&self, message: impl Into<String>) -> ExportError {
         ExportError::Database {
             location: self.location.clone(),
             message: message.into(),
         }
+    }
+
+    /// The server and the database, for messages.
+    pub(super) fn location(&self) -> &str {
+        &self.location
     }
 
     /// The rows of a prepared statement, all read before returning (a page at most).
