@@ -192,7 +192,7 @@ impl Drop for PrivateMariaDb {
 }
 
 /// Whether the tests run as root (mariadbd then needs `--user`).
-fn as_root() -> bool {
+pub fn as_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
