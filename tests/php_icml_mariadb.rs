@@ -17,6 +17,16 @@ use std::process::Command;
 use common::mariadb::PrivateMariaDb;
 use common::php;
 
+/// The php CLI's options that load PDO's MySQL driver (the php-mysql package).
+const PDO_MYSQL: [&str; 6] = [
+    "-d",
+    "extension=pdo",
+    "-d",
+    "extension=mysqlnd",
+    "-d",
+    "extension=pdo_mysql",
+];
+
 #[test]
 fn the_catalogue_is_read_from_mariadb_on_the_primary_key_in_few_queries_a_page() {
     let db = PrivateMariaDb::start();
@@ -26,15 +36,7 @@ fn the_catalogue_is_read_from_mariadb_on_the_primary_key_in_few_queries_a_page()
     fs::create_dir_all(&out).unwrap_or_else(|e| panic!("create {}: {e}", out.display()));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/icml_mariadb.php");
     let output = php(
-        &[
-            "-d",
-            "extension=pdo",
-            "-d",
-            "extension=mysqlnd",
-            "-d",
-            "extension=pdo_mysql",
-            script.to_str().unwrap_or_default(),
-        ],
+        &[&PDO_MYSQL[..], &[script.to_str().unwrap_or_default()]].concat(),
         &[
             ("ICML_DIR", out.to_str().unwrap_or_default()),
             (
@@ -70,17 +72,9 @@ fn a_worker_allowed_too_few_threads_writes_the_same_catalogue_alone() {
         .unwrap_or_else(|e| panic!("open {} to nobody: {e}", folder.display()));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/php/icml_threads.php");
     let script = script.to_str().unwrap_or_default();
-    let pdo = [
-        "-d",
-        "extension=pdo",
-        "-d",
-        "extension=mysqlnd",
-        "-d",
-        "extension=pdo_mysql",
-    ];
     let socket_env = ("ICML_MYSQL_SOCKET", socket.to_str().unwrap_or_default());
     let filled = common::php(
-        &[&pdo[..], &[script, "fill", "1200"]].concat(),
+        &[&PDO_MYSQL[..], &[script, "fill", "1200"]].concat(),
         &[socket_env],
     );
     let filled_out = String::from_utf8_lossy(&filled.stdout);
@@ -100,7 +94,7 @@ fn a_worker_allowed_too_few_threads_writes_the_same_catalogue_alone() {
     fs::set_permissions(&limited, fs::Permissions::from_mode(0o777)).expect("open to nobody");
 
     let export = common::php(
-        &[&pdo[..], &[script, "export"]].concat(),
+        &[&PDO_MYSQL[..], &[script, "export"]].concat(),
         &[socket_env, ("ICML_OUT", free.to_str().unwrap_or_default())],
     );
     let summary = String::from_utf8_lossy(&export.stdout);
@@ -121,7 +115,7 @@ fn a_worker_allowed_too_few_threads_writes_the_same_catalogue_alone() {
             "-d",
             &extension,
         ])
-        .args(pdo)
+        .args(PDO_MYSQL)
         .args([script, "export"])
         .env(socket_env.0, socket_env.1)
         .env("ICML_OUT", &limited)

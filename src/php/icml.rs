@@ -12,7 +12,6 @@ use ext_php_rs::exception::PhpException;
 use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ArrayKey, ZendCallable, ZendHashTable, ZendStr, Zval};
-use serde_json::json;
 
 use crate::php::args;
 use crate::php::convert::{keyed, to_zval, type_name};
@@ -167,13 +166,7 @@ impl Writer {
     pub fn finish(&mut self) -> PhpResult<Zval> {
         let writer = self.writer.take().ok_or_else(closed)?;
         let summary = writer.finish().map_err(exception)?;
-        to_zval(&json!({
-            "categories": summary.categories,
-            "offers": summary.offers,
-            "bytes": summary.bytes,
-            "path": summary.path.to_string_lossy(),
-            "changed": summary.changed,
-        }))
+        to_zval(&summary_fields(&summary).into())
     }
 
     /// Where a catalogue may be published: `$path` resolved (no `..`, no symbolic link) when
@@ -260,17 +253,11 @@ impl Writer {
                 minishop::ExportError::Icml(error) => exception(error),
                 database @ minishop::ExportError::Database { .. } => config(database.to_string()),
             })?;
-        let summary = exported.summary;
-        to_zval(&json!({
-            "categories": summary.categories,
-            "offers": summary.offers,
-            "bytes": summary.bytes,
-            "path": summary.path.to_string_lossy(),
-            "changed": summary.changed,
-            "products": exported.products,
-            "refused": exported.refused,
-            "refusals": exported.refusals,
-        }))
+        let mut fields = summary_fields(&exported.summary);
+        fields.insert("products".into(), exported.products.into());
+        fields.insert("refused".into(), exported.refused.into());
+        fields.insert("refusals".into(), exported.refusals.into());
+        to_zval(&fields.into())
     }
 
     /// Stops without publishing: the temporary file is removed, the published file stays.
@@ -281,6 +268,22 @@ impl Writer {
             None => Ok(()),
         }
     }
+}
+
+/// A finished catalogue's summary as PHP gets it: `categories`, `offers`, `bytes`, `path`,
+/// `changed`.
+fn summary_fields(summary: &icml::Summary) -> serde_json::Map<String, serde_json::Value> {
+    let path = summary.path.to_string_lossy().into_owned();
+    [
+        ("categories", summary.categories.into()),
+        ("offers", summary.offers.into()),
+        ("bytes", summary.bytes.into()),
+        ("path", path.into()),
+        ("changed", summary.changed.into()),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value))
+    .collect()
 }
 
 /// The offer of the product `record` (`$offers[index]`) and its modifications' offers

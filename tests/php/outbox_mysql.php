@@ -79,15 +79,7 @@ $modx = new modX(settings($site, [
     'table_prefix' => 'shop_',
 ]));
 give_crm_codes($modx);
-foreach (captured_events(['OnUserSave', 'msOnCreateOrder']) as $event) {
-    $order = $event['params']['msOrder']['value']['data'] ?? null;
-    if ($event['context'] === 'web' && ($order === null || $order['id'] === 1)) {
-        $modx->replay(plugin_file(), $event);
-        if ($order !== null) {
-            break;
-        }
-    }
-}
+replay_first_checkout($modx);
 same([], $modx->logged(modX::LOG_LEVEL_WARN));
 $shop = new Integration(settings($site, ['modretailcrm_queue_table_prefix' => 'shop_'] + $mysql));
 check($shop->status()['pending'] >= 1, 'the checkout is queued in shop_modretailcrm_outbox: ' . json_encode($shop->status()));

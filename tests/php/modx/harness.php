@@ -609,3 +609,17 @@ function give_crm_codes(modX $modx): void
     $modx->setFields('msDelivery', 2, ['retailcrm_delivery_code' => 'courier']);
     $modx->setFields('msPayment', 2, ['retailcrm_payment_code' => 'bank-card']);
 }
+
+/** Replays the captured shop's first web checkout through the plugin: the customer's OnUserSave, then order 1's msOnCreateOrder. */
+function replay_first_checkout(modX $modx): void
+{
+    foreach (captured_events(['OnUserSave', 'msOnCreateOrder']) as $event) {
+        $order = $event['params']['msOrder']['value']['data'] ?? null;
+        if ($event['context'] === 'web' && ($order === null || $order['id'] === 1)) {
+            $modx->replay(plugin_file(), $event);
+            if ($order !== null) {
+                return;
+            }
+        }
+    }
+}
